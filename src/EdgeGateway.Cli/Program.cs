@@ -1,0 +1,41 @@
+using System.CommandLine;
+using EdgeGateway.Cli.Replay;
+
+namespace EdgeGateway.Cli;
+
+/// <summary>The <c>edgegw</c> command: technicians', evaluators' and demo tasks.</summary>
+public static class Program
+{
+    /// <summary>Exit code for malformed input (config, trace, arguments).</summary>
+    public const int InputError = 2;
+
+    public static int Main(string[] args)
+    {
+        using var stdout = Console.OpenStandardOutput();
+        return Run(args, stdout, Console.Error);
+    }
+
+    /// <summary>Runs a command line with the given output streams (tests call this directly).</summary>
+    public static int Run(string[] args, Stream stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("edgegw - EdgeGateway, ISO 22400 productivity KPIs measured at the machine")
+        {
+            ReplayCommand.Create(stdout, stderr),
+        };
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                stderr.WriteLine($"edgegw: {error.Message}");
+            }
+
+            stderr.WriteLine("Run 'edgegw --help' for usage.");
+            return InputError;
+        }
+
+        using var output = new StreamWriter(stdout, leaveOpen: true);
+        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = stderr });
+    }
+}

@@ -1,0 +1,522 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using EdgeGateway.Core.Signals;
+
+namespace EdgeGateway.Core.Configuration;
+
+/// <summary>
+/// Reads and validates the gateway config (the <c>EdgeGateway</c> section, contract in src/README.md).
+/// Keys match case-insensitively, unknown keys are rejected, and every problem names the line and the key path.
+/// </summary>
+public sealed partial class ConfigReader
+{
+    private readonly string _source;
+    private readonly List<InputException> _problems = [];
+
+    private ConfigReader(string source) => _source = source;
+
+    /// <summary>Parses UTF-8 JSON; throws <see cref="InputException"/> listing every problem found.</summary>
+    public static GatewayConfig Read(ReadOnlySpan<byte> utf8Json, string source)
+    {
+        var tree = JsonTree.Parse(utf8Json, source);
+        var reader = new ConfigReader(source);
+        var config = reader.ReadRoot(tree);
+        InputException.ThrowIfAny(reader._problems);
+        return config!;
+    }
+
+    private GatewayConfig? ReadRoot(JsonTree root)
+    {
+        var section = new ObjectReader(this, root, "");
+        var gateway = section.Object("EdgeGateway", required: true);
+        section.RejectUnknown();
+        if (gateway is null)
+        {
+            return null;
+        }
+
+        var site = gateway.Id("Site");
+        var zoneName = gateway.String("TimeZone", required: true);
+        TimeZoneInfo? zone = null;
+        if (zoneName is not null)
+        {
+            zone = FindTimeZone(zoneName);
+            if (zone is null)
+            {
+                gateway.Problem("TimeZone", $"unknown time zone '{zoneName}' (use an IANA name such as Europe/Amsterdam)");
+            }
+        }
+
+        var cells = new List<CellConfig>();
+        foreach (var cellReader in gateway.Array("Cells", required: true, nonEmpty: true))
+        {
+            var cell = ReadCell(cellReader);
+            if (cell is not null)
+            {
+                cells.Add(cell);
+            }
+        }
+
+        gateway.RejectUnknown();
+        CheckUnique(gateway, cells);
+        return site is null || zone is null ? null : new GatewayConfig(site, zone, cells);
+    }
+
+    private static CellConfig? ReadCell(ObjectReader cell)
+    {
+        var id = cell.Id("Id");
+        var ideal = cell.Number("IdealCycleSeconds", required: true, min: 0, exclusiveMin: true) ?? 0;
+        var minorStop = cell.Number("MinorStopSeconds", required: false, min: 0, exclusiveMin: false) ?? 0;
+        var policy = cell.Enum<MinorStopPolicy>("MinorStopPolicy", MinorStopPolicy.Iso22400);
+
+        var signals = new List<SignalConfig>();
+        var signalsReader = cell.Object("Signals", required: true);
+        if (signalsReader is not null)
+        {
+            foreach (var (name, signal) in signalsReader.Entries())
+            {
+                if (!IdPattern().IsMatch(name))
+                {
+                    signal.Problem(null, $"signal name '{name}' may hold only letters, digits, '.', '_' and '-'");
+                }
+
+                var role = signal.Enum<SignalRole>("Role", null);
+                var source = signal.String("Source", required: false);
+                signal.RejectUnknown();
+                if (role is { } r)
+                {
+                    if (r != SignalRole.CyclePulse && r != SignalRole.ScrapPulse && signals.Exists(s => s.Role == r))
+                    {
+                        signal.Problem("Role", $"cell has a second {r} signal; a level or analog role may appear once per cell");
+                    }
+
+                    signals.Add(new SignalConfig(name, r, source));
+                }
+            }
+        }
+
+        var shifts = new List<ShiftConfig>();
+        foreach (var shiftReader in cell.Array("Shifts", required: true, nonEmpty: false))
+        {
+            var shift = ReadShift(shiftReader);
+            if (shift is not null)
+            {
+                shifts.Add(shift);
+            }
+        }
+
+        cell.RejectUnknown();
+        CheckShiftsDoNotOverlap(cell, shifts);
+        return id is null ? null : new CellConfig(id, ideal, minorStop, policy ?? MinorStopPolicy.Iso22400, signals, shifts);
+    }
+
+    private static ShiftConfig? ReadShift(ObjectReader shift)
+    {
+        var days = shift.Days("Days");
+        var start = shift.Time("Start");
+        var end = shift.Time("End");
+        var staffed = shift.Bool("Staffed") ?? true;
+        var breaks = new List<BreakConfig>();
+        foreach (var breakReader in shift.Array("Breaks", required: false, nonEmpty: false))
+        {
+            var breakStart = breakReader.Time("Start");
+            var breakEnd = breakReader.Time("End");
+            breakReader.RejectUnknown();
+            if (breakStart is null || breakEnd is null || start is null || end is null)
+            {
+                continue;
+            }
+
+            // Offsets from the shift start make overnight shifts and their breaks comparable.
+            var shiftLength = WallClock.MinutesBetween(start.Value, end.Value);
+            var from = WallClock.MinutesBetween(start.Value, breakStart.Value) % 1440;
+            var to = WallClock.MinutesBetween(start.Value, breakEnd.Value);
+            if (to <= from || to > shiftLength || (from == 0 && to == shiftLength))
+            {
+                breakReader.Problem(null, $"break {breakStart:HH\\:mm}-{breakEnd:HH\\:mm} is outside its shift {start:HH\\:mm}-{end:HH\\:mm} (a break must lie within the shift and be shorter than it)");
+                continue;
+            }
+
+            foreach (var other in breaks)
+            {
+                var otherFrom = WallClock.MinutesBetween(start.Value, other.Start) % 1440;
+                var otherTo = WallClock.MinutesBetween(start.Value, other.End);
+                if (from < otherTo && otherFrom < to)
+                {
+                    breakReader.Problem(null, $"break {breakStart:HH\\:mm}-{breakEnd:HH\\:mm} overlaps break {other.Start:HH\\:mm}-{other.End:HH\\:mm}");
+                }
+            }
+
+            breaks.Add(new BreakConfig(breakStart.Value, breakEnd.Value));
+        }
+
+        shift.RejectUnknown();
+        return days is null || start is null || end is null ? null : new ShiftConfig(days.Value, start.Value, end.Value, staffed, breaks);
+    }
+
+    private static void CheckShiftsDoNotOverlap(ObjectReader cell, List<ShiftConfig> shifts)
+    {
+        // Compare in wall-clock minutes of the week; a shift ending the next day may run into the next week.
+        const int Week = 7 * 1440;
+        for (var i = 0; i < shifts.Count; i++)
+        {
+            for (var j = i + 1; j < shifts.Count; j++)
+            {
+                foreach (var (aFrom, aTo) in Occurrences(shifts[i]))
+                {
+                    foreach (var (bFrom, bTo) in Occurrences(shifts[j]))
+                    {
+                        for (var wrap = -Week; wrap <= Week; wrap += Week)
+                        {
+                            if (aFrom < bTo + wrap && bFrom + wrap < aTo)
+                            {
+                                cell.Problem("Shifts", $"shift {i + 1} ({shifts[i].Start:HH\\:mm}-{shifts[i].End:HH\\:mm}) overlaps shift {j + 1} ({shifts[j].Start:HH\\:mm}-{shifts[j].End:HH\\:mm}) on some day");
+                                goto nextPair;
+                            }
+                        }
+                    }
+                }
+
+            nextPair:;
+            }
+        }
+
+        static IEnumerable<(int From, int To)> Occurrences(ShiftConfig shift)
+        {
+            for (var day = 0; day < 7; day++)
+            {
+                if (shift.Days.Contains((DayOfWeek)day))
+                {
+                    var from = (day * 1440) + (shift.Start.Hour * 60) + shift.Start.Minute;
+                    yield return (from, from + shift.LengthMinutes);
+                }
+            }
+        }
+    }
+
+    private static void CheckUnique(ObjectReader gateway, List<CellConfig> cells)
+    {
+        var cellIds = new HashSet<string>(StringComparer.Ordinal);
+        var signalNames = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var cell in cells)
+        {
+            if (!cellIds.Add(cell.Id))
+            {
+                gateway.Problem("Cells", $"cell id '{cell.Id}' is used twice");
+            }
+
+            foreach (var signal in cell.Signals)
+            {
+                if (!signalNames.TryAdd(signal.Name, cell.Id))
+                {
+                    gateway.Problem("Cells", $"signal name '{signal.Name}' is used in cell '{signalNames[signal.Name]}' and in cell '{cell.Id}'; signal names must be unique across cells");
+                }
+            }
+        }
+    }
+
+    private static TimeZoneInfo? FindTimeZone(string name)
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(name);
+        }
+        catch (TimeZoneNotFoundException)
+        {
+            return null;
+        }
+        catch (InvalidTimeZoneException)
+        {
+            return null;
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex IdPattern();
+
+    /// <summary>Reads the keys of one JSON object, tracking which were used and reporting problems with path and line.</summary>
+    private sealed class ObjectReader(ConfigReader owner, JsonTree node, string path)
+    {
+        private readonly HashSet<string> _used = new(StringComparer.OrdinalIgnoreCase);
+        private readonly bool _isObject = node.Kind == JsonValueKind.Object;
+
+        public void Problem(string? key, string message)
+        {
+            var line = key is null ? node.Line : Find(key)?.Line ?? node.Line;
+            var where = key is null ? path : Join(path, key);
+            owner._problems.Add(new InputException(owner._source, line, where.Length == 0 ? message : $"{where}: {message}"));
+        }
+
+        public IEnumerable<(string Name, ObjectReader Reader)> Entries()
+        {
+            foreach (var (key, value) in node.Properties)
+            {
+                _used.Add(key);
+                var reader = new ObjectReader(owner, value, Join(path, key));
+                if (value.Kind != JsonValueKind.Object)
+                {
+                    reader.Problem(null, "expected an object");
+                    continue;
+                }
+
+                yield return (key, reader);
+            }
+        }
+
+        public ObjectReader? Object(string key, bool required)
+        {
+            var value = Take(key, required);
+            if (value is null)
+            {
+                return null;
+            }
+
+            if (value.Kind != JsonValueKind.Object)
+            {
+                Problem(key, "expected an object");
+                return null;
+            }
+
+            return new ObjectReader(owner, value, Join(path, key));
+        }
+
+        public IEnumerable<ObjectReader> Array(string key, bool required, bool nonEmpty)
+        {
+            var value = Take(key, required);
+            if (value is null)
+            {
+                yield break;
+            }
+
+            if (value.Kind != JsonValueKind.Array)
+            {
+                Problem(key, "expected an array");
+                yield break;
+            }
+
+            if (nonEmpty && value.Items.Count == 0)
+            {
+                Problem(key, "must hold at least one entry");
+            }
+
+            for (var i = 0; i < value.Items.Count; i++)
+            {
+                var item = new ObjectReader(owner, value.Items[i], $"{Join(path, key)}[{i}]");
+                if (value.Items[i].Kind != JsonValueKind.Object)
+                {
+                    item.Problem(null, "expected an object");
+                    continue;
+                }
+
+                yield return item;
+            }
+        }
+
+        public string? String(string key, bool required)
+        {
+            var value = Take(key, required);
+            if (value is null)
+            {
+                return null;
+            }
+
+            if (value.Kind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.String))
+            {
+                Problem(key, "expected a non-empty string");
+                return null;
+            }
+
+            return value.String;
+        }
+
+        public string? Id(string key)
+        {
+            var value = String(key, required: true);
+            if (value is not null && !IdPattern().IsMatch(value))
+            {
+                Problem(key, $"'{value}' is not a valid id: use 1-64 letters, digits, '.', '_' or '-' (ids become MQTT topic levels)");
+                return null;
+            }
+
+            return value;
+        }
+
+        public double? Number(string key, bool required, double min, bool exclusiveMin)
+        {
+            var value = Take(key, required);
+            if (value is null)
+            {
+                return null;
+            }
+
+            if (value.Kind != JsonValueKind.Number || !double.IsFinite(value.Number))
+            {
+                Problem(key, "expected a number");
+                return null;
+            }
+
+            if (value.Number < min || (exclusiveMin && value.Number == min))
+            {
+                Problem(key, $"{value.RawNumber} is out of range: must be {(exclusiveMin ? "greater than" : "at least")} {min.ToString(CultureInfo.InvariantCulture)}");
+                return null;
+            }
+
+            return value.Number;
+        }
+
+        public bool? Bool(string key)
+        {
+            var value = Take(key, required: false);
+            if (value is null)
+            {
+                return null;
+            }
+
+            if (value.Kind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                Problem(key, "expected true or false");
+                return null;
+            }
+
+            return value.Kind == JsonValueKind.True;
+        }
+
+        public T? Enum<T>(string key, T? fallback)
+            where T : struct, System.Enum
+        {
+            var text = String(key, required: fallback is null);
+            if (text is null)
+            {
+                return fallback;
+            }
+
+            foreach (var candidate in System.Enum.GetValues<T>())
+            {
+                if (string.Equals(candidate.ToString(), text, StringComparison.OrdinalIgnoreCase))
+                {
+                    return candidate;
+                }
+            }
+
+            Problem(key, $"'{text}' is not one of {string.Join(", ", System.Enum.GetNames<T>())}");
+            return null;
+        }
+
+        public TimeOnly? Time(string key)
+        {
+            var text = String(key, required: true);
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (!TimeOnly.TryParseExact(text, ["HH:mm", "H:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+            {
+                Problem(key, $"'{text}' is not a time of day; use HH:mm, e.g. 06:00");
+                return null;
+            }
+
+            return time;
+        }
+
+        public DaysOfWeek? Days(string key)
+        {
+            var text = String(key, required: true);
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (!TryParseDays(text, out var days))
+            {
+                Problem(key, $"'{text}' is not a set of days; use e.g. Mon-Fri, Sat, Mon,Wed,Fri or Fri-Mon");
+                return null;
+            }
+
+            return days;
+        }
+
+        public void RejectUnknown()
+        {
+            if (!_isObject)
+            {
+                return;
+            }
+
+            foreach (var (key, value) in node.Properties)
+            {
+                if (!_used.Contains(key))
+                {
+                    owner._problems.Add(new InputException(owner._source, value.Line, $"{Join(path, key)}: unknown key"));
+                }
+            }
+        }
+
+        private JsonTree? Take(string key, bool required)
+        {
+            _used.Add(key);
+            var value = Find(key);
+            if (value is null || value.Kind == JsonValueKind.Null)
+            {
+                if (required)
+                {
+                    Problem(null, $"missing key '{Join(path, key)}'");
+                }
+
+                return null;
+            }
+
+            return value;
+        }
+
+        private JsonTree? Find(string key)
+        {
+            foreach (var (name, value) in node.Properties)
+            {
+                if (string.Equals(name, key, StringComparison.OrdinalIgnoreCase))
+                {
+                    return value;
+                }
+            }
+
+            return null;
+        }
+
+        private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
+    }
+
+    private static readonly string[] s_dayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+
+    /// <summary>Parses "Mon-Fri", "Sat", "Mon,Wed,Fri", "Fri-Mon" (ranges wrap over the weekend).</summary>
+    internal static bool TryParseDays(string text, out DaysOfWeek days)
+    {
+        days = DaysOfWeek.None;
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            var range = part.Split('-', StringSplitOptions.TrimEntries);
+            if (range.Length is < 1 or > 2)
+            {
+                return false;
+            }
+
+            var from = System.Array.IndexOf(s_dayNames, range[0].ToLowerInvariant());
+            var to = System.Array.IndexOf(s_dayNames, range[^1].ToLowerInvariant());
+            if (from < 0 || to < 0)
+            {
+                return false;
+            }
+
+            for (var day = from; ; day = (day + 1) % 7)
+            {
+                days |= (DaysOfWeek)(1 << day);
+                if (day == to)
+                {
+                    break;
+                }
+            }
+        }
+
+        return days != DaysOfWeek.None;
+    }
+}

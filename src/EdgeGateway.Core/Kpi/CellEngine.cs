@@ -1,0 +1,332 @@
+using EdgeGateway.Core.Calendar;
+using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Signals;
+
+namespace EdgeGateway.Core.Kpi;
+
+/// <summary>
+/// The KPI engine of one work cell: signal events in, window records out (DESIGN.md, "The KPI model").
+/// Events at one timestamp form a batch that takes effect together when time moves past it, so no
+/// zero-length state exists between them. Allocation-free per event once its windows are open.
+/// </summary>
+public sealed class CellEngine
+{
+    private const byte RunLevel = 1 << (int)SignalRole.StateRun;
+    private const byte IdleLevel = 1 << (int)SignalRole.StateIdle;
+    private const byte DownLevel = 1 << (int)SignalRole.StateDown;
+    private const byte SetupLevel = 1 << (int)SignalRole.Setup;
+
+    private readonly string _site;
+    private readonly CellConfig _cell;
+    private readonly ShiftCalendar _calendar;
+    private readonly WindowSeries[] _series;
+    private readonly IWindowRecordSink _sink;
+    private readonly long _minorStopMs;
+
+    private bool _started;
+    private long _traceStart;
+    private long _now;
+    private CalendarSegment _segment;
+
+    private byte _levels;
+    private bool _levelSeen;
+    private MachineState _state;
+    private double _powerKw;
+
+    // The batch of events at _now, applied when time moves on.
+    private int _batchProduced;
+    private int _batchScrap;
+
+    // A down/idle interval that followed a run interval and may still turn out to be a minor stop.
+    private bool _pending;
+    private long _pendingStart;
+    private MachineState _pendingState;
+    private CalendarSegment _pendingSegment;
+
+    private bool _inFailure;
+
+    /// <summary>Creates the engine for <paramref name="cell"/>, producing records of <paramref name="kinds"/> into <paramref name="sink"/>.</summary>
+    public CellEngine(string site, CellConfig cell, TimeZoneInfo zone, IReadOnlyList<WindowKind> kinds, IWindowRecordSink sink)
+    {
+        _site = site;
+        _cell = cell;
+        _sink = sink;
+        _calendar = new ShiftCalendar(cell.Shifts, zone);
+        _minorStopMs = (long)Math.Round(cell.MinorStopSeconds * 1000);
+        _series = new WindowSeries[kinds.Count];
+        for (var i = 0; i < kinds.Count; i++)
+        {
+            _series[i] = new WindowSeries(kinds[i], zone);
+        }
+    }
+
+    /// <summary>The cell's configuration.</summary>
+    public CellConfig Cell => _cell;
+
+    /// <summary>The machine state in force at <see cref="Now"/> (events of the current batch not yet applied).</summary>
+    public MachineState State => _state;
+
+    /// <summary>The instant up to which time has been booked.</summary>
+    public long Now => _now;
+
+    /// <summary>Begins the first window at <paramref name="traceStart"/>; time before the first level event is unknown.</summary>
+    public void Start(long traceStart)
+    {
+        _started = true;
+        _traceStart = traceStart;
+        _now = traceStart;
+        _segment = _calendar.Locate(traceStart);
+        foreach (var series in _series)
+        {
+            series.Start(traceStart);
+        }
+    }
+
+    /// <summary>Applies one event at <paramref name="timestampMs"/> (not before <see cref="Now"/>).</summary>
+    public void Apply(long timestampMs, SignalRole role, double value)
+    {
+        if (!_started)
+        {
+            Start(timestampMs);
+        }
+
+        if (timestampMs > _now)
+        {
+            AdvanceTo(timestampMs);
+        }
+        else if (timestampMs < _now)
+        {
+            ThrowTimeWentBackwards(timestampMs);
+        }
+
+        switch (role)
+        {
+            case SignalRole.CyclePulse:
+                _batchProduced++;
+                break;
+            case SignalRole.ScrapPulse:
+                _batchScrap++;
+                break;
+            case SignalRole.PowerKw:
+                _powerKw = value;
+                break;
+            default:
+                var bit = (byte)(1 << (int)role);
+                _levels = value != 0 ? (byte)(_levels | bit) : (byte)(_levels & ~bit);
+                _levelSeen = true;
+                break;
+        }
+    }
+
+    /// <summary>Applies the pending batch and books time up to <paramref name="timestampMs"/>; closes the windows that ended before it.</summary>
+    public void AdvanceTo(long timestampMs)
+    {
+        if (!_started || timestampMs <= _now)
+        {
+            return;
+        }
+
+        ApplyBatch(_now);
+        while (_now < timestampMs)
+        {
+            if (_now >= _segment.End)
+            {
+                // A minor stop lies inside one stretch of planned work; a calendar boundary ends the candidate.
+                if (_pending)
+                {
+                    BookPendingAsStop();
+                }
+
+                _segment = _calendar.Locate(_now);
+            }
+
+            var end = Math.Min(timestampMs, _segment.End);
+            BookSpan(_now, end);
+            _now = end;
+            if (_pending && _now - _pendingStart >= _minorStopMs)
+            {
+                BookPendingAsStop();
+            }
+        }
+
+        // A window ending exactly now stays open: at the end of a trace, pulses at its last instant belong to it.
+        var limit = _pending ? Math.Min(_pendingStart, _now - 1) : _now - 1;
+        foreach (var series in _series)
+        {
+            series.EmitUntil(limit, _site, _cell, _sink);
+        }
+    }
+
+    /// <summary>Ends the trace at <see cref="Now"/>: applies the last batch (its pulses count in the window that ends there) and emits every window.</summary>
+    public void Finish()
+    {
+        if (!_started)
+        {
+            return;
+        }
+
+        ApplyBatch(_now > _traceStart ? _now - 1 : _now);
+        if (_pending)
+        {
+            BookPendingAsStop();
+        }
+
+        foreach (var series in _series)
+        {
+            series.EmitAll(_now, _site, _cell, _sink);
+        }
+
+        _started = false;
+    }
+
+    private void ApplyBatch(long countAt)
+    {
+        if ((_batchProduced | _batchScrap) != 0)
+        {
+            var segment = countAt >= _segment.End ? _calendar.Locate(countAt) : _segment;
+            foreach (var series in _series)
+            {
+                series.Count(countAt, segment, _batchProduced, _batchScrap, unattended: !segment.IsStaffed);
+            }
+
+            _batchProduced = 0;
+            _batchScrap = 0;
+        }
+
+        var state = !_levelSeen ? MachineState.Unknown
+            : (_levels & SetupLevel) != 0 ? MachineState.Setup
+            : (_levels & DownLevel) != 0 ? MachineState.Down
+            : (_levels & RunLevel) != 0 ? MachineState.Run
+            : MachineState.Idle;
+        if (state != _state)
+        {
+            ChangeState(state);
+        }
+    }
+
+    private void ChangeState(MachineState next)
+    {
+        var previous = _state;
+        _state = next;
+        if (_pending)
+        {
+            if (next == MachineState.Run && _now - _pendingStart < _minorStopMs)
+            {
+                BookPendingAsMinorStop();
+            }
+            else
+            {
+                BookPendingAsStop();
+            }
+        }
+
+        if (next != MachineState.Down)
+        {
+            _inFailure = false;
+        }
+
+        if (previous == MachineState.Run && next is MachineState.Down or MachineState.Idle && _minorStopMs > 0)
+        {
+            if (_now >= _segment.End)
+            {
+                _segment = _calendar.Locate(_now);
+            }
+
+            if (_segment.State == CalendarState.Working)
+            {
+                _pending = true;
+                _pendingStart = _now;
+                _pendingState = next;
+                _pendingSegment = _segment;
+            }
+        }
+    }
+
+    /// <summary>Books [from, to), which lies in the current calendar segment, in the current state.</summary>
+    private void BookSpan(long from, long to)
+    {
+        Bucket? bucket;
+        var flags = _state == MachineState.Run ? SpanFlags.EnergyWhileRunning : SpanFlags.None;
+        switch (_state)
+        {
+            case MachineState.Unknown:
+                bucket = Bucket.Unknown;
+                break;
+            case MachineState.Run:
+                bucket = Bucket.Run;
+                break;
+            case MachineState.Setup:
+                bucket = Bucket.Setup;
+                break;
+            default:
+                if (_segment.State != CalendarState.Working)
+                {
+                    bucket = _segment.State == CalendarState.Break ? Bucket.PlannedStop : Bucket.UnplannedTime;
+                }
+                else if (_pending)
+                {
+                    bucket = null; // booked when the stop ends; energy is booked now
+                }
+                else
+                {
+                    bucket = _state == MachineState.Down ? Bucket.Down : Bucket.Idle;
+                    flags |= MarkFailureIfNew(_state, from, _segment);
+                }
+
+                break;
+        }
+
+        var energyKwPerMs = _powerKw;
+        foreach (var series in _series)
+        {
+            series.Book(from, to, _segment, bucket, flags, energyKwPerMs);
+        }
+    }
+
+    /// <summary>Down time that is not a minor stop belongs to a failure; the first such span of a down interval counts it.</summary>
+    private SpanFlags MarkFailureIfNew(MachineState stopState, long at, in CalendarSegment segment)
+    {
+        if (stopState != MachineState.Down)
+        {
+            return SpanFlags.None;
+        }
+
+        if (!_inFailure)
+        {
+            _inFailure = true;
+            foreach (var series in _series)
+            {
+                series.Mark(at, segment, SpanFlags.Failure);
+            }
+        }
+
+        return SpanFlags.Failure;
+    }
+
+    private void BookPendingAsStop()
+    {
+        _pending = false;
+        var bucket = _pendingState == MachineState.Down ? Bucket.Down : Bucket.Idle;
+        var flags = MarkFailureIfNew(_pendingState, _pendingStart, _pendingSegment);
+        foreach (var series in _series)
+        {
+            series.Book(_pendingStart, _now, _pendingSegment, bucket, flags, 0);
+        }
+    }
+
+    private void BookPendingAsMinorStop()
+    {
+        _pending = false;
+        var bucket = _cell.MinorStopPolicy == MinorStopPolicy.Nakajima ? Bucket.Run
+            : _pendingState == MachineState.Down ? Bucket.Down : Bucket.Idle;
+        foreach (var series in _series)
+        {
+            series.Mark(_pendingStart, _pendingSegment, SpanFlags.MinorStop);
+            series.Book(_pendingStart, _now, _pendingSegment, bucket, SpanFlags.MinorStop, 0);
+        }
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void ThrowTimeWentBackwards(long timestampMs) =>
+        throw new ArgumentOutOfRangeException(nameof(timestampMs), $"cell {_cell.Id}: event at {timestampMs} ms is before the engine's time {_now} ms");
+}

@@ -1,0 +1,106 @@
+using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Signals;
+
+namespace EdgeGateway.Core.Kpi;
+
+/// <summary>
+/// The KPI engines of all cells of a gateway behind one event stream. All cells share the stream's time:
+/// every cell starts at the first event, and once a minute of stream time every cell is moved forward,
+/// so quiet cells still close their windows.
+/// </summary>
+public sealed class GatewayEngine
+{
+    private const long TickMs = 60_000;
+
+    private readonly CellEngine[] _cells;
+    private readonly SignalMap _signals;
+    private readonly int[] _cellOfSignal;
+    private readonly SignalRole[] _roleOfSignal;
+    private bool _started;
+    private long _now;
+    private long _nextTick;
+
+    /// <summary>Creates one engine per cell of <paramref name="config"/>.</summary>
+    public GatewayEngine(GatewayConfig config, IReadOnlyList<WindowKind> kinds, IWindowRecordSink sink)
+    {
+        _signals = new SignalMap(config);
+        _cells = new CellEngine[config.Cells.Count];
+        for (var i = 0; i < _cells.Length; i++)
+        {
+            _cells[i] = new CellEngine(config.Site, config.Cells[i], config.TimeZone, kinds, sink);
+        }
+
+        _cellOfSignal = new int[_signals.Count];
+        _roleOfSignal = new SignalRole[_signals.Count];
+        for (var s = 0; s < _signals.Count; s++)
+        {
+            _cellOfSignal[s] = _signals.Cell(s);
+            _roleOfSignal[s] = _signals.Role(s);
+        }
+    }
+
+    /// <summary>The signals, numbered as <see cref="SignalEvent.Signal"/> expects.</summary>
+    public SignalMap Signals => _signals;
+
+    /// <summary>The per-cell engines, in config order.</summary>
+    public IReadOnlyList<CellEngine> Cells => _cells;
+
+    /// <summary>Feeds one event; events must come in time order.</summary>
+    public void Process(in SignalEvent e)
+    {
+        if (!_started)
+        {
+            Start(e.TimestampMs);
+        }
+
+        if (e.TimestampMs >= _nextTick)
+        {
+            AdvanceTo(e.TimestampMs);
+        }
+
+        _now = e.TimestampMs;
+        _cells[_cellOfSignal[e.Signal]].Apply(e.TimestampMs, _roleOfSignal[e.Signal], e.Value);
+    }
+
+    /// <summary>Moves every cell to <paramref name="timestampMs"/> (a live source's clock tick).</summary>
+    public void AdvanceTo(long timestampMs)
+    {
+        if (!_started)
+        {
+            Start(timestampMs);
+        }
+
+        foreach (var cell in _cells)
+        {
+            cell.AdvanceTo(timestampMs);
+        }
+
+        _now = Math.Max(_now, timestampMs);
+        _nextTick = timestampMs - (timestampMs % TickMs) + TickMs;
+    }
+
+    /// <summary>Ends the stream at its last event: every cell books up to it and emits its open windows.</summary>
+    public void Finish()
+    {
+        if (!_started)
+        {
+            return;
+        }
+
+        foreach (var cell in _cells)
+        {
+            cell.AdvanceTo(_now);
+            cell.Finish();
+        }
+    }
+
+    private void Start(long timestampMs)
+    {
+        _started = true;
+        _now = timestampMs;
+        foreach (var cell in _cells)
+        {
+            cell.Start(timestampMs);
+        }
+    }
+}

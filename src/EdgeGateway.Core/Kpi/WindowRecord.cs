@@ -1,0 +1,99 @@
+using EdgeGateway.Core.Configuration;
+
+namespace EdgeGateway.Core.Kpi;
+
+/// <summary>
+/// One closed window of one cell: the KPI record of schema v1 (src/README.md). KPIs are computed from the
+/// exact totals on read; a ratio whose denominator is zero is null.
+/// </summary>
+public readonly struct WindowRecord
+{
+    /// <summary>Payload schema version.</summary>
+    public const int SchemaVersion = 1;
+
+    /// <summary>Definitions version of the KPI model.</summary>
+    public const string Definitions = "iso22400-2/1";
+
+    private const double MsPerHour = 3_600_000;
+
+    private readonly WindowTotals _totals;
+
+    internal WindowRecord(string site, CellConfig cell, WindowKind kind, in WindowTotals totals)
+    {
+        Site = site;
+        Cell = cell;
+        Kind = kind;
+        _totals = totals;
+    }
+
+    public string Site { get; }
+
+    public CellConfig Cell { get; }
+
+    public WindowKind Kind { get; }
+
+    public long Start => _totals.Start;
+
+    public long End => _totals.End;
+
+    public long LengthMs => _totals.End - _totals.Start;
+
+    public long Ms(Bucket bucket) => _totals.Buckets[(int)bucket];
+
+    public double Seconds(Bucket bucket) => Ms(bucket) / 1000.0;
+
+    /// <summary>Planned busy time PBT = run + setup + down + idle, in ms.</summary>
+    public long PlannedBusyMs => Ms(Bucket.Run) + Ms(Bucket.Setup) + Ms(Bucket.Down) + Ms(Bucket.Idle);
+
+    public long Produced => _totals.Produced;
+
+    public long Scrap => _totals.Scrap;
+
+    public long Good => _totals.Produced - _totals.Scrap;
+
+    public long UnattendedGood => _totals.UnattendedProduced - _totals.UnattendedScrap;
+
+    public long MinorStops => _totals.MinorStops;
+
+    public long MinorStopMs => _totals.MinorStopMs;
+
+    public long Failures => _totals.Failures;
+
+    public double? Availability => Ratio(Ms(Bucket.Run), PlannedBusyMs);
+
+    public double? Effectiveness => Ms(Bucket.Run) == 0 ? null : Cell.IdealCycleSeconds * Produced / (Ms(Bucket.Run) / 1000.0);
+
+    public double? Quality => Ratio(Good, Produced);
+
+    public double? Oee => Availability * Effectiveness * Quality;
+
+    /// <summary>Net equipment effectiveness: setup is not counted as a loss.</summary>
+    public double? Nee => Ratio(Ms(Bucket.Run) + Ms(Bucket.Setup), PlannedBusyMs) * Effectiveness * Quality;
+
+    public double? TechnicalEfficiency => Ratio(Ms(Bucket.Run), Ms(Bucket.Run) + Ms(Bucket.Down));
+
+    public double? SetupRate => Ratio(Ms(Bucket.Setup), Ms(Bucket.Run) + Ms(Bucket.Setup));
+
+    public double? Teep => LengthMs == 0 ? null : Cell.IdealCycleSeconds * Good / (LengthMs / 1000.0);
+
+    public double? ScrapRatio => Ratio(Scrap, Produced);
+
+    public double? MtbfSeconds => Failures == 0 ? null : (Ms(Bucket.Run) + Ms(Bucket.Setup)) / 1000.0 / Failures;
+
+    public double? MttrSeconds => Failures == 0 ? null : _totals.FailureMs / 1000.0 / Failures;
+
+    public double? ThroughputPerHour => Ms(Bucket.Run) == 0 ? null : Produced / (Ms(Bucket.Run) / MsPerHour);
+
+    public double Kwh => _totals.EnergyKwMs / MsPerHour;
+
+    /// <summary>kWh per good part; null unless at least one good part.</summary>
+    public double? KwhPerGoodPart => Good > 0 ? Kwh / Good : null;
+
+    /// <summary>Share of energy used while not running.</summary>
+    public double? IdleEnergyShare => _totals.EnergyKwMs > 0 ? _totals.NonRunEnergyKwMs / _totals.EnergyKwMs : null;
+
+    /// <summary>Share of the window with valid signals.</summary>
+    public double? Coverage => Ratio(LengthMs - Ms(Bucket.Unknown), LengthMs);
+
+    private static double? Ratio(long numerator, long denominator) => denominator == 0 ? null : (double)numerator / denominator;
+}

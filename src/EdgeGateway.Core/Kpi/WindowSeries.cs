@@ -1,0 +1,211 @@
+using EdgeGateway.Core.Calendar;
+using EdgeGateway.Core.Configuration;
+
+namespace EdgeGateway.Core.Kpi;
+
+/// <summary>What a booked span of time is, besides its bucket.</summary>
+[Flags]
+internal enum SpanFlags : byte
+{
+    None = 0,
+    MinorStop = 1,
+    Failure = 2,
+    EnergyWhileRunning = 4,
+}
+
+/// <summary>
+/// The open windows of one kind for one cell, oldest first, in a ring. Several windows are open at once
+/// only while a possible minor stop is pending (its booking waits for the stop to end), so the ring stays
+/// small; it grows only if a minor-stop threshold spans more windows than it holds.
+/// </summary>
+internal sealed class WindowSeries(WindowKind kind, TimeZoneInfo zone)
+{
+    private WindowTotals[] _ring = new WindowTotals[8];
+    private int _head;
+    private int _count;
+    private long _traceStart;
+
+    public WindowKind Kind => kind;
+
+    public void Start(long traceStart)
+    {
+        _traceStart = traceStart;
+        _head = 0;
+        _count = 0;
+    }
+
+    /// <summary>Books [from, to) — which lies in one calendar segment — with its bucket and energy.</summary>
+    public void Book(long from, long to, in CalendarSegment segment, Bucket? bucket, SpanFlags flags, double energyKwPerMs)
+    {
+        if (kind == WindowKind.Shift && segment.State == CalendarState.Unplanned)
+        {
+            return;
+        }
+
+        while (from < to)
+        {
+            ref var window = ref At(from, segment);
+            var end = Math.Min(to, window.End);
+            var ms = end - from;
+            if (bucket is { } b)
+            {
+                window.Buckets[(int)b] += ms;
+                if ((flags & SpanFlags.MinorStop) != 0)
+                {
+                    window.MinorStopMs += ms;
+                }
+
+                if ((flags & SpanFlags.Failure) != 0)
+                {
+                    window.FailureMs += ms;
+                }
+            }
+
+            if (energyKwPerMs != 0)
+            {
+                var energy = energyKwPerMs * ms;
+                window.EnergyKwMs += energy;
+                if ((flags & SpanFlags.EnergyWhileRunning) == 0)
+                {
+                    window.NonRunEnergyKwMs += energy;
+                }
+            }
+
+            from = end;
+        }
+    }
+
+    /// <summary>Counts pulses at instant <paramref name="at"/>.</summary>
+    public void Count(long at, in CalendarSegment segment, int produced, int scrap, bool unattended)
+    {
+        if (kind == WindowKind.Shift && segment.State == CalendarState.Unplanned)
+        {
+            return;
+        }
+
+        ref var window = ref At(at, segment);
+        window.Produced += produced;
+        window.Scrap += scrap;
+        if (unattended)
+        {
+            window.UnattendedProduced += produced;
+            window.UnattendedScrap += scrap;
+        }
+    }
+
+    /// <summary>Counts the start of a failure or a minor stop at instant <paramref name="at"/>.</summary>
+    public void Mark(long at, in CalendarSegment segment, SpanFlags what)
+    {
+        if (kind == WindowKind.Shift && segment.State == CalendarState.Unplanned)
+        {
+            return;
+        }
+
+        ref var window = ref At(at, segment);
+        if (what == SpanFlags.Failure)
+        {
+            window.Failures++;
+        }
+        else
+        {
+            window.MinorStops++;
+        }
+    }
+
+    /// <summary>Emits every window that ends at or before <paramref name="limit"/>.</summary>
+    public void EmitUntil(long limit, string site, CellConfig cell, IWindowRecordSink sink)
+    {
+        while (_count > 0 && _ring[_head].End <= limit)
+        {
+            sink.OnRecord(new WindowRecord(site, cell, kind, _ring[_head]));
+            _head = (_head + 1) % _ring.Length;
+            _count--;
+        }
+    }
+
+    /// <summary>Emits every open window, the last one clipped at <paramref name="traceEnd"/>.</summary>
+    public void EmitAll(long traceEnd, string site, CellConfig cell, IWindowRecordSink sink)
+    {
+        while (_count > 0)
+        {
+            ref var window = ref _ring[_head];
+            window.End = Math.Min(window.End, traceEnd);
+            sink.OnRecord(new WindowRecord(site, cell, kind, window));
+            _head = (_head + 1) % _ring.Length;
+            _count--;
+        }
+    }
+
+    /// <summary>The open window containing <paramref name="at"/>, opening windows up to it in order.</summary>
+    private ref WindowTotals At(long at, in CalendarSegment segment)
+    {
+        for (var i = _count - 1; i >= 0; i--)
+        {
+            ref var window = ref _ring[(_head + i) % _ring.Length];
+            if (window.Start <= at && at < window.End)
+            {
+                return ref window;
+            }
+
+            if (window.End <= at)
+            {
+                break;
+            }
+        }
+
+        // Contiguous kinds open every window between the newest and `at`: time is booked in order,
+        // so each of them receives its time later, and records leave in window order.
+        var openFrom = _count > 0 ? _ring[(_head + _count - 1) % _ring.Length].End : at;
+        while (true)
+        {
+            var (start, end) = Bounds(kind == WindowKind.Shift ? at : openFrom, segment);
+            ref var window = ref Open(Math.Max(start, _traceStart), end);
+            if (at < end)
+            {
+                return ref window;
+            }
+
+            openFrom = end;
+        }
+    }
+
+    private (long Start, long End) Bounds(long at, in CalendarSegment segment)
+    {
+        switch (kind)
+        {
+            case WindowKind.Minute:
+                var start = at - (((at % 60_000) + 60_000) % 60_000);
+                return (start, start + 60_000);
+            case WindowKind.Day:
+                var dayStart = SiteTime.StartOfLocalDay(at, zone);
+                var dayEnd = SiteTime.FromWallClock(SiteTime.ToWallClock(at, zone).Date.AddDays(1), zone);
+                return (dayStart, dayEnd);
+            case WindowKind.Shift:
+                return (segment.ShiftStart, segment.ShiftEnd);
+            default:
+                return (_traceStart, long.MaxValue);
+        }
+    }
+
+    private ref WindowTotals Open(long start, long end)
+    {
+        if (_count == _ring.Length)
+        {
+            var bigger = new WindowTotals[_ring.Length * 2];
+            for (var i = 0; i < _count; i++)
+            {
+                bigger[i] = _ring[(_head + i) % _ring.Length];
+            }
+
+            _ring = bigger;
+            _head = 0;
+        }
+
+        ref var window = ref _ring[(_head + _count) % _ring.Length];
+        window = default;
+        window.Start = start;
+        window.End = end;
+        _count++;
+        return ref window;
+    }
+}

@@ -1,0 +1,47 @@
+namespace EdgeGateway.Core.Kpi;
+
+/// <summary>
+/// What one window accumulated, in exact integers (milliseconds, parts) and kW·ms energy.
+/// KPIs are derived from it only when a record is read, so nothing is rounded in between.
+/// </summary>
+internal struct WindowTotals
+{
+    /// <summary>Window start, Unix ms UTC.</summary>
+    public long Start;
+
+    /// <summary>Window end (exclusive), Unix ms UTC.</summary>
+    public long End;
+
+    /// <summary>Milliseconds per bucket.</summary>
+    public BucketDurations Buckets;
+
+    /// <summary>Cycle pulses.</summary>
+    public long Produced;
+
+    /// <summary>Scrap pulses.</summary>
+    public long Scrap;
+
+    /// <summary>Cycle pulses outside staffed shift time.</summary>
+    public long UnattendedProduced;
+
+    /// <summary>Scrap pulses outside staffed shift time.</summary>
+    public long UnattendedScrap;
+
+    /// <summary>Minor stops that start in this window.</summary>
+    public long MinorStops;
+
+    /// <summary>Milliseconds of minor stops in this window.</summary>
+    public long MinorStopMs;
+
+    /// <summary>Failures (down intervals that are not minor stops) that start in this window.</summary>
+    public long Failures;
+
+    /// <summary>Milliseconds of failures in this window (down bucket only).</summary>
+    public long FailureMs;
+
+    /// <summary>Energy in kW·ms (zero-order hold of power samples).</summary>
+    public double EnergyKwMs;
+
+    /// <summary>Energy in kW·ms while the machine was not running.</summary>
+    public double NonRunEnergyKwMs;
+}

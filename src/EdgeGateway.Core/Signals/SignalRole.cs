@@ -1,0 +1,36 @@
+namespace EdgeGateway.Core.Signals;
+
+/// <summary>What a signal means to the KPI model (DESIGN.md, "The KPI model").</summary>
+public enum SignalRole
+{
+    /// <summary>Level 0/1: the machine is producing (e.g. green stack light).</summary>
+    StateRun,
+
+    /// <summary>Level 0/1: available but not producing (e.g. yellow stack light).</summary>
+    StateIdle,
+
+    /// <summary>Level 0/1: unplanned stop, fault (e.g. red stack light).</summary>
+    StateDown,
+
+    /// <summary>Level 0/1: changeover / setup (key switch).</summary>
+    Setup,
+
+    /// <summary>Pulse: one part produced.</summary>
+    CyclePulse,
+
+    /// <summary>Pulse: one part rejected.</summary>
+    ScrapPulse,
+
+    /// <summary>Analog: electrical power in kW.</summary>
+    PowerKw,
+}
+
+/// <summary>Helpers on <see cref="SignalRole"/>.</summary>
+public static class SignalRoles
+{
+    /// <summary>True for the four 0/1 level roles that decide the machine state.</summary>
+    public static bool IsLevel(this SignalRole role) => role <= SignalRole.Setup;
+
+    /// <summary>True for the pulse roles (one event per part).</summary>
+    public static bool IsPulse(this SignalRole role) => role is SignalRole.CyclePulse or SignalRole.ScrapPulse;
+}

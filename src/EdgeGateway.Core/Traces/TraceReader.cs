@@ -1,0 +1,216 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using EdgeGateway.Core.Signals;
+
+namespace EdgeGateway.Core.Traces;
+
+/// <summary>
+/// Streams a trace (DESIGN.md, "Traces"): <c>timestamp,signal,value</c> lines in time order, <c>#</c> comments.
+/// Reads through one pooled buffer and parses without allocating per line; any malformed line throws an
+/// <see cref="InputException"/> naming the source, the line and the problem.
+/// </summary>
+public sealed class TraceReader : IDisposable
+{
+    /// <summary>The header every trace starts with.</summary>
+    public const string Header = "timestamp,signal,value";
+
+    private const int BufferSize = 64 * 1024;
+    private const int MaxSignalName = 64;
+
+    private readonly Stream _stream;
+    private readonly string _source;
+    private readonly SignalMap _signals;
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+    private int _start;
+    private int _end;
+    private bool _eof;
+    private bool _headerSeen;
+    private long _previousTimestamp = long.MinValue;
+
+    /// <summary>Reads from <paramref name="stream"/> (not owned); <paramref name="source"/> names it in errors.</summary>
+    public TraceReader(Stream stream, string source, SignalMap signals)
+    {
+        _stream = stream;
+        _source = source;
+        _signals = signals;
+    }
+
+    /// <summary>Number of the line read last (1-based).</summary>
+    public int Line { get; private set; }
+
+    /// <summary>Reads the next event; false at the end of the trace.</summary>
+    public bool TryRead(out SignalEvent signalEvent)
+    {
+        while (TryReadLine(out var line))
+        {
+            if (line.IsEmpty || line[0] == (byte)'#')
+            {
+                continue;
+            }
+
+            if (!_headerSeen)
+            {
+                if (!line.SequenceEqual("timestamp,signal,value"u8))
+                {
+                    Fail($"the first line must be the header '{Header}', found '{Show(line)}'");
+                }
+
+                _headerSeen = true;
+                continue;
+            }
+
+            signalEvent = Parse(line);
+            return true;
+        }
+
+        if (!_headerSeen)
+        {
+            Fail($"the trace is empty; it must start with the header '{Header}'");
+        }
+
+        signalEvent = default;
+        return false;
+    }
+
+    /// <summary>Returns the buffer to the pool.</summary>
+    public void Dispose()
+    {
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+    }
+
+    private SignalEvent Parse(ReadOnlySpan<byte> line)
+    {
+        var firstComma = line.IndexOf((byte)',');
+        var rest = firstComma < 0 ? default : line[(firstComma + 1)..];
+        var secondComma = rest.IndexOf((byte)',');
+        if (firstComma < 0 || secondComma < 0 || rest[(secondComma + 1)..].Contains((byte)','))
+        {
+            Fail($"expected three fields 'timestamp,signal,value', found '{Show(line)}'");
+        }
+
+        var timestampText = line[..firstComma];
+        var nameText = rest[..secondComma];
+        var valueText = rest[(secondComma + 1)..];
+
+        if (!TraceTimestamp.TryParse(timestampText, out var timestamp))
+        {
+            Fail($"bad timestamp '{Show(timestampText)}': expected ISO-8601 UTC with milliseconds, e.g. 2026-03-28T21:00:00.000Z");
+        }
+
+        if (timestamp < _previousTimestamp)
+        {
+            Fail($"time goes backwards: {Show(timestampText)} is before the previous event at {TraceTimestamp.Format(_previousTimestamp)}");
+        }
+
+        Span<char> name = stackalloc char[MaxSignalName];
+        if (nameText.Length > MaxSignalName
+            || !Encoding.UTF8.TryGetChars(nameText, name, out var nameLength)
+            || !_signals.TryFind(name[..nameLength], out var signal))
+        {
+            Fail($"unknown signal '{Show(nameText)}': not a signal of any cell in the config");
+            return default;
+        }
+
+        if (!Utf8Parser.TryParse(valueText, out double value, out var consumed) || consumed != valueText.Length || !double.IsFinite(value))
+        {
+            Fail($"bad value '{Show(valueText)}' for signal '{_signals.Name(signal)}': expected a finite number");
+        }
+
+        var role = _signals.Role(signal);
+        if (role.IsLevel() && value is not (0 or 1))
+        {
+            Fail($"bad value '{Show(valueText)}' for signal '{_signals.Name(signal)}' ({role}): a level is 0 or 1");
+        }
+        else if (role.IsPulse() && value != 1)
+        {
+            Fail($"bad value '{Show(valueText)}' for signal '{_signals.Name(signal)}' ({role}): a pulse is 1");
+        }
+        else if (role == SignalRole.PowerKw && value < 0)
+        {
+            Fail($"bad value '{Show(valueText)}' for signal '{_signals.Name(signal)}' ({role}): power cannot be negative");
+        }
+
+        _previousTimestamp = timestamp;
+        return new SignalEvent(timestamp, signal, value);
+    }
+
+    private bool TryReadLine(out ReadOnlySpan<byte> line)
+    {
+        while (true)
+        {
+            var newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                line = TakeLine(newline, newline + 1);
+                return true;
+            }
+
+            if (_eof)
+            {
+                if (_start == _end)
+                {
+                    line = default;
+                    return false;
+                }
+
+                line = TakeLine(_end - _start, _end - _start);
+                return true;
+            }
+
+            Fill();
+        }
+    }
+
+    private ReadOnlySpan<byte> TakeLine(int length, int consumed)
+    {
+        var line = _buffer.AsSpan(_start, length);
+        _start += consumed;
+        Line++;
+        if (Line == 1 && line.StartsWith("\uFEFF"u8))
+        {
+            line = line[3..];
+        }
+
+        return line.EndsWith((byte)'\r') ? line[..^1] : line;
+    }
+
+    private void Fill()
+    {
+        if (_start > 0)
+        {
+            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+            _end -= _start;
+            _start = 0;
+        }
+
+        if (_end == _buffer.Length)
+        {
+            Line++;
+            Fail($"line longer than {BufferSize / 1024} KiB");
+        }
+
+        var read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+        if (read == 0)
+        {
+            _eof = true;
+        }
+
+        _end += read;
+    }
+
+    private static string Show(ReadOnlySpan<byte> text)
+    {
+        const int Max = 60;
+        var shown = Encoding.UTF8.GetString(text.Length > Max ? text[..Max] : text);
+        return text.Length > Max ? shown + "…" : shown;
+    }
+
+    [DoesNotReturn]
+    private void Fail(string problem) => throw new InputException(_source, Line, problem);
+}

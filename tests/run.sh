@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every test of EdgeGateway. Installs what the tests need first (Debian packages), so it works on a
+# fresh Debian 12 machine that has only the .NET 10 SDK. Extra arguments go to `dotnet test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages the tests use: tzdata (IANA time zones for the shift calendar).
+packages=(tzdata)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "tests/run.sh: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
+
+dotnet test EdgeGateway.sln -c Release "$@"
