@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text;
+using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Kpi;
+using EdgeGateway.Core.Traces;
+
+namespace EdgeGateway.Core.Tests;
+
+/// <summary>Runs a trace through the same path as <c>edgegw replay</c>: config reader, trace reader, gateway engine.</summary>
+internal static class Replay
+{
+    public static List<WindowRecord> Run(string configJson, string traceCsv, params WindowKind[] kinds)
+    {
+        var config = ConfigReader.Read(Encoding.UTF8.GetBytes(configJson), "test.json");
+        var sink = new RecordList();
+        var engine = new GatewayEngine(config, kinds.Length == 0 ? [WindowKind.Total] : kinds, sink);
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(traceCsv));
+        using var reader = new TraceReader(stream, "test.csv", engine.Signals);
+        while (reader.TryRead(out var e))
+        {
+            engine.Process(e);
+        }
+
+        engine.Finish();
+        return sink;
+    }
+
+    public static WindowRecord Total(string configJson, string traceCsv) => Assert.Single(Run(configJson, traceCsv, WindowKind.Total));
+
+    private sealed class RecordList : List<WindowRecord>, IWindowRecordSink
+    {
+        public void OnRecord(in WindowRecord record) => Add(record);
+    }
+}
+
+/// <summary>Builds a one-cell config in the contract's shape.</summary>
+internal static class TestConfig
+{
+    public const string AllSignals = """
+        "green": { "Role": "StateRun" }, "yellow": { "Role": "StateIdle" }, "red": { "Role": "StateDown" },
+        "setup": { "Role": "Setup" }, "cycle": { "Role": "CyclePulse" }, "scrap": { "Role": "ScrapPulse" },
+        "power": { "Role": "PowerKw" }
+        """;
+
+    public static string Cell(string shifts, double idealCycleSeconds = 30, double minorStopSeconds = 120, string policy = "Iso22400", string timeZone = "Etc/UTC") =>
+        $$"""
+        { "EdgeGateway": { "Site": "sme-0042", "TimeZone": "{{timeZone}}",
+          "Cells": [ { "Id": "cell-1", "IdealCycleSeconds": {{idealCycleSeconds.ToString(CultureInfo.InvariantCulture)}},
+            "MinorStopSeconds": {{minorStopSeconds.ToString(CultureInfo.InvariantCulture)}}, "MinorStopPolicy": "{{policy}}",
+            "Signals": { {{AllSignals}} },
+            "Shifts": [ {{shifts}} ] } ] } }
+        """;
+
+    public static string Shift(string days, string start, string end, bool staffed = true, string breaks = "") =>
+        $$"""{ "Days": "{{days}}", "Start": "{{start}}", "End": "{{end}}", "Staffed": {{(staffed ? "true" : "false")}}, "Breaks": [ {{breaks}} ] }""";
+
+    public static string Break(string start, string end) => $$"""{ "Start": "{{start}}", "End": "{{end}}" }""";
+}
+
+/// <summary>Builds trace text; events must be added in time order.</summary>
+internal sealed class TraceBuilder
+{
+    private readonly StringBuilder _text = new("timestamp,signal,value\n");
+
+    public int Count { get; private set; }
+
+    public TraceBuilder At(DateTime utc, string signal, double value = 1)
+    {
+        _text.Append(TraceTimestamp.Format(Core.Calendar.SiteTime.ToUnixMs(utc)))
+            .Append(',').Append(signal).Append(',').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        Count++;
+        return this;
+    }
+
+    /// <summary>Switches the stack light to one lamp (or none for "off") at <paramref name="utc"/>.</summary>
+    public TraceBuilder Light(DateTime utc, string lamp)
+    {
+        foreach (var signal in new[] { "green", "yellow", "red", "setup" })
+        {
+            At(utc, signal, signal == lamp ? 1 : 0);
+        }
+
+        return this;
+    }
+
+    public override string ToString() => _text.ToString();
+
+    public static DateTime Utc(string text) => DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+}
