@@ -11,6 +11,7 @@ namespace EdgeGateway.Core.Kpi;
 /// </summary>
 public sealed class CellEngine
 {
+    private const long MinuteMs = 60_000;
     private const byte RunLevel = 1 << (int)SignalRole.StateRun;
     private const byte IdleLevel = 1 << (int)SignalRole.StateIdle;
     private const byte DownLevel = 1 << (int)SignalRole.StateDown;
@@ -140,20 +141,16 @@ public sealed class CellEngine
                 _segment = _calendar.Locate(_now);
             }
 
-            var end = Math.Min(timestampMs, _segment.End);
+            // Steps of at most one minute keep few windows open across long gaps between events.
+            var end = Math.Min(Math.Min(timestampMs, _segment.End), _now - (_now % MinuteMs) + MinuteMs);
             BookSpan(_now, end);
             _now = end;
             if (_pending && _now - _pendingStart >= _minorStopMs)
             {
                 BookPendingAsStop();
             }
-        }
 
-        // A window ending exactly now stays open: at the end of a trace, pulses at its last instant belong to it.
-        var limit = _pending ? Math.Min(_pendingStart, _now - 1) : _now - 1;
-        foreach (var series in _series)
-        {
-            series.EmitUntil(limit, _site, _cell, _sink);
+            EmitClosedWindows();
         }
     }
 
@@ -177,6 +174,17 @@ public sealed class CellEngine
         }
 
         _started = false;
+    }
+
+    private void EmitClosedWindows()
+    {
+        // A window ending exactly now stays open: at the end of a trace, pulses at its last instant belong to it.
+        // A pending stop's windows wait until it is known whether it was a minor stop.
+        var limit = _pending ? Math.Min(_pendingStart, _now - 1) : _now - 1;
+        foreach (var series in _series)
+        {
+            series.EmitUntil(limit, _site, _cell, _sink);
+        }
     }
 
     private void ApplyBatch(long countAt)

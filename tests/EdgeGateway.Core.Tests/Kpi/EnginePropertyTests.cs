@@ -80,7 +80,7 @@ public sealed class EnginePropertyTests
                 Assert.Equal(total.MinorStops, parts.Sum(p => p.MinorStops));
                 Assert.Equal(total.MinorStopMs, parts.Sum(p => p.MinorStopMs));
                 Assert.Equal(total.Failures, parts.Sum(p => p.Failures));
-                Assert.Equal(total.Kwh, parts.Sum(p => p.Kwh), 9);
+                Assert.Equal(total.Kwh, parts.Sum(p => p.Kwh), tolerance: 1e-9 * Math.Max(1, total.Kwh));
                 Assert.Equal(total.Start, parts[0].Start);
                 Assert.Equal(total.End, parts[^1].End);
             }
