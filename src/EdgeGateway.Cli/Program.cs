@@ -26,12 +26,9 @@ public static class Program
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var error in parsed.Errors)
-            {
-                stderr.WriteLine($"edgegw: {error.Message}");
-            }
-
-            stderr.WriteLine("Run 'edgegw --help' for usage.");
+            // One line, like every other input error: scripts read the first line of stderr.
+            var messages = parsed.Errors.Select(error => string.Join(' ', error.Message.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+            stderr.WriteLine($"edgegw: {string.Join("; ", messages)} (see 'edgegw --help')");
             return InputError;
         }
 

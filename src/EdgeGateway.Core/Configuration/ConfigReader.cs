@@ -14,6 +14,9 @@ public sealed partial class ConfigReader
     private readonly string _source;
     private readonly List<InputException> _problems = [];
 
+    // Where each signal was declared, so a duplicate name is reported at its second declaration.
+    private readonly List<(string Cell, string Name, ObjectReader Reader)> _signalDeclarations = [];
+
     private ConfigReader(string source) => _source = source;
 
     /// <summary>Parses UTF-8 JSON; throws <see cref="InputException"/> listing every problem found.</summary>
@@ -60,10 +63,11 @@ public sealed partial class ConfigReader
 
         gateway.RejectUnknown();
         CheckUnique(gateway, cells);
+        CheckSignalNamesUnique();
         return site is null || zone is null ? null : new GatewayConfig(site, zone, cells);
     }
 
-    private static CellConfig? ReadCell(ObjectReader cell)
+    private CellConfig? ReadCell(ObjectReader cell)
     {
         var id = cell.Id("Id");
         var ideal = cell.Number("IdealCycleSeconds", required: true, min: 0, exclusiveMin: true) ?? 0;
@@ -92,23 +96,24 @@ public sealed partial class ConfigReader
                     }
 
                     signals.Add(new SignalConfig(name, r, source));
+                    _signalDeclarations.Add((id ?? "", name, signal));
                 }
             }
         }
 
-        var shifts = new List<ShiftConfig>();
+        var shifts = new List<(ShiftConfig Shift, ObjectReader Reader)>();
         foreach (var shiftReader in cell.Array("Shifts", required: true, nonEmpty: false))
         {
             var shift = ReadShift(shiftReader);
             if (shift is not null)
             {
-                shifts.Add(shift);
+                shifts.Add((shift, shiftReader));
             }
         }
 
         cell.RejectUnknown();
-        CheckShiftsDoNotOverlap(cell, shifts);
-        return id is null ? null : new CellConfig(id, ideal, minorStop, policy ?? MinorStopPolicy.Iso22400, signals, shifts);
+        CheckShiftsDoNotOverlap(shifts);
+        return id is null ? null : new CellConfig(id, ideal, minorStop, policy ?? MinorStopPolicy.Iso22400, signals, [.. shifts.Select(s => s.Shift)]);
     }
 
     private static ShiftConfig? ReadShift(ObjectReader shift)
@@ -155,7 +160,7 @@ public sealed partial class ConfigReader
         return days is null || start is null || end is null ? null : new ShiftConfig(days.Value, start.Value, end.Value, staffed, breaks);
     }
 
-    private static void CheckShiftsDoNotOverlap(ObjectReader cell, List<ShiftConfig> shifts)
+    private static void CheckShiftsDoNotOverlap(List<(ShiftConfig Shift, ObjectReader Reader)> shifts)
     {
         // Compare in wall-clock minutes of the week; a shift ending the next day may run into the next week.
         const int Week = 7 * 1440;
@@ -163,15 +168,16 @@ public sealed partial class ConfigReader
         {
             for (var j = i + 1; j < shifts.Count; j++)
             {
-                foreach (var (aFrom, aTo) in Occurrences(shifts[i]))
+                foreach (var (aFrom, aTo) in Occurrences(shifts[i].Shift))
                 {
-                    foreach (var (bFrom, bTo) in Occurrences(shifts[j]))
+                    foreach (var (bFrom, bTo) in Occurrences(shifts[j].Shift))
                     {
                         for (var wrap = -Week; wrap <= Week; wrap += Week)
                         {
                             if (aFrom < bTo + wrap && bFrom + wrap < aTo)
                             {
-                                cell.Problem("Shifts", $"shift {i + 1} ({shifts[i].Start:HH\\:mm}-{shifts[i].End:HH\\:mm}) overlaps shift {j + 1} ({shifts[j].Start:HH\\:mm}-{shifts[j].End:HH\\:mm}) on some day");
+                                var (a, b) = (shifts[i].Shift, shifts[j].Shift);
+                                shifts[j].Reader.Problem(null, $"shift {b.Start:HH\\:mm}-{b.End:HH\\:mm} ({j + 1}.) overlaps shift {a.Start:HH\\:mm}-{a.End:HH\\:mm} ({i + 1}.) on some day");
                                 goto nextPair;
                             }
                         }
@@ -198,20 +204,23 @@ public sealed partial class ConfigReader
     private static void CheckUnique(ObjectReader gateway, List<CellConfig> cells)
     {
         var cellIds = new HashSet<string>(StringComparer.Ordinal);
-        var signalNames = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var cell in cells)
         {
             if (!cellIds.Add(cell.Id))
             {
                 gateway.Problem("Cells", $"cell id '{cell.Id}' is used twice");
             }
+        }
+    }
 
-            foreach (var signal in cell.Signals)
+    private void CheckSignalNamesUnique()
+    {
+        var firstCell = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (cell, name, reader) in _signalDeclarations)
+        {
+            if (!firstCell.TryAdd(name, cell))
             {
-                if (!signalNames.TryAdd(signal.Name, cell.Id))
-                {
-                    gateway.Problem("Cells", $"signal name '{signal.Name}' is used in cell '{signalNames[signal.Name]}' and in cell '{cell.Id}'; signal names must be unique across cells");
-                }
+                reader.Problem(null, $"signal name '{name}' of cell '{cell}' is already used in cell '{firstCell[name]}'; signal names must be unique across cells");
             }
         }
     }

@@ -100,7 +100,7 @@ public sealed class TraceReader : IDisposable
 
         if (!TraceTimestamp.TryParse(timestampText, out var timestamp))
         {
-            Fail($"bad timestamp '{Show(timestampText)}': expected ISO-8601 UTC with milliseconds, e.g. 2026-03-28T21:00:00.000Z");
+            Fail($"bad timestamp '{Show(timestampText)}': expected ISO-8601 UTC with milliseconds between 1970 and 9000, e.g. 2026-03-28T21:00:00.000Z");
         }
 
         if (timestamp < _previousTimestamp)

@@ -7,6 +7,9 @@ public static class TraceTimestamp
     /// <summary>Length of a formatted timestamp.</summary>
     public const int Length = 24;
 
+    // Far-future years are typing errors, and calendar arithmetic a day beyond them must not overflow.
+    private const int MaxYear = 9000;
+
     private static readonly int s_epochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
 
     /// <summary>Parses <c>yyyy-MM-ddTHH:mm:ss[.f{1,3}]Z</c> to Unix milliseconds.</summary>
@@ -40,7 +43,7 @@ public static class TraceTimestamp
             }
         }
 
-        if (year < 1970 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        if (year is < 1970 or > MaxYear || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
         {
             return false;
         }
