@@ -29,7 +29,7 @@ public sealed class ReplayProcessTests : IDisposable
     [InlineData("1m")]
     public async Task Replay_SampleFiles_PrintsOneJsonArrayOfSchemaV1Records(string window)
     {
-        var sample = Path.Combine(RepoRoot(), "deploy", "sample");
+        var sample = Path.Combine(EdgeGateway.Tests.Shared.RepoPaths.Root, "deploy", "sample");
 
         var result = await Edgegw(
             "replay", "--config", Path.Combine(sample, "edgegw.json"), "--trace", Path.Combine(sample, "sample-trace.csv"),
@@ -102,7 +102,7 @@ public sealed class ReplayProcessTests : IDisposable
     [Fact]
     public async Task Replay_TraceGoingBackwardsLate_ExitsTwoWithOneStderrLineAndNoStdout()
     {
-        var root = RepoRoot();
+        var root = EdgeGateway.Tests.Shared.RepoPaths.Root;
         var sampleTrace = await File.ReadAllLinesAsync(Path.Combine(root, "deploy", "sample", "sample-trace.csv"));
         var lines = sampleTrace[..^1].ToList();
         var badLine = lines.Count + 1;
@@ -142,19 +142,6 @@ public sealed class ReplayProcessTests : IDisposable
         Assert.True(parent.TryGetProperty(name, out var value), $"missing {name}");
         Assert.True(value.ValueKind is JsonValueKind.Number or JsonValueKind.Null, $"{name} is {value.ValueKind}, expected a number or null");
         return value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "EdgeGateway.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no EdgeGateway.sln above {AppContext.BaseDirectory}");
     }
 
     private static async Task<ProcessResult> Edgegw(params string[] args)
