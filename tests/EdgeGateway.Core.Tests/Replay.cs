@@ -9,16 +9,30 @@ namespace EdgeGateway.Core.Tests;
 /// <summary>Runs a trace through the same path as <c>edgegw replay</c>: config reader, trace reader, gateway engine.</summary>
 internal static class Replay
 {
-    public static List<WindowRecord> Run(string configJson, string traceCsv, params WindowKind[] kinds)
+    public static List<WindowRecord> Run(string configJson, string traceCsv, params WindowKind[] kinds) =>
+        RunLive(configJson, traceCsv, clockTicks: null, kinds);
+
+    /// <summary>
+    /// Replays like a live gateway whose clock ticks between events: before each event, with the given
+    /// probability, every cell is moved to a random instant between the previous event and this one.
+    /// </summary>
+    public static List<WindowRecord> RunLive(string configJson, string traceCsv, (Random Random, double Probability)? clockTicks, params WindowKind[] kinds)
     {
         var config = ConfigReader.Read(Encoding.UTF8.GetBytes(configJson), "test.json");
         var sink = new RecordList();
         var engine = new GatewayEngine(config, kinds.Length == 0 ? [WindowKind.Total] : kinds, sink);
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes(traceCsv));
         using var reader = new TraceReader(stream, "test.csv", engine.Signals);
+        long? previous = null;
         while (reader.TryRead(out var e))
         {
+            if (clockTicks is var (random, probability) && previous is { } from && e.TimestampMs > from && random.NextDouble() < probability)
+            {
+                engine.AdvanceTo(random.NextInt64(from, e.TimestampMs + 1));
+            }
+
             engine.Process(e);
+            previous = e.TimestampMs;
         }
 
         engine.Finish();

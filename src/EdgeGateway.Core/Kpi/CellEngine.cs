@@ -46,6 +46,18 @@ public sealed class CellEngine
 
     private bool _inFailure;
 
+    // Time booked but not yet written to the windows (see BookSpan).
+    private bool _spanOpen;
+    private long _spanStart;
+    private long _spanEnd;
+    private Bucket? _spanBucket;
+    private SpanFlags _spanFlags;
+    private double _spanEnergyKwMs;
+    private double _spanPowerKw;
+    private long _spanPowerFrom;
+    private int _spanSegment;
+    private int _segmentVersion;
+
     /// <summary>Creates the engine for <paramref name="cell"/>, producing records of <paramref name="kinds"/> into <paramref name="sink"/>.</summary>
     public CellEngine(string site, CellConfig cell, TimeZoneInfo zone, IReadOnlyList<WindowKind> kinds, IWindowRecordSink sink)
     {
@@ -76,7 +88,7 @@ public sealed class CellEngine
         _started = true;
         _traceStart = traceStart;
         _now = traceStart;
-        _segment = _calendar.Locate(traceStart);
+        Relocate(traceStart);
         foreach (var series in _series)
         {
             series.Start(traceStart);
@@ -138,13 +150,17 @@ public sealed class CellEngine
                     BookPendingAsStop();
                 }
 
-                _segment = _calendar.Locate(_now);
+                Relocate(_now);
             }
 
             // Steps of at most one minute keep few windows open across long gaps between events.
             var end = Math.Min(Math.Min(timestampMs, _segment.End), _now - (_now % MinuteMs) + MinuteMs);
             BookSpan(_now, end);
             _now = end;
+            if (_now % MinuteMs == 0)
+            {
+                FlushSpan(); // every window ends on a minute: a joined span stays inside one window
+            }
             if (_pending && _now - _pendingStart >= _minorStopMs)
             {
                 BookPendingAsStop();
@@ -168,6 +184,7 @@ public sealed class CellEngine
             BookPendingAsStop();
         }
 
+        FlushSpan();
         foreach (var series in _series)
         {
             series.EmitAll(_now, _site, _cell, _sink);
@@ -183,7 +200,16 @@ public sealed class CellEngine
         var limit = _pending ? Math.Min(_pendingStart, _now - 1) : _now - 1;
         foreach (var series in _series)
         {
-            series.EmitUntil(limit, _site, _cell, _sink);
+            while (series.OldestEnd <= limit)
+            {
+                // Flush only a span that reaches into the window: a needless flush would split a span's energy.
+                if (_spanOpen && _spanStart < series.OldestEnd)
+                {
+                    FlushSpan();
+                }
+
+                series.EmitOldest(_site, _cell, _sink);
+            }
         }
     }
 
@@ -192,6 +218,7 @@ public sealed class CellEngine
         if ((_batchProduced | _batchScrap) != 0)
         {
             var segment = countAt >= _segment.End ? _calendar.Locate(countAt) : _segment;
+            FlushSpan();
             foreach (var series in _series)
             {
                 series.Count(countAt, segment, _batchProduced, _batchScrap, unattended: !segment.IsStaffed);
@@ -237,7 +264,7 @@ public sealed class CellEngine
         {
             if (_now >= _segment.End)
             {
-                _segment = _calendar.Locate(_now);
+                Relocate(_now);
             }
 
             if (_segment.State == CalendarState.Working)
@@ -284,11 +311,51 @@ public sealed class CellEngine
                 break;
         }
 
-        var energyKwPerMs = _powerKw;
+        // Consecutive spans that book the same way within one minute are joined and written to the windows
+        // once: most events only move time on, and this keeps their cost independent of the number of window kinds.
+        if (_spanOpen && _spanEnd == from && _spanBucket == bucket && _spanFlags == flags && _spanSegment == _segmentVersion)
+        {
+            if (_powerKw != _spanPowerKw)
+            {
+                // Energy of each constant-power stretch is one product, so where time is split cannot change it.
+                _spanEnergyKwMs += _spanPowerKw * (from - _spanPowerFrom);
+                (_spanPowerKw, _spanPowerFrom) = (_powerKw, from);
+            }
+
+            _spanEnd = to;
+            return;
+        }
+
+        FlushSpan();
+        _spanOpen = true;
+        (_spanStart, _spanEnd, _spanBucket, _spanFlags, _spanSegment) = (from, to, bucket, flags, _segmentVersion);
+        (_spanEnergyKwMs, _spanPowerKw, _spanPowerFrom) = (0, _powerKw, from);
+    }
+
+    /// <summary>
+    /// Writes the joined span (which lies in one minute and one calendar segment, so in one window of every kind)
+    /// to the windows. Windows open in time order, so every other write to the windows flushes the span first.
+    /// </summary>
+    private void FlushSpan()
+    {
+        if (!_spanOpen)
+        {
+            return;
+        }
+
+        _spanOpen = false;
+        var energyKwMs = _spanEnergyKwMs + (_spanPowerKw * (_spanEnd - _spanPowerFrom));
         foreach (var series in _series)
         {
-            series.Book(from, to, _segment, bucket, flags, energyKwPerMs);
+            series.Book(_spanStart, _spanEnd, _segment, _spanBucket, _spanFlags, energyKwMs);
         }
+    }
+
+    private void Relocate(long at)
+    {
+        FlushSpan();
+        _segment = _calendar.Locate(at);
+        _segmentVersion++;
     }
 
     /// <summary>Down time that is not a minor stop belongs to a failure; the first such span of a down interval counts it.</summary>
@@ -302,6 +369,7 @@ public sealed class CellEngine
         if (!_inFailure)
         {
             _inFailure = true;
+            FlushSpan();
             foreach (var series in _series)
             {
                 series.Mark(at, segment, SpanFlags.Failure);
@@ -313,6 +381,7 @@ public sealed class CellEngine
 
     private void BookPendingAsStop()
     {
+        FlushSpan();
         _pending = false;
         var bucket = _pendingState == MachineState.Down ? Bucket.Down : Bucket.Idle;
         var flags = MarkFailureIfNew(_pendingState, _pendingStart, _pendingSegment);
@@ -324,6 +393,7 @@ public sealed class CellEngine
 
     private void BookPendingAsMinorStop()
     {
+        FlushSpan();
         _pending = false;
         var bucket = _cell.MinorStopPolicy == MinorStopPolicy.Nakajima ? Bucket.Run
             : _pendingState == MachineState.Down ? Bucket.Down : Bucket.Idle;

@@ -27,6 +27,9 @@ internal sealed class WindowSeries(WindowKind kind, TimeZoneInfo zone)
 
     public WindowKind Kind => kind;
 
+    /// <summary>End of the oldest open window, or <see cref="long.MaxValue"/> when none is open.</summary>
+    public long OldestEnd => _count > 0 ? _ring[_head].End : long.MaxValue;
+
     public void Start(long traceStart)
     {
         _traceStart = traceStart;
@@ -34,14 +37,15 @@ internal sealed class WindowSeries(WindowKind kind, TimeZoneInfo zone)
         _count = 0;
     }
 
-    /// <summary>Books [from, to) — which lies in one calendar segment — with its bucket and energy.</summary>
-    public void Book(long from, long to, in CalendarSegment segment, Bucket? bucket, SpanFlags flags, double energyKwPerMs)
+    /// <summary>Books [from, to) — which lies in one calendar segment — with its bucket and energy (shared out by time across windows).</summary>
+    public void Book(long from, long to, in CalendarSegment segment, Bucket? bucket, SpanFlags flags, double energyKwMs)
     {
         if (kind == WindowKind.Shift && segment.State == CalendarState.Unplanned)
         {
             return;
         }
 
+        var length = to - from;
         while (from < to)
         {
             ref var window = ref At(from, segment);
@@ -61,9 +65,9 @@ internal sealed class WindowSeries(WindowKind kind, TimeZoneInfo zone)
                 }
             }
 
-            if (energyKwPerMs != 0)
+            if (energyKwMs != 0)
             {
-                var energy = energyKwPerMs * ms;
+                var energy = ms == length ? energyKwMs : energyKwMs * ms / length;
                 window.EnergyKwMs += energy;
                 if ((flags & SpanFlags.EnergyWhileRunning) == 0)
                 {
@@ -112,15 +116,12 @@ internal sealed class WindowSeries(WindowKind kind, TimeZoneInfo zone)
         }
     }
 
-    /// <summary>Emits every window that ends at or before <paramref name="limit"/>.</summary>
-    public void EmitUntil(long limit, string site, CellConfig cell, IWindowRecordSink sink)
+    /// <summary>Emits the oldest open window.</summary>
+    public void EmitOldest(string site, CellConfig cell, IWindowRecordSink sink)
     {
-        while (_count > 0 && _ring[_head].End <= limit)
-        {
-            sink.OnRecord(new WindowRecord(site, cell, kind, _ring[_head]));
-            _head = (_head + 1) % _ring.Length;
-            _count--;
-        }
+        sink.OnRecord(new WindowRecord(site, cell, kind, _ring[_head]));
+        _head = (_head + 1) % _ring.Length;
+        _count--;
     }
 
     /// <summary>Emits every open window, the last one clipped at <paramref name="traceEnd"/>.</summary>
@@ -156,6 +157,11 @@ internal sealed class WindowSeries(WindowKind kind, TimeZoneInfo zone)
         // Contiguous kinds open every window between the newest and `at`: time is booked in order,
         // so each of them receives its time later, and records leave in window order.
         var openFrom = _count > 0 ? _ring[(_head + _count - 1) % _ring.Length].End : at;
+        if (at < openFrom)
+        {
+            ThrowClosedWindow(at);
+        }
+
         while (true)
         {
             var (start, end) = Bounds(kind == WindowKind.Shift ? at : openFrom, segment);
@@ -168,6 +174,10 @@ internal sealed class WindowSeries(WindowKind kind, TimeZoneInfo zone)
             openFrom = end;
         }
     }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void ThrowClosedWindow(long at) =>
+        throw new InvalidOperationException($"{kind} window for {at} ms is no longer open: the engine wrote to its windows out of order");
 
     private (long Start, long End) Bounds(long at, in CalendarSegment segment)
     {
