@@ -155,6 +155,12 @@ public sealed class CellEngine
 
             // Steps of at most one minute keep few windows open across long gaps between events.
             var end = Math.Min(Math.Min(timestampMs, _segment.End), _now - (_now % MinuteMs) + MinuteMs);
+            if (_pending)
+            {
+                // Resolve at the threshold instant itself, so that where the clock ticks cannot move it.
+                end = Math.Min(end, _pendingStart + _minorStopMs);
+            }
+
             BookSpan(_now, end);
             _now = end;
             if (_now % MinuteMs == 0)

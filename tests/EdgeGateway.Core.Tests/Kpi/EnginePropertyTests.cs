@@ -137,6 +137,9 @@ public sealed class EnginePropertyTests
         var random = shuffleSeed is { } seed ? new Random(seed) : null;
         var text = new StringBuilder("timestamp,signal,value\n");
         var at = Core.Calendar.SiteTime.ToUnixMs(TraceBuilder.Utc("2026-03-23T00:00:00Z")) + (trace.StartMinute * 60_000L);
+
+        // Every trace has at least one event, so it has a span and records.
+        text.Append(TraceTimestamp.Format(at)).Append(",power,0\n");
         var lines = new List<string>();
         foreach (var batch in trace.Batches)
         {
