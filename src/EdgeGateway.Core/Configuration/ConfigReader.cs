@@ -12,6 +12,8 @@ namespace EdgeGateway.Core.Configuration;
 public sealed partial class ConfigReader
 {
     private readonly string _source;
+    private const int MaxAuxSignals = 8;
+
     private readonly List<InputException> _problems = [];
 
     // Where each signal was declared, so a duplicate name is reported at its second declaration.
@@ -87,19 +89,29 @@ public sealed partial class ConfigReader
 
                 var role = signal.Enum<SignalRole>("Role", null);
                 var source = signal.String("Source", required: false);
+                var options = ReadSourceOptions(signal);
                 signal.RejectUnknown();
                 if (role is { } r)
                 {
-                    if (r != SignalRole.CyclePulse && r != SignalRole.ScrapPulse && signals.Exists(s => s.Role == r))
+                    if (r is not (SignalRole.CyclePulse or SignalRole.ScrapPulse or SignalRole.Aux) && signals.Exists(s => s.Role == r))
                     {
-                        signal.Problem("Role", $"cell has a second {r} signal; a level or analog role may appear once per cell");
+                        signal.Problem("Role", $"cell has a second {r} signal; a level or power role may appear once per cell");
                     }
 
-                    signals.Add(new SignalConfig(name, r, source));
+                    if (r == SignalRole.Aux && signals.Count(s => s.Role == SignalRole.Aux) == MaxAuxSignals)
+                    {
+                        signal.Problem("Role", $"a cell may have at most {MaxAuxSignals} Aux signals");
+                    }
+
+                    signals.Add(new SignalConfig(name, r, source) { Options = options, Location = signal.Location(null) });
                     _signalDeclarations.Add((id ?? "", name, signal));
                 }
             }
         }
+
+        var stateFromPower = ReadStateFromPower(cell, signals);
+        var cyclesFromPower = ReadCyclesFromPower(cell, signals, ideal);
+        var simulation = cell.Section("Simulation");
 
         var shifts = new List<(ShiftConfig Shift, ObjectReader Reader)>();
         foreach (var shiftReader in cell.Array("Shifts", required: true, nonEmpty: false))
@@ -113,7 +125,135 @@ public sealed partial class ConfigReader
 
         cell.RejectUnknown();
         CheckShiftsDoNotOverlap(shifts);
-        return id is null ? null : new CellConfig(id, ideal, minorStop, policy ?? MinorStopPolicy.Iso22400, signals, [.. shifts.Select(s => s.Shift)]);
+        return id is null ? null : new CellConfig(id, ideal, minorStop, policy ?? MinorStopPolicy.Iso22400, signals, [.. shifts.Select(s => s.Shift)])
+        {
+            StateFromPower = stateFromPower,
+            CyclesFromPower = cyclesFromPower,
+            Simulation = simulation,
+        };
+    }
+
+    private static SourceOptions ReadSourceOptions(ObjectReader signal) => new()
+    {
+        ActiveLow = signal.Bool("ActiveLow"),
+        Pull = signal.Enum<InputPull>("Pull", fallback: null, required: false),
+        DebounceMs = signal.Number("DebounceMs", required: false, min: 0, exclusiveMin: false),
+        SampleRateHz = signal.Number("SampleRateHz", required: false, min: 0, exclusiveMin: true),
+        WindowMs = signal.Number("WindowMs", required: false, min: 0, exclusiveMin: true),
+        CtRatio = signal.Number("CtRatio", required: false, min: 0, exclusiveMin: true),
+        BurdenOhms = signal.Number("BurdenOhms", required: false, min: 0, exclusiveMin: true),
+        VoltageV = signal.Number("VoltageV", required: false, min: 0, exclusiveMin: true),
+        Phases = signal.Number("Phases", required: false, min: 1, exclusiveMin: false) is { } phases ? CheckPhases(signal, phases) : null,
+        PowerFactor = signal.Number("PowerFactor", required: false, min: 0, exclusiveMin: true) is { } pf ? CheckAtMost(signal, "PowerFactor", pf, 1) : null,
+        PlausibleMin = signal.Number("PlausibleMin", required: false, min: double.MinValue, exclusiveMin: false),
+        PlausibleMax = signal.Number("PlausibleMax", required: false, min: double.MinValue, exclusiveMin: false),
+        StuckAfterSeconds = signal.Number("StuckAfterSeconds", required: false, min: 0, exclusiveMin: true),
+    };
+
+    private static int? CheckPhases(ObjectReader signal, double phases)
+    {
+        if (phases is 1 or 3)
+        {
+            return (int)phases;
+        }
+
+        signal.Problem("Phases", $"{phases} phases: use 1 or 3");
+        return null;
+    }
+
+    private static double? CheckAtMost(ObjectReader reader, string key, double value, double max)
+    {
+        if (value <= max)
+        {
+            return value;
+        }
+
+        reader.Problem(key, $"{value.ToString(CultureInfo.InvariantCulture)} is out of range: must be at most {max.ToString(CultureInfo.InvariantCulture)}");
+        return null;
+    }
+
+    private static string? PowerSignal(ObjectReader section, List<SignalConfig> signals)
+    {
+        var name = section.String("Signal", required: true);
+        if (name is not null && !signals.Exists(s => s.Name == name && s.Role == SignalRole.PowerKw))
+        {
+            section.Problem("Signal", $"'{name}' is not a PowerKw signal of this cell");
+            return null;
+        }
+
+        return name;
+    }
+
+    private static PowerStateConfig? ReadStateFromPower(ObjectReader cell, List<SignalConfig> signals)
+    {
+        var section = cell.Object("StateFromPower", required: false);
+        if (section is null)
+        {
+            return null;
+        }
+
+        var signal = PowerSignal(section, signals);
+        var off = section.Number("OffBelowKw", required: true, min: 0, exclusiveMin: false);
+        var run = section.Number("RunAboveKw", required: true, min: 0, exclusiveMin: true);
+        var hysteresis = section.Number("HysteresisKw", required: false, min: 0, exclusiveMin: false) ?? 0;
+        var dwell = section.Number("MinDwellSeconds", required: false, min: 0, exclusiveMin: false) ?? 0;
+        section.RejectUnknown();
+        if (off is not null && run is not null && off + hysteresis >= run - hysteresis)
+        {
+            section.Problem("RunAboveKw", $"the idle band is empty: OffBelowKw + HysteresisKw must be below RunAboveKw - HysteresisKw");
+            return null;
+        }
+
+        if (signals.Exists(s => s.Role.IsLevel()))
+        {
+            section.Problem(null, "the cell has level signals (stack light or setup switch); state comes either from them or from power, not both");
+            return null;
+        }
+
+        return signal is null || off is null || run is null ? null : new PowerStateConfig(signal, off.Value, run.Value, hysteresis, dwell);
+    }
+
+    private static PowerCycleConfig? ReadCyclesFromPower(ObjectReader cell, List<SignalConfig> signals, double idealCycleSeconds)
+    {
+        var section = cell.Object("CyclesFromPower", required: false);
+        if (section is null)
+        {
+            return null;
+        }
+
+        var signal = PowerSignal(section, signals);
+        var above = section.Number("AboveKw", required: true, min: 0, exclusiveMin: true);
+        var below = section.Number("BelowKw", required: false, min: 0, exclusiveMin: true);
+        var hysteresis = section.Number("HysteresisKw", required: false, min: 0, exclusiveMin: false) ?? 0;
+        var smoothing = section.Number("SmoothingSamples", required: false, min: 1, exclusiveMin: false) ?? 1;
+        var minCycle = section.Number("MinCycleSeconds", required: false, min: 0, exclusiveMin: false) ?? 0;
+        var maxCycle = section.Number("MaxCycleSeconds", required: false, min: 0, exclusiveMin: true) ?? (3 * idealCycleSeconds);
+        section.RejectUnknown();
+        if (below is not null && above is not null && below <= above)
+        {
+            section.Problem("BelowKw", "must be above AboveKw");
+            return null;
+        }
+
+        if (minCycle >= maxCycle)
+        {
+            section.Problem("MaxCycleSeconds", "must be above MinCycleSeconds");
+            return null;
+        }
+
+        if (smoothing != Math.Floor(smoothing) || smoothing > 1000)
+        {
+            section.Problem("SmoothingSamples", "must be a whole number from 1 to 1000");
+            return null;
+        }
+
+        if (signals.Exists(s => s.Role == SignalRole.CyclePulse))
+        {
+            section.Problem(null, "the cell has a CyclePulse signal; parts come either from it or from power, not both");
+            return null;
+        }
+
+        return signal is null || above is null ? null : new PowerCycleConfig(signal, above.Value, below, hysteresis, (int)smoothing, minCycle, maxCycle);
     }
 
     private static ShiftConfig? ReadShift(ObjectReader shift)
@@ -249,6 +389,26 @@ public sealed partial class ConfigReader
     {
         private readonly HashSet<string> _used = new(StringComparer.OrdinalIgnoreCase);
         private readonly bool _isObject = node.Kind == JsonValueKind.Object;
+
+        public ConfigLocation Location(string? key) =>
+            new(owner._source, key is null ? node.Line : Find(key)?.Line ?? node.Line, key is null ? path : Join(path, key));
+
+        public ConfigSection? Section(string key)
+        {
+            var value = Take(key, required: false);
+            if (value is null)
+            {
+                return null;
+            }
+
+            if (value.Kind != JsonValueKind.Object)
+            {
+                Problem(key, "expected an object");
+                return null;
+            }
+
+            return new ConfigSection(value.RawJson, new ConfigLocation(owner._source, value.Line, Join(path, key)));
+        }
 
         public void Problem(string? key, string message)
         {
@@ -391,10 +551,10 @@ public sealed partial class ConfigReader
             return value.Kind == JsonValueKind.True;
         }
 
-        public T? Enum<T>(string key, T? fallback)
+        public T? Enum<T>(string key, T? fallback, bool? required = null)
             where T : struct, System.Enum
         {
-            var text = String(key, required: fallback is null);
+            var text = String(key, required: required ?? fallback is null);
             if (text is null)
             {
                 return fallback;

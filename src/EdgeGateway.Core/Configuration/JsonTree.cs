@@ -21,6 +21,9 @@ internal sealed class JsonTree
 
     public string RawNumber { get; private init; } = "";
 
+    /// <summary>The object's own JSON text (objects only), for sections that another component reads.</summary>
+    public string RawJson { get; private set; } = "";
+
     public List<KeyValuePair<string, JsonTree>> Properties { get; } = [];
 
     public List<JsonTree> Items { get; } = [];
@@ -37,7 +40,7 @@ internal sealed class JsonTree
                 throw new InputException(source, 1, "the file is empty; expected a JSON object");
             }
 
-            var root = ReadValue(ref reader, lineStarts, source);
+            var root = ReadValue(ref reader, lineStarts, source, utf8);
             if (reader.Read())
             {
                 throw new InputException(source, LineOf(lineStarts, reader.TokenStartIndex), "unexpected content after the JSON object");
@@ -51,12 +54,13 @@ internal sealed class JsonTree
         }
     }
 
-    private static JsonTree ReadValue(ref Utf8JsonReader reader, List<long> lineStarts, string source)
+    private static JsonTree ReadValue(ref Utf8JsonReader reader, List<long> lineStarts, string source, ReadOnlySpan<byte> utf8)
     {
         var line = LineOf(lineStarts, reader.TokenStartIndex);
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
+                var objectStart = (int)reader.TokenStartIndex;
                 var obj = new JsonTree(JsonValueKind.Object, line);
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                 {
@@ -71,15 +75,16 @@ internal sealed class JsonTree
                     }
 
                     reader.Read();
-                    obj.Properties.Add(new(key, ReadValue(ref reader, lineStarts, source)));
+                    obj.Properties.Add(new(key, ReadValue(ref reader, lineStarts, source, utf8)));
                 }
 
+                obj.RawJson = Encoding.UTF8.GetString(utf8[objectStart..(int)reader.BytesConsumed]);
                 return obj;
             case JsonTokenType.StartArray:
                 var array = new JsonTree(JsonValueKind.Array, line);
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    array.Items.Add(ReadValue(ref reader, lineStarts, source));
+                    array.Items.Add(ReadValue(ref reader, lineStarts, source, utf8));
                 }
 
                 return array;

@@ -18,7 +18,8 @@ public readonly struct WindowRecord
 
     private readonly WindowTotals _totals;
 
-    internal WindowRecord(string site, CellConfig cell, WindowKind kind, in WindowTotals totals)
+    /// <summary>A record of <paramref name="totals"/> (the engine's, or a simulator's ground truth).</summary>
+    public WindowRecord(string site, CellConfig cell, WindowKind kind, in WindowTotals totals)
     {
         Site = site;
         Cell = cell;
@@ -31,6 +32,9 @@ public readonly struct WindowRecord
     public CellConfig Cell { get; }
 
     public WindowKind Kind { get; }
+
+    /// <summary>The exact totals the KPIs derive from.</summary>
+    public WindowTotals Totals => _totals;
 
     public long Start => _totals.Start;
 

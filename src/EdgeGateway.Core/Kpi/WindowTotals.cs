@@ -1,10 +1,12 @@
 namespace EdgeGateway.Core.Kpi;
 
+#pragma warning disable CA1051 // A plain accumulator: fields, so the engine adds to them in place by ref.
+
 /// <summary>
 /// What one window accumulated, in exact integers (milliseconds, parts) and kW·ms energy.
 /// KPIs are derived from it only when a record is read, so nothing is rounded in between.
 /// </summary>
-internal struct WindowTotals
+public struct WindowTotals
 {
     /// <summary>Window start, Unix ms UTC.</summary>
     public long Start;

@@ -23,6 +23,9 @@ public enum SignalRole
 
     /// <summary>Analog: electrical power in kW.</summary>
     PowerKw,
+
+    /// <summary>Analog auxiliary channel (temperature, humidity, vibration RMS…), carried in records as min/mean/max.</summary>
+    Aux,
 }
 
 /// <summary>Helpers on <see cref="SignalRole"/>.</summary>
