@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EdgeGateway.Cli.Calibrate;
 using EdgeGateway.Cli.Replay;
 
 namespace EdgeGateway.Cli;
@@ -21,6 +22,7 @@ public static class Program
         var root = new RootCommand("edgegw - EdgeGateway, ISO 22400 productivity KPIs measured at the machine")
         {
             ReplayCommand.Create(stdout, stderr),
+            CalibrateCommand.Create(stdout, stderr),
         };
 
         var parsed = root.Parse(args);

@@ -56,12 +56,12 @@ internal static class TestConfig
         "power": { "Role": "PowerKw" }
         """;
 
-    public static string Cell(string shifts, double idealCycleSeconds = 30, double minorStopSeconds = 120, string policy = "Iso22400", string timeZone = "Etc/UTC") =>
+    public static string Cell(string shifts, double idealCycleSeconds = 30, double minorStopSeconds = 120, string policy = "Iso22400", string timeZone = "Etc/UTC", string signals = AllSignals, string extra = "") =>
         $$"""
         { "EdgeGateway": { "Site": "sme-0042", "TimeZone": "{{timeZone}}",
           "Cells": [ { "Id": "cell-1", "IdealCycleSeconds": {{idealCycleSeconds.ToString(CultureInfo.InvariantCulture)}},
             "MinorStopSeconds": {{minorStopSeconds.ToString(CultureInfo.InvariantCulture)}}, "MinorStopPolicy": "{{policy}}",
-            "Signals": { {{AllSignals}} },
+            "Signals": { {{signals}} },{{extra}}
             "Shifts": [ {{shifts}} ] } ] } }
         """;
 
@@ -81,7 +81,7 @@ internal sealed class TraceBuilder
     public TraceBuilder At(DateTime utc, string signal, double value = 1)
     {
         _text.Append(TraceTimestamp.Format(Core.Calendar.SiteTime.ToUnixMs(utc)))
-            .Append(',').Append(signal).Append(',').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            .Append(',').Append(signal).Append(',').Append(double.IsNaN(value) ? "fault" : value.ToString(CultureInfo.InvariantCulture)).Append('\n');
         Count++;
         return this;
     }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using EdgeGateway.Core;
-using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Kpi;
 using EdgeGateway.Core.Traces;
 
@@ -39,12 +38,12 @@ internal static class ReplayCommand
     {
         try
         {
-            var gateway = ConfigReader.Read(ReadAll(configPath), configPath);
+            var gateway = InputFiles.ReadConfig(configPath);
             using var held = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
             using (var sink = json ? (IRecordOutput)new JsonArrayOutput(held) : new KpiTableOutput(held, gateway.TimeZone))
             {
                 var engine = new GatewayEngine(gateway, [kind], sink);
-                using var traceStream = OpenTrace(tracePath);
+                using var traceStream = InputFiles.OpenTrace(tracePath);
                 using var reader = new TraceReader(traceStream, tracePath, engine.Signals);
                 while (reader.TryRead(out var signalEvent))
                 {
@@ -63,30 +62,6 @@ internal static class ReplayCommand
         {
             stderr.WriteLine($"edgegw replay: {e.Message}");
             return Program.InputError;
-        }
-    }
-
-    private static byte[] ReadAll(string path)
-    {
-        try
-        {
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException(path, 0, $"cannot read the config: {e.Message}");
-        }
-    }
-
-    private static FileStream OpenTrace(string path)
-    {
-        try
-        {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.SequentialScan);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException(path, 0, $"cannot read the trace: {e.Message}");
         }
     }
 }

@@ -12,7 +12,8 @@ namespace EdgeGateway.Core.Configuration;
 public sealed partial class ConfigReader
 {
     private readonly string _source;
-    private const int MaxAuxSignals = 8;
+    private const int MaxAuxSignals = Kpi.AuxChannels.Capacity;
+    private const int MaxSignalsPerCell = 64;
 
     private readonly List<InputException> _problems = [];
 
@@ -107,6 +108,11 @@ public sealed partial class ConfigReader
                     _signalDeclarations.Add((id ?? "", name, signal));
                 }
             }
+        }
+
+        if (signals.Count > MaxSignalsPerCell)
+        {
+            cell.Problem("Signals", $"a cell may have at most {MaxSignalsPerCell} signals");
         }
 
         var stateFromPower = ReadStateFromPower(cell, signals);

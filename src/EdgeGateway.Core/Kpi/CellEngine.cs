@@ -1,6 +1,7 @@
 using EdgeGateway.Core.Calendar;
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Signals;
+using EdgeGateway.Core.Signals.FromPower;
 
 namespace EdgeGateway.Core.Kpi;
 
@@ -34,9 +35,20 @@ public sealed class CellEngine
     private MachineState _state;
     private double _powerKw;
 
-    // The batch of events at _now, applied when time moves on.
-    private int _batchProduced;
-    private int _batchScrap;
+    // The point events at _now, applied when time moves on.
+    private CellBatch _batch;
+
+    // Per signal of the cell (its index in the config): role, Aux slot, and which signals are faulted.
+    private readonly SignalRole[] _roles;
+    private readonly int[] _auxIndex;
+    private readonly ulong _stateSignals;
+    private ulong _faulted;
+
+    // State and parts from power, for cells configured so.
+    private readonly PowerStateDetector? _powerState;
+    private readonly PowerCycleDetector? _powerCycles;
+    private readonly int _stateFromPowerSignal = -1;
+    private readonly int _cyclesFromPowerSignal = -1;
 
     // A down/idle interval that followed a run interval and may still turn out to be a minor stop.
     private bool _pending;
@@ -66,6 +78,35 @@ public sealed class CellEngine
         _sink = sink;
         _calendar = new ShiftCalendar(cell.Shifts, zone);
         _minorStopMs = (long)Math.Round(cell.MinorStopSeconds * 1000);
+        _roles = new SignalRole[cell.Signals.Count];
+        _auxIndex = new int[cell.Signals.Count];
+        var aux = 0;
+        for (var i = 0; i < _roles.Length; i++)
+        {
+            var signal = cell.Signals[i];
+            _roles[i] = signal.Role;
+            _auxIndex[i] = signal.Role == SignalRole.Aux ? aux++ : -1;
+
+            // Signals whose fault makes the machine state unknown.
+            if (signal.Role.IsLevel() || signal.Name == cell.StateFromPower?.Signal)
+            {
+                _stateSignals |= 1UL << i;
+            }
+
+            if (signal.Name == cell.StateFromPower?.Signal)
+            {
+                _stateFromPowerSignal = i;
+                _powerState = new PowerStateDetector(cell.StateFromPower);
+            }
+
+            if (signal.Name == cell.CyclesFromPower?.Signal)
+            {
+                _cyclesFromPowerSignal = i;
+                _powerCycles = new PowerCycleDetector(cell.CyclesFromPower);
+            }
+        }
+
+        _batch.AuxUsed = aux;
         _series = new WindowSeries[kinds.Count];
         for (var i = 0; i < kinds.Count; i++)
         {
@@ -95,8 +136,12 @@ public sealed class CellEngine
         }
     }
 
-    /// <summary>Applies one event at <paramref name="timestampMs"/> (not before <see cref="Now"/>).</summary>
-    public void Apply(long timestampMs, SignalRole role, double value)
+    /// <summary>
+    /// Applies one event of the cell's signal number <paramref name="signal"/> (its index in the cell's config)
+    /// at <paramref name="timestampMs"/> (not before <see cref="Now"/>). A NaN value is a sensor fault of that
+    /// signal until its next valid value.
+    /// </summary>
+    public void Apply(long timestampMs, int signal, double value)
     {
         if (!_started)
         {
@@ -112,20 +157,48 @@ public sealed class CellEngine
             ThrowTimeWentBackwards(timestampMs);
         }
 
-        switch (role)
+        var bit = 1UL << signal;
+        if (double.IsNaN(value))
         {
-            case SignalRole.CyclePulse:
-                _batchProduced++;
+            if ((_faulted & bit) == 0)
+            {
+                _faulted |= bit;
+                _batch.Faults++;
+            }
+        }
+        else
+        {
+            _faulted &= ~bit;
+        }
+
+        switch (_roles[signal])
+        {
+            case SignalRole.CyclePulse when !double.IsNaN(value):
+                _batch.Produced++;
                 break;
-            case SignalRole.ScrapPulse:
-                _batchScrap++;
+            case SignalRole.ScrapPulse when !double.IsNaN(value):
+                _batch.Scrap++;
                 break;
             case SignalRole.PowerKw:
-                _powerKw = value;
+                // Energy is not counted while the power sensor is faulted.
+                _powerKw = double.IsNaN(value) ? 0 : value;
+                if (signal == _stateFromPowerSignal)
+                {
+                    _powerState!.Update(timestampMs, value);
+                }
+
+                if (signal == _cyclesFromPowerSignal && _powerCycles!.Update(timestampMs, value))
+                {
+                    _batch.Produced++;
+                }
+
                 break;
-            default:
-                var bit = (byte)(1 << (int)role);
-                _levels = value != 0 ? (byte)(_levels | bit) : (byte)(_levels & ~bit);
+            case SignalRole.Aux when !double.IsNaN(value):
+                _batch.Aux[_auxIndex[signal]].Add(value);
+                break;
+            case SignalRole.StateRun or SignalRole.StateIdle or SignalRole.StateDown or SignalRole.Setup when !double.IsNaN(value):
+                var level = (byte)(1 << (int)_roles[signal]);
+                _levels = value != 0 ? (byte)(_levels | level) : (byte)(_levels & ~level);
                 _levelSeen = true;
                 break;
         }
@@ -193,6 +266,12 @@ public sealed class CellEngine
         FlushSpan();
         foreach (var series in _series)
         {
+            // A trace of a single instant still has its (zero-length) record.
+            if (_now == _traceStart)
+            {
+                series.Touch(_now, _segment);
+            }
+
             series.EmitAll(_now, _site, _cell, _sink);
         }
 
@@ -221,20 +300,26 @@ public sealed class CellEngine
 
     private void ApplyBatch(long countAt)
     {
-        if ((_batchProduced | _batchScrap) != 0)
+        if (!_batch.IsEmpty)
         {
             var segment = countAt >= _segment.End ? _calendar.Locate(countAt) : _segment;
             FlushSpan();
             foreach (var series in _series)
             {
-                series.Count(countAt, segment, _batchProduced, _batchScrap, unattended: !segment.IsStaffed);
+                series.Count(countAt, segment, _batch, unattended: !segment.IsStaffed);
             }
 
-            _batchProduced = 0;
-            _batchScrap = 0;
+            _batch.Clear();
         }
 
-        var state = !_levelSeen ? MachineState.Unknown
+        var state = (_faulted & _stateSignals) != 0 ? MachineState.Unknown
+            : _powerState is not null ? _powerState.Level switch
+            {
+                PowerLevel.Run => MachineState.Run,
+                PowerLevel.Unknown => MachineState.Unknown,
+                _ => MachineState.Idle,
+            }
+            : !_levelSeen ? MachineState.Unknown
             : (_levels & SetupLevel) != 0 ? MachineState.Setup
             : (_levels & DownLevel) != 0 ? MachineState.Down
             : (_levels & RunLevel) != 0 ? MachineState.Run

@@ -15,7 +15,7 @@ public sealed class GatewayEngine
     private readonly CellEngine[] _cells;
     private readonly SignalMap _signals;
     private readonly int[] _cellOfSignal;
-    private readonly SignalRole[] _roleOfSignal;
+    private readonly int[] _slotOfSignal;
     private bool _started;
     private long _now;
     private long _nextTick;
@@ -31,11 +31,11 @@ public sealed class GatewayEngine
         }
 
         _cellOfSignal = new int[_signals.Count];
-        _roleOfSignal = new SignalRole[_signals.Count];
+        _slotOfSignal = new int[_signals.Count];
         for (var s = 0; s < _signals.Count; s++)
         {
             _cellOfSignal[s] = _signals.Cell(s);
-            _roleOfSignal[s] = _signals.Role(s);
+            _slotOfSignal[s] = _signals.IndexInCell(s);
         }
     }
 
@@ -59,7 +59,7 @@ public sealed class GatewayEngine
         }
 
         _now = e.TimestampMs;
-        _cells[_cellOfSignal[e.Signal]].Apply(e.TimestampMs, _roleOfSignal[e.Signal], e.Value);
+        _cells[_cellOfSignal[e.Signal]].Apply(e.TimestampMs, _slotOfSignal[e.Signal], e.Value);
     }
 
     /// <summary>Moves every cell to <paramref name="timestampMs"/> (a live source's clock tick).</summary>

@@ -96,6 +96,12 @@ public readonly struct WindowRecord
     /// <summary>Share of energy used while not running.</summary>
     public double? IdleEnergyShare => _totals.EnergyKwMs > 0 ? _totals.NonRunEnergyKwMs / _totals.EnergyKwMs : null;
 
+    /// <summary>Sensor faults that started in the window.</summary>
+    public long SensorFaults => _totals.SensorFaults;
+
+    /// <summary>Statistics of the cell's <paramref name="index"/>-th Aux signal (config order).</summary>
+    public AuxStat Aux(int index) => _totals.Aux[index];
+
     /// <summary>Share of the window with valid signals.</summary>
     public double? Coverage => Ratio(LengthMs - Ms(Bucket.Unknown), LengthMs);
 

@@ -3,6 +3,43 @@ using EdgeGateway.Core.Configuration;
 
 namespace EdgeGateway.Core.Kpi;
 
+/// <summary>The point events of one instant of one cell, applied together.</summary>
+internal struct CellBatch
+{
+    public int Produced;
+    public int Scrap;
+    public int Faults;
+    public int AuxUsed;
+    public AuxChannels Aux;
+
+    public readonly bool IsEmpty => (Produced | Scrap | Faults) == 0 && !HasAux;
+
+    public readonly bool HasAux
+    {
+        get
+        {
+            for (var i = 0; i < AuxUsed; i++)
+            {
+                if (Aux[i].Count != 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    public void Clear()
+    {
+        (Produced, Scrap, Faults) = (0, 0, 0);
+        for (var i = 0; i < AuxUsed; i++)
+        {
+            Aux[i] = default;
+        }
+    }
+}
+
 /// <summary>What a booked span of time is, besides its bucket.</summary>
 [Flags]
 internal enum SpanFlags : byte
@@ -79,8 +116,8 @@ internal sealed class WindowSeries(WindowKind kind, TimeZoneInfo zone)
         }
     }
 
-    /// <summary>Counts pulses at instant <paramref name="at"/>.</summary>
-    public void Count(long at, in CalendarSegment segment, int produced, int scrap, bool unattended)
+    /// <summary>Adds the point events of one instant <paramref name="at"/>: pulses, sensor faults, aux samples.</summary>
+    public void Count(long at, in CalendarSegment segment, in CellBatch batch, bool unattended)
     {
         if (kind == WindowKind.Shift && segment.State == CalendarState.Unplanned)
         {
@@ -88,12 +125,18 @@ internal sealed class WindowSeries(WindowKind kind, TimeZoneInfo zone)
         }
 
         ref var window = ref At(at, segment);
-        window.Produced += produced;
-        window.Scrap += scrap;
+        window.Produced += batch.Produced;
+        window.Scrap += batch.Scrap;
+        window.SensorFaults += batch.Faults;
         if (unattended)
         {
-            window.UnattendedProduced += produced;
-            window.UnattendedScrap += scrap;
+            window.UnattendedProduced += batch.Produced;
+            window.UnattendedScrap += batch.Scrap;
+        }
+
+        for (var i = 0; i < batch.AuxUsed; i++)
+        {
+            window.Aux[i].Add(batch.Aux[i]);
         }
     }
 
@@ -113,6 +156,15 @@ internal sealed class WindowSeries(WindowKind kind, TimeZoneInfo zone)
         else
         {
             window.MinorStops++;
+        }
+    }
+
+    /// <summary>Opens the window containing <paramref name="at"/> if it is not open yet.</summary>
+    public void Touch(long at, in CalendarSegment segment)
+    {
+        if (kind != WindowKind.Shift || segment.State != CalendarState.Unplanned)
+        {
+            At(at, segment);
         }
     }
 

@@ -58,6 +58,12 @@ public static class WindowRecordJson
     private static readonly JsonEncodedText s_idealCycleS = JsonEncodedText.Encode("ideal_cycle_s");
     private static readonly JsonEncodedText s_dataQuality = JsonEncodedText.Encode("data_quality");
     private static readonly JsonEncodedText s_coverage = JsonEncodedText.Encode("coverage");
+    private static readonly JsonEncodedText s_sensorFaults = JsonEncodedText.Encode("sensor_faults");
+    private static readonly JsonEncodedText s_aux = JsonEncodedText.Encode("aux");
+    private static readonly JsonEncodedText s_mean = JsonEncodedText.Encode("mean");
+    private static readonly JsonEncodedText s_min = JsonEncodedText.Encode("min");
+    private static readonly JsonEncodedText s_max = JsonEncodedText.Encode("max");
+    private static readonly JsonEncodedText s_samples = JsonEncodedText.Encode("samples");
     private static readonly JsonEncodedText s_definitions = JsonEncodedText.Encode("definitions");
     private static readonly JsonEncodedText s_definitionsValue = JsonEncodedText.Encode(WindowRecord.Definitions);
     private static readonly JsonEncodedText[] s_policyNames = [JsonEncodedText.Encode("Iso22400"), JsonEncodedText.Encode("Nakajima")];
@@ -125,12 +131,47 @@ public static class WindowRecordJson
 
         writer.WriteNumber(s_idealCycleS, record.Cell.IdealCycleSeconds);
 
+        WriteAux(writer, record);
+
         writer.WriteStartObject(s_dataQuality);
         Number(writer, s_coverage, record.Coverage);
+        writer.WriteNumber(s_sensorFaults, record.SensorFaults);
         writer.WriteEndObject();
 
         writer.WriteString(s_definitions, s_definitionsValue);
         writer.WriteEndObject();
+    }
+
+    /// <summary>Only for cells with Aux signals: name → samples, min, mean, max (null without samples).</summary>
+    private static void WriteAux(Utf8JsonWriter writer, in WindowRecord record)
+    {
+        var signals = record.Cell.Signals;
+        var index = 0;
+        for (var i = 0; i < signals.Count; i++)
+        {
+            if (signals[i].Role != Signals.SignalRole.Aux)
+            {
+                continue;
+            }
+
+            if (index == 0)
+            {
+                writer.WriteStartObject(s_aux);
+            }
+
+            var stat = record.Aux(index++);
+            writer.WriteStartObject(signals[i].Name);
+            writer.WriteNumber(s_samples, stat.Count);
+            Number(writer, s_min, stat.Count > 0 ? stat.Min : null);
+            Number(writer, s_mean, stat.Count > 0 ? stat.Sum / stat.Count : null);
+            Number(writer, s_max, stat.Count > 0 ? stat.Max : null);
+            writer.WriteEndObject();
+        }
+
+        if (index > 0)
+        {
+            writer.WriteEndObject();
+        }
     }
 
     private static void Number(Utf8JsonWriter writer, JsonEncodedText name, double? value)

@@ -7,17 +7,18 @@ public sealed class SignalMap
 {
     private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
-    private readonly List<(string Name, int Cell, SignalRole Role)> _signals = [];
+    private readonly List<(string Name, int Cell, int IndexInCell, SignalRole Role)> _signals = [];
 
     /// <summary>Numbers the signals of <paramref name="config"/> in config order.</summary>
     public SignalMap(GatewayConfig config)
     {
         for (var cell = 0; cell < config.Cells.Count; cell++)
         {
-            foreach (var signal in config.Cells[cell].Signals)
+            var signals = config.Cells[cell].Signals;
+            for (var i = 0; i < signals.Count; i++)
             {
-                _byName.Add(signal.Name, _signals.Count);
-                _signals.Add((signal.Name, cell, signal.Role));
+                _byName.Add(signals[i].Name, _signals.Count);
+                _signals.Add((signals[i].Name, cell, i, signals[i].Role));
             }
         }
 
@@ -32,6 +33,9 @@ public sealed class SignalMap
 
     /// <summary>Index of the signal's cell in the config.</summary>
     public int Cell(int signal) => _signals[signal].Cell;
+
+    /// <summary>Index of the signal in its cell's config.</summary>
+    public int IndexInCell(int signal) => _signals[signal].IndexInCell;
 
     /// <summary>The signal's role.</summary>
     public SignalRole Role(int signal) => _signals[signal].Role;

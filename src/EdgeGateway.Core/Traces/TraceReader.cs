@@ -117,9 +117,18 @@ public sealed class TraceReader : IDisposable
             return default;
         }
 
-        if (!Utf8Parser.TryParse(valueText, out double value, out var consumed) || consumed != valueText.Length || !double.IsFinite(value))
+        double value;
+        if (valueText.SequenceEqual("fault"u8))
         {
-            Fail($"bad value '{Show(valueText)}' for signal '{_signals.Name(signal)}': expected a finite number");
+            // A sensor fault of this signal until its next valid value (src/README.md, "Traces").
+            value = double.NaN;
+            _previousTimestamp = timestamp;
+            return new SignalEvent(timestamp, signal, value);
+        }
+
+        if (!Utf8Parser.TryParse(valueText, out value, out var consumed) || consumed != valueText.Length || !double.IsFinite(value))
+        {
+            Fail($"bad value '{Show(valueText)}' for signal '{_signals.Name(signal)}': expected a finite number or 'fault'");
         }
 
         var role = _signals.Role(signal);
