@@ -1,6 +1,7 @@
 using System.CommandLine;
 using EdgeGateway.Cli.Calibrate;
 using EdgeGateway.Cli.Replay;
+using EdgeGateway.Cli.Status;
 
 namespace EdgeGateway.Cli;
 
@@ -22,7 +23,9 @@ public static class Program
         var root = new RootCommand("edgegw - EdgeGateway, ISO 22400 productivity KPIs measured at the machine")
         {
             ReplayCommand.Create(stdout, stderr),
+            Simulate.SimulateCommand.Create(stdout, stderr),
             CalibrateCommand.Create(stdout, stderr),
+            StatusCommand.Create(stdout, stderr),
         };
 
         var parsed = root.Parse(args);

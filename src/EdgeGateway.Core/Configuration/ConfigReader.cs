@@ -22,20 +22,28 @@ public sealed partial class ConfigReader
 
     private ConfigReader(string source) => _source = source;
 
-    /// <summary>Parses UTF-8 JSON; throws <see cref="InputException"/> listing every problem found.</summary>
-    public static GatewayConfig Read(ReadOnlySpan<byte> utf8Json, string source)
+    /// <summary>
+    /// Parses UTF-8 JSON; throws <see cref="InputException"/> listing every problem found. Top-level sections named
+    /// in <paramref name="otherSections"/> (e.g. the agent's own <c>Agent</c> section) are left to their readers.
+    /// </summary>
+    public static GatewayConfig Read(ReadOnlySpan<byte> utf8Json, string source, params ReadOnlySpan<string> otherSections)
     {
         var tree = JsonTree.Parse(utf8Json, source);
         var reader = new ConfigReader(source);
-        var config = reader.ReadRoot(tree);
+        var config = reader.ReadRoot(tree, otherSections);
         InputException.ThrowIfAny(reader._problems);
         return config!;
     }
 
-    private GatewayConfig? ReadRoot(JsonTree root)
+    private GatewayConfig? ReadRoot(JsonTree root, ReadOnlySpan<string> otherSections)
     {
         var section = new ObjectReader(this, root, "");
         var gateway = section.Object("EdgeGateway", required: true);
+        foreach (var other in otherSections)
+        {
+            section.Ignore(other);
+        }
+
         section.RejectUnknown();
         if (gateway is null)
         {
@@ -395,6 +403,8 @@ public sealed partial class ConfigReader
     {
         private readonly HashSet<string> _used = new(StringComparer.OrdinalIgnoreCase);
         private readonly bool _isObject = node.Kind == JsonValueKind.Object;
+
+        public void Ignore(string key) => _used.Add(key);
 
         public ConfigLocation Location(string? key) =>
             new(owner._source, key is null ? node.Line : Find(key)?.Line ?? node.Line, key is null ? path : Join(path, key));

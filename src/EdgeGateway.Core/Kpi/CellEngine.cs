@@ -23,6 +23,7 @@ public sealed class CellEngine
     private readonly ShiftCalendar _calendar;
     private readonly WindowSeries[] _series;
     private readonly IWindowRecordSink _sink;
+    private readonly IStateChangeSink? _stateSink;
     private readonly long _minorStopMs;
 
     private bool _started;
@@ -76,6 +77,7 @@ public sealed class CellEngine
         _site = site;
         _cell = cell;
         _sink = sink;
+        _stateSink = sink as IStateChangeSink;
         _calendar = new ShiftCalendar(cell.Shifts, zone);
         _minorStopMs = (long)Math.Round(cell.MinorStopSeconds * 1000);
         _roles = new SignalRole[cell.Signals.Count];
@@ -122,6 +124,36 @@ public sealed class CellEngine
 
     /// <summary>The instant up to which time has been booked.</summary>
     public long Now => _now;
+
+    /// <summary>
+    /// The window of <paramref name="kind"/> in progress, up to <see cref="Now"/> (e.g. the shift so far, for
+    /// status displays); false when none is open. Reading it changes nothing; a pending minor stop is not in it yet.
+    /// </summary>
+    public bool TryPeekOpenWindow(WindowKind kind, out WindowRecord record)
+    {
+        foreach (var series in _series)
+        {
+            if (series.Kind == kind && series.TryPeekNewest(out var totals) && totals.Start <= _now)
+            {
+                if (_spanOpen && _spanStart >= totals.Start && _spanEnd <= totals.End)
+                {
+                    if (_spanBucket is { } bucket)
+                    {
+                        totals.Buckets[(int)bucket] += _spanEnd - _spanStart;
+                    }
+
+                    totals.EnergyKwMs += _spanEnergyKwMs + (_spanPowerKw * (_spanEnd - _spanPowerFrom));
+                }
+
+                totals.End = Math.Min(totals.End, _now);
+                record = new WindowRecord(_site, _cell, kind, totals);
+                return true;
+            }
+        }
+
+        record = default;
+        return false;
+    }
 
     /// <summary>Begins the first window at <paramref name="traceStart"/>; time before the first level event is unknown.</summary>
     public void Start(long traceStart)
@@ -334,6 +366,7 @@ public sealed class CellEngine
     {
         var previous = _state;
         _state = next;
+        _stateSink?.OnStateChange(_cell, _now, next);
         if (_pending)
         {
             if (next == MachineState.Run && _now - _pendingStart < _minorStopMs)

@@ -159,6 +159,19 @@ internal sealed class WindowSeries(WindowKind kind, TimeZoneInfo zone)
         }
     }
 
+    /// <summary>A copy of the newest open window, if any.</summary>
+    public bool TryPeekNewest(out WindowTotals totals)
+    {
+        if (_count == 0)
+        {
+            totals = default;
+            return false;
+        }
+
+        totals = _ring[(_head + _count - 1) % _ring.Length];
+        return true;
+    }
+
     /// <summary>Opens the window containing <paramref name="at"/> if it is not open yet.</summary>
     public void Touch(long at, in CalendarSegment segment)
     {

@@ -4,6 +4,9 @@ using EdgeGateway.Core.Traces;
 
 namespace EdgeGateway.Core.Payload;
 
+/// <summary>What a gateway adds to a record it publishes: its id, the record's sequence number and the clock state.</summary>
+public readonly record struct PublishStamp(string Gateway, long Sequence, bool ClockSynced);
+
 /// <summary>
 /// Writes a <see cref="WindowRecord"/> as the KPI payload, schema v1 (src/README.md): the replay output and
 /// the MQTT payload. Property names are pre-encoded; writing allocates nothing.
@@ -58,6 +61,9 @@ public static class WindowRecordJson
     private static readonly JsonEncodedText s_idealCycleS = JsonEncodedText.Encode("ideal_cycle_s");
     private static readonly JsonEncodedText s_dataQuality = JsonEncodedText.Encode("data_quality");
     private static readonly JsonEncodedText s_coverage = JsonEncodedText.Encode("coverage");
+    private static readonly JsonEncodedText s_gateway = JsonEncodedText.Encode("gateway");
+    private static readonly JsonEncodedText s_seq = JsonEncodedText.Encode("seq");
+    private static readonly JsonEncodedText s_clockSynced = JsonEncodedText.Encode("clock_synced");
     private static readonly JsonEncodedText s_sensorFaults = JsonEncodedText.Encode("sensor_faults");
     private static readonly JsonEncodedText s_aux = JsonEncodedText.Encode("aux");
     private static readonly JsonEncodedText s_mean = JsonEncodedText.Encode("mean");
@@ -68,14 +74,25 @@ public static class WindowRecordJson
     private static readonly JsonEncodedText s_definitionsValue = JsonEncodedText.Encode(WindowRecord.Definitions);
     private static readonly JsonEncodedText[] s_policyNames = [JsonEncodedText.Encode("Iso22400"), JsonEncodedText.Encode("Nakajima")];
 
-    /// <summary>Writes one record as a JSON object.</summary>
-    public static void Write(Utf8JsonWriter writer, in WindowRecord record)
+    /// <summary>Writes one record as a JSON object (as replay prints it: no gateway stamp).</summary>
+    public static void Write(Utf8JsonWriter writer, in WindowRecord record) => Write(writer, record, stamp: null);
+
+    /// <summary>
+    /// Writes one record as a JSON object; with a <paramref name="stamp"/> (the published payload) it also carries
+    /// <c>gateway</c>, <c>seq</c> and <c>data_quality.clock_synced</c>.
+    /// </summary>
+    public static void Write(Utf8JsonWriter writer, in WindowRecord record, in PublishStamp? stamp)
     {
         Span<byte> timestamp = stackalloc byte[TraceTimestamp.Length];
         writer.WriteStartObject();
         writer.WriteNumber(s_v, WindowRecord.SchemaVersion);
         writer.WriteString(s_site, record.Site);
         writer.WriteString(s_cell, record.Cell.Id);
+        if (stamp is { } s)
+        {
+            writer.WriteString(s_gateway, s.Gateway);
+            writer.WriteNumber(s_seq, s.Sequence);
+        }
 
         writer.WriteStartObject(s_window);
         writer.WriteString(s_kind, s_kindNames[(int)record.Kind]);
@@ -136,6 +153,11 @@ public static class WindowRecordJson
         writer.WriteStartObject(s_dataQuality);
         Number(writer, s_coverage, record.Coverage);
         writer.WriteNumber(s_sensorFaults, record.SensorFaults);
+        if (stamp is { } synced)
+        {
+            writer.WriteBoolean(s_clockSynced, synced.ClockSynced);
+        }
+
         writer.WriteEndObject();
 
         writer.WriteString(s_definitions, s_definitionsValue);

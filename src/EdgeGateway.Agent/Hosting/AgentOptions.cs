@@ -1,0 +1,62 @@
+using System.ComponentModel.DataAnnotations;
+using EdgeGateway.Agent.Outbox;
+using EdgeGateway.Agent.Publishing;
+
+namespace EdgeGateway.Agent.Hosting;
+
+/// <summary>Where the agent's signal events come from.</summary>
+public enum EventSourceKind
+{
+    /// <summary>GPIO and I2C sensors named by the signals' <c>Source</c>.</summary>
+    Sensors,
+
+    /// <summary>The cell simulator (each cell's <c>Simulation</c> section), optionally faster than real time.</summary>
+    Simulator,
+
+    /// <summary>A recorded trace, replayed as fast as the pipeline takes it.</summary>
+    Trace,
+}
+
+/// <summary>The agent's own options (config section <c>Agent</c>; environment <c>EDGEGW_Agent__…</c>; command line <c>--Agent:…</c>).</summary>
+public sealed class AgentOptions
+{
+    /// <summary>This gateway's id, unique in its site (MQTT client id and status topic); defaults to the host name.</summary>
+    [Required]
+    [RegularExpression("^[A-Za-z0-9._-]{1,64}$")]
+    public string GatewayId { get; set; } = Environment.MachineName;
+
+    /// <summary>Where signal events come from.</summary>
+    public EventSourceKind Source { get; set; } = EventSourceKind.Sensors;
+
+    /// <summary>The trace to replay when <see cref="Source"/> is <see cref="EventSourceKind.Trace"/>.</summary>
+    public string? TracePath { get; set; }
+
+    /// <summary>Simulator: simulated seconds per real second.</summary>
+    [Range(0.001, 1_000_000)]
+    public double SpeedFactor { get; set; } = 1;
+
+    /// <summary>Simulator: the simulated start instant (default: now).</summary>
+    public DateTimeOffset? SimulationStart { get; set; }
+
+    /// <summary>Simulator: random seed.</summary>
+    public int SimulationSeed { get; set; } = 1;
+
+    /// <summary>Window kinds published (contract names).</summary>
+    public string[] Windows { get; set; } = ["1m", "shift", "day"];
+
+    /// <summary>Where the running agent writes its status for <c>edgegw status</c>.</summary>
+    [Required]
+    public string StatusFile { get; set; } = "/run/edgegw/status.json";
+
+    /// <summary>Capacity of the channel between sources and the engine; sources wait when it is full.</summary>
+    [Range(16, 10_000_000)]
+    public int EventQueueCapacity { get; set; } = 65_536;
+
+    /// <summary>Broker connection.</summary>
+    [Microsoft.Extensions.Options.ValidateObjectMembers]
+    public MqttOptions Mqtt { get; set; } = new();
+
+    /// <summary>The durable outbox.</summary>
+    [Microsoft.Extensions.Options.ValidateObjectMembers]
+    public OutboxOptions Outbox { get; set; } = new();
+}

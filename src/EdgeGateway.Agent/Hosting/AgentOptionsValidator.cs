@@ -1,0 +1,85 @@
+using EdgeGateway.Core.Kpi;
+using Microsoft.Extensions.Options;
+
+namespace EdgeGateway.Agent.Hosting;
+
+/// <summary>Validates the DataAnnotations of the agent's options (and nested Mqtt, Outbox) without reflection (trimming-safe).</summary>
+[OptionsValidator]
+internal sealed partial class AgentOptionsAnnotations : IValidateOptions<AgentOptions>;
+
+/// <summary>Rules across fields of the agent's options; each failure names the key.</summary>
+internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AgentOptions options)
+    {
+        var failures = new List<string>();
+        if (options.Source == EventSourceKind.Trace && string.IsNullOrWhiteSpace(options.TracePath))
+        {
+            failures.Add("Agent:TracePath is required when Agent:Source is Trace");
+        }
+
+        if (options.Windows.Length == 0)
+        {
+            failures.Add("Agent:Windows must name at least one of 1m, shift, day, total");
+        }
+
+        foreach (var window in options.Windows)
+        {
+            if (!WindowKinds.TryParse(window, out _))
+            {
+                failures.Add($"Agent:Windows: '{window}' is not one of 1m, shift, day, total");
+            }
+        }
+
+        var mqtt = options.Mqtt;
+        if ((mqtt.ClientCertFile is null) != (mqtt.ClientKeyFile is null))
+        {
+            failures.Add("Agent:Mqtt:ClientCertFile and Agent:Mqtt:ClientKeyFile go together");
+        }
+
+        if (!mqtt.Tls && (mqtt.CaFile is not null || mqtt.ClientCertFile is not null))
+        {
+            failures.Add("Agent:Mqtt:CaFile and ClientCertFile need Agent:Mqtt:Tls = true");
+        }
+
+        foreach (var (key, file) in new[] { ("CaFile", mqtt.CaFile), ("ClientCertFile", mqtt.ClientCertFile), ("ClientKeyFile", mqtt.ClientKeyFile) })
+        {
+            if (file is not null && !File.Exists(file))
+            {
+                failures.Add($"Agent:Mqtt:{key}: file '{file}' does not exist");
+            }
+        }
+
+        if (mqtt.Password is not null && mqtt.Username is null)
+        {
+            failures.Add("Agent:Mqtt:Password is set but Agent:Mqtt:Username is not");
+        }
+
+        if (mqtt.MinBackoff <= TimeSpan.Zero || mqtt.MaxBackoff < mqtt.MinBackoff)
+        {
+            failures.Add("Agent:Mqtt:MinBackoff must be positive and at most Agent:Mqtt:MaxBackoff");
+        }
+
+        if (mqtt.KeepAlive < TimeSpan.FromSeconds(1))
+        {
+            failures.Add("Agent:Mqtt:KeepAlive must be at least 1 second");
+        }
+
+        if (options.Outbox.MaxAge < TimeSpan.FromHours(1))
+        {
+            failures.Add("Agent:Outbox:MaxAge must be at least 01:00:00");
+        }
+
+        if (options.Outbox.FlushInterval < TimeSpan.Zero || options.Outbox.FlushInterval > TimeSpan.FromMinutes(10))
+        {
+            failures.Add("Agent:Outbox:FlushInterval must be between 00:00:00 and 00:10:00");
+        }
+
+        if (options.Outbox.SegmentBytes > options.Outbox.MaxBytes)
+        {
+            failures.Add("Agent:Outbox:SegmentBytes must not exceed Agent:Outbox:MaxBytes");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

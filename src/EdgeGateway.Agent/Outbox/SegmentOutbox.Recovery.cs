@@ -1,0 +1,162 @@
+namespace EdgeGateway.Agent.Outbox;
+
+/// <summary>Opening: rebuilding the state from the checkpoint and the segment files.</summary>
+public sealed partial class SegmentOutbox
+{
+    /// <summary>
+    /// Scans every segment in order. Bytes that are not a valid frame at the end of the last segment are a write
+    /// that power loss cut short: they are cut off (the record was inside the loss window). Anywhere else they are
+    /// skipped to the next valid frame, and the sequences they held are counted as corrupt: every sequence in
+    /// (floor, checkpoint's next) that no valid frame holds, each counted once across restarts.
+    /// </summary>
+    private void Recover()
+    {
+        File.Delete(Path.Combine(_directory, OutboxCheckpoint.TempFileName));
+        var haveCheckpoint = OutboxCheckpoint.TryRead(_directory, out var checkpoint, out var checkpointExists);
+        if (!haveCheckpoint && checkpointExists)
+        {
+            // Written by rename, so this is media damage; without it every record held is sent again.
+            Log.CheckpointUnreadable(_logger, _directory);
+        }
+
+        _floor = _persistedFloor = checkpoint.Floor;
+        _dropped = checkpoint.Dropped;
+        _corrupt = checkpoint.Corrupt;
+        _corruptCountedThrough = checkpoint.CorruptCountedThrough;
+
+        var files = new List<(long First, string Path)>();
+        foreach (var path in System.IO.Directory.EnumerateFiles(_directory, "*" + OutboxSegment.Extension))
+        {
+            if (OutboxSegment.TryParseFileName(Path.GetFileName(path), out var first))
+            {
+                files.Add((first, path));
+            }
+        }
+
+        files.Sort(static (a, b) => a.First.CompareTo(b.First));
+        long lastValid = 0;
+        long tornBytes = 0;
+        for (var i = 0; i < files.Count; i++)
+        {
+            var segment = new OutboxSegment(files[i].First, files[i].Path);
+            using (var handle = File.OpenHandle(segment.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read))
+            {
+                var length = RandomAccess.GetLength(handle);
+                _scanScanner.Reset(handle, length);
+                long position = 0;
+                long skippedFrom;
+                while (_scanScanner.TryNext(position, out var header, out var offset, out skippedFrom))
+                {
+                    if (skippedFrom >= 0)
+                    {
+                        Log.CorruptBytes(_logger, segment.Path, skippedFrom, offset - skippedFrom);
+                    }
+
+                    position = offset + header.Length;
+                    if (header.Sequence <= lastValid || header.Sequence < segment.FirstSequence)
+                    {
+                        // Checksummed but out of order: a stale copy of an older record, never a new one.
+                        Log.OutOfOrder(_logger, segment.Path, offset, header.Sequence, lastValid);
+                        continue;
+                    }
+
+                    segment.Add(header.Sequence);
+                    segment.LastAppendedAtMs = header.AppendedAtMs;
+                    lastValid = header.Sequence;
+                }
+
+                segment.Length = length;
+                if (skippedFrom >= 0)
+                {
+                    if (i == files.Count - 1)
+                    {
+                        RandomAccess.SetLength(handle, skippedFrom);
+                        RandomAccess.FlushToDisk(handle);
+                        segment.Length = skippedFrom;
+                        tornBytes = length - skippedFrom;
+                        Log.TornTail(_logger, segment.Path, skippedFrom, tornBytes);
+                    }
+                    else
+                    {
+                        Log.CorruptBytes(_logger, segment.Path, skippedFrom, length - skippedFrom);
+                    }
+                }
+            }
+
+            _segments.Add(segment);
+        }
+
+        // Segments with nothing valid, or only records that had left before the stop, go now.
+        for (var i = _segments.Count - 1; i >= 0; i--)
+        {
+            var segment = _segments[i];
+            if (segment.IsEmpty || segment.LastSequence <= _floor)
+            {
+                File.Delete(segment.Path);
+                _segments.RemoveAt(i);
+            }
+        }
+
+        long missing = 0;
+        if (_segments.Count > 0 || haveCheckpoint)
+        {
+            // Without a checkpoint the files deleted after acknowledgement are unknown: start at the first record held.
+            var previous = haveCheckpoint ? _floor : _segments[0].Runs[0].First - 1;
+            foreach (var segment in _segments)
+            {
+                foreach (var run in segment.Runs)
+                {
+                    if (run.First > previous + 1)
+                    {
+                        missing += CountCorrupt(previous + 1, run.First - 1);
+                    }
+
+                    previous = Math.Max(previous, run.Last);
+                }
+            }
+
+            // Records below the checkpoint's next sequence were on disk when it was written: gone now means damaged.
+            if (checkpoint.NextSequence - 1 > previous)
+            {
+                missing += CountCorrupt(previous + 1, checkpoint.NextSequence - 1);
+            }
+        }
+
+        _nextSequence = Math.Max(Math.Max(checkpoint.NextSequence, lastValid + 1), Math.Max(_floor + 1, 1));
+        foreach (var segment in _segments)
+        {
+            _bytes += segment.Length;
+            _depth += segment.CountBetween(_floor, long.MaxValue);
+        }
+
+        if (_segments.Count > 0 && _segments[^1].Length < _options.SegmentBytes)
+        {
+            _active = _segments[^1];
+            _active.Handle = File.OpenHandle(_active.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        }
+
+        if (missing > 0 || !haveCheckpoint)
+        {
+            _checkpointDirty = true;
+            FlushCore();
+        }
+
+        Log.Recovered(_logger, _directory, _segments.Count, _depth, _bytes, _nextSequence, _dropped, _corrupt, tornBytes);
+    }
+
+    /// <summary>Counts the sequences <paramref name="first"/>..<paramref name="last"/> as corrupt, except those counted by an earlier start.</summary>
+    private long CountCorrupt(long first, long last)
+    {
+        first = Math.Max(first, _corruptCountedThrough + 1);
+        if (first > last)
+        {
+            return 0;
+        }
+
+        var count = last - first + 1;
+        _corrupt += count;
+        _corruptCountedThrough = last;
+        Log.CorruptRecords(_logger, count, first, last, _corrupt);
+        return count;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Runtime.InteropServices;
+
+namespace EdgeGateway.Agent.Pipeline;
+
+/// <summary>
+/// Whether the system clock is synchronised (a Pi has no RTC: until NTP has set it, timestamps are wrong). Asks
+/// the kernel through adjtimex(2): any NTP daemon that disciplines the clock clears STA_UNSYNC.
+/// </summary>
+public static partial class ClockSync
+{
+    private const int StaUnsync = 0x0040;
+    private const int TimeError = 5;
+
+    /// <summary>True when the kernel reports a synchronised clock; false when it does not or cannot say.</summary>
+    public static bool IsSynchronized()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        var timex = new Timex();
+        try
+        {
+            var state = Adjtimex(ref timex);
+            return state != TimeError && state >= 0 && (timex.Status & StaUnsync) == 0;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "adjtimex")]
+    private static partial int Adjtimex(ref Timex timex);
+
+    /// <summary>struct timex of 64-bit Linux (x86-64 and arm64 share the layout); only <c>status</c> is read.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Timex
+    {
+        public uint Modes;
+        public long Offset;
+        public long Freq;
+        public long Maxerror;
+        public long Esterror;
+        public int Status;
+        public long Constant;
+        public long Precision;
+        public long Tolerance;
+        public long TimeSec;
+        public long TimeUsec;
+        public long Tick;
+        public long Ppsfreq;
+        public long Jitter;
+        public int Shift;
+        public long Stabil;
+        public long Jitcnt;
+        public long Calcnt;
+        public long Errcnt;
+        public long Stbcnt;
+        public int Tai;
+#pragma warning disable IDE0051, CS0169 // padding of the kernel struct
+        private unsafe fixed int _padding[11];
+#pragma warning restore IDE0051, CS0169
+    }
+}

@@ -1,0 +1,120 @@
+using System.Threading.Channels;
+using EdgeGateway.Agent.Hosting;
+using EdgeGateway.Agent.Outbox;
+using EdgeGateway.Agent.Status;
+using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Kpi;
+using EdgeGateway.Core.Signals;
+using Microsoft.Extensions.Options;
+
+namespace EdgeGateway.Agent.Pipeline;
+
+/// <summary>
+/// The one reader of the event channel: feeds the KPI engine, whose records the encoder puts into the outbox.
+/// Events of different sources may interleave by a few milliseconds; a late one is taken as happening at the
+/// engine's current time (the engine needs time order). Clock ticks (<see cref="TickSignal"/>) move quiet cells on.
+/// </summary>
+internal sealed partial class EngineWorker(
+    GatewayConfig config,
+    IOptions<AgentOptions> options,
+    Channel<SignalEvent> events,
+    RecordEncoder encoder,
+    IOutbox outbox,
+    AgentState state,
+    TimeProvider time,
+    IHostApplicationLifetime lifetime,
+    ILogger<EngineWorker> logger) : BackgroundService
+{
+    /// <summary>The signal number of a clock tick: no signal, only "time has come this far".</summary>
+    public const int TickSignal = -1;
+
+    private static readonly TimeSpan s_statusInterval = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var kinds = options.Value.Windows.Select(name => WindowKinds.TryParse(name, out var kind) ? kind : throw new InvalidOperationException($"unknown window '{name}'")).ToArray();
+        var engine = new GatewayEngine(config, kinds, encoder);
+        var reader = events.Reader;
+        var last = long.MinValue;
+        var nextStatus = 0L;
+        long faults = 0, late = 0;
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var e))
+                {
+                    var at = Math.Max(e.TimestampMs, last);
+                    late += e.TimestampMs < last ? 1 : 0;
+                    last = at;
+                    if (e.Signal == TickSignal)
+                    {
+                        engine.AdvanceTo(at);
+                        continue;
+                    }
+
+                    faults += double.IsNaN(e.Value) ? 1 : 0;
+                    engine.Process(new SignalEvent(at, e.Signal, e.Value));
+                }
+
+                var now = time.GetTimestamp();
+                if (now >= nextStatus)
+                {
+                    nextStatus = now + (long)(s_statusInterval.TotalSeconds * time.TimestampFrequency);
+                    encoder.ClockSynced = ClockSync.IsSynchronized();
+                    Publish(engine, faults, encoder.ClockSynced);
+                    if (late > 0)
+                    {
+                        Log.LateEvents(logger, late);
+                        late = 0;
+                    }
+                }
+            }
+
+            // The source ended (a trace): close every window, like replay.
+            engine.Finish();
+            outbox.Flush();
+            Publish(engine, faults, encoder.ClockSynced);
+            Log.SourceEnded(logger, encoder.Records);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutdown: windows in progress are not emitted (a record must cover its whole window).
+            outbox.Flush();
+        }
+        catch (Exception e)
+        {
+            Log.EngineFailed(logger, e);
+            lifetime.StopApplication();
+            throw;
+        }
+    }
+
+    private void Publish(GatewayEngine engine, long faults, bool clockSynced)
+    {
+        var cells = new CellStatus[engine.Cells.Count];
+        for (var i = 0; i < cells.Length; i++)
+        {
+            var cell = engine.Cells[i];
+            var shift = cell.TryPeekOpenWindow(WindowKind.Shift, out var record) ? record : (WindowRecord?)null;
+            cells[i] = new CellStatus(cell.Cell.Id, cell.State, shift?.Oee, shift?.Start);
+        }
+
+        state.Cells = cells;
+        state.SensorFaults = faults;
+        state.ClockSynced = clockSynced;
+        state.Records = encoder.Records;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "{Count} events arrived out of time order and were taken at the engine's current time")]
+        public static partial void LateEvents(ILogger logger, long count);
+
+        [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "The signal source ended; {Records} window records computed")]
+        public static partial void SourceEnded(ILogger logger, long records);
+
+        [LoggerMessage(EventId = 102, Level = LogLevel.Critical, Message = "The KPI engine failed; the agent stops")]
+        public static partial void EngineFailed(ILogger logger, Exception exception);
+    }
+}

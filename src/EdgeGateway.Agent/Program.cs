@@ -1,0 +1,155 @@
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using EdgeGateway.Agent.Hosting;
+using EdgeGateway.Agent.Outbox;
+using EdgeGateway.Agent.Pipeline;
+using EdgeGateway.Agent.Publishing;
+using EdgeGateway.Agent.Status;
+using EdgeGateway.Core;
+using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Signals;
+using EdgeGateway.Sensors.Sources;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace EdgeGateway.Agent;
+
+/// <summary>
+/// <c>edgegw-agent [--config FILE] [--Agent:Key=value …]</c>: the gateway's worker service. Config comes from the
+/// file (default <c>/etc/edgegw/edgegw.json</c>, or <c>EDGEGW_CONFIG</c>); its <c>Agent</c> section may be overridden
+/// by environment variables (<c>EDGEGW_Agent__Mqtt__Password</c>) and the command line. Everything is validated
+/// before anything runs; every problem is one line on stderr, and the exit code is 2.
+/// </summary>
+public static class Program
+{
+    /// <summary>Exit code for a bad config.</summary>
+    public const int ConfigError = 2;
+
+    /// <summary>Where the config is when nothing says otherwise.</summary>
+    public const string DefaultConfigPath = "/etc/edgegw/edgegw.json";
+
+    public static async Task<int> Main(string[] args)
+    {
+        var (configPath, rest) = SplitConfigArgument(args);
+        byte[] bytes;
+        GatewayConfig gateway;
+        try
+        {
+            bytes = File.ReadAllBytes(configPath);
+            gateway = ConfigReader.Read(bytes, configPath, "Agent", "Logging");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail($"{configPath}: cannot read the config: {e.Message}");
+        }
+        catch (InputException e)
+        {
+            return Fail([.. (e.Problems.Count > 0 ? e.Problems : [e]).Select(p => p.Message)]);
+        }
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = rest, DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddJsonFile(Path.GetFullPath(configPath), optional: false, reloadOnChange: false)
+            .AddEnvironmentVariables("EDGEGW_")
+            .AddCommandLine(rest);
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true);
+        builder.Services.AddSystemd();
+        Compose(builder.Services, builder.Configuration, gateway, new ConfigFingerprint(Convert.ToHexStringLower(SHA256.HashData(bytes))));
+
+        using var host = builder.Build();
+        try
+        {
+            await host.RunAsync().ConfigureAwait(false);
+            return Environment.ExitCode;
+        }
+        catch (OptionsValidationException e)
+        {
+            return Fail([.. e.Failures.Select(f => $"{configPath}: {f}")]);
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("was not found on", StringComparison.Ordinal) || e.Message.Contains("Failed to convert", StringComparison.Ordinal))
+        {
+            return Fail($"{configPath}: Agent section: {e.Message}");
+        }
+        catch (InputException e)
+        {
+            return Fail([.. (e.Problems.Count > 0 ? e.Problems : [e]).Select(p => p.Message)]);
+        }
+        catch (HardwareMissingException e)
+        {
+            Console.Error.WriteLine($"edgegw-agent: {e.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>Registers the pipeline: source → channel → engine → encoder → outbox → publisher, plus status.</summary>
+    internal static void Compose(IServiceCollection services, IConfiguration configuration, GatewayConfig gateway, ConfigFingerprint fingerprint)
+    {
+        services.AddOptions<AgentOptions>()
+            .Bind(configuration.GetSection("Agent"), binder => binder.ErrorOnUnknownConfiguration = true)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsAnnotations>();
+        services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
+
+        services.AddSingleton(gateway);
+        services.AddSingleton(fingerprint);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<AgentState>();
+        services.AddSingleton(sp => Channel.CreateBounded<SignalEvent>(new BoundedChannelOptions(sp.GetRequiredService<IOptions<AgentOptions>>().Value.EventQueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        }));
+        services.AddSingleton<IOutbox>(sp => new SegmentOutbox(
+            Options.Create(sp.GetRequiredService<IOptions<AgentOptions>>().Value.Outbox),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<SegmentOutbox>>()));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
+            return new Topics(options.Mqtt.TopicPrefix, gateway.Site, options.GatewayId);
+        });
+        services.AddSingleton(sp => new RecordEncoder(
+            gateway,
+            sp.GetRequiredService<Topics>(),
+            sp.GetRequiredService<IOptions<AgentOptions>>().Value.GatewayId,
+            sp.GetRequiredService<IOutbox>()));
+        services.AddSingleton(SignalSources.Create);
+
+        services.AddHostedService<SourceWorker>();
+        services.AddHostedService<EngineWorker>();
+        services.AddHostedService<MqttPublisher>();
+        services.AddHostedService<StatusWriter>();
+    }
+
+    private static (string ConfigPath, string[] Others) SplitConfigArgument(string[] args)
+    {
+        var path = Environment.GetEnvironmentVariable("EDGEGW_CONFIG") is { Length: > 0 } fromEnvironment ? fromEnvironment : DefaultConfigPath;
+        var rest = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--config" && i + 1 < args.Length)
+            {
+                path = args[++i];
+            }
+            else if (args[i].StartsWith("--config=", StringComparison.Ordinal))
+            {
+                path = args[i]["--config=".Length..];
+            }
+            else
+            {
+                rest.Add(args[i]);
+            }
+        }
+
+        return (path, [.. rest]);
+    }
+
+    private static int Fail(params string[] problems)
+    {
+        foreach (var problem in problems)
+        {
+            Console.Error.WriteLine($"edgegw-agent: {problem}");
+        }
+
+        return ConfigError;
+    }
+}

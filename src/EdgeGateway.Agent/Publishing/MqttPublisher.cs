@@ -1,0 +1,330 @@
+using System.Buffers;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using EdgeGateway.Agent.Hosting;
+using EdgeGateway.Agent.Outbox;
+using EdgeGateway.Agent.Status;
+using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Traces;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace EdgeGateway.Agent.Publishing;
+
+/// <summary>
+/// Delivers the outbox to the broker, in sequence order, QoS 1, up to <c>MaxInFlight</c> publishes awaiting their
+/// PUBACK; a record leaves the outbox only when acknowledged. Sessions start clean: the outbox, not the broker,
+/// is the source of truth, so after a reconnect everything unacknowledged is sent again (at least once; a repeat
+/// is byte-identical). Reconnects back off exponentially with jitter and never give up. On connect a retained
+/// birth message goes to the gateway's status topic; the last will (and a clean shutdown) marks it offline.
+/// </summary>
+internal sealed partial class MqttPublisher(
+    GatewayConfig config,
+    IOptions<AgentOptions> options,
+    IOutbox outbox,
+    Topics topics,
+    AgentState state,
+    ConfigFingerprint fingerprint,
+    TimeProvider time,
+    ILogger<MqttPublisher> logger) : BackgroundService
+{
+    private const int ReadBatch = 64;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var mqtt = options.Value.Mqtt;
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var clientOptions = BuildClientOptions(mqtt);
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            using var lost = new CancellationTokenSource();
+            Task OnDisconnected(MqttClientDisconnectedEventArgs args)
+            {
+                lost.Cancel();
+                return Task.CompletedTask;
+            }
+
+            client.DisconnectedAsync += OnDisconnected;
+            try
+            {
+                var connected = await client.ConnectAsync(clientOptions, stoppingToken).ConfigureAwait(false);
+                if (connected.ResultCode != MqttClientConnectResultCode.Success)
+                {
+                    throw new BrokerRefusedException(connected.ResultCode, connected.ReasonString);
+                }
+
+                failures = 0;
+                state.Broker = new BrokerState(Connected: true, time.GetUtcNow().ToUnixTimeMilliseconds(), LastError: null);
+                Log.Connected(logger, mqtt.Host, mqtt.Port, outbox.Status.Depth);
+                await PublishStatusAsync(client, online: true, stoppingToken).ConfigureAwait(false);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lost.Token);
+                await DrainAsync(client, mqtt.MaxInFlight, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                failures++;
+                var reason = Describe(e, mqtt);
+                var delay = Backoff(mqtt, failures);
+                state.Broker = new BrokerState(Connected: false, SinceMs: null, reason);
+                Log.NotDelivering(logger, reason, delay.TotalSeconds, outbox.Status.Depth, e);
+                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+            finally
+            {
+                client.DisconnectedAsync -= OnDisconnected;
+            }
+        }
+
+        await GoOfflineAsync(client).ConfigureAwait(false);
+    }
+
+    /// <summary>Publishes from the oldest unacknowledged record on; returns only by exception (disconnect, shutdown).</summary>
+    private async Task DrainAsync(IMqttClient client, int maxInFlight, CancellationToken cancellationToken)
+    {
+        var next = outbox.Status.OldestSequence;
+        var inFlight = new Queue<(long Sequence, Task<MqttClientPublishResult> Publish)>();
+        var records = new OutboxRecord[ReadBatch];
+        while (true)
+        {
+            if (inFlight.Count < maxInFlight)
+            {
+                var read = outbox.Read(next, records.AsSpan(0, Math.Min(ReadBatch, maxInFlight - inFlight.Count)));
+                for (var i = 0; i < read; i++)
+                {
+                    var message = new MqttApplicationMessageBuilder()
+                        .WithTopic(records[i].Topic)
+                        .WithPayload(new ReadOnlySequence<byte>(records[i].Payload))
+                        .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                        .Build();
+                    inFlight.Enqueue((records[i].Sequence, client.PublishAsync(message, cancellationToken)));
+                    next = records[i].Sequence + 1;
+                }
+
+                if (read > 0)
+                {
+                    continue;
+                }
+            }
+
+            if (inFlight.Count > 0)
+            {
+                // PUBACKs are awaited in order, so the acknowledged records are always a prefix of the outbox.
+                var (sequence, publish) = inFlight.Dequeue();
+                var result = await publish.ConfigureAwait(false);
+                if (!result.IsSuccess)
+                {
+                    throw new BrokerRejectedException($"the broker refused record {sequence}: {result.ReasonCode} {result.ReasonString} (check the broker's ACL for topic prefix {options.Value.Mqtt.TopicPrefix})");
+                }
+
+                outbox.Acknowledge(sequence);
+                continue;
+            }
+
+            await outbox.WaitForRecordsAsync(next, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task PublishStatusAsync(IMqttClient client, bool online, CancellationToken cancellationToken)
+    {
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(topics.Status)
+            .WithPayload(StatusPayload(online))
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithRetainFlag()
+            .Build();
+        var result = await client.PublishAsync(message, cancellationToken).ConfigureAwait(false);
+        if (!result.IsSuccess)
+        {
+            throw new BrokerRejectedException($"the broker refused the status message on {topics.Status}: {result.ReasonCode} {result.ReasonString}");
+        }
+    }
+
+    private async Task GoOfflineAsync(IMqttClient client)
+    {
+        if (!client.IsConnected)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await PublishStatusAsync(client, online: false, timeout.Token).ConfigureAwait(false);
+            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException or BrokerRejectedException)
+        {
+            Log.OfflineNotSent(logger, e.Message);
+        }
+    }
+
+    /// <summary>The retained status: birth (online, with what a technician or the backend needs) or offline.</summary>
+    internal byte[] StatusPayload(bool online)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("v", 1);
+            json.WriteString("site", config.Site);
+            json.WriteString("gateway", options.Value.GatewayId);
+            json.WriteString("status", online ? "online" : "offline");
+            if (online)
+            {
+                var box = outbox.Status;
+                json.WriteString("at", TraceTimestamp.Format(time.GetUtcNow().ToUnixTimeMilliseconds()));
+                json.WriteString("software", typeof(MqttPublisher).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+                json.WriteString("config_sha256", fingerprint.Sha256);
+                json.WriteStartArray("cells");
+                foreach (var cell in config.Cells)
+                {
+                    json.WriteStringValue(cell.Id);
+                }
+
+                json.WriteEndArray();
+                json.WriteStartObject("outbox");
+                json.WriteNumber("depth", box.Depth);
+                json.WriteNumber("dropped", box.Dropped);
+                json.WriteNumber("corrupt", box.Corrupt);
+                if (box.OldestAge is { } age)
+                {
+                    json.WriteNumber("oldest_age_s", Math.Round(age.TotalSeconds, 3));
+                }
+                else
+                {
+                    json.WriteNull("oldest_age_s");
+                }
+
+                json.WriteEndObject();
+                json.WriteBoolean("clock_synced", state.ClockSynced);
+            }
+
+            json.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    private MqttClientOptions BuildClientOptions(MqttOptions mqtt)
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(mqtt.Host, mqtt.Port)
+            .WithClientId($"{config.Site}.{options.Value.GatewayId}")
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithCleanStart(true)
+            .WithKeepAlivePeriod(mqtt.KeepAlive)
+            .WithTimeout(TimeSpan.FromSeconds(10))
+            .WithWillTopic(topics.Status)
+            .WithWillPayload(StatusPayload(online: false))
+            .WithWillRetain(true)
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+        if (mqtt.Username is not null)
+        {
+            builder.WithCredentials(mqtt.Username, mqtt.Password ?? "");
+        }
+
+        if (mqtt.Tls)
+        {
+            builder.WithTlsOptions(tls =>
+            {
+                tls.UseTls().WithTargetHost(mqtt.Host);
+                if (mqtt.CaFile is not null)
+                {
+                    var ca = X509CertificateLoader.LoadCertificateFromFile(mqtt.CaFile);
+                    tls.WithCertificateValidationHandler(args => IsSignedByPinnedCa(args.Certificate, args.SslPolicyErrors, ca));
+                }
+
+                if (mqtt.ClientCertFile is not null && mqtt.ClientKeyFile is not null)
+                {
+                    tls.WithClientCertificates([X509Certificate2.CreateFromPemFile(mqtt.ClientCertFile, mqtt.ClientKeyFile)]);
+                }
+            });
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>The broker's certificate must chain to the pinned CA (the system store plays no part) and name the host.</summary>
+    internal static bool IsSignedByPinnedCa(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2 ca)
+    {
+        if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return chain.Build(leaf);
+    }
+
+    private static TimeSpan Backoff(MqttOptions mqtt, int failures)
+    {
+        var exponential = mqtt.MinBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 30));
+        var capped = Math.Min(exponential, mqtt.MaxBackoff.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(capped * (0.8 + (0.4 * Random.Shared.NextDouble())));
+    }
+
+    /// <summary>One line a technician can act on.</summary>
+    internal static string Describe(Exception e, MqttOptions mqtt)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case BrokerRefusedException refused:
+                    return refused.ResultCode is MqttClientConnectResultCode.BadUserNameOrPassword or MqttClientConnectResultCode.NotAuthorized
+                        ? $"the broker {mqtt.Host}:{mqtt.Port} refused the credentials of user '{mqtt.Username}' ({refused.ResultCode}): check Agent:Mqtt:Username and Password"
+                        : $"the broker {mqtt.Host}:{mqtt.Port} refused the connection: {refused.ResultCode} {refused.Reason}";
+                case MQTTnet.Adapter.MqttConnectingFailedException failed:
+                    return $"the broker {mqtt.Host}:{mqtt.Port} refused the connection: {failed.Message}";
+                case AuthenticationException:
+                    return $"TLS with {mqtt.Host}:{mqtt.Port} failed: the broker's certificate is not trusted (must chain to the pinned CA {mqtt.CaFile ?? "(none set)"} and name {mqtt.Host})";
+                case SocketException socket:
+                    return $"cannot reach the broker {mqtt.Host}:{mqtt.Port}: {socket.SocketErrorCode}";
+                case BrokerRejectedException rejected:
+                    return rejected.Message;
+            }
+        }
+
+        return $"connection to {mqtt.Host}:{mqtt.Port} lost: {e.Message}";
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Connected to the broker {Host}:{Port}; {Depth} records waiting in the outbox")]
+        public static partial void Connected(ILogger logger, string host, int port, long depth);
+
+        [LoggerMessage(EventId = 301, Level = LogLevel.Error, Message = "Not delivering: {Reason}; retrying in {DelaySeconds:0.0} s ({Depth} records kept in the outbox)")]
+        public static partial void NotDelivering(ILogger logger, string reason, double delaySeconds, long depth, Exception exception);
+
+        [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Could not publish the offline status on shutdown: {Reason}")]
+        public static partial void OfflineNotSent(ILogger logger, string reason);
+    }
+}
+
+/// <summary>The broker answered CONNECT with a failure reason code.</summary>
+internal sealed class BrokerRefusedException(MqttClientConnectResultCode resultCode, string? reason)
+    : Exception($"the broker refused the connection: {resultCode} {reason}")
+{
+    public MqttClientConnectResultCode ResultCode { get; } = resultCode;
+
+    public string? Reason { get; } = reason;
+}
+
+/// <summary>The broker answered a publish with a failure reason code (e.g. an ACL denial).</summary>
+internal sealed class BrokerRejectedException(string message) : Exception(message);
+
+/// <summary>SHA-256 of the config file the agent runs with (reported in the birth message).</summary>
+public sealed record ConfigFingerprint(string Sha256);

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using EdgeGateway.Agent.Outbox;
+using EdgeGateway.Core.Traces;
+
+namespace EdgeGateway.Agent.Status;
+
+/// <summary>
+/// The running agent's status as a small JSON file, replaced atomically every couple of seconds; <c>edgegw status</c>
+/// reads it. A file that is old, or names a process that no longer runs, means the agent is not running.
+/// </summary>
+public static class StatusFile
+{
+    /// <summary>A status older than this is stale: the agent is not running (or hangs).</summary>
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(15);
+
+    /// <summary>Writes the status to <paramref name="path"/> (temp file + rename).</summary>
+    public static void Write(string path, AgentState state, OutboxStatus outbox, string site, string gateway, long nowMs)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var temporary = path + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("v", 1);
+            json.WriteNumber("pid", Environment.ProcessId);
+            json.WriteString("at", TraceTimestamp.Format(nowMs));
+            json.WriteString("site", site);
+            json.WriteString("gateway", gateway);
+            var broker = state.Broker;
+            json.WriteStartObject("broker");
+            json.WriteBoolean("connected", broker.Connected);
+            WriteTimestamp(json, "since", broker.SinceMs);
+            json.WriteString("last_error", broker.LastError);
+            json.WriteEndObject();
+            json.WriteStartObject("outbox");
+            json.WriteNumber("depth", outbox.Depth);
+            json.WriteNumber("bytes", outbox.Bytes);
+            json.WriteNumber("next_seq", outbox.NextSequence);
+            if (outbox.OldestAge is { } age)
+            {
+                json.WriteNumber("oldest_age_s", Math.Round(age.TotalSeconds, 3));
+            }
+            else
+            {
+                json.WriteNull("oldest_age_s");
+            }
+
+            json.WriteNumber("dropped", outbox.Dropped);
+            json.WriteNumber("corrupt", outbox.Corrupt);
+            json.WriteEndObject();
+            json.WriteStartArray("cells");
+            foreach (var cell in state.Cells)
+            {
+                json.WriteStartObject();
+                json.WriteString("id", cell.Id);
+                json.WriteString("state", cell.State.ToString().ToLowerInvariant());
+                if (cell.ShiftOee is { } oee)
+                {
+                    json.WriteNumber("shift_oee", oee);
+                }
+                else
+                {
+                    json.WriteNull("shift_oee");
+                }
+
+                WriteTimestamp(json, "shift_start", cell.ShiftStartMs);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteNumber("sensor_faults", state.SensorFaults);
+            json.WriteNumber("records", state.Records);
+            json.WriteBoolean("clock_synced", state.ClockSynced);
+            json.WriteEndObject();
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private static void WriteTimestamp(Utf8JsonWriter json, string name, long? ms)
+    {
+        if (ms is { } value)
+        {
+            json.WriteString(name, TraceTimestamp.Format(value));
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using EdgeGateway.Agent.Status;
+
+namespace EdgeGateway.Cli.Status;
+
+/// <summary>
+/// <c>edgegw status [--json] [--status-file PATH]</c>: what the running agent reports — broker connection, outbox,
+/// cells with their state and shift OEE so far, sensor faults, clock. Not running: one line, exit code 3.
+/// </summary>
+internal static class StatusCommand
+{
+    /// <summary>Exit code when no agent is running.</summary>
+    public const int NotRunning = 3;
+
+    public static Command Create(Stream stdout, TextWriter stderr)
+    {
+        var json = new Option<bool>("--json") { Description = "Print the agent's status document as JSON" };
+        var file = new Option<string>("--status-file") { Description = "Status file of the agent (Agent:StatusFile)", DefaultValueFactory = _ => "/run/edgegw/status.json" };
+        var command = new Command("status", "Show what the running agent is doing") { json, file };
+        command.SetAction(parsed => Run(parsed.GetValue(file)!, parsed.GetValue(json), DateTimeOffset.UtcNow, stdout, stderr));
+        return command;
+    }
+
+    public static int Run(string path, bool asJson, DateTimeOffset now, Stream stdout, TextWriter stderr)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"edgegw status: the agent is not running (no status at {path})");
+            return NotRunning;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(bytes);
+        }
+        catch (JsonException)
+        {
+            stderr.WriteLine($"edgegw status: the agent is not running ({path} is not a status document)");
+            return NotRunning;
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            var at = DateTimeOffset.Parse(root.GetProperty("at").GetString()!, CultureInfo.InvariantCulture);
+            var pid = root.GetProperty("pid").GetInt32();
+            if (now - at > StatusFile.StaleAfter || !ProcessRuns(pid))
+            {
+                stderr.WriteLine($"edgegw status: the agent is not running (last status from pid {pid} at {at:yyyy-MM-dd HH:mm:ss}Z)");
+                return NotRunning;
+            }
+
+            if (asJson)
+            {
+                stdout.Write(bytes);
+                stdout.Flush();
+                return 0;
+            }
+
+            using var output = new StreamWriter(stdout, leaveOpen: true);
+            Print(output, root);
+            return 0;
+        }
+    }
+
+    private static bool ProcessRuns(int pid) => Directory.Exists($"/proc/{pid}");
+
+    private static void Print(StreamWriter output, JsonElement root)
+    {
+        var broker = root.GetProperty("broker");
+        var outbox = root.GetProperty("outbox");
+        output.WriteLine($"EdgeGateway agent {root.GetProperty("site").GetString()}/{root.GetProperty("gateway").GetString()} (pid {root.GetProperty("pid").GetInt32()}), status at {root.GetProperty("at").GetString()}");
+        output.WriteLine(broker.GetProperty("connected").GetBoolean()
+            ? $"broker   connected since {broker.GetProperty("since").GetString()}"
+            : $"broker   NOT connected: {broker.GetProperty("last_error").GetString() ?? "connecting"}");
+        var age = outbox.GetProperty("oldest_age_s");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"outbox   {outbox.GetProperty("depth").GetInt64()} records waiting ({outbox.GetProperty("bytes").GetInt64() / 1024.0:0.0} KiB){(age.ValueKind == JsonValueKind.Number ? $", oldest {age.GetDouble():0} s" : "")}; dropped {outbox.GetProperty("dropped").GetInt64()}, corrupt {outbox.GetProperty("corrupt").GetInt64()}"));
+        output.WriteLine(root.GetProperty("clock_synced").GetBoolean() ? "clock    synchronised" : "clock    NOT synchronised (records are flagged clock_synced=false)");
+        output.WriteLine($"sensors  {root.GetProperty("sensor_faults").GetInt64()} faults since start");
+        foreach (var cell in root.GetProperty("cells").EnumerateArray())
+        {
+            var oee = cell.GetProperty("shift_oee");
+            var shift = oee.ValueKind == JsonValueKind.Number
+                ? string.Create(CultureInfo.InvariantCulture, $"shift OEE so far {oee.GetDouble() * 100:0.0} % (shift since {cell.GetProperty("shift_start").GetString()})")
+                : "no shift OEE yet";
+            output.WriteLine($"cell     {cell.GetProperty("id").GetString(),-12} {cell.GetProperty("state").GetString(),-8} {shift}");
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using EdgeGateway.Core.Signals;
+using EdgeGateway.Core.Traces;
+
+namespace EdgeGateway.Sensors.Simulation;
+
+/// <summary>Writes signal events as trace lines (DESIGN.md, "Traces") through one pooled buffer; values round-trip exactly.</summary>
+internal sealed class TraceWriter : IDisposable
+{
+    private const int BufferSize = 64 * 1024;
+    private const int MaxLine = TraceTimestamp.Length + 1 + 256 + 1 + 32 + 1;
+
+    private readonly Stream _stream;
+    private readonly SignalMap _signals;
+    private readonly byte[][] _names;
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+    private int _length;
+
+    /// <summary>Writes to <paramref name="stream"/> (not owned).</summary>
+    public TraceWriter(Stream stream, SignalMap signals)
+    {
+        _stream = stream;
+        _signals = signals;
+        _names = new byte[signals.Count][];
+        for (var i = 0; i < _names.Length; i++)
+        {
+            _names[i] = Encoding.UTF8.GetBytes(signals.Name(i));
+        }
+    }
+
+    /// <summary>Events written so far.</summary>
+    public long Events { get; private set; }
+
+    /// <summary>Writes a <c>#</c> comment line (before the header).</summary>
+    public void Comment(string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes("# " + text.ReplaceLineEndings(" ") + "\n");
+        Flush();
+        _stream.Write(bytes);
+    }
+
+    public void Header()
+    {
+        Flush();
+        _stream.Write(Encoding.ASCII.GetBytes(TraceReader.Header + "\n"));
+    }
+
+    public void Write(in SignalEvent e)
+    {
+        if (_buffer.Length - _length < MaxLine)
+        {
+            Flush();
+        }
+
+        var span = _buffer.AsSpan(_length);
+        var at = TraceTimestamp.Format(e.TimestampMs, span);
+        span[at++] = (byte)',';
+        _names[e.Signal].CopyTo(span[at..]);
+        at += _names[e.Signal].Length;
+        span[at++] = (byte)',';
+        if (_signals.Role(e.Signal) == SignalRole.PowerKw)
+        {
+            e.Value.TryFormat(span[at..], out var written, default, CultureInfo.InvariantCulture);
+            at += written;
+        }
+        else
+        {
+            span[at++] = e.Value != 0 ? (byte)'1' : (byte)'0';
+        }
+
+        span[at++] = (byte)'\n';
+        _length += at;
+        Events++;
+    }
+
+    public void Flush()
+    {
+        if (_length > 0)
+        {
+            _stream.Write(_buffer, 0, _length);
+            _length = 0;
+        }
+    }
+
+    public void Dispose()
+    {
+        Flush();
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using System.Text;
+using EdgeGateway.Core.Calendar;
+using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Kpi;
+using EdgeGateway.Core.Traces;
+using EdgeGateway.Sensors.Simulation;
+
+namespace EdgeGateway.Sensors.Tests.Simulation;
+
+/// <summary>A simulation run held in memory: the config, the trace text and the ground-truth records.</summary>
+internal sealed record SimulatedRun(GatewayConfig Config, byte[] Trace, List<WindowRecord> Truth)
+{
+    public static readonly WindowKind[] Kinds = [WindowKind.Total, WindowKind.Day, WindowKind.Shift];
+
+    /// <summary>Simulates <paramref name="configJson"/> over [from, to) (UTC texts, or site-local dates).</summary>
+    public static SimulatedRun Simulate(string configJson, long seed, string from, string to, params WindowKind[] kinds)
+    {
+        var config = ConfigReader.Read(Encoding.UTF8.GetBytes(configJson), "test.json");
+        var options = SimulationOptions.ReadAll(config);
+        using var trace = new MemoryStream();
+        var truth = Simulator.Run(config, options, seed, Instant(from, config.TimeZone), Instant(to, config.TimeZone), kinds.Length > 0 ? kinds : Kinds, trace, out _);
+        return new SimulatedRun(config, trace.ToArray(), truth);
+    }
+
+    /// <summary>The engine's records for the trace: the path of <c>edgegw replay</c> (trace reader, gateway engine).</summary>
+    public List<WindowRecord> Replay(params WindowKind[] kinds) => EngineReplay.Run(Config, Trace, kinds.Length > 0 ? kinds : Kinds);
+
+    public static long Instant(string text, TimeZoneInfo zone) =>
+        text.Length == 10
+            ? SiteTime.FromWallClock(DateTime.ParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), zone)
+            : TraceTimestamp.TryParse(Encoding.ASCII.GetBytes(text), out var ms) ? ms : throw new ArgumentException(text);
+}
+
+/// <summary>Runs a trace through the same path as <c>edgegw replay</c>: trace reader, gateway engine (copied from the Core tests).</summary>
+internal static class EngineReplay
+{
+    public static List<WindowRecord> Run(GatewayConfig config, byte[] trace, params WindowKind[] kinds)
+    {
+        var sink = new RecordList();
+        var engine = new GatewayEngine(config, kinds.Length == 0 ? [WindowKind.Total] : kinds, sink);
+        using var stream = new MemoryStream(trace);
+        using var reader = new TraceReader(stream, "test.csv", engine.Signals);
+        while (reader.TryRead(out var e))
+        {
+            engine.Process(e);
+        }
+
+        engine.Finish();
+        return sink;
+    }
+
+    private sealed class RecordList : List<WindowRecord>, IWindowRecordSink
+    {
+        public void OnRecord(in WindowRecord record) => Add(record);
+    }
+}
+
+/// <summary>Compares ground truth with replayed records: buckets within 1 s per hour of window, counts exact, OEE within 0.1 pp.</summary>
+internal static class TruthComparison
+{
+    public static void AssertReplayMatchesTruth(SimulatedRun run)
+    {
+        var replayed = run.Replay();
+        var byWindow = new Dictionary<(string Cell, WindowKind Kind, long Start), WindowRecord>();
+        foreach (var record in replayed)
+        {
+            Assert.True(byWindow.TryAdd((record.Cell.Id, record.Kind, record.Start), record), $"engine emitted {Describe(record)} twice");
+        }
+
+        Assert.Equal(replayed.Count, run.Truth.Count);
+        foreach (var truth in run.Truth)
+        {
+            Assert.True(byWindow.TryGetValue((truth.Cell.Id, truth.Kind, truth.Start), out var engine), $"the engine has no record for {Describe(truth)}");
+            AssertSame(truth, engine);
+        }
+    }
+
+    public static void AssertSame(in WindowRecord truth, in WindowRecord engine)
+    {
+        var what = Describe(truth);
+        Assert.True(truth.End == engine.End, $"{what}: ends at {TraceTimestamp.Format(engine.End)} in the engine");
+        var toleranceMs = 1000.0 * truth.LengthMs / 3_600_000;
+        long sum = 0;
+        for (var b = 0; b < BucketDurations.BucketCount; b++)
+        {
+            var bucket = (Bucket)b;
+            sum += truth.Ms(bucket);
+            Assert.True(
+                Math.Abs(truth.Ms(bucket) - engine.Ms(bucket)) <= toleranceMs,
+                $"{what}: {bucket} is {truth.Ms(bucket)} ms in the truth, {engine.Ms(bucket)} ms in the engine");
+        }
+
+        Assert.True(sum == truth.LengthMs, $"{what}: truth buckets add up to {sum} ms, not {truth.LengthMs}");
+        Assert.True(truth.Produced == engine.Produced, $"{what}: produced {truth.Produced} vs {engine.Produced}");
+        Assert.True(truth.Scrap == engine.Scrap, $"{what}: scrap {truth.Scrap} vs {engine.Scrap}");
+        Assert.True(truth.Good == engine.Good, $"{what}: good {truth.Good} vs {engine.Good}");
+        Assert.True(truth.UnattendedGood == engine.UnattendedGood, $"{what}: unattended good {truth.UnattendedGood} vs {engine.UnattendedGood}");
+        Assert.True(truth.Failures == engine.Failures, $"{what}: failures {truth.Failures} vs {engine.Failures}");
+        Assert.True(truth.MinorStops == engine.MinorStops, $"{what}: minor stops {truth.MinorStops} vs {engine.MinorStops}");
+        Assert.True(
+            (truth.Oee is null && engine.Oee is null) || (truth.Oee is { } t && engine.Oee is { } e && Math.Abs(t - e) <= 0.001),
+            $"{what}: OEE {truth.Oee} vs {engine.Oee}");
+        Assert.True(
+            Math.Abs(truth.Kwh - engine.Kwh) <= 1e-6 * Math.Max(1, truth.Kwh),
+            $"{what}: {truth.Kwh} kWh vs {engine.Kwh} kWh");
+    }
+
+    private static string Describe(in WindowRecord record) =>
+        $"{record.Cell.Id} {record.Kind.Name()} {TraceTimestamp.Format(record.Start)}..{TraceTimestamp.Format(record.End)}";
+}
