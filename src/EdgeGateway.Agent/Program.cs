@@ -47,27 +47,36 @@ public static class Program
             return Fail([.. (e.Problems.Count > 0 ? e.Problems : [e]).Select(p => p.Message)]);
         }
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = rest, DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddJsonFile(Path.GetFullPath(configPath), optional: false, reloadOnChange: false)
+        // Everything the agent needs is read and checked before the host starts, so that a bad config is a few
+        // clear lines on stderr and exit code 2, not a host failure in the log.
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.GetFullPath(configPath), optional: false, reloadOnChange: false)
             .AddEnvironmentVariables("EDGEGW_")
-            .AddCommandLine(rest);
-        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true);
-        builder.Services.AddSystemd();
-        Compose(builder.Services, builder.Configuration, gateway, new ConfigFingerprint(Convert.ToHexStringLower(SHA256.HashData(bytes))));
-
-        using var host = builder.Build();
+            .AddCommandLine(rest)
+            .Build();
+        var agent = new AgentOptions();
         try
         {
-            await host.RunAsync().ConfigureAwait(false);
-            return Environment.ExitCode;
+            configuration.GetSection("Agent").Bind(agent, binder => binder.ErrorOnUnknownConfiguration = true);
         }
-        catch (OptionsValidationException e)
-        {
-            return Fail([.. e.Failures.Select(f => $"{configPath}: {f}")]);
-        }
-        catch (InvalidOperationException e) when (e.Message.Contains("was not found on", StringComparison.Ordinal) || e.Message.Contains("Failed to convert", StringComparison.Ordinal))
+        catch (InvalidOperationException e)
         {
             return Fail($"{configPath}: Agent section: {e.Message}");
+        }
+
+        var failures = new[] { new AgentOptionsAnnotations().Validate(null, agent), new AgentOptionsValidator().Validate(null, agent) }
+            .Where(result => result.Failed)
+            .SelectMany(result => result.Failures ?? [])
+            .ToArray();
+        if (failures.Length > 0)
+        {
+            return Fail([.. failures.Select(f => $"{configPath}: {f}")]);
+        }
+
+        ISignalSource source;
+        try
+        {
+            source = SignalSources.Create(agent, gateway, TimeProvider.System);
         }
         catch (InputException e)
         {
@@ -78,6 +87,17 @@ public static class Program
             Console.Error.WriteLine($"edgegw-agent: {e.Message}");
             return 1;
         }
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = rest, DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true);
+        builder.Services.AddSystemd();
+        builder.Services.AddSingleton(source);
+        Compose(builder.Services, builder.Configuration, gateway, new ConfigFingerprint(Convert.ToHexStringLower(SHA256.HashData(bytes))));
+
+        using var host = builder.Build();
+        await host.RunAsync().ConfigureAwait(false);
+        return Environment.ExitCode;
     }
 
     /// <summary>Registers the pipeline: source → channel → engine → encoder → outbox → publisher, plus status.</summary>
@@ -112,7 +132,6 @@ public static class Program
             sp.GetRequiredService<Topics>(),
             sp.GetRequiredService<IOptions<AgentOptions>>().Value.GatewayId,
             sp.GetRequiredService<IOutbox>()));
-        services.AddSingleton(SignalSources.Create);
 
         services.AddHostedService<SourceWorker>();
         services.AddHostedService<EngineWorker>();

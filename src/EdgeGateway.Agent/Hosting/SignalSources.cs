@@ -2,18 +2,17 @@ using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Signals;
 using EdgeGateway.Sensors.Simulation;
 using EdgeGateway.Sensors.Sources;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeGateway.Agent.Hosting;
 
 /// <summary>Creates the configured <see cref="ISignalSource"/>.</summary>
 internal static class SignalSources
 {
-    public static ISignalSource Create(IServiceProvider services)
+    /// <exception cref="Core.InputException">A source or its options are invalid.</exception>
+    /// <exception cref="HardwareMissingException">A bus or chip the config names is not there.</exception>
+    public static ISignalSource Create(AgentOptions options, GatewayConfig config, TimeProvider time)
     {
-        var options = services.GetRequiredService<IOptions<AgentOptions>>().Value;
-        var config = services.GetRequiredService<GatewayConfig>();
-        var time = services.GetRequiredService<TimeProvider>();
         var signals = new SignalMap(config);
         switch (options.Source)
         {
@@ -24,8 +23,7 @@ internal static class SignalSources
                 return SimulatedSignalSource.Create(config, options.SimulationSeed, from, toMs: null, options.SpeedFactor, time);
             default:
                 var inputs = HardwareInput.Read(config, signals);
-                var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeGateway.Sensors");
-                return HardwareSignalSource.Create(config, signals, HardwareAccess.OpenSystem(inputs), time, logger);
+                return HardwareSignalSource.Create(config, signals, HardwareAccess.OpenSystem(inputs), time, NullLogger.Instance);
         }
     }
 }

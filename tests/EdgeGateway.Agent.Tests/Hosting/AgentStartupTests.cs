@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using EdgeGateway.Tests.Shared;
+
+namespace EdgeGateway.Agent.Tests.Hosting;
+
+/// <summary>A bad config stops the agent before anything runs: one clear line per problem, exit code 2.</summary>
+public sealed class AgentStartupTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("edgegw-agent-config-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task UnknownAgentKey_StopsWithExit2_NamingTheKey()
+    {
+        var (exit, stderr) = await RunAgent(Config("\"Agent\": { \"Mqtt\": { \"Hots\": \"broker\" } }"));
+
+        Assert.Equal(2, exit);
+        var line = Assert.Single(Lines(stderr));
+        Assert.Contains("Hots", line, StringComparison.Ordinal);
+        Assert.StartsWith("edgegw-agent: ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CrossFieldRules_AreEachOneLine()
+    {
+        var (exit, stderr) = await RunAgent(Config("\"Agent\": { \"Source\": \"Trace\", \"Windows\": [ \"5m\" ], \"Mqtt\": { \"Port\": 70000, \"Password\": \"x\" } }"));
+
+        Assert.Equal(2, exit);
+        var lines = Lines(stderr);
+        Assert.Contains(lines, l => l.Contains("Agent:TracePath is required when Agent:Source is Trace", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("'5m' is not one of", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Port", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Agent:Mqtt:Password is set but Agent:Mqtt:Username is not", StringComparison.Ordinal));
+        Assert.All(lines, l => Assert.StartsWith("edgegw-agent: ", l, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CellConfigProblems_NameFileAndLine_AllOfThem()
+    {
+        var json = File.ReadAllText(RepoPaths.Sample("edgegw.json"))
+            .Replace("\"Start\": \"10:00\", \"End\": \"10:15\"", "\"Start\": \"15:00\", \"End\": \"15:15\"", StringComparison.Ordinal)
+            .Replace("\"Europe/Amsterdam\"", "\"Europe/Atlantis\"", StringComparison.Ordinal);
+        var path = Path.Combine(_dir, "edgegw.json");
+        File.WriteAllText(path, json);
+
+        var (exit, stderr) = await RunAgent(path);
+
+        Assert.Equal(2, exit);
+        var lines = Lines(stderr);
+        Assert.Equal(2, lines.Length);
+        Assert.Contains(lines, l => l.StartsWith($"edgegw-agent: {path}:4: ", StringComparison.Ordinal) && l.Contains("Europe/Atlantis", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("is outside its shift", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task MissingConfigFile_IsOneLine_Exit2()
+    {
+        var (exit, stderr) = await RunAgent(Path.Combine(_dir, "nope.json"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("cannot read the config", Assert.Single(Lines(stderr)), StringComparison.Ordinal);
+    }
+
+    private string Config(string agentSection)
+    {
+        var json = File.ReadAllText(RepoPaths.Sample("edgegw.json")).TrimEnd();
+        var path = Path.Combine(_dir, "edgegw.json");
+        File.WriteAllText(path, json[..json.LastIndexOf('}')] + ", " + agentSection + "\n}\n");
+        return path;
+    }
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private async Task<(int Exit, string Stderr)> RunAgent(string configPath)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "edgegw-agent.dll"));
+        start.ArgumentList.Add("--config");
+        start.ArgumentList.Add(configPath);
+        start.ArgumentList.Add($"--Agent:Outbox:Directory={Path.Combine(_dir, "outbox")}");
+        start.ArgumentList.Add($"--Agent:StatusFile={Path.Combine(_dir, "status.json")}");
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+        await stdout;
+        return (process.ExitCode, await stderr);
+    }
+}
