@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests use: tzdata (IANA time zones for the shift calendar).
-packages=(tzdata)
+# Debian packages the tests use: tzdata (IANA time zones for the shift calendar), influxdb (a real influxd: tests/Shared/InfluxDb.cs),
+# mosquitto with mosquitto-clients (mosquitto_passwd) and openssl (test certificates): a real broker, tests/Shared/MosquittoBroker.cs.
+packages=(tzdata influxdb mosquitto mosquitto-clients openssl)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

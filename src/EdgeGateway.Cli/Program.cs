@@ -26,6 +26,8 @@ public static class Program
             Simulate.SimulateCommand.Create(stdout, stderr),
             CalibrateCommand.Create(stdout, stderr),
             StatusCommand.Create(stdout, stderr),
+            Report.ReportCommand.Create(stdout, stderr),
+            Sensors.SensorsCommand.Create(stdout, stderr),
         };
 
         var parsed = root.Parse(args);

@@ -9,9 +9,10 @@ using EdgeGateway.Core.Traces;
 namespace EdgeGateway.Benchmarks;
 
 /// <summary>
-/// Two modes:
+/// Three modes:
 /// <c>dotnet run -c Release --project tests/EdgeGateway.Benchmarks -- --filter '*' --job short</c> runs the benchmarks;
-/// <c>... -- make-trace FILE LINES</c> writes a trace of <see cref="SteadyStateMix"/> for the sample config.
+/// <c>... -- make-trace FILE LINES</c> writes a trace of <see cref="SteadyStateMix"/> for the sample config;
+/// <c>... -- drain [RECORDS] [ROUNDS]</c> runs <see cref="DrainBenchmark"/> (the agent's publisher against a bare MQTTnet one, real Mosquitto).
 /// </summary>
 public static class Program
 {
@@ -20,6 +21,16 @@ public static class Program
         if (args is ["make-trace", var path, var linesText])
         {
             return MakeTrace(path, linesText);
+        }
+
+        if (args is ["sensors-cpu", .. var sensorArgs])
+        {
+            return SensorCpuMeasurement.Run(sensorArgs);
+        }
+
+        if (args is ["drain", .. var drainArgs])
+        {
+            return DrainBenchmark.RunAsync(drainArgs).GetAwaiter().GetResult();
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

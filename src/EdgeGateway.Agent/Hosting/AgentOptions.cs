@@ -38,6 +38,10 @@ public sealed class AgentOptions
     /// <summary>Simulator: the simulated start instant (default: now).</summary>
     public DateTimeOffset? SimulationStart { get; set; }
 
+    /// <summary>Simulator: the simulated end instant (default: none, it runs on). The source ends there, the windows in
+    /// progress close, and the agent keeps delivering what it holds.</summary>
+    public DateTimeOffset? SimulationEnd { get; set; }
+
     /// <summary>Simulator: random seed.</summary>
     public int SimulationSeed { get; set; } = 1;
 

@@ -1,3 +1,4 @@
+using EdgeGateway.Agent.Outbox;
 using EdgeGateway.Core.Kpi;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +17,11 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         if (options.Source == EventSourceKind.Trace && string.IsNullOrWhiteSpace(options.TracePath))
         {
             failures.Add("Agent:TracePath is required when Agent:Source is Trace");
+        }
+
+        if (options.SimulationEnd is { } end && options.SimulationStart is { } start && end <= start)
+        {
+            failures.Add($"Agent:SimulationEnd ({end:O}) must be after Agent:SimulationStart ({start:O})");
         }
 
         if (options.Windows.Length == 0)
@@ -65,19 +71,11 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             failures.Add("Agent:Mqtt:KeepAlive must be at least 1 second");
         }
 
-        if (options.Outbox.MaxAge < TimeSpan.FromHours(1))
+        // The outbox states its own rules; the agent only prefixes the keys with its section.
+        var outbox = new OutboxOptionsValidator().Validate(name, options.Outbox);
+        if (outbox.Failed)
         {
-            failures.Add("Agent:Outbox:MaxAge must be at least 01:00:00");
-        }
-
-        if (options.Outbox.FlushInterval < TimeSpan.Zero || options.Outbox.FlushInterval > TimeSpan.FromMinutes(10))
-        {
-            failures.Add("Agent:Outbox:FlushInterval must be between 00:00:00 and 00:10:00");
-        }
-
-        if (options.Outbox.SegmentBytes > options.Outbox.MaxBytes)
-        {
-            failures.Add("Agent:Outbox:SegmentBytes must not exceed Agent:Outbox:MaxBytes");
+            failures.AddRange(outbox.Failures.Select(failure => "Agent:" + failure));
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

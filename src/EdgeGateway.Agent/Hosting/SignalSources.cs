@@ -20,7 +20,7 @@ internal static class SignalSources
                 return new TraceSignalSource(options.TracePath!, signals);
             case EventSourceKind.Simulator:
                 var from = (options.SimulationStart ?? time.GetUtcNow()).ToUnixTimeMilliseconds();
-                return SimulatedSignalSource.Create(config, options.SimulationSeed, from, toMs: null, options.SpeedFactor, time);
+                return SimulatedSignalSource.Create(config, options.SimulationSeed, from, options.SimulationEnd?.ToUnixTimeMilliseconds(), options.SpeedFactor, time);
             default:
                 var inputs = HardwareInput.Read(config, signals);
                 return HardwareSignalSource.Create(config, signals, HardwareAccess.OpenSystem(inputs), time, NullLogger.Instance);

@@ -374,12 +374,25 @@ public sealed partial class SegmentOutbox : IOutbox
         }
     }
 
-    /// <summary>Flushes on the append or acknowledgement that finds the batch overdue (the timer normally comes first).</summary>
+    /// <summary>
+    /// Flushes on the append or acknowledgement that finds the batch overdue (the timer normally comes first).
+    /// A failure is logged, not thrown: the call itself succeeded (the record is stored, the acknowledgement taken),
+    /// and the batch is retried; throwing would make the caller append the record a second time.
+    /// </summary>
     private void FlushIfDue()
     {
-        if (_options.FlushInterval == TimeSpan.Zero || _time.GetElapsedTime(_pendingSinceTimestamp) >= _options.FlushInterval)
+        if (_options.FlushInterval != TimeSpan.Zero && _time.GetElapsedTime(_pendingSinceTimestamp) < _options.FlushInterval)
+        {
+            return;
+        }
+
+        try
         {
             FlushCore();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.FlushFailed(_logger, _directory, e);
         }
     }
 

@@ -65,8 +65,10 @@ internal sealed partial class MqttPublisher(
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lost.Token);
                 await DrainAsync(client, mqtt.MaxInFlight, linked.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
+                // Shutting down. MQTTnet reports a publish cancelled by the token as a timeout, which is no delivery
+                // problem: what was not acknowledged stays in the outbox for the next start.
                 break;
             }
             catch (Exception e)

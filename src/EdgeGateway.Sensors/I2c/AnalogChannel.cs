@@ -114,10 +114,16 @@ internal abstract class AnalogChannel
             }
         }
 
+        var wasStuck = _stuck.IsStuck;
         var reading = ReadSample();
         if (_stuck.Observe(reading, nowTicks) && !Faulted)
         {
             Fault(nowTicks, string.Create(CultureInfo.InvariantCulture, $"stuck: the raw reading has not changed for {Input.Settings.StuckAfterSeconds} s"), outbox, logger);
+        }
+        else if (wasStuck && !_stuck.IsStuck)
+        {
+            // The reading moves again: the next sample starts a fresh window without the frozen samples.
+            _windowEnd = long.MaxValue;
         }
     }
 
@@ -125,7 +131,6 @@ internal abstract class AnalogChannel
     public void Fault(long nowTicks, string reason, EventOutbox outbox, ILogger logger)
     {
         ResetWindow();
-        _windowEnd = long.MaxValue;
         if (Faulted)
         {
             return;
@@ -177,7 +182,8 @@ internal abstract class AnalogChannel
             if (!Faulted)
             {
                 var reason = impossible != Impossible.None ? Explain(impossible, value)
-                    : string.Create(CultureInfo.InvariantCulture, $"implausible: {value} is outside PlausibleMin {settings.PlausibleMin} .. PlausibleMax {settings.PlausibleMax}");
+                    : value < settings.PlausibleMin ? string.Create(CultureInfo.InvariantCulture, $"implausible: {value} is below PlausibleMin {settings.PlausibleMin}")
+                    : string.Create(CultureInfo.InvariantCulture, $"implausible: {value} is above PlausibleMax {settings.PlausibleMax}");
                 Fault(nowTicks, reason, outbox, logger);
             }
 

@@ -12,9 +12,9 @@ namespace EdgeGateway.Sensors.Sources;
 /// The live gateway's source: the GPIO and I2C inputs of every cell, from their <c>Source</c> (src/README.md,
 /// "Sources"). One loop on a <see cref="PeriodicTimer"/> of the injected <see cref="TimeProvider"/> does all the work:
 /// it drains the GPIO edges that the driver's callbacks queued, confirms debounced levels, samples the analog channels
-/// that are due, and writes the events — so timestamps leave in order, and the loop allocates nothing per sample.
-/// The tick is the fastest analog sample period, at most <see cref="MaxTick"/> (so pulses and levels wait at most that
-/// long) and at least 1 ms.
+/// that are due, and writes the events in timestamp order (see <see cref="EventOutbox"/>); it allocates nothing per
+/// sample. The tick is the fastest analog sample period, at most <see cref="MaxTick"/>, at least 1 ms. An event
+/// reaches the channel at most the longest level debounce plus two ticks after its timestamp.
 /// </summary>
 public sealed class HardwareSignalSource : ISignalSource, IDisposable
 {
@@ -26,6 +26,8 @@ public sealed class HardwareSignalSource : ISignalSource, IDisposable
     private readonly GpioInputs? _gpio;
     private readonly I2cInputs _i2c;
     private readonly EventOutbox _outbox = new();
+    private readonly long _holdBackMs;
+    private ChannelWriter<SignalEvent>? _output;
     private long _reportedDrops;
     private bool _started;
 
@@ -49,6 +51,10 @@ public sealed class HardwareSignalSource : ISignalSource, IDisposable
         var tick = Math.Min(MaxTick.Ticks, _i2c.FastestPeriodTicks);
         TickPeriod = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, tick));
         _i2c.ToleranceTicks = TickPeriod.Ticks / 2;
+
+        // A level is written when it has been stable for its debounce time, stamped with its edge: later events wait that long.
+        var levelDebounceMs = digital.Where(input => !input.Config.Role.IsPulse()).Select(input => input.Settings.DebounceMs).DefaultIfEmpty(-1).Max();
+        _holdBackMs = levelDebounceMs < 0 ? 0 : (long)Math.Ceiling(levelDebounceMs + TickPeriod.TotalMilliseconds);
     }
 
     /// <summary>The hardware inputs read, in config order.</summary>
@@ -82,6 +88,7 @@ public sealed class HardwareSignalSource : ISignalSource, IDisposable
     public async Task RunAsync(ChannelWriter<SignalEvent> output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(output);
+        _output = output;
         Start(Now());
         Flush(output);
         try
@@ -123,10 +130,10 @@ public sealed class HardwareSignalSource : ISignalSource, IDisposable
         Polls++;
     }
 
-    /// <summary>Writes waiting events to <paramref name="output"/>; logs when events had to be dropped.</summary>
-    internal void Flush(ChannelWriter<SignalEvent> output)
+    /// <summary>Writes the events that are past the hold-back time to <paramref name="output"/>; logs when events had to be dropped.</summary>
+    internal void Flush(ChannelWriter<SignalEvent> output, bool all = false)
     {
-        _outbox.Flush(output);
+        _outbox.Flush(output, all ? long.MaxValue : DigitalInput.ToUnixMs(Now()) - _holdBackMs);
         if (_outbox.Dropped != _reportedDrops)
         {
             _reportedDrops = _outbox.Dropped;
@@ -144,6 +151,11 @@ public sealed class HardwareSignalSource : ISignalSource, IDisposable
         }
 
         _started = false;
+        if (_output is not null)
+        {
+            Flush(_output, all: true);
+        }
+
         _gpio?.Dispose();
         _i2c.Dispose();
         HardwareLog.Stopped(_logger);

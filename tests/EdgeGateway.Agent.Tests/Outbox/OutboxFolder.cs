@@ -47,14 +47,14 @@ internal sealed class OutboxFolder : IDisposable
     }
 
     /// <summary>
-    /// Copies the segments and the checkpoint, as they are now, into a new folder: what the disk holds if the
+    /// Copies the segments and the checkpoint of <paramref name="directory"/> (default: <see cref="Path"/>), as they are now, into a new folder: what the disk holds if the
     /// process died this instant without a power loss (the page cache survives, nothing more was written).
     /// </summary>
-    public string CrashCopy()
+    public string CrashCopy(string? directory = null)
     {
         var copy = System.IO.Path.Combine(_root, $"crash-{++_copies}");
         Directory.CreateDirectory(copy);
-        foreach (var file in Directory.GetFiles(Path))
+        foreach (var file in Directory.GetFiles(directory ?? Path))
         {
             var name = System.IO.Path.GetFileName(file);
             if (name != "lock")

@@ -62,7 +62,7 @@ public sealed class OutboxPropertyTests
                         break;
                     case Kind.Crash:
                         // The disk as a kill leaves it: every append, only the acknowledgements flushed so far.
-                        var copy = folder.CrashCopy();
+                        var copy = folder.CrashCopy(directory);
                         outbox.Dispose();
                         outbox = folder.Open(directory: copy);
                         directory = copy;

@@ -1,0 +1,55 @@
+# Helpers shared by deploy/arm64/smoke.sh and rss.sh (sourced, not run).
+
+# Installs the Debian packages named when any is missing (adds the arm64 architecture first when a ':arm64' package
+# is asked for); `apt-get update` runs at most once per script.
+ensure_packages() {
+  local missing=() package sudo=""
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  [ ${#missing[@]} -gt 0 ] || return 0
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if printf '%s\n' "${missing[@]}" | grep -q ':arm64$' && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    echo "$script: adding the arm64 architecture (dpkg --add-architecture arm64)"
+    $sudo dpkg --add-architecture arm64
+    apt_updated=""
+  fi
+  echo "$script: installing ${missing[*]}"
+  if [ -z "${apt_updated:-}" ]; then
+    $sudo apt-get update -qq
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# Starts a Mosquitto of its own on a free loopback port, in folder $1; sets broker_port and broker_pid.
+# A random port is tried until one binds (no port scanner needed); ready when a client can publish.
+start_broker() {
+  local dir="$1" attempt
+  for attempt in $(seq 1 20); do
+    broker_port=$((20000 + RANDOM % 40000))
+    printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\n' "$broker_port" >"$dir/mosquitto.conf"
+    mosquitto -c "$dir/mosquitto.conf" >"$dir/mosquitto.log" 2>&1 &
+    broker_pid=$!
+    local waited
+    for waited in $(seq 1 50); do
+      if mosquitto_pub -h 127.0.0.1 -p "$broker_port" -t edgegw-probe -n 2>/dev/null; then
+        return 0
+      fi
+      kill -0 "$broker_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill "$broker_pid" 2>/dev/null || true
+    wait "$broker_pid" 2>/dev/null || true
+  done
+  echo "$script: FAIL: no Mosquitto could listen on a loopback port; last log:" >&2
+  cat "$dir/mosquitto.log" >&2
+  return 1
+}
+
+# Resident set size of process $1 in kB: "VmRSS RssAnon RssFile RssShmem" (zeros when it is gone).
+rss_of() {
+  awk '/^(VmRSS|RssAnon|RssFile|RssShmem):/ { v[$1] = $2 }
+       END { printf "%d %d %d %d\n", v["VmRSS:"], v["RssAnon:"], v["RssFile:"], v["RssShmem:"] }' "/proc/$1/status" 2>/dev/null ||
+    echo "0 0 0 0"
+}

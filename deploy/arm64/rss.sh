@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Measures the resident memory of the trimmed self-contained agent running 4 simulated cells in real time
+# (deploy/sample/simulation-4cells.json, SpeedFactor 1) against a Mosquitto of its own: VmRSS from /proc/PID/status,
+# sampled every 5 s after a warm-up. See deploy/README.md, "Raspberry Pi build".
+#   deploy/arm64/rss.sh [--rid linux-x64|linux-arm64] [--warmup S] [--seconds S] [--limit MB] [--no-publish]
+#                       [--artifact DIR]
+# linux-x64 (default) runs natively; linux-arm64 runs under qemu-aarch64-static, whose own memory (translated code,
+# emulator state) is counted too, so that figure is for information only. --limit fails when the peak is above it.
+# --artifact measures another publish folder (default out/edgegw-agent-<rid>, published first unless --no-publish).
+# DOTNET_* variables set by the caller reach the agent (to try runtime settings without a rebuild).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+script=rss.sh
+source deploy/arm64/lib.sh
+
+rid=linux-x64
+warmup=90
+seconds=60
+limit=""
+publish=1
+artifact=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rid) rid="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
+    --seconds) seconds="$2"; shift 2 ;;
+    --limit) limit="$2"; shift 2 ;;
+    --no-publish) publish=""; shift ;;
+    --artifact) artifact="$2"; publish=""; shift 2 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    *) echo "$script: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+packages=(mosquitto mosquitto-clients)
+[ "$rid" != linux-arm64 ] || packages+=(qemu-user-static libc6:arm64 libstdc++6:arm64 libssl3:arm64 zlib1g:arm64)
+ensure_packages "${packages[@]}"
+
+if [ -z "$artifact" ]; then
+  artifact="out/edgegw-agent-$rid"
+  if [ -n "$publish" ] || [ ! -x "$artifact/edgegw-agent" ]; then
+    deploy/arm64/publish.sh "$rid"
+  fi
+fi
+[ -x "$artifact/edgegw-agent" ] || { echo "$script: FAIL: no agent at $artifact/edgegw-agent" >&2; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/edgegw-rss-XXXXXX")
+agent_pid=""
+broker_pid=""
+cleanup() {
+  [ -z "$agent_pid" ] || { kill -TERM "$agent_pid" 2>/dev/null || true; wait "$agent_pid" 2>/dev/null || true; }
+  [ -z "$broker_pid" ] || { kill "$broker_pid" 2>/dev/null || true; wait "$broker_pid" 2>/dev/null || true; }
+  rm -rf "$work"
+}
+trap cleanup EXIT
+start_broker "$work"
+
+runner=()
+[ "$rid" != linux-arm64 ] || runner=(qemu-aarch64-static)
+# Monday 06:00 in Amsterdam: the first shift starts, so all four cells work while we measure.
+"${runner[@]}" "$artifact/edgegw-agent" --config deploy/sample/simulation-4cells.json \
+  --Agent:Source=Simulator --Agent:SpeedFactor=1 --Agent:SimulationStart=2026-03-23T05:00:00Z \
+  --Agent:Outbox:Directory="$work/outbox" --Agent:StatusFile="$work/status.json" \
+  --Agent:Mqtt:Host=127.0.0.1 --Agent:Mqtt:Port="$broker_port" --Agent:GatewayId=gw-rss >"$work/agent.log" 2>&1 &
+agent_pid=$!
+echo "$script: $rid agent pid $agent_pid${runner:+ (under ${runner[0]})}, broker port $broker_port; warm-up $warmup s, then $seconds s of samples"
+sleep "$warmup"
+
+peak=0 peak_line="" samples=()
+for _ in $(seq 1 $(( (seconds + 4) / 5 ))); do
+  if ! kill -0 "$agent_pid" 2>/dev/null; then
+    echo "$script: FAIL: the agent exited during the measurement; its log:" >&2
+    tail -20 "$work/agent.log" >&2
+    exit 1
+  fi
+  read -r rss anon file shmem < <(rss_of "$agent_pid")
+  samples+=("$rss")
+  if [ "$rss" -gt "$peak" ]; then
+    peak=$rss
+    peak_line="anon $((anon / 1024)) MB, file $((file / 1024)) MB, shmem $((shmem / 1024)) MB"
+  fi
+  sleep 5
+done
+
+records=$(sed -n 's/^ *"records": *\([0-9]*\).*/\1/p' "$work/status.json" 2>/dev/null || true)
+connected=$(grep -o '"connected": *true' "$work/status.json" 2>/dev/null || true)
+awk -v rid="$rid" -v peak="$peak" -v detail="$peak_line" -v s="${samples[*]}" 'BEGIN {
+  printf "rss.sh: %s VmRSS samples (MB):", rid; n = split(s, a, " "); for (i = 1; i <= n; i++) printf " %.1f", a[i] / 1024; print ""
+  printf "rss.sh: %s peak VmRSS %.1f MB (%s)\n", rid, peak / 1024, detail }'
+echo "$script: the agent computed ${records:-?} window records so far${connected:+ and is connected to the broker}"
+[ -n "$connected" ] || echo "$script: warning: the status file does not show a broker connection" >&2
+if [ -n "$limit" ] && [ "$peak" -gt $((limit * 1024)) ]; then
+  echo "$script: FAIL: peak VmRSS $((peak / 1024)) MB is above the limit of $limit MB" >&2
+  exit 1
+fi

@@ -1,0 +1,156 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace EdgeGateway.Cli.Report;
+
+/// <summary>
+/// <c>edgegw report [--influx-url URL] [--database NAME] [--from T] [--to T] [--site ID] [--token TOKEN]</c>: the weekly KPIs per cell,
+/// read back from InfluxDB with the weekly query of src/README.md and recomputed from its bucket and count sums.
+/// </summary>
+internal static partial class ReportCommand
+{
+    /// <summary>Exit code when InfluxDB cannot be asked: no answer, a server error, not InfluxDB.</summary>
+    public const int Unreachable = 1;
+
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
+
+    public static Command Create(Stream stdout, TextWriter stderr)
+    {
+        var url = new Option<string>("--influx-url") { Description = "InfluxDB HTTP API (1.x, or 2.x with its v1 compatibility API)", DefaultValueFactory = _ => "http://127.0.0.1:8086" };
+        var database = new Option<string>("--database") { Description = "Database (1.x) or DBRP-mapped bucket (2.x)", DefaultValueFactory = _ => "edgegw" };
+        var from = new Option<string?>("--from") { Description = "Start: a date (UTC midnight) or a UTC timestamp; default the first day record" };
+        var to = new Option<string?>("--to") { Description = "End, exclusive: a date or a UTC timestamp; default just after the last day record" };
+        var site = new Option<string?>("--site") { Description = "Only this site (default: every site)" };
+        var token = new Option<string?>("--token") { Description = "InfluxDB 2 API token with read access (default: $EDGEGW_INFLUX_TOKEN; none for 1.x without auth)" };
+        var command = new Command("report", "Print weekly KPIs per cell (OEE and its factors, parts, energy per part) read back from InfluxDB")
+        {
+            url, database, from, to, site, token,
+        };
+        command.SetAction(parsed => Run(
+            new ReportQuery(parsed.GetValue(url)!, parsed.GetValue(database)!, parsed.GetValue(from), parsed.GetValue(to), parsed.GetValue(site),
+                parsed.GetValue(token) ?? (Environment.GetEnvironmentVariable("EDGEGW_INFLUX_TOKEN") is { Length: > 0 } fromEnvironment ? fromEnvironment : null)),
+            stdout,
+            stderr));
+        return command;
+    }
+
+    public static int Run(ReportQuery arguments, Stream stdout, TextWriter stderr)
+    {
+        var (url, database, from, to, site, token) = arguments;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var baseUrl) || (baseUrl.Scheme != Uri.UriSchemeHttp && baseUrl.Scheme != Uri.UriSchemeHttps))
+        {
+            return InputError(stderr, $"--influx-url: '{url}' is not an http(s) URL");
+        }
+
+        if (site is not null && !IdPattern().IsMatch(site))
+        {
+            return InputError(stderr, $"--site: '{site}' is not a site id (1-64 of A-Z a-z 0-9 . _ -)");
+        }
+
+        if (database.Length == 0)
+        {
+            return InputError(stderr, "--database: must not be empty");
+        }
+
+        DateTimeOffset? start = null, end = null;
+        if (from is not null && !TryParseInstant(from, out start))
+        {
+            return InputError(stderr, $"--from: '{from}' is not a date (2026-03-02) or a UTC timestamp (2026-03-02T06:00:00Z)");
+        }
+
+        if (to is not null && !TryParseInstant(to, out end))
+        {
+            return InputError(stderr, $"--to: '{to}' is not a date (2026-05-25) or a UTC timestamp (2026-05-25T00:00:00Z)");
+        }
+
+        if (start >= end)
+        {
+            return InputError(stderr, $"--to ({to}) must be after --from ({from})");
+        }
+
+        using var http = new HttpClient();
+        http.Timeout = s_timeout;
+        var client = new InfluxQueryClient(http, baseUrl, database, token);
+        var selection = site is null ? $"database {database}" : $"database {database}, site {site}";
+        try
+        {
+            if (start is null || end is null)
+            {
+                var first = Edge(client, first: true, site);
+                var last = Edge(client, first: false, site);
+                if (first is null || last is null)
+                {
+                    return InputError(stderr, $"no day records in {selection} at {client.BaseUrl}");
+                }
+
+                start ??= first;
+                end ??= last.Value.AddSeconds(1);
+                if (start >= end)
+                {
+                    return InputError(stderr, $"no day records in {selection} between {start:yyyy-MM-dd HH:mm:ss}Z and {end:yyyy-MM-dd HH:mm:ss}Z");
+                }
+            }
+
+            var cells = WeeklyKpis.Read(client.Query(WeeklyKpis.Query(start.Value, end.Value, site)));
+            if (!cells.Exists(c => c.Weeks.Any(w => w.HasData)))
+            {
+                return InputError(stderr, $"no day records in {selection} between {start:yyyy-MM-dd HH:mm:ss}Z and {end:yyyy-MM-dd HH:mm:ss}Z at {client.BaseUrl}");
+            }
+
+            using var output = new StreamWriter(stdout, leaveOpen: true);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Weekly KPIs per cell from {client.BaseUrl} ({selection}), day records from {start:yyyy-MM-dd HH:mm:ss}Z to {end:yyyy-MM-dd HH:mm:ss}Z."));
+            output.WriteLine("Weeks start Monday 00:00 UTC; a day record counts in the week its day starts. Ratios from the week's sums; '-' = not defined.");
+            output.WriteLine();
+            WeeklyTable.Write(output, cells);
+            return 0;
+        }
+        catch (InfluxUnreachableException e)
+        {
+            stderr.WriteLine($"edgegw report: {e.Message}");
+            return Unreachable;
+        }
+        catch (InfluxQueryException e)
+        {
+            return InputError(stderr, e.Message);
+        }
+    }
+
+    /// <summary>The time of the first or last day record, or null when there is none.</summary>
+    private static DateTimeOffset? Edge(InfluxQueryClient client, bool first, string? site)
+    {
+        var series = client.Query(WeeklyKpis.EdgeQuery(first, site));
+        var row = series.Count > 0 && series[0].Rows.Count > 0 ? series[0].Rows[0] : null;
+        return row is null ? null : DateTimeOffset.Parse(row[0].GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+    }
+
+    private static bool TryParseInstant(string text, out DateTimeOffset? instant)
+    {
+        instant = null;
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            instant = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            return true;
+        }
+
+        if (text.EndsWith('Z') && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            instant = parsed;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static int InputError(TextWriter stderr, string message)
+    {
+        stderr.WriteLine($"edgegw report: {message}");
+        return Program.InputError;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex IdPattern();
+}
+
+/// <summary>The command line of <c>edgegw report</c>, as given.</summary>
+internal sealed record ReportQuery(string Url, string Database, string? From, string? To, string? Site, string? Token);

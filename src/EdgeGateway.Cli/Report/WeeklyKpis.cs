@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace EdgeGateway.Cli.Report;
+
+/// <summary>One cell's KPIs of one week, recomputed from the week's bucket and count sums (no averaged ratios).</summary>
+internal sealed record WeekRow(
+    DateTimeOffset WeekStart,
+    bool HasData,
+    double RunSeconds,
+    double PlannedBusySeconds,
+    long Produced,
+    long Good,
+    long UnattendedGood,
+    double Kwh,
+    double? Availability,
+    double? Effectiveness,
+    double? Quality,
+    double? Oee,
+    double? KwhPerGoodPart);
+
+/// <summary>The weeks of one cell, in time order.</summary>
+internal sealed record CellWeeks(string Site, string Cell, IReadOnlyList<WeekRow> Weeks);
+
+/// <summary>
+/// The weekly query of src/README.md ("InfluxDB schema"), grouped by site as well as cell so that equal cell ids of
+/// different sites stay apart, and the ISO 22400 KPIs recomputed from its sums.
+/// </summary>
+internal static class WeeklyKpis
+{
+    private static readonly string[] s_sums = ["run_s", "setup_s", "down_s", "idle_s", "produced", "good", "unattended_good", "kwh"];
+
+    /// <summary>The InfluxQL for the weeks of [<paramref name="from"/>, <paramref name="to"/>), optionally one site.</summary>
+    public static string Query(DateTimeOffset from, DateTimeOffset to, string? site)
+    {
+        var fields = string.Join(", ", s_sums.Select(f => $"sum(\"{f}\") AS \"{f}\""));
+        return $"SELECT {fields}, mean(\"ideal_cycle_s\") AS \"ideal_cycle_s\" FROM \"kpi\" " +
+            $"WHERE \"window\" = 'day'{SiteFilter(site)} AND time >= '{Timestamp(from)}' AND time < '{Timestamp(to)}' " +
+            "GROUP BY time(1w, 4d), \"site\", \"cell\"";
+    }
+
+    /// <summary>The InfluxQL that finds the first or last day record (the default range).</summary>
+    public static string EdgeQuery(bool first, string? site) =>
+        $"SELECT {(first ? "first" : "last")}(\"run_s\") FROM \"kpi\" WHERE \"window\" = 'day'{SiteFilter(site)}";
+
+    /// <summary>The cells of the answer, each with its weeks.</summary>
+    public static List<CellWeeks> Read(IReadOnlyList<InfluxSeries> series)
+    {
+        var cells = new List<CellWeeks>();
+        foreach (var s in series)
+        {
+            var index = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < s.Columns.Count; i++)
+            {
+                index[s.Columns[i]] = i;
+            }
+
+            var weeks = new List<WeekRow>(s.Rows.Count);
+            foreach (var row in s.Rows)
+            {
+                weeks.Add(Compute(row, index));
+            }
+
+            cells.Add(new CellWeeks(s.Tags.GetValueOrDefault("site", ""), s.Tags.GetValueOrDefault("cell", ""), weeks));
+        }
+
+        return cells;
+    }
+
+    /// <summary>Availability = run / PBT, effectiveness = ideal × produced / run, quality = good / produced, OEE their product.</summary>
+    private static WeekRow Compute(JsonElement[] row, Dictionary<string, int> index)
+    {
+        var start = DateTimeOffset.Parse(row[index["time"]].GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        double? Number(string column) => row[index[column]].ValueKind == JsonValueKind.Number ? row[index[column]].GetDouble() : null;
+
+        var run = Number("run_s");
+        if (run is null)
+        {
+            // A week of the range without records: InfluxDB fills its sums with null.
+            return new WeekRow(start, false, 0, 0, 0, 0, 0, 0, null, null, null, null, null);
+        }
+
+        var pbt = run.Value + (Number("setup_s") ?? 0) + (Number("down_s") ?? 0) + (Number("idle_s") ?? 0);
+        var produced = (long)(Number("produced") ?? 0);
+        var good = (long)(Number("good") ?? 0);
+        var unattended = (long)(Number("unattended_good") ?? 0);
+        var kwh = Number("kwh") ?? 0;
+        var ideal = Number("ideal_cycle_s");
+
+        double? availability = pbt > 0 ? run.Value / pbt : null;
+        double? effectiveness = run.Value > 0 && ideal is { } i ? i * produced / run.Value : null;
+        double? quality = produced > 0 ? (double)good / produced : null;
+        double? oee = availability * effectiveness * quality;
+        double? kwhPerGood = good > 0 ? kwh / good : null;
+        return new WeekRow(start, true, run.Value, pbt, produced, good, unattended, kwh, availability, effectiveness, quality, oee, kwhPerGood);
+    }
+
+    private static string SiteFilter(string? site) => site is null ? "" : $" AND \"site\" = '{site}'";
+
+    private static string Timestamp(DateTimeOffset t) =>
+        t.UtcDateTime.ToString(t.Millisecond == 0 ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+}

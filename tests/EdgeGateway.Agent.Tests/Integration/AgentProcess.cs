@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using EdgeGateway.Tests.Shared;
+
+namespace EdgeGateway.Agent.Tests.Integration;
+
+/// <summary>The built <c>edgegw-agent</c> running as a child process (<c>dotnet edgegw-agent.dll …</c>), its console lines collected.</summary>
+internal sealed class AgentProcess : IDisposable
+{
+    private static readonly TimeSpan s_exitTimeout = TimeSpan.FromSeconds(15);
+
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    private AgentProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => Collect(e.Data);
+        _process.ErrorDataReceived += (_, e) => Collect(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>The process id (the agent writes it into its status file).</summary>
+    public int Id => _process.Id;
+
+    /// <summary>Whether it has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Starts the agent that the test project's reference to EdgeGateway.Agent copied next to the test assembly.</summary>
+    public static AgentProcess Start(IEnumerable<string> arguments)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "edgegw-agent.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"{dll} is missing: the test project references EdgeGateway.Agent, which should copy it", dll);
+        }
+
+        // dotnet test sets DOTNET_HOST_PATH to the muxer that runs the build; fall back to the one on PATH.
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // Only the command line configures the agent under test.
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("EDGEGW_", StringComparison.Ordinal)).ToArray())
+        {
+            start.Environment.Remove(key);
+        }
+
+        return new AgentProcess(Process.Start(start) ?? throw new InvalidOperationException("the agent did not start"));
+    }
+
+    /// <summary>How many console lines so far contain <paramref name="fragment"/>.</summary>
+    public int CountLines(string fragment) => _lines.Count(line => line.Contains(fragment, StringComparison.Ordinal));
+
+    /// <summary>The first console line containing <paramref name="fragment"/>, if any.</summary>
+    public string? FindLine(string fragment) => _lines.FirstOrDefault(line => line.Contains(fragment, StringComparison.Ordinal));
+
+    /// <summary>The console lines after the first one containing <paramref name="marker"/> (none if it has not come).</summary>
+    public IReadOnlyList<string> LinesAfter(string marker) =>
+        [.. _lines.SkipWhile(line => !line.Contains(marker, StringComparison.Ordinal)).Skip(1)];
+
+    /// <summary>The last console lines, for failure messages.</summary>
+    public string Tail(int count = 25)
+    {
+        var lines = _lines.ToArray();
+        return $"agent pid {_process.Id}{(_process.HasExited ? $" (exited with {_process.ExitCode})" : "")}, last console lines:\n{string.Join('\n', lines.Length > count ? lines[^count..] : lines)}";
+    }
+
+    /// <summary>Stops it gracefully (SIGTERM, as systemd does) and returns its exit code.</summary>
+    /// <exception cref="TimeoutException">It did not exit in time (then it is killed).</exception>
+    public async Task<int> StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            UnixSignal.Terminate(_process);
+        }
+
+        using var timeout = new CancellationTokenSource(s_exitTimeout);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill();
+            throw new TimeoutException($"the agent did not exit within {s_exitTimeout.TotalSeconds} s of SIGTERM; killed. {Tail()}");
+        }
+
+        return _process.ExitCode;
+    }
+
+    /// <summary>Kills it (SIGKILL: no shutdown code runs) and waits until it is gone.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        using var timeout = new CancellationTokenSource(s_exitTimeout);
+        await _process.WaitForExitAsync(timeout.Token);
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            _process.WaitForExit(s_exitTimeout);
+        }
+
+        _process.Dispose();
+    }
+
+    private void Collect(string? line)
+    {
+        if (line is not null)
+        {
+            _lines.Enqueue(line);
+        }
+    }
+}

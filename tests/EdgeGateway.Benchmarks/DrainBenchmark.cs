@@ -1,0 +1,260 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using EdgeGateway.Agent.Hosting;
+using EdgeGateway.Agent.Outbox;
+using EdgeGateway.Agent.Publishing;
+using EdgeGateway.Agent.Status;
+using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Kpi;
+using EdgeGateway.Core.Payload;
+using EdgeGateway.Core.Signals;
+using EdgeGateway.Tests.Shared;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace EdgeGateway.Benchmarks;
+
+/// <summary>
+/// <c>dotnet run -c Release --project tests/EdgeGateway.Benchmarks -- drain [RECORDS] [ROUNDS]</c>: a backlog of
+/// 30 days of one-minute KPI records (43 200, real payloads from the engine) drained to a loopback Mosquitto, in one
+/// run: (a) by the agent's <see cref="MqttPublisher"/> from a <see cref="SegmentOutbox"/> on disk, (b) by a bare
+/// MQTTnet publisher sending the same payloads from memory, both QoS 1 with the same in-flight window
+/// (<c>Agent:Mqtt:MaxInFlight</c>). Each round times (a) then (b), connect included; the medians decide.
+/// Targets (issue 4 §6): (a) at least 10 000 records/s and at least 0.7 × (b).
+/// </summary>
+public static class DrainBenchmark
+{
+    /// <summary>30 days of one record a minute.</summary>
+    public const int DefaultRecords = 30 * 24 * 60;
+
+    private const double TargetRate = 10_000;
+    private const double TargetRatio = 0.7;
+    private const string Gateway = "bench";
+
+    /// <summary>Runs the benchmark; exit code 0 when both targets are met, 1 when not, 2 for bad arguments.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (!TryParse(args, 0, DefaultRecords, out var count) || !TryParse(args, 1, 5, out var rounds))
+        {
+            Console.Error.WriteLine("drain: usage: drain [RECORDS] [ROUNDS] (positive integers)");
+            return 2;
+        }
+
+        var config = SteadyStateMix.ReadSampleConfig();
+        var options = new AgentOptions { GatewayId = Gateway };
+        var topics = new Topics(options.Mqtt.TopicPrefix, config.Site, Gateway);
+        var records = OneMinuteRecords(config, topics, count);
+        using var broker = MosquittoBroker.Launch();
+        options.Mqtt.Host = MosquittoBroker.Host;
+        options.Mqtt.Port = broker.Port;
+        var window = options.Mqtt.MaxInFlight;
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"drain: {records.Count} one-minute KPI records (payload {records.Average(r => r.Payload.Length):F0} B on average), QoS 1, {window} in flight, Mosquitto on {MosquittoBroker.Host}:{broker.Port}, {Environment.ProcessorCount} cores, load average {LoadAverage()}"));
+
+        // A warm-up round of each (JIT, page cache, broker), not counted.
+        await DrainWithPublisherAsync(config, options, topics, records);
+        await DrainBareAsync(options.Mqtt, records, window);
+
+        var agentRates = new List<double>();
+        var bareRates = new List<double>();
+        for (var round = 1; round <= rounds; round++)
+        {
+            var agent = records.Count / (await DrainWithPublisherAsync(config, options, topics, records)).TotalSeconds;
+            var bare = records.Count / (await DrainBareAsync(options.Mqtt, records, window)).TotalSeconds;
+            agentRates.Add(agent);
+            bareRates.Add(bare);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round}: agent publisher {agent,8:F0} records/s   bare MQTTnet {bare,8:F0} records/s   ratio {agent / bare:F2}"));
+        }
+
+        var agentMedian = Median(agentRates);
+        var bareMedian = Median(bareRates);
+        // Rounds are pairs measured back to back: the median of their ratios is robust against a noisy machine.
+        var ratio = Median([.. agentRates.Select((agent, i) => agent / bareRates[i])]);
+        var met = agentMedian >= TargetRate && ratio >= TargetRatio;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"median: agent publisher {agentMedian:F0} records/s (target ≥ {TargetRate:F0}), bare MQTTnet {bareMedian:F0} records/s, ratio (median of the rounds' ratios) {ratio:F2} (target ≥ {TargetRatio:F1}): {(met ? "targets met" : "TARGETS MISSED")}"));
+        return met ? 0 : 1;
+    }
+
+    /// <summary>The agent's way: the records in a <see cref="SegmentOutbox"/> on disk, the real publisher draining it.</summary>
+    private static async Task<TimeSpan> DrainWithPublisherAsync(GatewayConfig config, AgentOptions options, Topics topics, IReadOnlyList<(string Topic, byte[] Payload)> records)
+    {
+        var directory = Directory.CreateTempSubdirectory("edgegw-drain-bench-").FullName;
+        try
+        {
+            options.Outbox.Directory = directory;
+            using var outbox = new LastAcknowledgement(new SegmentOutbox(Options.Create(options.Outbox), TimeProvider.System, NullLogger<SegmentOutbox>.Instance));
+            foreach (var (topic, payload) in records)
+            {
+                outbox.Append(topic, payload);
+            }
+
+            outbox.Flush();
+            var last = outbox.NextSequence - 1;
+            using var publisher = new MqttPublisher(
+                config, Options.Create(options), outbox, topics, new AgentState(), new ConfigFingerprint("bench"), TimeProvider.System, NullLogger<MqttPublisher>.Instance);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            var clock = Stopwatch.StartNew();
+            await publisher.StartAsync(timeout.Token);
+            await outbox.Reached(last).WaitAsync(timeout.Token);
+            clock.Stop();
+            await publisher.StopAsync(CancellationToken.None);
+            return clock.Elapsed;
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>The baseline: the same payloads from memory, QoS 1, at most <paramref name="window"/> awaiting their PUBACK.</summary>
+    private static async Task<TimeSpan> DrainBareAsync(MqttOptions mqtt, IReadOnlyList<(string Topic, byte[] Payload)> records, int window)
+    {
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer(mqtt.Host, mqtt.Port)
+            .WithClientId("bench-bare")
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithCleanStart(true)
+            .Build();
+        var inFlight = new Queue<Task<MqttClientPublishResult>>(window);
+        var clock = Stopwatch.StartNew();
+        await client.ConnectAsync(options);
+        foreach (var (topic, payload) in records)
+        {
+            if (inFlight.Count == window)
+            {
+                Check(await inFlight.Dequeue());
+            }
+
+            inFlight.Enqueue(client.PublishAsync(new MqttApplicationMessageBuilder()
+                .WithTopic(topic)
+                .WithPayload(new ReadOnlySequence<byte>(payload))
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .Build()));
+        }
+
+        while (inFlight.Count > 0)
+        {
+            Check(await inFlight.Dequeue());
+        }
+
+        clock.Stop();
+        await client.DisconnectAsync();
+        return clock.Elapsed;
+
+        static void Check(MqttClientPublishResult result)
+        {
+            if (!result.IsSuccess)
+            {
+                throw new InvalidOperationException($"the broker refused a publish: {result.ReasonCode}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> one-minute records as the agent publishes them: the KPI engine on the benchmark's
+    /// steady signal mix (sample config), each stamped with its sequence number and encoded as the payload.
+    /// </summary>
+    private static List<(string Topic, byte[] Payload)> OneMinuteRecords(GatewayConfig config, Topics topics, int count)
+    {
+        var sink = new PayloadSink(topics, count);
+        var engine = new GatewayEngine(config, [WindowKind.Minute], sink);
+        var mix = new SteadyStateMix(config, new SignalMap(config), SteadyStateMix.MondayMidnight, seed: 42);
+        while (sink.Records.Count < count)
+        {
+            engine.Process(mix.Next());
+        }
+
+        return sink.Records;
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static bool TryParse(string[] args, int index, int fallback, out int value)
+    {
+        value = fallback;
+        return args.Length <= index || (int.TryParse(args[index], NumberStyles.None, CultureInfo.InvariantCulture, out value) && value > 0);
+    }
+
+    private sealed class PayloadSink(Topics topics, int count) : IWindowRecordSink
+    {
+        private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+
+        public List<(string Topic, byte[] Payload)> Records { get; } = new(count);
+
+        public void OnRecord(in WindowRecord record)
+        {
+            if (Records.Count == count)
+            {
+                return;
+            }
+
+            _buffer.ResetWrittenCount();
+            using (var writer = new Utf8JsonWriter(_buffer))
+            {
+                WindowRecordJson.Write(writer, record, new PublishStamp(Gateway, Records.Count + 1, ClockSynced: true));
+            }
+
+            Records.Add((topics.Kpi(record.Cell.Id, record.Kind), _buffer.WrittenSpan.ToArray()));
+        }
+    }
+
+    /// <summary>The outbox, plus a task that completes when a given sequence number is acknowledged.</summary>
+    private sealed class LastAcknowledgement(SegmentOutbox inner) : IOutbox
+    {
+        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private long _target = long.MaxValue;
+
+        public long NextSequence => inner.NextSequence;
+
+        public OutboxStatus Status => inner.Status;
+
+        public Task Reached(long sequence)
+        {
+            Volatile.Write(ref _target, sequence);
+            return _reached.Task;
+        }
+
+        public void Append(string topic, ReadOnlySpan<byte> payload) => inner.Append(topic, payload);
+
+        public void Flush() => inner.Flush();
+
+        public int Read(long fromSequence, Span<OutboxRecord> destination) => inner.Read(fromSequence, destination);
+
+        public void Acknowledge(long sequence)
+        {
+            inner.Acknowledge(sequence);
+            if (sequence >= Volatile.Read(ref _target))
+            {
+                _reached.TrySetResult();
+            }
+        }
+
+        public ValueTask WaitForRecordsAsync(long fromSequence, CancellationToken cancellationToken) => inner.WaitForRecordsAsync(fromSequence, cancellationToken);
+
+        public void Dispose() => inner.Dispose();
+    }
+}

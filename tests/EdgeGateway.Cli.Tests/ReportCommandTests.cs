@@ -1,0 +1,297 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using EdgeGateway.Cli.Report;
+
+namespace EdgeGateway.Cli.Tests;
+
+/// <summary>
+/// <c>edgegw report</c> runs the weekly InfluxQL query over HTTP and recomputes the KPIs from the week's sums. A local
+/// HTTP server plays InfluxDB 1.6.7 with answers recorded from the real one (for the day records in
+/// <see cref="DayRecords"/>); errors are one line with exit code 1 (no database to ask) or 2 (nothing to report).
+/// </summary>
+public sealed class ReportCommandTests : IDisposable
+{
+    /// <summary>The day records behind the recorded answer (line protocol, seconds), plus a shift record the query must skip.</summary>
+    internal const string DayRecords = """
+        kpi,site=sme-0042,cell=lathe-1,window=day run_s=20000,setup_s=1800,down_s=2400,idle_s=3600,produced=600i,good=588i,unattended_good=0i,kwh=180.5,ideal_cycle_s=30 1772409600
+        kpi,site=sme-0042,cell=lathe-1,window=day run_s=22000,setup_s=1200,down_s=1800,idle_s=2800,produced=660i,good=650i,unattended_good=12i,kwh=190.25,ideal_cycle_s=30 1772496000
+        kpi,site=sme-0042,cell=lathe-1,window=day run_s=25000,setup_s=600,down_s=1000,idle_s=1200,produced=800i,good=792i,unattended_good=120i,kwh=200,ideal_cycle_s=30 1773014400
+        kpi,site=sme-0042,cell=lathe-1,window=shift run_s=9999,setup_s=0,down_s=0,idle_s=0,produced=1i,good=1i,unattended_good=0i,kwh=1,ideal_cycle_s=30 1773036000
+        kpi,site=sme-0042,cell=press-1,window=day run_s=0,setup_s=0,down_s=0,idle_s=0,produced=0i,good=0i,unattended_good=0i,kwh=3.5,ideal_cycle_s=20 1773100800
+        kpi,site=sme-0042,cell=press-1,window=day run_s=10000,setup_s=2000,down_s=0,idle_s=3000,produced=400i,good=390i,unattended_good=0i,kwh=50,ideal_cycle_s=20 1773187200
+        kpi,site=sme-0042,cell=press-1,window=day run_s=0,setup_s=0,down_s=0,idle_s=0,produced=0i,good=0i,unattended_good=0i,kwh=2,ideal_cycle_s=20 1774051200
+        """;
+
+    /// <summary>The table for <see cref="DayRecords"/> from 2026-03-02 to 2026-03-23 (after the two header lines).</summary>
+    internal const string ExpectedTable = """
+        sme-0042 / lathe-1
+        week of      run h   avail    perf quality     OEE  produced      good unattended  kWh/good
+        2026-03-02    11.7   75.5%   90.0%   98.3%   66.8%      1260      1238         12     0.299
+        2026-03-09     6.9   89.9%   96.0%   99.0%   85.5%       800       792        120     0.253
+        2026-03-16 no records
+
+        sme-0042 / press-1
+        week of      run h   avail    perf quality     OEE  produced      good unattended  kWh/good
+        2026-03-02 no records
+        2026-03-09     2.8   66.7%   80.0%   97.5%   52.0%       400       390          0     0.137
+        2026-03-16     0.0       -       -       -       -         0         0          0         -
+        """;
+
+    /// <summary>What InfluxDB 1.6.7 answered to the weekly query for <see cref="DayRecords"/>, 2026-03-02 to 2026-03-23.</summary>
+    private const string RecordedWeekly = """{"results":[{"statement_id":0,"series":[{"name":"kpi","tags":{"cell":"lathe-1","site":"sme-0042"},"columns":["time","run_s","setup_s","down_s","idle_s","produced","good","unattended_good","kwh","ideal_cycle_s"],"values":[["2026-03-02T00:00:00Z",42000,3000,4200,6400,1260,1238,12,370.75,30],["2026-03-09T00:00:00Z",25000,600,1000,1200,800,792,120,200,30],["2026-03-16T00:00:00Z",null,null,null,null,null,null,null,null,null]]},{"name":"kpi","tags":{"cell":"press-1","site":"sme-0042"},"columns":["time","run_s","setup_s","down_s","idle_s","produced","good","unattended_good","kwh","ideal_cycle_s"],"values":[["2026-03-02T00:00:00Z",null,null,null,null,null,null,null,null,null],["2026-03-09T00:00:00Z",10000,2000,0,3000,400,390,0,53.5,20],["2026-03-16T00:00:00Z",0,0,0,0,0,0,0,2,20]]}]}]}""";
+
+    private const string RecordedFirst = """{"results":[{"statement_id":0,"series":[{"name":"kpi","columns":["time","first"],"values":[["2026-03-02T00:00:00Z",20000]]}]}]}""";
+
+    private const string RecordedLast = """{"results":[{"statement_id":0,"series":[{"name":"kpi","columns":["time","last"],"values":[["2026-03-21T00:00:00Z",0]]}]}]}""";
+
+    private const string RecordedEmpty = """{"results":[{"statement_id":0}]}""";
+
+    private const string RecordedNoDatabase = """{"results":[{"statement_id":0,"error":"database not found: nope"}]}""";
+
+    private const string WeeklyQuery = "SELECT sum(\"run_s\") AS \"run_s\", sum(\"setup_s\") AS \"setup_s\", sum(\"down_s\") AS \"down_s\", sum(\"idle_s\") AS \"idle_s\", " +
+        "sum(\"produced\") AS \"produced\", sum(\"good\") AS \"good\", sum(\"unattended_good\") AS \"unattended_good\", sum(\"kwh\") AS \"kwh\", " +
+        "mean(\"ideal_cycle_s\") AS \"ideal_cycle_s\" FROM \"kpi\" WHERE \"window\" = 'day' AND time >= '2026-03-02T00:00:00Z' AND time < '2026-03-23T00:00:00Z' " +
+        "GROUP BY time(1w, 4d), \"site\", \"cell\"";
+
+    private readonly FakeInflux _influx = new();
+
+    public void Dispose() => _influx.Dispose();
+
+    [Fact]
+    public void Report_PrintsOneBlockPerCell_OneRowPerWeek_KpisFromTheWeeksSums()
+    {
+        _influx.Answer = q => q.StartsWith("SELECT sum(", StringComparison.Ordinal) ? RecordedWeekly : RecordedEmpty;
+
+        var (stdout, stderr, exit) = Report("--influx-url", _influx.Url, "--database", "edgegw", "--from", "2026-03-02", "--to", "2026-03-23");
+
+        Assert.Equal("", stderr);
+        Assert.Equal(0, exit);
+        var (db, query) = Assert.Single(_influx.Queries);
+        Assert.Equal("edgegw", db);
+        Assert.Equal(WeeklyQuery, query);
+        Assert.Equal(
+            $"Weekly KPIs per cell from {_influx.Url}/ (database edgegw), day records from 2026-03-02 00:00:00Z to 2026-03-23 00:00:00Z.\n" +
+            "Weeks start Monday 00:00 UTC; a day record counts in the week its day starts. Ratios from the week's sums; '-' = not defined.\n\n" +
+            ExpectedTable + "\n",
+            stdout);
+    }
+
+    [Fact]
+    public void Read_RecomputesRatiosFromSums_NullForZeroDenominators()
+    {
+        using var http = new HttpClient();
+        _influx.Answer = _ => RecordedWeekly;
+        var cells = WeeklyKpis.Read(new InfluxQueryClient(http, new Uri(_influx.Url), "edgegw").Query("SELECT …"));
+
+        Assert.Equal(["lathe-1", "press-1"], cells.Select(c => c.Cell));
+        var week = cells[0].Weeks[0];
+        Assert.Equal(new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero), week.WeekStart);
+        Assert.Equal(42000.0 / 55600, week.Availability);
+        Assert.Equal(30.0 * 1260 / 42000, week.Effectiveness);
+        Assert.Equal(1238.0 / 1260, week.Quality);
+        Assert.Equal(42000.0 / 55600 * (30.0 * 1260 / 42000) * (1238.0 / 1260), week.Oee);
+        Assert.Equal(370.75 / 1238, week.KwhPerGoodPart);
+        Assert.Equal((1260L, 1238L, 12L), (week.Produced, week.Good, week.UnattendedGood));
+        Assert.False(cells[0].Weeks[2].HasData);
+
+        var idle = cells[1].Weeks[2];
+        Assert.True(idle.HasData);
+        Assert.Equal((double?)null, idle.Availability);
+        Assert.Equal((double?)null, idle.Effectiveness);
+        Assert.Equal((double?)null, idle.Quality);
+        Assert.Equal((double?)null, idle.Oee);
+        Assert.Equal((double?)null, idle.KwhPerGoodPart);
+    }
+
+    [Fact]
+    public void Report_WithoutRange_RunsFromTheFirstToJustAfterTheLastDayRecord()
+    {
+        _influx.Answer = q => q switch
+        {
+            _ when q.StartsWith("SELECT first(", StringComparison.Ordinal) => RecordedFirst,
+            _ when q.StartsWith("SELECT last(", StringComparison.Ordinal) => RecordedLast,
+            _ => RecordedWeekly,
+        };
+
+        var (stdout, _, exit) = Report("--influx-url", _influx.Url, "--site", "sme-0042");
+
+        Assert.Equal(0, exit);
+        Assert.Equal(
+            [
+                "SELECT first(\"run_s\") FROM \"kpi\" WHERE \"window\" = 'day' AND \"site\" = 'sme-0042'",
+                "SELECT last(\"run_s\") FROM \"kpi\" WHERE \"window\" = 'day' AND \"site\" = 'sme-0042'",
+                WeeklyQuery.Replace("'day' AND", "'day' AND \"site\" = 'sme-0042' AND", StringComparison.Ordinal)
+                    .Replace("2026-03-23T00:00:00Z", "2026-03-21T00:00:01Z", StringComparison.Ordinal),
+            ],
+            _influx.Queries.Select(q => q.Query));
+        Assert.EndsWith(ExpectedTable + "\n", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Report_WithToken_SendsItAsInfluxDb2AuthorizationHeader()
+    {
+        _influx.Answer = _ => RecordedWeekly;
+
+        var (_, _, exit) = Report("--influx-url", _influx.Url, "--from", "2026-03-02", "--to", "2026-03-23", "--token", "s3cr3t");
+
+        Assert.Equal(0, exit);
+        Assert.Equal(["Token s3cr3t"], _influx.Authorizations);
+    }
+
+    [Fact]
+    public void Report_DatabaseUnreachable_OneLine_Exit1()
+    {
+        // A port bound but not listening refuses connections, and nobody else can take it meanwhile.
+        using var reserved = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        reserved.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var url = $"http://127.0.0.1:{((IPEndPoint)reserved.LocalEndPoint!).Port}";
+
+        var (stdout, stderr, exit) = Report("--influx-url", url, "--from", "2026-03-02", "--to", "2026-03-23");
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", stdout);
+        Assert.Equal($"edgegw report: InfluxDB at {url}/ does not answer: Connection refused\n", stderr);
+    }
+
+    [Fact]
+    public void Report_NoRecordsInTheSelection_OneLine_Exit2()
+    {
+        _influx.Answer = _ => RecordedEmpty;
+
+        var (stdout, stderr, exit) = Report("--influx-url", _influx.Url, "--site", "sme-0099");
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.Equal($"edgegw report: no day records in database edgegw, site sme-0099 at {_influx.Url}/\n", stderr);
+    }
+
+    [Fact]
+    public void Report_UnknownDatabase_OneLine_Exit2()
+    {
+        _influx.Answer = _ => RecordedNoDatabase;
+
+        var (stdout, stderr, exit) = Report("--influx-url", _influx.Url, "--database", "nope", "--from", "2026-03-02", "--to", "2026-03-23");
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.Equal($"edgegw report: InfluxDB at {_influx.Url}/: database not found: nope\n", stderr);
+    }
+
+    [Fact]
+    public void Report_NotInfluxDb_OneLine_Exit1()
+    {
+        _influx.Answer = _ => "<html>404 page not found</html>";
+
+        var (_, stderr, exit) = Report("--influx-url", _influx.Url, "--from", "2026-03-02", "--to", "2026-03-23");
+
+        Assert.Equal(1, exit);
+        Assert.Equal($"edgegw report: {_influx.Url}/ answered HTTP 200 without an InfluxDB query result: is it InfluxDB's HTTP API?\n", stderr);
+    }
+
+    [Theory]
+    [InlineData("--from", "2026-02-30", "edgegw report: --from: '2026-02-30' is not a date (2026-03-02) or a UTC timestamp (2026-03-02T06:00:00Z)")]
+    [InlineData("--site", "a b", "edgegw report: --site: 'a b' is not a site id (1-64 of A-Z a-z 0-9 . _ -)")]
+    [InlineData("--influx-url", "localhost:8086", "edgegw report: --influx-url: 'localhost:8086' is not an http(s) URL")]
+    public void Report_BadArgument_OneLine_Exit2_NothingAsked(string option, string value, string expected)
+    {
+        string[] args = option == "--influx-url" ? [option, value] : ["--influx-url", _influx.Url, option, value];
+
+        var (_, stderr, exit) = Report(args);
+
+        Assert.Equal(2, exit);
+        Assert.Equal(expected + "\n", stderr);
+        Assert.Empty(_influx.Queries);
+    }
+
+    private static (string Stdout, string Stderr, int Exit) Report(params string[] args)
+    {
+        using var stdout = new MemoryStream();
+        using var stderr = new StringWriter { NewLine = "\n" };
+        var exit = Program.Run(["report", .. args], stdout, stderr);
+        return (Encoding.UTF8.GetString(stdout.ToArray()).ReplaceLineEndings("\n"), stderr.ToString(), exit);
+    }
+
+    private static int UnusedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Answers <c>GET /query</c> like InfluxDB 1.x, with whatever <see cref="Answer"/> gives for the query.</summary>
+    private sealed class FakeInflux : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+        private readonly ConcurrentQueue<(string Database, string Query)> _queries = new();
+        private readonly ConcurrentQueue<string> _authorizations = new();
+        private readonly Task _loop;
+
+        public FakeInflux()
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                Url = $"http://127.0.0.1:{UnusedPort()}";
+                _listener.Prefixes.Clear();
+                _listener.Prefixes.Add(Url + "/");
+                try
+                {
+                    _listener.Start();
+                    break;
+                }
+                catch (HttpListenerException) when (attempt < 3)
+                {
+                    // The port went to someone else in between: take another.
+                }
+            }
+
+            _loop = Task.Run(ServeAsync);
+        }
+
+        public string Url { get; private set; }
+
+        public Func<string, string> Answer { get; set; } = _ => RecordedEmpty;
+
+        public IReadOnlyList<(string Database, string Query)> Queries => [.. _queries];
+
+        public IReadOnlyList<string> Authorizations => [.. _authorizations];
+
+        public void Dispose()
+        {
+            _listener.Stop();
+            _listener.Close();
+            _loop.Wait(TimeSpan.FromSeconds(5));
+        }
+
+        private async Task ServeAsync()
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await _listener.GetContextAsync();
+                }
+                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+                {
+                    return;
+                }
+
+                var query = context.Request.QueryString["q"] ?? "";
+                _queries.Enqueue((context.Request.QueryString["db"] ?? "", query));
+                if (context.Request.Headers["Authorization"] is { } authorization)
+                {
+                    _authorizations.Enqueue(authorization);
+                }
+
+                var body = Encoding.UTF8.GetBytes(context.Request.Url?.AbsolutePath == "/query" ? Answer(query) : "404 page not found");
+                context.Response.StatusCode = context.Request.Url?.AbsolutePath == "/query" ? 200 : 404;
+                context.Response.ContentType = "application/json";
+                context.Response.ContentLength64 = body.Length;
+                await context.Response.OutputStream.WriteAsync(body);
+                context.Response.Close();
+            }
+        }
+    }
+}
