@@ -22,18 +22,25 @@ ensure_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-# Starts a Mosquitto of its own on a free loopback port, in folder $1; sets broker_port and broker_pid.
+# Starts a Mosquitto of its own on a free loopback port, in folder $1; sets broker_port and broker_pid. With
+# "tls" as $2 the listener speaks TLS with a throw-away CA made by make_test_ca in $1 (host name localhost).
 # A random port is tried until one binds (no port scanner needed); ready when a client can publish.
 start_broker() {
-  local dir="$1" attempt
+  local dir="$1" tls="${2:-}" attempt waited client_tls=()
+  if [ -n "$tls" ]; then
+    client_tls=(--cafile "$dir/ca.crt")
+  fi
   for attempt in $(seq 1 20); do
     broker_port=$((20000 + RANDOM % 40000))
-    printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\n' "$broker_port" >"$dir/mosquitto.conf"
+    {
+      printf 'listener %s 127.0.0.1\n' "$broker_port"
+      [ -z "$tls" ] || printf 'cafile %s\ncertfile %s\nkeyfile %s\n' "$dir/ca.crt" "$dir/broker.crt" "$dir/broker.key"
+      printf 'allow_anonymous true\npersistence false\nset_tcp_nodelay true\n'
+    } >"$dir/mosquitto.conf"
     mosquitto -c "$dir/mosquitto.conf" >"$dir/mosquitto.log" 2>&1 &
     broker_pid=$!
-    local waited
     for waited in $(seq 1 50); do
-      if mosquitto_pub -h 127.0.0.1 -p "$broker_port" -t edgegw-probe -n 2>/dev/null; then
+      if mosquitto_pub -h localhost -p "$broker_port" "${client_tls[@]}" -t edgegw-probe -n 2>/dev/null; then
         return 0
       fi
       kill -0 "$broker_pid" 2>/dev/null || break
@@ -45,6 +52,21 @@ start_broker() {
   echo "$script: FAIL: no Mosquitto could listen on a loopback port; last log:" >&2
   cat "$dir/mosquitto.log" >&2
   return 1
+}
+
+# A throw-away CA and a broker certificate for localhost / 127.0.0.1 in folder $1 (EC P-256, valid 2 days). The files
+# are made readable for Mosquitto, which drops root to its own user.
+make_test_ca() {
+  local dir="$1"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=edgegw-test-ca \
+    -keyout "$dir/ca.key" -out "$dir/ca.crt" 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=localhost \
+    -keyout "$dir/broker.key" -out "$dir/broker.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$dir/broker.ext"
+  openssl x509 -req -in "$dir/broker.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" -CAcreateserial -days 2 \
+    -extfile "$dir/broker.ext" -out "$dir/broker.crt" 2>/dev/null
+  chmod 755 "$dir"
+  chmod 644 "$dir/broker.key" "$dir/broker.crt" "$dir/ca.crt"
 }
 
 # Resident set size of process $1 in kB: "VmRSS RssAnon RssFile RssShmem" (zeros when it is gone).

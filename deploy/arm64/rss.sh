@@ -3,9 +3,10 @@
 # (deploy/sample/simulation-4cells.json, SpeedFactor 1) against a Mosquitto of its own: VmRSS from /proc/PID/status,
 # sampled every 5 s after a warm-up. See deploy/README.md, "Raspberry Pi build".
 #   deploy/arm64/rss.sh [--rid linux-x64|linux-arm64] [--warmup S] [--seconds S] [--limit MB] [--no-publish]
-#                       [--artifact DIR]
+#                       [--artifact DIR] [--tls]
 # linux-x64 (default) runs natively; linux-arm64 runs under qemu-aarch64-static, whose own memory (translated code,
 # emulator state) is counted too, so that figure is for information only. --limit fails when the peak is above it.
+# --tls: the agent talks TLS to the broker (throw-away CA), as a production gateway does; that loads OpenSSL's TLS.
 # --artifact measures another publish folder (default out/edgegw-agent-<rid>, published first unless --no-publish).
 # DOTNET_* variables set by the caller reach the agent (to try runtime settings without a rebuild).
 set -euo pipefail
@@ -19,6 +20,7 @@ seconds=60
 limit=""
 publish=1
 artifact=""
+tls=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rid) rid="$2"; shift 2 ;;
@@ -27,12 +29,14 @@ while [ $# -gt 0 ]; do
     --limit) limit="$2"; shift 2 ;;
     --no-publish) publish=""; shift ;;
     --artifact) artifact="$2"; publish=""; shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    --tls) tls=tls; shift ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "$script: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
 
 packages=(mosquitto mosquitto-clients)
+[ -z "$tls" ] || packages+=(openssl)
 [ "$rid" != linux-arm64 ] || packages+=(qemu-user-static libc6:arm64 libstdc++6:arm64 libssl3:arm64 zlib1g:arm64)
 ensure_packages "${packages[@]}"
 
@@ -53,7 +57,12 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-start_broker "$work"
+agent_tls=()
+if [ -n "$tls" ]; then
+  make_test_ca "$work"
+  agent_tls=(--Agent:Mqtt:Tls=true --Agent:Mqtt:CaFile="$work/ca.crt")
+fi
+start_broker "$work" "$tls"
 
 runner=()
 [ "$rid" != linux-arm64 ] || runner=(qemu-aarch64-static)
@@ -61,9 +70,10 @@ runner=()
 "${runner[@]}" "$artifact/edgegw-agent" --config deploy/sample/simulation-4cells.json \
   --Agent:Source=Simulator --Agent:SpeedFactor=1 --Agent:SimulationStart=2026-03-23T05:00:00Z \
   --Agent:Outbox:Directory="$work/outbox" --Agent:StatusFile="$work/status.json" \
-  --Agent:Mqtt:Host=127.0.0.1 --Agent:Mqtt:Port="$broker_port" --Agent:GatewayId=gw-rss >"$work/agent.log" 2>&1 &
+  --Agent:Mqtt:Host=localhost --Agent:Mqtt:Port="$broker_port" "${agent_tls[@]}" --Agent:GatewayId=gw-rss \
+  >"$work/agent.log" 2>&1 &
 agent_pid=$!
-echo "$script: $rid agent pid $agent_pid${runner:+ (under ${runner[0]})}, broker port $broker_port; warm-up $warmup s, then $seconds s of samples"
+echo "$script: $rid agent pid $agent_pid${runner:+ (under ${runner[0]})}, broker port $broker_port${tls:+ (TLS)}; warm-up $warmup s, then $seconds s of samples"
 sleep "$warmup"
 
 peak=0 peak_line="" samples=()
@@ -84,11 +94,15 @@ done
 
 records=$(sed -n 's/^ *"records": *\([0-9]*\).*/\1/p' "$work/status.json" 2>/dev/null || true)
 connected=$(grep -o '"connected": *true' "$work/status.json" 2>/dev/null || true)
-awk -v rid="$rid" -v peak="$peak" -v detail="$peak_line" -v s="${samples[*]}" 'BEGIN {
+awk -v rid="$rid" -v tls="${tls:+ with TLS}" -v peak="$peak" -v detail="$peak_line" -v s="${samples[*]}" 'BEGIN {
   printf "rss.sh: %s VmRSS samples (MB):", rid; n = split(s, a, " "); for (i = 1; i <= n; i++) printf " %.1f", a[i] / 1024; print ""
-  printf "rss.sh: %s peak VmRSS %.1f MB (%s)\n", rid, peak / 1024, detail }'
-echo "$script: the agent computed ${records:-?} window records so far${connected:+ and is connected to the broker}"
-[ -n "$connected" ] || echo "$script: warning: the status file does not show a broker connection" >&2
+  printf "rss.sh: %s%s peak VmRSS %.1f MB (%s)\n", rid, tls, peak / 1024, detail }'
+echo "$script: the status file reports ${records:-?} window records${connected:+ and a broker connection}"
+if [ -z "$connected" ]; then
+  echo "$script: FAIL: the agent is not connected to the broker, so the figure means little; its log:" >&2
+  tail -20 "$work/agent.log" >&2
+  exit 1
+fi
 if [ -n "$limit" ] && [ "$peak" -gt $((limit * 1024)) ]; then
   echo "$script: FAIL: peak VmRSS $((peak / 1024)) MB is above the limit of $limit MB" >&2
   exit 1

@@ -1,7 +1,116 @@
+using EdgeGateway.Ingest.Batching;
+using EdgeGateway.Ingest.DeadLetter;
+using EdgeGateway.Ingest.Hosting;
+using EdgeGateway.Ingest.Status;
+using EdgeGateway.Ingest.Subscription;
+using EdgeGateway.Ingest.Writing;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
 namespace EdgeGateway.Ingest;
 
-/// <summary>The backend's ingest worker (placeholder until it lands).</summary>
+/// <summary>
+/// <c>edgegw-ingest [--config FILE] [--Ingest:Key=value …]</c>: the backend's ingest worker. Config comes from the file
+/// (default <c>/etc/edgegw/ingest.json</c>, or <c>EDGEGW_INGEST_CONFIG</c>), its <c>Ingest</c> section may be overridden
+/// by environment variables (<c>EDGEGW_Ingest__Influx__Password</c>) and the command line. Everything is validated
+/// before anything runs; every problem is one line on stderr, and the exit code is 2.
+/// </summary>
 public static class Program
 {
-    public static int Main() => 0;
+    /// <summary>Exit code for a bad config.</summary>
+    public const int ConfigError = 2;
+
+    /// <summary>Where the config is when nothing says otherwise.</summary>
+    public const string DefaultConfigPath = "/etc/edgegw/ingest.json";
+
+    private const string Name = "edgegw-ingest";
+
+    public static async Task<int> Main(string[] args)
+    {
+        var (configPath, rest) = SplitConfigArgument(args);
+        var configuration = IngestConfiguration.Load(configPath, rest, out var problems);
+        if (configuration is null)
+        {
+            foreach (var problem in problems)
+            {
+                Console.Error.WriteLine($"{Name}: {problem}");
+            }
+
+            return ConfigError;
+        }
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = rest, DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true);
+        Compose(builder.Services, builder.Configuration);
+
+        using var host = builder.Build();
+        await host.RunAsync().ConfigureAwait(false);
+        return Environment.ExitCode;
+    }
+
+    /// <summary>
+    /// Registers the ingest: MQTT session and subscriber → pipeline (validation, batches, dead letters) → point writer,
+    /// plus the status log. A writer, publisher or time provider registered before stays (tests, benchmarks).
+    /// </summary>
+    internal static void Compose(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<IngestOptions>()
+            .Bind(configuration.GetSection(IngestOptions.Section), binder => binder.ErrorOnUnknownConfiguration = true)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<IngestOptions>, IngestOptionsAnnotations>();
+        services.AddSingleton<IValidateOptions<IngestOptions>, IngestOptionsValidator>();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IngestCounters>();
+        services.AddSingleton(sp => new MqttSession(sp.GetRequiredService<IOptions<IngestOptions>>().Value.Mqtt, sp.GetRequiredService<IngestCounters>()));
+        services.TryAddSingleton<IDeadLetterPublisher>(sp => sp.GetRequiredService<MqttSession>());
+        services.TryAddSingleton<IPointWriter>(sp =>
+        {
+            var influx = sp.GetRequiredService<IOptions<IngestOptions>>().Value.Influx;
+            return influx.Version == InfluxApiVersion.V2
+                ? new InfluxV2Writer(influx)
+                : new InfluxV1Writer(influx, sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<IngestOptions>>().Value;
+            return new DeadLetterSink(sp.GetRequiredService<IDeadLetterPublisher>(), options.Mqtt.TopicPrefix, options.DeadLetterDirectory, sp.GetRequiredService<ILogger<DeadLetterSink>>());
+        });
+        services.AddSingleton(sp => new IngestPipeline(
+            sp.GetRequiredService<IOptions<IngestOptions>>().Value,
+            sp.GetRequiredService<IPointWriter>(),
+            sp.GetRequiredService<DeadLetterSink>(),
+            sp.GetRequiredService<IngestCounters>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<IngestPipeline>>()));
+
+        // Started in this order and stopped in reverse: the pipeline drains and acknowledges before the subscriber disconnects.
+        services.AddHostedService<MqttSubscriber>();
+        services.AddHostedService<PipelineWorker>();
+        services.AddHostedService<StatusLogger>();
+    }
+
+    private static (string ConfigPath, string[] Others) SplitConfigArgument(string[] args)
+    {
+        var path = Environment.GetEnvironmentVariable("EDGEGW_INGEST_CONFIG") is { Length: > 0 } fromEnvironment ? fromEnvironment : DefaultConfigPath;
+        var rest = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--config" && i + 1 < args.Length)
+            {
+                path = args[++i];
+            }
+            else if (args[i].StartsWith("--config=", StringComparison.Ordinal))
+            {
+                path = args[i]["--config=".Length..];
+            }
+            else
+            {
+                rest.Add(args[i]);
+            }
+        }
+
+        return (path, [.. rest]);
+    }
 }

@@ -259,7 +259,7 @@ public sealed class ReportCommandTests : IDisposable
 
         public void Dispose()
         {
-            _listener.Stop();
+            // Close alone: Stop first would make Close bind the port again to remove its prefix.
             _listener.Close();
             _loop.Wait(TimeSpan.FromSeconds(5));
         }

@@ -45,8 +45,18 @@ public sealed class AgentOptions
     /// <summary>Simulator: random seed.</summary>
     public int SimulationSeed { get; set; } = 1;
 
-    /// <summary>Window kinds published (contract names).</summary>
-    public string[] Windows { get; set; } = ["1m", "shift", "day"];
+    /// <summary>Window kinds published (contract names); empty means <see cref="DefaultWindows"/>.</summary>
+    /// <remarks>
+    /// The default is not the property's initial value: the config binder appends configured array items to an
+    /// initial array instead of replacing it.
+    /// </remarks>
+    public string[] Windows { get; set; } = [];
+
+    /// <summary>What is published when <see cref="Windows"/> is not configured.</summary>
+    public static IReadOnlyList<string> DefaultWindows { get; } = ["1m", "shift", "day"];
+
+    /// <summary>The window kinds in effect.</summary>
+    public IReadOnlyList<string> EffectiveWindows => Windows.Length == 0 ? DefaultWindows : Windows;
 
     /// <summary>Where the running agent writes its status for <c>edgegw status</c>.</summary>
     [Required]

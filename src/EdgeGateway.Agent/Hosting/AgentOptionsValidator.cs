@@ -24,11 +24,6 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             failures.Add($"Agent:SimulationEnd ({end:O}) must be after Agent:SimulationStart ({start:O})");
         }
 
-        if (options.Windows.Length == 0)
-        {
-            failures.Add("Agent:Windows must name at least one of 1m, shift, day, total");
-        }
-
         foreach (var window in options.Windows)
         {
             if (!WindowKinds.TryParse(window, out _))

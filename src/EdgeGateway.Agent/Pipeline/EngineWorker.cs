@@ -32,7 +32,7 @@ internal sealed partial class EngineWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var kinds = options.Value.Windows.Select(name => WindowKinds.TryParse(name, out var kind) ? kind : throw new InvalidOperationException($"unknown window '{name}'")).ToArray();
+        var kinds = options.Value.EffectiveWindows.Select(name => WindowKinds.TryParse(name, out var kind) ? kind : throw new InvalidOperationException($"unknown window '{name}'")).ToArray();
         var engine = new GatewayEngine(config, kinds, encoder);
         var reader = events.Reader;
         var last = long.MinValue;

@@ -157,15 +157,28 @@ internal sealed partial class MqttPublisher(
             return;
         }
 
+        var reason = MqttClientDisconnectOptionsReason.NormalDisconnection;
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await PublishStatusAsync(client, online: false, timeout.Token).ConfigureAwait(false);
-            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException or BrokerRejectedException)
         {
+            // A normal disconnect discards the last will, and the retained status would say "online" for good;
+            // this reason makes the broker publish the will, which is the same offline status.
+            reason = MqttClientDisconnectOptionsReason.DisconnectWithWillMessage;
             Log.OfflineNotSent(logger, e.Message);
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(reason).Build(), timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException)
+        {
+            // Without a DISCONNECT the broker publishes the will once it notices the connection is gone.
         }
     }
 
@@ -311,7 +324,7 @@ internal sealed partial class MqttPublisher(
         [LoggerMessage(EventId = 301, Level = LogLevel.Error, Message = "Not delivering: {Reason}; retrying in {DelaySeconds:0.0} s ({Depth} records kept in the outbox)")]
         public static partial void NotDelivering(ILogger logger, string reason, double delaySeconds, long depth, Exception exception);
 
-        [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Could not publish the offline status on shutdown: {Reason}")]
+        [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Could not publish the offline status on shutdown ({Reason}); disconnecting so that the broker publishes the last will instead")]
         public static partial void OfflineNotSent(ILogger logger, string reason);
     }
 }

@@ -77,6 +77,8 @@ internal sealed class GpioInputs : IDisposable
     /// <exception cref="InvalidOperationException">A line cannot be opened (busy, or the pull mode is not supported).</exception>
     public void Start(long nowTicks, EventOutbox outbox)
     {
+        // From here on Dispose releases what was opened, also when a later line fails.
+        _started = true;
         for (var i = 0; i < _inputs.Length; i++)
         {
             try
@@ -94,7 +96,6 @@ internal sealed class GpioInputs : IDisposable
             }
         }
 
-        _started = true;
         for (var i = 0; i < _inputs.Length; i++)
         {
             _inputs[i].Begin(_controller.Read(_lines[i]) == PinValue.High, nowTicks, outbox);
@@ -139,8 +140,11 @@ internal sealed class GpioInputs : IDisposable
         {
             try
             {
-                _controller.UnregisterCallbackForPinValueChangedEvent(_lines[i], _onEdge);
-                _controller.ClosePin(_lines[i]);
+                if (_controller.IsPinOpen(_lines[i]))
+                {
+                    _controller.UnregisterCallbackForPinValueChangedEvent(_lines[i], _onEdge);
+                    _controller.ClosePin(_lines[i]);
+                }
             }
             catch (Exception e) when (e is InvalidOperationException or IOException)
             {

@@ -89,10 +89,10 @@ public sealed class HardwareSignalSource : ISignalSource, IDisposable
     {
         ArgumentNullException.ThrowIfNull(output);
         _output = output;
-        Start(Now());
-        Flush(output);
         try
         {
+            Start(Now());
+            Flush(output);
             using var timer = new PeriodicTimer(TickPeriod, _time);
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {

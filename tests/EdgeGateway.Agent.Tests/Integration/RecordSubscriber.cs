@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Net;
 using System.Text.Json;
 using EdgeGateway.Tests.Shared;
 using MQTTnet;
@@ -63,11 +62,12 @@ internal sealed class RecordSubscriber : IAsyncDisposable
         _gateway = gateway;
         _statusTopic = $"edgegw/v1/{AgentRun.Site}/status/{gateway}";
         var builder = new MqttClientOptionsBuilder()
-            // MQTTnet fixes the socket buffers at its BufferSize (8 KiB unless told), which turns off the kernel's
-            // autotuning; on loopback (64 KiB segments) the broker then sends in dribbles whenever a backlog builds
-            // (seen here: 900 kB queued at the broker, an empty receive queue, about 40 messages a second).
+            .WithTcpServer(MosquittoBroker.Host, port)
+            // MQTTnet sets SO_RCVBUF/SO_SNDBUF to its BufferSize (8 KiB unless told), which turns off the kernel's
+            // autotuning. A receive buffer below one loopback segment (64 KiB) makes the kernel hold back window
+            // updates, and the broker then delivers about 40 messages a second whenever a backlog builds (seen
+            // here: 900 kB queued at the broker, an empty receive queue). 1 MiB keeps the window open.
             .WithTcpServer(tcp => tcp.BufferSize = 1 << 20)
-            .WithEndPoint(new IPEndPoint(IPAddress.Parse(MosquittoBroker.Host), port))
             .WithClientId($"test-subscriber-{gateway}-{Guid.NewGuid():N}")
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithCleanStart(false)
@@ -80,6 +80,11 @@ internal sealed class RecordSubscriber : IAsyncDisposable
         }
 
         _options = builder.Build();
+        if (_options.ChannelOptions is not MqttClientTcpOptions { BufferSize: 1 << 20 })
+        {
+            throw new InvalidOperationException("the subscriber's socket buffers are not 1 MiB (an MQTTnet builder call replaced the TCP options)");
+        }
+
         _subscription = new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter(f => f.WithTopic($"edgegw/v1/{AgentRun.Site}/#").WithAtLeastOnceQoS())
             .Build();

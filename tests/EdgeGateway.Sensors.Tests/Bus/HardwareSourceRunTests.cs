@@ -72,6 +72,21 @@ public sealed class HardwareSourceRunTests
     }
 
     [Fact]
+    public async Task RunAsync_LineHeldByAnotherProcess_FailsNamingTheSource_AndReleasesTheLinesItOpened()
+    {
+        using var rig = new BusRig("""
+            "green": { "Role": "StateRun", "Source": "gpio:17" },
+            "cycle": { "Role": "CyclePulse", "Source": "gpio:27" }
+            """);
+        rig.Gpio.Busy.Add(27);
+        using var source = HardwareSignalSource.Create(rig.Config, rig.Signals, new HardwareAccess(rig.Controller, rig.I2c.Open), rig.Clock, rig.Log);
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => source.RunAsync(Channel.CreateUnbounded<SignalEvent>().Writer, CancellationToken.None));
+        Assert.StartsWith("gpio:27: cannot open the line as an input: ", e.Message, StringComparison.Ordinal);
+        Assert.False(rig.Gpio.IsOpen(17));
+    }
+
+    [Fact]
     public void Create_WithoutGpioController_ForGpioSources_SaysSo()
     {
         using var rig = new BusRig("""

@@ -33,6 +33,9 @@ public sealed class SimulatedGpioDriver : GpioDriver
         }
     }
 
+    /// <summary>Lines that another process holds: opening them fails as libgpiod does (EBUSY).</summary>
+    public HashSet<int> Busy { get; } = [];
+
     /// <summary>Edges raised to callbacks so far.</summary>
     public int EdgesRaised { get; private set; }
 
@@ -70,7 +73,15 @@ public sealed class SimulatedGpioDriver : GpioDriver
         }
     }
 
-    protected override void OpenPin(int pinNumber) => _modes[pinNumber] = PinMode.Input;
+    protected override void OpenPin(int pinNumber)
+    {
+        if (Busy.Contains(pinNumber))
+        {
+            throw new IOException($"Pin {pinNumber} is busy (Device or resource busy)");
+        }
+
+        _modes[pinNumber] = PinMode.Input;
+    }
 
     protected override void ClosePin(int pinNumber) => _modes[pinNumber] = null;
 

@@ -1,0 +1,119 @@
+using Microsoft.Extensions.Options;
+
+namespace EdgeGateway.Ingest.Hosting;
+
+/// <summary>Validates the DataAnnotations of the ingest's options (and nested Mqtt, Influx) without reflection.</summary>
+[OptionsValidator]
+internal sealed partial class IngestOptionsAnnotations : IValidateOptions<IngestOptions>;
+
+/// <summary>Rules across fields of the ingest's options; each failure names the key.</summary>
+internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
+{
+    public ValidateOptionsResult Validate(string? name, IngestOptions options)
+    {
+        var failures = new List<string>();
+        var mqtt = options.Mqtt;
+        var influx = options.Influx;
+
+        if ((mqtt.ClientCertFile is null) != (mqtt.ClientKeyFile is null))
+        {
+            failures.Add("Ingest:Mqtt:ClientCertFile and Ingest:Mqtt:ClientKeyFile go together");
+        }
+
+        if (!mqtt.Tls && (mqtt.CaFile is not null || mqtt.ClientCertFile is not null))
+        {
+            failures.Add("Ingest:Mqtt:CaFile and ClientCertFile need Ingest:Mqtt:Tls = true");
+        }
+
+        foreach (var (key, file) in new[] { ("CaFile", mqtt.CaFile), ("ClientCertFile", mqtt.ClientCertFile), ("ClientKeyFile", mqtt.ClientKeyFile) })
+        {
+            if (file is not null && !File.Exists(file))
+            {
+                failures.Add($"Ingest:Mqtt:{key}: file '{file}' does not exist");
+            }
+        }
+
+        if (mqtt.Password is not null && mqtt.Username is null)
+        {
+            failures.Add("Ingest:Mqtt:Password is set but Ingest:Mqtt:Username is not");
+        }
+
+        if (mqtt.MinBackoff <= TimeSpan.Zero || mqtt.MaxBackoff < mqtt.MinBackoff)
+        {
+            failures.Add("Ingest:Mqtt:MinBackoff must be positive and at most Ingest:Mqtt:MaxBackoff");
+        }
+
+        if (mqtt.KeepAlive < TimeSpan.FromSeconds(1) || mqtt.KeepAlive > TimeSpan.FromSeconds(65535))
+        {
+            failures.Add("Ingest:Mqtt:KeepAlive must be between 00:00:01 and 18:12:15");
+        }
+
+        if (mqtt.SessionExpiry < TimeSpan.Zero || mqtt.SessionExpiry.TotalSeconds > uint.MaxValue)
+        {
+            failures.Add("Ingest:Mqtt:SessionExpiry must not be negative");
+        }
+
+        if (options.BatchSize > mqtt.ReceiveMaximum)
+        {
+            // Each message is one point and stays unacknowledged until its batch is written, so a batch can only fill
+            // up to the number of messages the broker lets be in flight.
+            failures.Add($"Ingest:BatchSize ({options.BatchSize}) must not exceed Ingest:Mqtt:ReceiveMaximum ({mqtt.ReceiveMaximum}): a batch fills only with unacknowledged messages");
+        }
+
+        if (options.FlushInterval <= TimeSpan.Zero || options.FlushInterval > TimeSpan.FromMinutes(1))
+        {
+            failures.Add("Ingest:FlushInterval must be more than 00:00:00 and at most 00:01:00");
+        }
+
+        if (options.MinRetryDelay <= TimeSpan.Zero || options.MaxRetryDelay < options.MinRetryDelay)
+        {
+            failures.Add("Ingest:MinRetryDelay must be positive and at most Ingest:MaxRetryDelay");
+        }
+
+        if (options.StatusInterval < TimeSpan.FromSeconds(1))
+        {
+            failures.Add("Ingest:StatusInterval must be at least 00:00:01");
+        }
+
+        if (!Uri.TryCreate(influx.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            failures.Add($"Ingest:Influx:Url: '{influx.Url}' is not an absolute http or https URL");
+        }
+
+        if (influx.Timeout <= TimeSpan.Zero || influx.Timeout > TimeSpan.FromMinutes(10))
+        {
+            failures.Add("Ingest:Influx:Timeout must be more than 00:00:00 and at most 00:10:00");
+        }
+
+        switch (influx.Version)
+        {
+            case InfluxApiVersion.V1:
+                if (string.IsNullOrWhiteSpace(influx.Database))
+                {
+                    failures.Add("Ingest:Influx:Database is required when Ingest:Influx:Version is 1");
+                }
+
+                if ((influx.Username is null) != (influx.Password is null))
+                {
+                    failures.Add("Ingest:Influx:Username and Ingest:Influx:Password go together");
+                }
+
+                break;
+            case InfluxApiVersion.V2:
+                foreach (var (key, value) in new[] { ("Org", influx.Org), ("Bucket", influx.Bucket), ("Token", influx.Token) })
+                {
+                    if (string.IsNullOrWhiteSpace(value))
+                    {
+                        failures.Add($"Ingest:Influx:{key} is required when Ingest:Influx:Version is 2");
+                    }
+                }
+
+                break;
+            default:
+                failures.Add($"Ingest:Influx:Version: '{(int)influx.Version}' is not 1 or 2");
+                break;
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

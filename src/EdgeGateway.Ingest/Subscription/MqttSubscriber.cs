@@ -1,0 +1,176 @@
+using System.Buffers;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using EdgeGateway.Ingest.Batching;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace EdgeGateway.Ingest.Subscription;
+
+/// <summary>
+/// Keeps the MQTT session connected and subscribed (<c>$share/{Group}/{TopicPrefix}/#</c>, QoS 1) and hands every
+/// message to the pipeline without acknowledging it (<c>AutoAcknowledge = false</c>): the pipeline acknowledges after
+/// the write. The session is persistent (clean start off, session expiry), so the broker queues messages while the
+/// instance restarts and sends unacknowledged ones again. Reconnects back off exponentially with jitter and never
+/// give up. Logs <c>Ingest ready</c> once subscribed.
+/// </summary>
+public sealed partial class MqttSubscriber(MqttSession session, IngestPipeline pipeline, TimeProvider time, ILogger<MqttSubscriber> logger) : BackgroundService
+{
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var client = session.Client;
+        var options = session.Options;
+        client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        var failures = 0;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                using var lost = new CancellationTokenSource();
+                Task OnDisconnected(MqttClientDisconnectedEventArgs args)
+                {
+                    session.NextGeneration();
+                    lost.Cancel();
+                    return Task.CompletedTask;
+                }
+
+                client.DisconnectedAsync += OnDisconnected;
+                try
+                {
+                    session.NextGeneration();
+                    var connected = await client.ConnectAsync(session.ClientOptions, stoppingToken).ConfigureAwait(false);
+                    if (connected.ResultCode != MqttClientConnectResultCode.Success)
+                    {
+                        throw new SubscriptionException($"the broker {options.Host}:{options.Port} refused the connection: {connected.ResultCode} {connected.ReasonString}");
+                    }
+
+                    var subscribed = await client.SubscribeAsync(
+                        new MqttClientSubscribeOptionsBuilder()
+                            .WithTopicFilter(f => f
+                                .WithTopic(session.TopicFilter)
+                                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+
+                                // Retained status messages once, not again on every reconnect (shared subscriptions get none).
+                                .WithRetainHandling(MqttRetainHandling.SendAtSubscribeIfNewSubscriptionOnly))
+                            .Build(),
+                        stoppingToken).ConfigureAwait(false);
+                    foreach (var item in subscribed.Items)
+                    {
+                        if (item.ResultCode != MqttClientSubscribeResultCode.GrantedQoS1)
+                        {
+                            throw new SubscriptionException(item.ResultCode == MqttClientSubscribeResultCode.SharedSubscriptionsNotSupported
+                                ? $"the broker {options.Host}:{options.Port} does not support shared subscriptions ({session.TopicFilter}); set Ingest:Mqtt:SharedSubscription to false to subscribe without a group (then run one instance only)"
+                                : $"the broker {options.Host}:{options.Port} did not grant {session.TopicFilter} at QoS 1: {item.ResultCode} (check the broker's ACL for user '{options.Username}')");
+                        }
+                    }
+
+                    failures = 0;
+                    Log.Ready(logger, session.TopicFilter, options.Host, options.Port, connected.IsSessionPresent);
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lost.Token);
+                    await Task.Delay(Timeout.Infinite, linked.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    if (!stoppingToken.IsCancellationRequested)
+                    {
+                        throw new SubscriptionException($"connection to {options.Host}:{options.Port} lost");
+                    }
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception e)
+                {
+                    failures++;
+                    var delay = Backoff(failures);
+                    Log.NotSubscribed(logger, Describe(e), delay.TotalSeconds);
+
+                    // Connected but not subscribed (a refused subscription): start the next attempt from scratch.
+                    await DisconnectAsync(client).ConfigureAwait(false);
+                    await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+                finally
+                {
+                    client.DisconnectedAsync -= OnDisconnected;
+                }
+            }
+        }
+        finally
+        {
+            client.ApplicationMessageReceivedAsync -= OnMessageAsync;
+            await DisconnectAsync(client).ConfigureAwait(false);
+        }
+    }
+
+    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
+    {
+        // Acknowledged by the pipeline once the point is stored or the message dead-lettered, not when this returns.
+        args.AutoAcknowledge = false;
+        var message = args.ApplicationMessage;
+        var size = message.Payload.Length;
+        var limit = pipeline.MaxPayloadBytes;
+        var payload = (size > limit ? message.Payload.Slice(0, limit) : message.Payload).ToArray();
+        var inbound = new InboundMessage(message.Topic, payload, size, time.GetUtcNow().ToUnixTimeMilliseconds(), session.AcknowledgementOf(args));
+        await pipeline.SubmitAsync(inbound, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private static async Task DisconnectAsync(IMqttClient client)
+    {
+        if (!client.IsConnected)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+
+            // A normal disconnect keeps the session (its expiry is set at connect): the broker queues for the restart.
+            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException)
+        {
+            // The broker keeps the session either way.
+        }
+    }
+
+    private TimeSpan Backoff(int failures)
+    {
+        var options = session.Options;
+        var exponential = options.MinBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 30));
+        var capped = Math.Min(exponential, options.MaxBackoff.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(capped * (0.8 + (0.4 * Random.Shared.NextDouble())));
+    }
+
+    /// <summary>One line an operator can act on.</summary>
+    private string Describe(Exception e)
+    {
+        var options = session.Options;
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case SubscriptionException subscription:
+                    return subscription.Message;
+                case MQTTnet.Adapter.MqttConnectingFailedException failed:
+                    return $"the broker {options.Host}:{options.Port} refused the connection: {failed.Message} (check Ingest:Mqtt:Username and Password)";
+                case AuthenticationException:
+                    return $"TLS with {options.Host}:{options.Port} failed: the broker's certificate is not trusted (must chain to {options.CaFile ?? "(no CA file set)"} and name {options.Host})";
+                case SocketException socket:
+                    return $"cannot reach the broker {options.Host}:{options.Port}: {socket.SocketErrorCode}";
+            }
+        }
+
+        return $"connection to {options.Host}:{options.Port} failed: {e.Message}";
+    }
+
+    private sealed class SubscriptionException(string message) : Exception(message);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Ingest ready: subscribed to {Filter} on {Host}:{Port} (session present: {SessionPresent})")]
+        public static partial void Ready(ILogger logger, string filter, string host, int port, bool sessionPresent);
+
+        [LoggerMessage(EventId = 501, Level = LogLevel.Error, Message = "Not subscribed: {Reason}; retrying in {DelaySeconds:0.0} s")]
+        public static partial void NotSubscribed(ILogger logger, string reason, double delaySeconds);
+    }
+}

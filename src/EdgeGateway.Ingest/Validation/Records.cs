@@ -1,0 +1,144 @@
+namespace EdgeGateway.Ingest.Validation;
+
+/// <summary>A validated message, ready to become one point.</summary>
+public abstract class IngestRecord
+{
+    /// <summary>Site id (tag).</summary>
+    public required string Site { get; init; }
+
+    /// <summary>The gateway that sent it.</summary>
+    public required string Gateway { get; init; }
+}
+
+/// <summary>A KPI record (payload schema v1 as published: with gateway, seq and clock_synced).</summary>
+public sealed class KpiRecord : IngestRecord
+{
+    /// <summary>Bucket names in payload order (fields <c>{name}_s</c>).</summary>
+    public static readonly IReadOnlyList<string> BucketNames = ["run", "setup", "down", "idle", "planned_stop", "unplanned_time", "unknown"];
+
+    /// <summary>KPI names in payload order (fields of the same name).</summary>
+    public static readonly IReadOnlyList<string> KpiNames =
+        ["availability", "effectiveness", "quality", "oee", "nee", "technical_efficiency", "setup_rate", "teep", "scrap_ratio", "mtbf_s", "mttr_s", "throughput_per_h"];
+
+    /// <summary>Cell id (tag).</summary>
+    public required string Cell { get; init; }
+
+    /// <summary>Per-gateway sequence number.</summary>
+    public required long Seq { get; init; }
+
+    /// <summary>Window kind: <c>1m</c>, <c>shift</c>, <c>day</c> or <c>total</c> (tag).</summary>
+    public required string Window { get; init; }
+
+    /// <summary>Window start, Unix ms (the point's time).</summary>
+    public required long StartMs { get; init; }
+
+    /// <summary>Window end, Unix ms.</summary>
+    public required long EndMs { get; init; }
+
+    /// <summary>Seconds per bucket, in <see cref="BucketNames"/> order.</summary>
+    public required double[] Buckets { get; init; }
+
+    /// <summary>Cycle pulses.</summary>
+    public required long Produced { get; init; }
+
+    /// <summary>Produced minus scrap (may be negative in small windows).</summary>
+    public required long Good { get; init; }
+
+    /// <summary>Scrap pulses.</summary>
+    public required long Scrap { get; init; }
+
+    /// <summary>Good parts outside staffed time.</summary>
+    public required long UnattendedGood { get; init; }
+
+    /// <summary>Down intervals that are not minor stops.</summary>
+    public required long Failures { get; init; }
+
+    /// <summary>KPIs in <see cref="KpiNames"/> order; null when undefined.</summary>
+    public required double?[] Kpis { get; init; }
+
+    /// <summary>Energy of the window.</summary>
+    public required double Kwh { get; init; }
+
+    /// <summary>kWh per good part.</summary>
+    public required double? KwhPerGoodPart { get; init; }
+
+    /// <summary>Energy while not running / all energy.</summary>
+    public required double? IdleEnergyShare { get; init; }
+
+    /// <summary>Minor stops counted.</summary>
+    public required long MinorStops { get; init; }
+
+    /// <summary>Minor-stop seconds in the window.</summary>
+    public required double MinorStopSeconds { get; init; }
+
+    /// <summary><c>Iso22400</c> or <c>Nakajima</c>.</summary>
+    public required string MinorStopPolicy { get; init; }
+
+    /// <summary>Minor-stop threshold, s.</summary>
+    public required double MinorStopThresholdSeconds { get; init; }
+
+    /// <summary>Ideal cycle time, s.</summary>
+    public required double IdealCycleSeconds { get; init; }
+
+    /// <summary>Aux signal statistics (empty without Aux signals).</summary>
+    public required IReadOnlyList<AuxStatistics> Aux { get; init; }
+
+    /// <summary>Share of the window with valid signals.</summary>
+    public required double? Coverage { get; init; }
+
+    /// <summary>Sensor faults that started in the window.</summary>
+    public required long SensorFaults { get; init; }
+
+    /// <summary>Whether the gateway's clock was synchronised.</summary>
+    public required bool ClockSynced { get; init; }
+
+    /// <summary>KPI definitions version.</summary>
+    public required string Definitions { get; init; }
+}
+
+/// <summary>Statistics of one Aux signal in a window.</summary>
+public sealed record AuxStatistics(string Signal, long Samples, double? Min, double? Mean, double? Max);
+
+/// <summary>A machine-state change of a cell.</summary>
+public sealed class StateRecord : IngestRecord
+{
+    /// <summary>Cell id (tag).</summary>
+    public required string Cell { get; init; }
+
+    /// <summary>Per-gateway sequence number.</summary>
+    public required long Seq { get; init; }
+
+    /// <summary>When the state began, Unix ms.</summary>
+    public required long AtMs { get; init; }
+
+    /// <summary><c>unknown</c>, <c>idle</c>, <c>run</c>, <c>down</c> or <c>setup</c>.</summary>
+    public required string State { get; init; }
+}
+
+/// <summary>A gateway's birth (online) or last-will / shutdown (offline) status.</summary>
+public sealed class StatusRecord : IngestRecord
+{
+    /// <summary><c>online</c> or <c>offline</c>.</summary>
+    public required string Status { get; init; }
+
+    /// <summary>The birth message's <c>at</c>; for offline (which has none) the arrival time, Unix ms.</summary>
+    public required long AtMs { get; init; }
+
+    /// <summary>Software version (online only).</summary>
+    public string? Software { get; init; }
+
+    /// <summary>SHA-256 of the gateway's config (online only).</summary>
+    public string? ConfigSha256 { get; init; }
+
+    /// <summary>Outbox depth (online only).</summary>
+    public long? OutboxDepth { get; init; }
+
+    /// <summary>Records the outbox dropped (online only).</summary>
+    public long? OutboxDropped { get; init; }
+
+    /// <summary>Corrupt outbox frames (online only).</summary>
+    public long? OutboxCorrupt { get; init; }
+
+    /// <summary>Whether the gateway's clock was synchronised (online only).</summary>
+    public bool? ClockSynced { get; init; }
+}

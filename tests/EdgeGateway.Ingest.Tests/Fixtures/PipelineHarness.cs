@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using EdgeGateway.Ingest.Batching;
+using EdgeGateway.Ingest.DeadLetter;
+using EdgeGateway.Ingest.Hosting;
+using EdgeGateway.Ingest.Status;
+using EdgeGateway.Ingest.Subscription;
+using EdgeGateway.Ingest.Writing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeGateway.Ingest.Tests.Fixtures;
+
+/// <summary>An <see cref="IngestPipeline"/> without MQTT: messages submitted directly, acknowledgements and dead-letter publishes counted.</summary>
+internal sealed class PipelineHarness : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _run;
+
+    public PipelineHarness(IPointWriter writer, Action<IngestOptions>? configure = null, TimeProvider? time = null)
+    {
+        Directory = System.IO.Directory.CreateTempSubdirectory("edgegw-pipeline-test-").FullName;
+        Options = new IngestOptions
+        {
+            BatchSize = 100,
+            FlushInterval = TimeSpan.FromMilliseconds(50),
+            MinRetryDelay = TimeSpan.FromMilliseconds(20),
+            MaxRetryDelay = TimeSpan.FromMilliseconds(100),
+            DeadLetterDirectory = Directory,
+        };
+        configure?.Invoke(Options);
+        Sink = new DeadLetterSink(Publisher, Options.Mqtt.TopicPrefix, Options.DeadLetterDirectory, NullLogger<DeadLetterSink>.Instance);
+        Pipeline = new IngestPipeline(Options, writer, Sink, Counters, time ?? TimeProvider.System, NullLogger<IngestPipeline>.Instance);
+    }
+
+    public string Directory { get; }
+
+    public IngestOptions Options { get; }
+
+    public IngestCounters Counters { get; } = new();
+
+    public FakePublisher Publisher { get; } = new();
+
+    public DeadLetterSink Sink { get; }
+
+    public IngestPipeline Pipeline { get; }
+
+    public TestAcknowledgement Acks { get; } = new();
+
+    public void Start() => _run = Task.Run(() => Pipeline.RunAsync(_stop.Token));
+
+    public async Task SubmitAsync(string topic, byte[] payload) =>
+        Assert.True(await Pipeline.SubmitAsync(new InboundMessage(topic, payload, payload.Length, 1_774_900_000_000, Acks), default));
+
+    public static async Task WaitAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException($"{what} did not happen");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_run is not null)
+        {
+            await _run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        Sink.Dispose();
+        _stop.Dispose();
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+}
+
+/// <summary>Counts acknowledgements.</summary>
+internal sealed class TestAcknowledgement : IDeliveryAcknowledgement
+{
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    public ValueTask<bool> AcknowledgeAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _count);
+        return ValueTask.FromResult(true);
+    }
+}
+
+/// <summary>Records dead-letter publishes; <see cref="Succeed"/> decides whether the broker "acknowledged".</summary>
+internal sealed class FakePublisher : IDeadLetterPublisher
+{
+    private readonly ConcurrentQueue<(string Topic, byte[] Payload)> _published = new();
+
+    public bool Succeed { get; set; } = true;
+
+    public IReadOnlyList<(string Topic, byte[] Payload)> Published => [.. _published];
+
+    public Task<bool> PublishAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        if (Succeed)
+        {
+            _published.Enqueue((topic, payload.ToArray()));
+        }
+
+        return Task.FromResult(Succeed);
+    }
+}

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Globalization;
+using EdgeGateway.Ingest.Tests.Fixtures;
+
+namespace EdgeGateway.Ingest.Tests.Hosting;
+
+/// <summary>
+/// <c>dotnet edgegw-ingest.dll --config FILE [--Ingest:Key=value]</c> as a process: a bad config is one line per problem
+/// and exit code 2; a good one subscribes, says "Ingest ready" and stores what arrives.
+/// </summary>
+public sealed class IngestProcessTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("edgegw-ingest-config-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task UnknownKeys_AndBrokenRules_AreEachOneLine_Exit2()
+    {
+        var path = Write("""
+            { "Ingest": { "Mqtt": { "Hots": "broker", "Port": 70000, "Password": "x" }, "BatchSize": 5000,
+                          "Influx": { "Version": 2, "Url": "localhost:8086" } },
+              "Extra": {} }
+            """);
+
+        var (exit, stderr) = await RunToExitAsync(path);
+
+        Assert.Equal(2, exit);
+        var lines = Lines(stderr);
+        Assert.All(lines, l => Assert.StartsWith($"edgegw-ingest: {path}: ", l, StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith("Extra: unknown key (the file holds Ingest and Logging)", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith("Ingest:Mqtt:Hots: unknown key", StringComparison.Ordinal));
+        Assert.Equal(2, lines.Length);
+    }
+
+    [Fact]
+    public async Task RangesAndRulesAcrossFields_AreEachOneLine_Exit2()
+    {
+        var path = Write("""
+            { "Ingest": { "Mqtt": { "Port": 70000, "Password": "x", "ReceiveMaximum": 100 }, "BatchSize": 500,
+                          "Influx": { "Version": 2, "Url": "localhost:8086" } } }
+            """);
+
+        var (exit, stderr) = await RunToExitAsync(path);
+
+        Assert.Equal(2, exit);
+        var lines = Lines(stderr);
+        Assert.Contains(lines, l => l.Contains("Port", StringComparison.Ordinal) && l.Contains("65535", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith("Ingest:Mqtt:Password is set but Ingest:Mqtt:Username is not", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith("Ingest:BatchSize (500) must not exceed Ingest:Mqtt:ReceiveMaximum (100): a batch fills only with unacknowledged messages", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith("Ingest:Influx:Url: 'localhost:8086' is not an absolute http or https URL", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith("Ingest:Influx:Org is required when Ingest:Influx:Version is 2", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith("Ingest:Influx:Token is required when Ingest:Influx:Version is 2", StringComparison.Ordinal));
+        Assert.Equal(6, lines.Length);
+    }
+
+    [Fact]
+    public async Task AValueOfTheWrongType_NamesTheKey_Exit2()
+    {
+        var (exit, stderr) = await RunToExitAsync(Write("""{ "Ingest": { "Mqtt": { "Port": "eighty" } } }"""));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("Ingest:Mqtt:Port", Assert.Single(Lines(stderr)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CommandLineOverride_IsCheckedToo()
+    {
+        var (exit, stderr) = await RunToExitAsync(Write("""{ "Ingest": { } }"""), "--Ingest:Influx:Version=3");
+
+        Assert.Equal(2, exit);
+        Assert.EndsWith("Ingest:Influx:Version: '3' is not 1 or 2", Assert.Single(Lines(stderr)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingOrBrokenFile_IsOneLine_Exit2()
+    {
+        var (missingExit, missing) = await RunToExitAsync(Path.Combine(_dir, "nope.json"));
+        var (brokenExit, broken) = await RunToExitAsync(Write("{ \"Ingest\": "));
+
+        Assert.Equal((2, 2), (missingExit, brokenExit));
+        Assert.EndsWith("nope.json: cannot read the config: the file does not exist", Assert.Single(Lines(missing)), StringComparison.Ordinal);
+        Assert.Contains(": not valid JSON: ", Assert.Single(Lines(broken)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GoodConfig_Subscribes_SaysIngestReady_CreatesTheDatabase_AndStoresWhatArrives()
+    {
+        await using var broker = await InProcessBroker.StartAsync();
+        using var influx = new FakeInflux();
+        var path = Write($$"""
+            { "Ingest": { "Mqtt": { "Host": "127.0.0.1", "ClientId": "ingest-process-test", "SharedSubscription": false },
+                          "Influx": { "Url": "{{influx.Url}}" }, "DeadLetterDirectory": "{{_dir}}", "FlushInterval": "00:00:00.100" },
+              "Logging": { "LogLevel": { "Default": "Information" } } }
+            """);
+        using var process = Start(path, $"--Ingest:Mqtt:Port={broker.Port.ToString(CultureInfo.InvariantCulture)}");
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
+        process.BeginOutputReadLine();
+        try
+        {
+            await PipelineHarness.WaitAsync(() => output.Any(l => l.Contains("Ingest ready", StringComparison.Ordinal)), "Ingest ready", TimeSpan.FromSeconds(30));
+            var gateway = await broker.ConnectAsync("gw-1");
+            await InProcessBroker.PublishAsync(gateway, Payloads.KpiTopic, Payloads.Bytes(Payloads.Kpi));
+
+            await influx.WaitForAsync(r => r.Any(q => q.Path == "/write"), TimeSpan.FromSeconds(15));
+            Assert.Equal("/query", influx.Requests[0].Path);
+            Assert.StartsWith("kpi,cell=cell-1,site=sme-0042,window=shift ", Assert.Single(influx.Writes).Body, StringComparison.Ordinal);
+            Assert.Equal(new Dictionary<string, string> { ["db"] = "edgegw", ["rp"] = "autogen", ["precision"] = "ms" }, influx.Writes[0].Query);
+            await PipelineHarness.WaitAsync(() => broker.AcknowledgedBy("ingest-process-test") == 1, "the acknowledgement");
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    private string Write(string json)
+    {
+        var path = Path.Combine(_dir, $"ingest-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static Process Start(string configPath, params string[] extra)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "edgegw-ingest.dll"));
+        start.ArgumentList.Add("--config");
+        start.ArgumentList.Add(configPath);
+        foreach (var argument in extra)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(start)!;
+    }
+
+    private static async Task<(int Exit, string Stderr)> RunToExitAsync(string configPath, params string[] extra)
+    {
+        using var process = Start(configPath, extra);
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+        await stdout;
+        return (process.ExitCode, await stderr);
+    }
+}

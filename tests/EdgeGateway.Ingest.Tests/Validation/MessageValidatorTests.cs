@@ -1,0 +1,317 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using EdgeGateway.Ingest.Validation;
+using static EdgeGateway.Ingest.Tests.Fixtures.Payloads;
+
+namespace EdgeGateway.Ingest.Tests.Validation;
+
+/// <summary>Every class of invalid message is rejected with the exact reason; valid ones (the agent's own output) pass.</summary>
+public sealed class MessageValidatorTests
+{
+    private const long ArrivalMs = 1_774_900_000_000;
+
+    private static readonly MessageValidator s_validator = new(Prefix, MaxBytes);
+
+    [Fact]
+    public void GoldenKpi_IsAccepted_WithEveryValue()
+    {
+        var record = Assert.IsType<KpiRecord>(Accept(KpiTopic, Kpi));
+
+        Assert.Equal(("sme-0042", "cell-1", "gw-1", 4711L, "shift"), (record.Site, record.Cell, record.Gateway, record.Seq, record.Window));
+        Assert.Equal(new DateTimeOffset(2026, 3, 30, 6, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds(), record.StartMs);
+        Assert.Equal(8 * 3_600_000L, record.EndMs - record.StartMs);
+        Assert.Equal([22380, 0, 2820, 0, 3600, 0, 0], record.Buckets);
+        Assert.Equal((19271L, 18848L, 423L, 0L, 1L), (record.Produced, record.Good, record.Scrap, record.UnattendedGood, record.Failures));
+        Assert.Equal([0.888, 0.861, 0.978, 0.748, 0.748, 0.888, 0, 0.654, 0.022, 22380, 2820, 3099.9], record.Kpis);
+        Assert.Equal((12.5, (double?)null, (double?)null), (record.Kwh, record.KwhPerGoodPart, record.IdleEnergyShare));
+        Assert.Equal((0L, 0.0, "Iso22400", 120.0), (record.MinorStops, record.MinorStopSeconds, record.MinorStopPolicy, record.MinorStopThresholdSeconds));
+        Assert.Equal((1.0, (double?)1.0, 0L, true, "iso22400-2/1"), (record.IdealCycleSeconds, record.Coverage, record.SensorFaults, record.ClockSynced, record.Definitions));
+        Assert.Empty(record.Aux);
+    }
+
+    [Fact]
+    public void AgentEncoderOutput_ForTheSampleTrace_IsAllAccepted()
+    {
+        var messages = SampleRecords();
+
+        Assert.True(messages.Count > 2800, $"only {messages.Count} records");
+        foreach (var (topic, payload) in messages)
+        {
+            var result = s_validator.Validate(topic, payload, payload.Length, ArrivalMs);
+            Assert.True(result.Record is not null, $"{topic}: {result.Rejection.Reason}");
+        }
+    }
+
+    [Fact]
+    public void AgentEncoderOutput_WithAuxSignals_IsAccepted_WithTheirStatistics()
+    {
+        var (topic, payload) = AuxRecords()[0];
+
+        var record = Assert.IsType<KpiRecord>(s_validator.Validate(topic, payload, payload.Length, ArrivalMs).Record);
+
+        Assert.Equal([new AuxStatistics("temp", 2, 21.5, 22.5, 23.5), new AuxStatistics("vib.rms", 0, null, null, null)], record.Aux);
+    }
+
+    [Fact]
+    public void State_And_Status_AreAccepted_OfflineAtArrivalTime()
+    {
+        var state = Assert.IsType<StateRecord>(Accept(StateTopic, State));
+        var online = Assert.IsType<StatusRecord>(Accept(StatusTopic, StatusOnline));
+        var offline = Assert.IsType<StatusRecord>(Accept(StatusTopic, StatusOffline));
+
+        Assert.Equal(("cell-1", "gw-1", 12L, "run", "2026-03-30T06:01:02.345Z"), (state.Cell, state.Gateway, state.Seq, state.State, Time(state.AtMs)));
+        Assert.Equal(("online", "2026-03-30T05:59:00.000Z", "0.1.0", 3L, 0L, 1L, (bool?)true),
+            (online.Status, Time(online.AtMs), online.Software, online.OutboxDepth, online.OutboxDropped, online.OutboxCorrupt, online.ClockSynced));
+        Assert.Equal(("offline", ArrivalMs, (string?)null), (offline.Status, offline.AtMs, offline.Software));
+    }
+
+    [Fact]
+    public void OwnDeadLetters_AreIgnored_NotRejected()
+    {
+        var result = s_validator.Validate("edgegw/v1/_deadletter/range", Bytes("{}"), 2, ArrivalMs);
+
+        Assert.True(result.Ignored);
+        Assert.False(result.IsRejected);
+    }
+
+    [Theory]
+    [InlineData("kpi", "availability", "\"0.9\"", "kpi.availability: expected a number or null, got the string \"0.9\"")]
+    [InlineData("counts", "produced", "1.5", "counts.produced: expected an integer, got the number 1.5")]
+    [InlineData("counts", "produced", "1e3", "counts.produced: expected an integer, got the number 1e3")]
+    [InlineData("", "site", "42", "site: expected an id string, got the number 42")]
+    [InlineData("", "window", "[]", "window: expected an object, got an array")]
+    [InlineData("data_quality", "clock_synced", "\"true\"", "data_quality.clock_synced: expected true or false, got the string \"true\"")]
+    [InlineData("energy", "kwh", "null", "energy.kwh: expected a number, got null")]
+    [InlineData("window", "start", "1774850400000", "window.start: expected a timestamp string, got the number 1774850400000")]
+    [InlineData("minor_stops", "policy", "{}", "minor_stops.policy: expected a string, got an object")]
+    public void WrongType_IsRejected_NamingFieldAndValue(string objectPath, string field, string value, string reason) =>
+        AssertRejected(Set(objectPath, field, value), RejectionKind.Schema, reason);
+
+    [Theory]
+    [InlineData("\"NaN\"", "kpi.oee: expected a number or null, got the string \"NaN\"")]
+    [InlineData("\"Infinity\"", "kpi.oee: expected a number or null, got the string \"Infinity\"")]
+    [InlineData("\"-Infinity\"", "kpi.oee: expected a number or null, got the string \"-Infinity\"")]
+    public void NaNOrInfinity_AsStrings_AreRejected(string value, string reason) =>
+        AssertRejected(Set("kpi", "oee", value), RejectionKind.Schema, reason);
+
+    [Theory]
+    [InlineData("energy", "kwh", "1e400", "energy.kwh: 1e400 is not a finite number")]
+    [InlineData("kpi", "throughput_per_h", "1e300", "kpi.throughput_per_h: 1e300 is out of range [0, 1e12]")]
+    [InlineData("kpi", "teep", "-1e300", "kpi.teep: -1e300 is out of range [-1e12, 1e12]")]
+    [InlineData("counts", "failures", "99999999999999999999", "counts.failures: 99999999999999999999 is out of range [0, 1e12]")]
+    [InlineData("counts", "failures", "1000000000001", "counts.failures: 1000000000001 is out of range [0, 1e12]")]
+    [InlineData("", "seq", "-1", "seq: -1 is out of range [0, 9223372036854775807]")]
+    [InlineData("", "ideal_cycle_s", "0", "ideal_cycle_s: 0 is out of range (0, 1e12]")]
+    public void HugeOrImpossibleNumbers_AreRejected(string objectPath, string field, string value, string reason) =>
+        AssertRejected(Set(objectPath, field, value), RejectionKind.Range, reason);
+
+    [Fact]
+    public void NaNToken_IsNotJson()
+    {
+        var result = Reject(KpiTopic, Kpi.Replace("\"oee\": 0.748", "\"oee\": NaN", StringComparison.Ordinal));
+
+        Assert.Equal(RejectionKind.Json, result.Kind);
+        Assert.StartsWith("payload is not valid JSON: 'N' is an invalid start of a value.", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("", "gateway", "gateway: required field is missing")]
+    [InlineData("window", "start", "window.start: required field is missing")]
+    [InlineData("data_quality", "clock_synced", "data_quality.clock_synced: required field is missing")]
+    [InlineData("kpi", "mttr_s", "kpi.mttr_s: required field is missing")]
+    public void MissingField_IsRejected(string objectPath, string field, string reason) =>
+        AssertRejected(Mutate(Kpi, root => At(root, objectPath).Remove(field)), RejectionKind.Schema, reason);
+
+    [Theory]
+    [InlineData("", "extra", "extra: unknown field")]
+    [InlineData("kpi", "oee_percent", "kpi.oee_percent: unknown field")]
+    public void UnknownField_IsRejected(string objectPath, string field, string reason) =>
+        AssertRejected(Mutate(Kpi, root => At(root, objectPath)[field] = 1), RejectionKind.Schema, reason);
+
+    [Fact]
+    public void RepeatedField_IsRejected() =>
+        AssertRejected(Kpi.Replace("\"cell\": \"cell-1\",", "\"cell\": \"cell-1\", \"cell\": \"cell-1\",", StringComparison.Ordinal), RejectionKind.Schema, "cell: appears more than once");
+
+    [Theory]
+    [InlineData("2026-03-30T06:00:00.000Z", "window.end 2026-03-30T06:00:00.000Z is not after window.start 2026-03-30T06:00:00.000Z")]
+    [InlineData("2026-03-30T05:59:59.999Z", "window.end 2026-03-30T05:59:59.999Z is not after window.start 2026-03-30T06:00:00.000Z")]
+    public void WindowEnd_NotAfterStart_IsRejected(string end, string reason) =>
+        AssertRejected(Set("window", "end", $"\"{end}\""), RejectionKind.Range, reason);
+
+    [Fact]
+    public void Window_LongerThanItsKind_IsRejected()
+    {
+        var json = Mutate(Kpi, root => root["window"]!["kind"] = "1m");
+
+        AssertRejected("edgegw/v1/sme-0042/cell-1/kpi/1m", json, RejectionKind.Range, "window is 28800 s long, longer than a '1m' window can be (60 s)");
+    }
+
+    [Theory]
+    [InlineData("\"2026-03-30 06:00:00\"")]
+    [InlineData("\"2026-03-30T06:00:00+01:00\"")]
+    [InlineData("\"2026-02-30T06:00:00.000Z\"")]
+    public void Timestamp_NotInTheContractFormat_IsRejected(string start) =>
+        AssertRejected(Set("window", "start", start), RejectionKind.Range, $"window.start: {start} is not a UTC timestamp like 2026-03-30T06:00:00.000Z");
+
+    [Theory]
+    [InlineData("kpi", "availability", "1.7", "kpi.availability: 1.7 is out of range [0, 1]")]
+    [InlineData("kpi", "technical_efficiency", "-0.1", "kpi.technical_efficiency: -0.1 is out of range [0, 1]")]
+    [InlineData("kpi", "quality", "1.01", "kpi.quality: 1.01 is out of range [-1e12, 1]")]
+    [InlineData("energy", "idle_energy_share", "2", "energy.idle_energy_share: 2 is out of range [0, 1]")]
+    [InlineData("data_quality", "coverage", "-0.5", "data_quality.coverage: -0.5 is out of range [0, 1]")]
+    public void RatioOutOfRange_IsRejected(string objectPath, string field, string value, string reason) =>
+        AssertRejected(Set(objectPath, field, value), RejectionKind.Range, reason);
+
+    [Theory]
+    [InlineData("down", "-5", "buckets.down: -5 is out of range [0, 28800]")]
+    [InlineData("run", "28801", "buckets.run: 28801 is out of range [0, 28800]")]
+    public void Bucket_NegativeOrLongerThanTheWindow_IsRejected(string bucket, string value, string reason) =>
+        AssertRejected(Set("buckets", bucket, value), RejectionKind.Range, reason);
+
+    [Theory]
+    [InlineData("22379", "buckets add up to 28799 s, not the window's 28800 s (more than 1 ms apart)")]
+    [InlineData("22379.998", "buckets add up to 28799.998 s, not the window's 28800 s (more than 1 ms apart)")]
+    [InlineData("22380.002", "buckets add up to 28800.002 s, not the window's 28800 s (more than 1 ms apart)")]
+    public void Buckets_NotAddingUpToTheWindowWithin1ms_AreRejected(string run, string reason) =>
+        AssertRejected(Set("buckets", "run", run), RejectionKind.Range, reason);
+
+    [Theory]
+    [InlineData("22379.9995")]
+    [InlineData("22380.001")]
+    public void Buckets_WithinOneMillisecond_AreAccepted(string run) =>
+        Assert.IsType<KpiRecord>(Accept(KpiTopic, Set("buckets", "run", run)));
+
+    [Fact]
+    public void Good_NotProducedMinusScrap_IsRejected() =>
+        AssertRejected(Set("counts", "good", "18000"), RejectionKind.Range, "counts.good: 18000 is not produced - scrap (19271 - 423 = 18848)");
+
+    [Fact]
+    public void NegativeGood_IsAccepted_WhenScrapExceedsPartsInAMinute()
+    {
+        var json = Mutate(Kpi, root =>
+        {
+            var counts = root["counts"]!.AsObject();
+            (counts["produced"], counts["scrap"], counts["good"]) = (1, 3, -2);
+            (root["kpi"]!["quality"], root["kpi"]!["scrap_ratio"], root["kpi"]!["oee"]) = (-2, 3, -1.5);
+        });
+
+        Assert.Equal(-2, Assert.IsType<KpiRecord>(Accept(KpiTopic, json)).Good);
+    }
+
+    [Theory]
+    [InlineData("edgegw/v1/sme-0042/cell-2/kpi/shift", "topic cell 'cell-2' differs from payload cell 'cell-1'")]
+    [InlineData("edgegw/v1/sme-0043/cell-1/kpi/shift", "topic site 'sme-0043' differs from payload site 'sme-0042'")]
+    [InlineData("edgegw/v1/sme-0042/cell-1/kpi/day", "topic window 'day' differs from payload window.kind 'shift'")]
+    public void TopicIds_DifferingFromPayloadIds_AreRejected(string topic, string reason) =>
+        AssertRejected(topic, Kpi, RejectionKind.Mismatch, reason);
+
+    [Fact]
+    public void StatusGateway_DifferingFromTopic_IsRejected() =>
+        AssertRejected("edgegw/v1/sme-0042/status/gw-2", StatusOnline, RejectionKind.Mismatch, "topic gateway 'gw-2' differs from payload gateway 'gw-1'");
+
+    [Theory]
+    [InlineData("edgegw/v1/sme-0042/cell-1/kpi", "topic 'edgegw/v1/sme-0042/cell-1/kpi' is not a kpi, state or status topic under 'edgegw/v1'")]
+    [InlineData("edgegw/v1/sme-0042/cell-1/kpi/5m", "topic window '5m' is not one of total, day, shift, 1m")]
+    [InlineData("edgegw/v1/sme 42/cell-1/state", "topic site 'sme 42' is not an id (1-64 of A-Z a-z 0-9 . _ -)")]
+    [InlineData("edgegw/v2/sme-0042/cell-1/state", "topic 'edgegw/v2/sme-0042/cell-1/state' is not under the prefix 'edgegw/v1'")]
+    public void UnknownOrMalformedTopic_IsRejected(string topic, string reason) =>
+        AssertRejected(topic, State, RejectionKind.Topic, reason);
+
+    [Fact]
+    public void Oversize_IsRejected_BeforeReadingIt()
+    {
+        var result = s_validator.Validate(KpiTopic, new byte[MaxBytes], 70_000, ArrivalMs);
+
+        Assert.Equal(new Rejection(RejectionKind.Oversize, "payload is 70000 bytes, over the limit of 65536 bytes"), result.Rejection);
+    }
+
+    [Fact]
+    public void NonUtf8_IsRejected_WithTheOffset()
+    {
+        var payload = Bytes("{\"site\":\"x\"}");
+        payload[9] = 0xFF;
+
+        var result = s_validator.Validate(StateTopic, payload, payload.Length, ArrivalMs);
+
+        Assert.Equal(new Rejection(RejectionKind.Encoding, "payload is not UTF-8: invalid byte sequence at offset 9"), result.Rejection);
+    }
+
+    [Fact]
+    public void RandomBytes_AreRejected()
+    {
+        var payload = new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A };
+
+        Assert.Equal(new Rejection(RejectionKind.Encoding, "payload is not UTF-8: invalid byte sequence at offset 0"), s_validator.Validate(KpiTopic, payload, payload.Length, ArrivalMs).Rejection);
+    }
+
+    [Theory]
+    [InlineData("", RejectionKind.Json, "payload is empty")]
+    [InlineData("[1]", RejectionKind.Schema, "payload is not a JSON object, got an array")]
+    [InlineData("{\"v\": 2}", RejectionKind.Range, "v: 2 is not a supported schema version (expected 1)")]
+    public void NotAVersion1Object_IsRejected(string json, RejectionKind kind, string reason) =>
+        AssertRejected(json, kind, reason);
+
+    [Fact]
+    public void TruncatedJson_IsRejected()
+    {
+        var result = Reject(KpiTopic, Kpi[..100]);
+
+        Assert.Equal(RejectionKind.Json, result.Kind);
+        Assert.StartsWith("payload is not valid JSON: ", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("state", "\"running\"", "state: \"running\" is not one of unknown, idle, run, down, setup")]
+    [InlineData("at", "\"yesterday\"", "at: \"yesterday\" is not a UTC timestamp like 2026-03-30T06:00:00.000Z")]
+    public void State_WithABadValue_IsRejected(string field, string value, string reason) =>
+        AssertRejected(StateTopic, Mutate(State, root => root[field] = JsonNode.Parse(value)), RejectionKind.Range, reason);
+
+    [Fact]
+    public void OfflineStatus_WithFieldsOfABirth_IsRejected() =>
+        AssertRejected(StatusTopic, Mutate(StatusOffline, root => root["at"] = "2026-03-30T05:59:00.000Z"), RejectionKind.Schema, "at: unknown field");
+
+    [Fact]
+    public void Status_WithABadFingerprint_IsRejected() =>
+        AssertRejected(StatusTopic, Mutate(StatusOnline, root => root["config_sha256"] = "xyz"), RejectionKind.Range, "config_sha256: \"xyz\" is not a SHA-256 in lower-case hex (64 digits)");
+
+    [Fact]
+    public void Aux_WithMeanOutsideMinMax_IsRejected()
+    {
+        var (topic, payload) = AuxRecords()[0];
+        var json = Mutate(Encoding.UTF8.GetString(payload), root => root["aux"]!["temp"]!["mean"] = 30);
+
+        AssertRejected(topic, json, RejectionKind.Range, "aux.temp: min 21.5, mean 30 and max 23.5 are not in order");
+    }
+
+    [Fact]
+    public void Aux_WithoutSamplesButValues_IsRejected()
+    {
+        var (topic, payload) = AuxRecords()[0];
+        var json = Mutate(Encoding.UTF8.GetString(payload), root => root["aux"]!["vib.rms"]!["max"] = 1);
+
+        AssertRejected(topic, json, RejectionKind.Range, "aux.vib.rms: samples is 0 but min, mean and max are not all null");
+    }
+
+    private static string Set(string objectPath, string field, string value) =>
+        Mutate(Kpi, root => At(root, objectPath)[field] = JsonNode.Parse(value));
+
+    private static IngestRecord Accept(string topic, string json)
+    {
+        var payload = Bytes(json);
+        var result = s_validator.Validate(topic, payload, payload.Length, ArrivalMs);
+        return result.Record ?? throw new Xunit.Sdk.XunitException($"rejected: {result.Rejection.Reason}");
+    }
+
+    private static Rejection Reject(string topic, string json)
+    {
+        var payload = Bytes(json);
+        var result = s_validator.Validate(topic, payload, payload.Length, ArrivalMs);
+        Assert.True(result.IsRejected, "accepted");
+        return result.Rejection;
+    }
+
+    private static void AssertRejected(string json, RejectionKind kind, string reason) => AssertRejected(KpiTopic, json, kind, reason);
+
+    private static void AssertRejected(string topic, string json, RejectionKind kind, string reason) =>
+        Assert.Equal(new Rejection(kind, reason), Reject(topic, json));
+}
