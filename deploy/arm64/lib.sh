@@ -75,3 +75,16 @@ rss_of() {
        END { printf "%d %d %d %d\n", v["VmRSS:"], v["RssAnon:"], v["RssFile:"], v["RssShmem:"] }' "/proc/$1/status" 2>/dev/null ||
     echo "0 0 0 0"
 }
+
+# Exports the unit's DOTNET_* settings (its Environment=DOTNET_… lines), so that the agent runs here as the service
+# runs it on the gateway; a variable the caller set already wins. Prints them, one line.
+export_unit_dotnet_env() {
+  local line name shown=()
+  while IFS= read -r line; do
+    line=${line#Environment=}
+    name=${line%%=*}
+    [ -n "${!name+set}" ] || export "$line"
+    shown+=("$name=${!name}")
+  done < <(grep -E '^Environment=DOTNET_[A-Za-z0-9_]+=' deploy/systemd/edgegw.service)
+  [ ${#shown[@]} -eq 0 ] || echo "$script: runtime settings of deploy/systemd/edgegw.service: ${shown[*]}"
+}

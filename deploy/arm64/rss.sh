@@ -63,6 +63,7 @@ if [ -n "$tls" ]; then
   agent_tls=(--Agent:Mqtt:Tls=true --Agent:Mqtt:CaFile="$work/ca.crt")
 fi
 start_broker "$work" "$tls"
+export_unit_dotnet_env
 
 runner=()
 [ "$rid" != linux-arm64 ] || runner=(qemu-aarch64-static)

@@ -68,6 +68,7 @@ trap cleanup EXIT
 trap 'fail "interrupted"' INT TERM
 
 start_broker "$work" || fail "no broker"
+export_unit_dotnet_env
 site=sme-0042
 gateway=gw-smoke-arm64
 mosquitto_sub -h 127.0.0.1 -p "$broker_port" -q 1 -v -t "edgegw/v1/$site/#" >"$work/messages.txt" 2>"$work/sub.log" &

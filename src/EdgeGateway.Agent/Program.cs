@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Threading.Channels;
 using EdgeGateway.Agent.Hosting;
 using EdgeGateway.Agent.Outbox;
@@ -93,7 +92,7 @@ public static class Program
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true);
         builder.Services.AddSystemd();
         builder.Services.AddSingleton(source);
-        Compose(builder.Services, builder.Configuration, gateway, new ConfigFingerprint(Convert.ToHexStringLower(SHA256.HashData(bytes))));
+        Compose(builder.Services, builder.Configuration, gateway, new ConfigFingerprint(ConfigSha256.Hex(bytes)));
 
         using var host = builder.Build();
         await host.RunAsync().ConfigureAwait(false);

@@ -22,7 +22,6 @@ public sealed class AgentOptions
 {
     /// <summary>This gateway's id, unique in its site (MQTT client id and status topic); defaults to the host name.</summary>
     [Required]
-    [RegularExpression("^[A-Za-z0-9._-]{1,64}$")]
     public string GatewayId { get; set; } = Environment.MachineName;
 
     /// <summary>Where signal events come from.</summary>

@@ -33,7 +33,6 @@ public sealed class MqttOptions
 
     /// <summary>Versioned topic prefix.</summary>
     [Required]
-    [RegularExpression("^[^#+]+$")]
     public string TopicPrefix { get; set; } = "edgegw/v1";
 
     /// <summary>QoS 1 publishes awaiting their PUBACK at once.</summary>

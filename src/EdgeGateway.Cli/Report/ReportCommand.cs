@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.RegularExpressions;
+using EdgeGateway.Core.Configuration;
 
 namespace EdgeGateway.Cli.Report;
 
@@ -8,7 +8,7 @@ namespace EdgeGateway.Cli.Report;
 /// <c>edgegw report [--influx-url URL] [--database NAME] [--from T] [--to T] [--site ID] [--token TOKEN]</c>: the weekly KPIs per cell,
 /// read back from InfluxDB with the weekly query of src/README.md and recomputed from its bucket and count sums.
 /// </summary>
-internal static partial class ReportCommand
+internal static class ReportCommand
 {
     /// <summary>Exit code when InfluxDB cannot be asked: no answer, a server error, not InfluxDB.</summary>
     public const int Unreachable = 1;
@@ -43,7 +43,7 @@ internal static partial class ReportCommand
             return InputError(stderr, $"--influx-url: '{url}' is not an http(s) URL");
         }
 
-        if (site is not null && !IdPattern().IsMatch(site))
+        if (site is not null && !Ids.IsValid(site))
         {
             return InputError(stderr, $"--site: '{site}' is not a site id (1-64 of A-Z a-z 0-9 . _ -)");
         }
@@ -147,9 +147,6 @@ internal static partial class ReportCommand
         stderr.WriteLine($"edgegw report: {message}");
         return Program.InputError;
     }
-
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
-    private static partial Regex IdPattern();
 }
 
 /// <summary>The command line of <c>edgegw report</c>, as given.</summary>

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using EdgeGateway.Core.Signals;
 
 namespace EdgeGateway.Core.Configuration;
@@ -9,7 +8,7 @@ namespace EdgeGateway.Core.Configuration;
 /// Reads and validates the gateway config (the <c>EdgeGateway</c> section, contract in src/README.md).
 /// Keys match case-insensitively, unknown keys are rejected, and every problem names the line and the key path.
 /// </summary>
-public sealed partial class ConfigReader
+public sealed class ConfigReader
 {
     private readonly string _source;
     private const int MaxAuxSignals = Kpi.AuxChannels.Capacity;
@@ -91,7 +90,7 @@ public sealed partial class ConfigReader
         {
             foreach (var (name, signal) in signalsReader.Entries())
             {
-                if (!IdPattern().IsMatch(name))
+                if (!Ids.IsValid(name))
                 {
                     signal.Problem(null, $"signal name '{name}' may hold only letters, digits, '.', '_' and '-'");
                 }
@@ -395,9 +394,6 @@ public sealed partial class ConfigReader
         }
     }
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
-    private static partial Regex IdPattern();
-
     /// <summary>Reads the keys of one JSON object, tracking which were used and reporting problems with path and line.</summary>
     private sealed class ObjectReader(ConfigReader owner, JsonTree node, string path)
     {
@@ -518,7 +514,7 @@ public sealed partial class ConfigReader
         public string? Id(string key)
         {
             var value = String(key, required: true);
-            if (value is not null && !IdPattern().IsMatch(value))
+            if (value is not null && !Ids.IsValid(value))
             {
                 Problem(key, $"'{value}' is not a valid id: use 1-64 letters, digits, '.', '_' or '-' (ids become MQTT topic levels)");
                 return null;
