@@ -27,6 +27,7 @@ public static class Program
             CalibrateCommand.Create(stdout, stderr),
             StatusCommand.Create(stdout, stderr),
             Report.ReportCommand.Create(stdout, stderr),
+            Evaluate.EvaluateCommand.Create(stdout, stderr),
             Sensors.SensorsCommand.Create(stdout, stderr),
         };
 

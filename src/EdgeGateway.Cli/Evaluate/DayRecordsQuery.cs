@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text.Json;
+using EdgeGateway.Cli.Report;
+using EdgeGateway.Evaluation.Panel;
+
+namespace EdgeGateway.Cli.Evaluate;
+
+/// <summary>
+/// Reads the cells' <c>day</c> KPI records from InfluxDB (schema in src/README.md): one query for the window, grouped
+/// by site and cell, selecting only the sums the outcomes are recomputed from. A day record is already the database's
+/// aggregate per cell and day; weeks are summed by the evaluation, because ratios need sums of products
+/// (good × ideal cycle) that InfluxQL cannot form.
+/// </summary>
+internal static class DayRecordsQuery
+{
+    private static readonly string[] s_fields =
+        ["run_s", "setup_s", "down_s", "idle_s", "window_s", "produced", "good", "scrap", "unattended_good", "kwh", "ideal_cycle_s", "coverage"];
+
+    /// <summary>
+    /// The InfluxQL for the day records of [<paramref name="from"/>, <paramref name="to"/>) in site-local dates: a day
+    /// window starts at local midnight, anywhere from 14 h before to 12 h after UTC midnight, so the query reaches a day
+    /// beyond each end and <see cref="Read"/> keeps the days that belong.
+    /// </summary>
+    public static string Query(DateOnly from, DateOnly to)
+    {
+        var fields = string.Join(", ", s_fields.Select(f => $"\"{f}\""));
+        return $"SELECT {fields} FROM \"kpi\" WHERE \"window\" = 'day' AND time >= '{from.AddDays(-1):yyyy-MM-dd}T00:00:00Z' " +
+            $"AND time < '{to.AddDays(1):yyyy-MM-dd}T00:00:00Z' GROUP BY \"site\", \"cell\"";
+    }
+
+    /// <summary>The cells of the answer with their days in [from, to), in date order.</summary>
+    /// <exception cref="InfluxQueryException">A row lacks a time or has a non-numeric field.</exception>
+    public static List<CellDays> Read(IReadOnlyList<InfluxSeries> series, DateOnly from, DateOnly to)
+    {
+        var cells = new List<CellDays>(series.Count);
+        foreach (var s in series)
+        {
+            var index = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < s.Columns.Count; i++)
+            {
+                index[s.Columns[i]] = i;
+            }
+
+            var site = s.Tags.GetValueOrDefault("site", "");
+            var cell = s.Tags.GetValueOrDefault("cell", "");
+            var days = new SortedDictionary<DateOnly, DayRecord>();
+            foreach (var row in s.Rows)
+            {
+                var record = Day(row, index, site, cell);
+                if (record.Day >= from && record.Day < to)
+                {
+                    days[record.Day] = record;
+                }
+            }
+
+            cells.Add(new CellDays(site, cell, [.. days.Values]));
+        }
+
+        return cells;
+    }
+
+    /// <summary>
+    /// One row as a day record. Its date is the UTC date of the window's middle: local noon falls on the local date in
+    /// UTC for every offset from −12 h to +12 h. A field the record lacks (null) counts as zero.
+    /// </summary>
+    private static DayRecord Day(JsonElement[] row, Dictionary<string, int> index, string site, string cell)
+    {
+        double Field(string name)
+        {
+            if (!index.TryGetValue(name, out var i) || row[i].ValueKind == JsonValueKind.Null)
+            {
+                return 0;
+            }
+
+            return row[i].ValueKind == JsonValueKind.Number
+                ? row[i].GetDouble()
+                : throw new InfluxQueryException($"site {site}, cell {cell}: field {name} of a day record is {row[i].ValueKind}, not a number");
+        }
+
+        if (row[index["time"]].GetString() is not { } time ||
+            !DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var start))
+        {
+            throw new InfluxQueryException($"site {site}, cell {cell}: a day record without a readable time");
+        }
+
+        var length = Field("window_s");
+        var day = DateOnly.FromDateTime(start.AddSeconds(length > 0 ? length / 2 : 43_200).UtcDateTime);
+        return new DayRecord(
+            day, Field("run_s"), Field("setup_s"), Field("down_s"), Field("idle_s"), length, Field("produced"), Field("good"),
+            Field("scrap"), Field("unattended_good"), Field("kwh"), Field("ideal_cycle_s"), Field("coverage"));
+    }
+}

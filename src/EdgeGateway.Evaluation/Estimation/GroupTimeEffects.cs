@@ -1,0 +1,171 @@
+namespace EdgeGateway.Evaluation.Estimation;
+
+/// <summary>
+/// Callaway–Sant'Anna group-time effects ATT(g, t) of one outcome, kept cell by cell so that any aggregation can be
+/// formed together with its influence function summed per site (for the clustered multiplier bootstrap).
+/// Post periods (t ≥ g) compare with the base g − 1 (long difference), pre periods with t − 1 (varying base).
+/// Controls: cells whose cohort is later than both periods (never treated and not yet treated), observed in both.
+/// </summary>
+internal sealed class GroupTimeEffects
+{
+    private readonly StaggeredDesign _design;
+    private readonly List<Block> _blocks = [];
+    private readonly List<int> _cells = [];
+    private readonly List<double> _changes = [];
+
+    public GroupTimeEffects(StaggeredDesign design, double[][] values)
+    {
+        _design = design;
+        var treated = new List<int>();
+        foreach (var g in design.Cohorts)
+        {
+            treated.Clear();
+            for (var c = 0; c < design.Cells; c++)
+            {
+                if (design.Cohort[c] == g)
+                {
+                    treated.Add(c);
+                }
+            }
+
+            for (var t = 1; t < design.Periods; t++)
+            {
+                var b = t < g ? t - 1 : g - 1;
+                AddBlock(values, g, t, b, treated);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The average over the blocks with event time in [<paramref name="minEvent"/>, <paramref name="maxEvent"/>] of the
+    /// included treated cells' change minus their block's control mean, weighted by cells; null without any cell.
+    /// </summary>
+    public Aggregate? Aggregate(int minEvent, int maxEvent, Func<int, int, bool>? include = null)
+    {
+        var total = 0;
+        var sum = 0.0;
+        foreach (var block in _blocks)
+        {
+            if (block.Event < minEvent || block.Event > maxEvent)
+            {
+                continue;
+            }
+
+            for (var k = block.TreatedStart; k < block.TreatedStart + block.TreatedCount; k++)
+            {
+                if (include is null || include(_cells[k], block.Event))
+                {
+                    total++;
+                    sum += _changes[k] - block.ControlMean;
+                }
+            }
+        }
+
+        if (total == 0)
+        {
+            return null;
+        }
+
+        var value = sum / total;
+        var influence = new double[_design.Sites];
+        var treatedCells = new HashSet<int>();
+        var treatedSites = new HashSet<int>();
+        foreach (var block in _blocks)
+        {
+            if (block.Event < minEvent || block.Event > maxEvent)
+            {
+                continue;
+            }
+
+            var included = 0;
+            for (var k = block.TreatedStart; k < block.TreatedStart + block.TreatedCount; k++)
+            {
+                if (include is null || include(_cells[k], block.Event))
+                {
+                    included++;
+                }
+            }
+
+            if (included == 0)
+            {
+                continue;
+            }
+
+            // Treated cells: their change around the control mean plus the aggregate (not around their cohort's own
+            // mean, which would leave a cohort of one cell without any noise); controls: the control mean's own
+            // influence, scaled by the block's share of the aggregate.
+            var center = block.ControlMean + value;
+            for (var k = block.TreatedStart; k < block.TreatedStart + block.TreatedCount; k++)
+            {
+                var cell = _cells[k];
+                if (include is null || include(cell, block.Event))
+                {
+                    influence[_design.Site[cell]] += (_changes[k] - center) / total;
+                    treatedCells.Add(cell);
+                    treatedSites.Add(_design.Site[cell]);
+                }
+            }
+
+            var controlScale = (double)included / total / block.ControlCount;
+            for (var k = block.ControlStart; k < block.ControlStart + block.ControlCount; k++)
+            {
+                influence[_design.Site[_cells[k]]] -= controlScale * (_changes[k] - block.ControlMean);
+            }
+        }
+
+        return new Aggregate(value, influence, treatedCells.Count, treatedSites.Count);
+    }
+
+    /// <summary>Event times that have at least one block.</summary>
+    public SortedSet<int> EventTimes() => [.. _blocks.Select(b => b.Event)];
+
+    private void AddBlock(double[][] values, int g, int t, int b, List<int> treated)
+    {
+        var treatedStart = _cells.Count;
+        foreach (var c in treated)
+        {
+            var change = values[c][t] - values[c][b];
+            if (!double.IsNaN(change))
+            {
+                _cells.Add(c);
+                _changes.Add(change);
+            }
+        }
+
+        var treatedCount = _cells.Count - treatedStart;
+        var controlStart = _cells.Count;
+        var controlSum = 0.0;
+        var latest = Math.Max(t, b);
+        foreach (var c in _design.ByCohortDescending)
+        {
+            var cohort = _design.Cohort[c];
+            if (cohort <= latest)
+            {
+                break;
+            }
+
+            var change = values[c][t] - values[c][b];
+            if (cohort != g && !double.IsNaN(change))
+            {
+                _cells.Add(c);
+                _changes.Add(change);
+                controlSum += change;
+            }
+        }
+
+        var controlCount = _cells.Count - controlStart;
+        if (treatedCount == 0 || controlCount == 0)
+        {
+            _cells.RemoveRange(treatedStart, _cells.Count - treatedStart);
+            _changes.RemoveRange(treatedStart, _changes.Count - treatedStart);
+            return;
+        }
+
+        _blocks.Add(new Block(t - g, treatedStart, treatedCount, controlStart, controlCount, controlSum / controlCount));
+    }
+
+    private readonly record struct Block(int Event, int TreatedStart, int TreatedCount, int ControlStart, int ControlCount, double ControlMean);
+}
+
+/// <summary>An aggregated effect, its influence function summed per site, and how many treated cells and sites it rests on.</summary>
+internal sealed record Aggregate(double Value, double[] Influence, int TreatedCells, int TreatedSites);

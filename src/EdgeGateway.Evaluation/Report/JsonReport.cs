@@ -1,0 +1,188 @@
+using System.Text.Json;
+using EdgeGateway.Evaluation.Results;
+
+namespace EdgeGateway.Evaluation.Report;
+
+/// <summary>
+/// The evaluation as JSON (<c>evaluation.json</c>, src/README.md "Evaluation"): the numbers of the HTML report in the
+/// outcomes' own units — ratios as fractions 0–1 (an OEE effect of 0.061 is +6.1 percentage points).
+/// </summary>
+public static class JsonReport
+{
+    /// <summary>Writes <paramref name="result"/> to <paramref name="output"/>.</summary>
+    public static void Write(Stream output, EvaluationResult result)
+    {
+        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
+        var s = result.Settings;
+        json.WriteStartObject();
+        json.WriteString("schema", "edgegw-evaluation/1");
+        json.WriteStartObject("settings");
+        json.WriteString("from", s.From.ToString("yyyy-MM-dd", null));
+        json.WriteString("to", s.To.ToString("yyyy-MM-dd", null));
+        json.WriteNumber("period_days", s.PeriodDays);
+        json.WriteNumber("bootstrap_replications", s.BootstrapReplications);
+        json.WriteNumber("seed", s.Seed);
+        json.WriteNumber("confidence_level", s.ConfidenceLevel);
+        json.WriteNumber("minimum_sites_per_breakdown", s.MinimumSitesPerBreakdown);
+        json.WriteString("control_group", s.ControlGroup);
+        json.WriteEndObject();
+
+        var p = result.Programme;
+        json.WriteStartObject("programme");
+        json.WriteNumber("sites", p.Sites);
+        json.WriteNumber("cells", p.Cells);
+        json.WriteNumber("treated_cells", p.TreatedCells);
+        json.WriteNumber("control_cells", p.ControlCells);
+        json.WriteNumber("cohorts", p.Cohorts);
+        json.WriteNumber("periods", p.Periods);
+        json.WriteEndObject();
+
+        json.WriteStartArray("effects");
+        foreach (var effect in result.Effects)
+        {
+            json.WriteStartObject();
+            json.WriteString("outcome", OutcomeText.Key(effect.Outcome));
+            json.WritePropertyName("overall");
+            Estimate(json, effect.Overall);
+            Number(json, "minimum_detectable_effect", effect.MinimumDetectableEffect);
+            if (effect.PreTrend is { } pre)
+            {
+                json.WriteStartObject("pre_trend");
+                Number(json, "chi_square", pre.ChiSquare);
+                json.WriteNumber("degrees_of_freedom", pre.DegreesOfFreedom);
+                Number(json, "p_value", pre.PValue);
+                json.WritePropertyName("mean_pre_effect");
+                Estimate(json, pre.MeanPreEffect);
+                json.WriteEndObject();
+            }
+            else
+            {
+                json.WriteNull("pre_trend");
+            }
+
+            json.WriteStartArray("event_time");
+            foreach (var e in effect.EventTime)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("period", e.Period);
+                json.WriteNumber("treated_cells", e.TreatedCells);
+                json.WritePropertyName("effect");
+                Estimate(json, e.Effect);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("breakdowns");
+            foreach (var b in effect.Breakdowns)
+            {
+                json.WriteStartObject();
+                json.WriteString("dimension", b.Dimension);
+                json.WriteString("group", b.Group);
+                json.WriteNumber("sites", b.Sites);
+                json.WriteNumber("treated_cells", b.TreatedCells);
+                json.WritePropertyName("effect");
+                Estimate(json, b.Effect);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("suppressed");
+            foreach (var reason in effect.Suppressed)
+            {
+                json.WriteStringValue(reason);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("cells");
+        foreach (var cell in result.Cells)
+        {
+            json.WriteStartObject();
+            json.WriteString("site", cell.Site);
+            json.WriteString("cell", cell.Cell);
+            json.WriteBoolean("treated", cell.Treated);
+            if (cell.GoLive is { } goLive)
+            {
+                json.WriteString("go_live", goLive.ToString("yyyy-MM-dd", null));
+            }
+            else
+            {
+                json.WriteNull("go_live");
+            }
+
+            json.WriteNumber("ramp_up_days", cell.RampUpDays);
+            json.WriteStartObject("coverage");
+            json.WriteNumber("days_expected", cell.Coverage.DaysExpected);
+            json.WriteNumber("days_with_data", cell.Coverage.DaysWithData);
+            Number(json, "mean_known_share", cell.Coverage.MeanKnownShare);
+            json.WriteEndObject();
+            json.WriteStartObject("before_after");
+            foreach (var (outcome, ba) in cell.BeforeAfter.OrderBy(pair => pair.Key))
+            {
+                json.WriteStartObject(OutcomeText.Key(outcome));
+                Number(json, "before", ba.Before);
+                Number(json, "after", ba.After);
+                Number(json, "change", ba.Change);
+                json.WriteNumber("periods_before", ba.PeriodsBefore);
+                json.WriteNumber("periods_after", ba.PeriodsAfter);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndObject();
+            json.WriteStartArray("oee_by_period");
+            foreach (var v in cell.OeeByPeriod)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("period", v.Period);
+                json.WriteString("start", v.Start.ToString("yyyy-MM-dd", null));
+                Number(json, "oee", v.Value);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("notes");
+        foreach (var note in result.Notes)
+        {
+            json.WriteStringValue(note);
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void Estimate(Utf8JsonWriter json, Estimate? estimate)
+    {
+        if (estimate is not { } e)
+        {
+            json.WriteNullValue();
+            return;
+        }
+
+        json.WriteStartObject();
+        Number(json, "estimate", e.Value);
+        Number(json, "standard_error", e.StandardError);
+        Number(json, "lower", e.Lower);
+        Number(json, "upper", e.Upper);
+        json.WriteEndObject();
+    }
+
+    /// <summary>A number, or null when missing or not finite (JSON has no NaN).</summary>
+    private static void Number(Utf8JsonWriter json, string name, double? value)
+    {
+        if (value is { } v && double.IsFinite(v))
+        {
+            json.WriteNumber(name, v);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+}
