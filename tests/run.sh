@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the tests use: tzdata (IANA time zones for the shift calendar), influxdb (a real influxd: tests/Shared/InfluxDb.cs),
 # mosquitto with mosquitto-clients (mosquitto_passwd) and openssl (test certificates): a real broker, tests/Shared/MosquittoBroker.cs.
+# chromium: the evaluation report rendered headless (tests/EdgeGateway.Cli.Tests/EvaluateCommandTests.cs).
 # qemu-user-static and the arm64 libraries: the Raspberry Pi build's smoke test (deploy/arm64/smoke.sh, below).
-packages=(tzdata influxdb mosquitto mosquitto-clients openssl qemu-user-static libc6:arm64 libstdc++6:arm64 libssl3:arm64 zlib1g:arm64)
+packages=(tzdata influxdb mosquitto mosquitto-clients openssl chromium qemu-user-static libc6:arm64 libstdc++6:arm64 libssl3:arm64 zlib1g:arm64)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -162,7 +162,7 @@ public static class DrainBenchmark
     /// <paramref name="count"/> one-minute records as the agent publishes them: the KPI engine on the benchmark's
     /// steady signal mix (sample config), each stamped with its sequence number and encoded as the payload.
     /// </summary>
-    private static List<(string Topic, byte[] Payload)> OneMinuteRecords(GatewayConfig config, Topics topics, int count)
+    internal static List<(string Topic, byte[] Payload)> OneMinuteRecords(GatewayConfig config, Topics topics, int count)
     {
         var sink = new PayloadSink(topics, count);
         var engine = new GatewayEngine(config, [WindowKind.Minute], sink);
@@ -175,7 +175,7 @@ public static class DrainBenchmark
         return sink.Records;
     }
 
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try
         {
@@ -187,13 +187,13 @@ public static class DrainBenchmark
         }
     }
 
-    private static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    private static bool TryParse(string[] args, int index, int fallback, out int value)
+    internal static bool TryParse(string[] args, int index, int fallback, out int value)
     {
         value = fallback;
         return args.Length <= index || (int.TryParse(args[index], NumberStyles.None, CultureInfo.InvariantCulture, out value) && value > 0);

@@ -9,10 +9,11 @@ using EdgeGateway.Core.Traces;
 namespace EdgeGateway.Benchmarks;
 
 /// <summary>
-/// Three modes:
+/// Modes:
 /// <c>dotnet run -c Release --project tests/EdgeGateway.Benchmarks -- --filter '*' --job short</c> runs the benchmarks;
 /// <c>... -- make-trace FILE LINES</c> writes a trace of <see cref="SteadyStateMix"/> for the sample config;
-/// <c>... -- drain [RECORDS] [ROUNDS]</c> runs <see cref="DrainBenchmark"/> (the agent's publisher against a bare MQTTnet one, real Mosquitto).
+/// <c>... -- drain [RECORDS] [ROUNDS]</c> runs <see cref="DrainBenchmark"/> (the agent's publisher against a bare MQTTnet one, real Mosquitto);
+/// <c>... -- coverage [--programmes N] [--replications B] [--seed S]</c> runs <see cref="CoverageStudyCommand"/> (the evaluation's coverage study).
 /// </summary>
 public static class Program
 {
@@ -31,6 +32,16 @@ public static class Program
         if (args is ["drain", .. var drainArgs])
         {
             return DrainBenchmark.RunAsync(drainArgs).GetAwaiter().GetResult();
+        }
+
+        if (args is ["coverage", .. var coverageArgs])
+        {
+            return CoverageStudyCommand.Run(coverageArgs);
+        }
+
+        if (args is ["ingest", .. var ingestArgs])
+        {
+            return IngestBenchmark.RunAsync(ingestArgs).GetAwaiter().GetResult();
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

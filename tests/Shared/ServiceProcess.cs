@@ -1,19 +1,22 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using EdgeGateway.Tests.Shared;
 
-namespace EdgeGateway.Agent.Tests.Integration;
+namespace EdgeGateway.Tests.Shared;
 
-/// <summary>The built <c>edgegw-agent</c> running as a child process (<c>dotnet edgegw-agent.dll …</c>), its console lines collected.</summary>
-internal sealed class AgentProcess : IDisposable
+/// <summary>
+/// A built service of this repository (<c>edgegw-agent</c>, <c>edgegw-ingest</c>) running as a child process
+/// (<c>dotnet edgegw-….dll …</c>), its console lines collected.
+/// </summary>
+internal sealed class ServiceProcess : IDisposable
 {
     private static readonly TimeSpan s_exitTimeout = TimeSpan.FromSeconds(15);
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
 
-    private AgentProcess(Process process)
+    private ServiceProcess(string name, Process process)
     {
+        Name = name;
         _process = process;
         _process.OutputDataReceived += (_, e) => Collect(e.Data);
         _process.ErrorDataReceived += (_, e) => Collect(e.Data);
@@ -21,19 +24,25 @@ internal sealed class AgentProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
+    /// <summary>The service's name, e.g. <c>edgegw-agent</c>.</summary>
+    public string Name { get; }
+
     /// <summary>The process id (the agent writes it into its status file).</summary>
     public int Id => _process.Id;
 
     /// <summary>Whether it has ended.</summary>
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts the agent that the test project's reference to EdgeGateway.Agent copied next to the test assembly.</summary>
-    public static AgentProcess Start(IEnumerable<string> arguments)
+    /// <summary>
+    /// Starts <paramref name="name"/> (<c>edgegw-agent</c>, <c>edgegw-ingest</c>), which the test project's reference to
+    /// its project copied next to the test assembly.
+    /// </summary>
+    public static ServiceProcess Start(string name, IEnumerable<string> arguments)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "edgegw-agent.dll");
+        var dll = Path.Combine(AppContext.BaseDirectory, $"{name}.dll");
         if (!File.Exists(dll))
         {
-            throw new FileNotFoundException($"{dll} is missing: the test project references EdgeGateway.Agent, which should copy it", dll);
+            throw new FileNotFoundException($"{dll} is missing: the test project should reference the project that builds it", dll);
         }
 
         // dotnet test sets DOTNET_HOST_PATH to the muxer that runs the build; fall back to the one on PATH.
@@ -49,17 +58,20 @@ internal sealed class AgentProcess : IDisposable
             start.ArgumentList.Add(argument);
         }
 
-        // Only the command line configures the agent under test.
+        // Only the command line (and the config file it names) configures the service under test.
         foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("EDGEGW_", StringComparison.Ordinal)).ToArray())
         {
             start.Environment.Remove(key);
         }
 
-        return new AgentProcess(Process.Start(start) ?? throw new InvalidOperationException("the agent did not start"));
+        return new ServiceProcess(name, Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start"));
     }
 
     /// <summary>How many console lines so far contain <paramref name="fragment"/>.</summary>
     public int CountLines(string fragment) => _lines.Count(line => line.Contains(fragment, StringComparison.Ordinal));
+
+    /// <summary>The console lines so far that contain <paramref name="fragment"/>, in order.</summary>
+    public IReadOnlyList<string> Lines(string fragment) => [.. _lines.Where(line => line.Contains(fragment, StringComparison.Ordinal))];
 
     /// <summary>The first console line containing <paramref name="fragment"/>, if any.</summary>
     public string? FindLine(string fragment) => _lines.FirstOrDefault(line => line.Contains(fragment, StringComparison.Ordinal));
@@ -72,7 +84,7 @@ internal sealed class AgentProcess : IDisposable
     public string Tail(int count = 25)
     {
         var lines = _lines.ToArray();
-        return $"agent pid {_process.Id}{(_process.HasExited ? $" (exited with {_process.ExitCode})" : "")}, last console lines:\n{string.Join('\n', lines.Length > count ? lines[^count..] : lines)}";
+        return $"{Name} pid {_process.Id}{(_process.HasExited ? $" (exited with {_process.ExitCode})" : "")}, last console lines:\n{string.Join('\n', lines.Length > count ? lines[^count..] : lines)}";
     }
 
     /// <summary>Stops it gracefully (SIGTERM, as systemd does) and returns its exit code.</summary>
@@ -92,7 +104,7 @@ internal sealed class AgentProcess : IDisposable
         catch (OperationCanceledException)
         {
             _process.Kill();
-            throw new TimeoutException($"the agent did not exit within {s_exitTimeout.TotalSeconds} s of SIGTERM; killed. {Tail()}");
+            throw new TimeoutException($"{Name} did not exit within {s_exitTimeout.TotalSeconds} s of SIGTERM; killed. {Tail()}");
         }
 
         return _process.ExitCode;

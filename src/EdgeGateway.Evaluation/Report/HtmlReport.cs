@@ -19,8 +19,8 @@ public static class HtmlReport
         table { border-collapse: collapse; margin: 8px 0; } th, td { padding: 5px 10px; border-bottom: 1px solid #e3e7eb; text-align: left; vertical-align: top; }
         th { background: #f3f5f7; font-weight: 600; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         .better { color: #137333; font-weight: 600; } .worse { color: #b3261e; font-weight: 600; } .none { color: #4a5560; } .warn { color: #9a5b00; font-weight: 600; }
-        .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(280px, 1fr)); gap: 14px; }
-        .grid-wide { display: grid; grid-template-columns: repeat(auto-fill, minmax(370px, 1fr)); gap: 14px; }
+        .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 14px; }
+        .grid-wide { display: grid; grid-template-columns: repeat(auto-fill, minmax(560px, 1fr)); gap: 14px; }
         figure { margin: 0; border: 1px solid #e3e7eb; border-radius: 6px; padding: 8px; background: #fff; } figcaption { font-size: 13px; color: #4a5560; }
         svg.chart { display: block; max-width: 100%; height: auto; }
         svg .grid { stroke: #e6e9ed; } svg .axis, svg .tickmark { stroke: #7b858f; } svg .tick { font-size: 12px; fill: #4a5560; }

@@ -30,7 +30,7 @@ internal sealed class AgentRun : IDisposable
     public static readonly DateTimeOffset SimulationStart = new(2026, 3, 23, 5, 0, 0, TimeSpan.Zero);
 
     private readonly string _folder;
-    private readonly List<AgentProcess> _processes = [];
+    private readonly List<ServiceProcess> _processes = [];
 
     public AgentRun(string gatewayId, int brokerPort, double speedFactor)
     {
@@ -67,7 +67,7 @@ internal sealed class AgentRun : IDisposable
     public Dictionary<string, string> Settings { get; }
 
     /// <summary>The agent started last.</summary>
-    public AgentProcess Current => _processes.Count > 0 ? _processes[^1] : throw new InvalidOperationException("no agent started yet");
+    public ServiceProcess Current => _processes.Count > 0 ? _processes[^1] : throw new InvalidOperationException("no agent started yet");
 
     /// <summary>
     /// Ends the simulation <paramref name="simulated"/> after its start (<c>Agent:SimulationEnd</c>): the agent then
@@ -77,14 +77,14 @@ internal sealed class AgentRun : IDisposable
         Settings["SimulationEnd"] = SimulationStart.Add(simulated).ToString("O", CultureInfo.InvariantCulture);
 
     /// <summary>Starts an agent on this run's config, settings and outbox.</summary>
-    public AgentProcess Start()
+    public ServiceProcess Start()
     {
         if (_processes.Count > 0 && !Current.HasExited)
         {
             throw new InvalidOperationException("the previous agent still runs; two on one outbox would fight over it");
         }
 
-        var process = AgentProcess.Start(["--config", ConfigFile, .. Settings.Select(s => $"--Agent:{s.Key}={s.Value}")]);
+        var process = ServiceProcess.Start("edgegw-agent", ["--config", ConfigFile, .. Settings.Select(s => $"--Agent:{s.Key}={s.Value}")]);
         _processes.Add(process);
         return process;
     }

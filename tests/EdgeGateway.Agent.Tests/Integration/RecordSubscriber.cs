@@ -143,6 +143,15 @@ internal sealed class RecordSubscriber : IAsyncDisposable
         }
     }
 
+    /// <summary>The first payload of every record received so far, by sequence number.</summary>
+    public IReadOnlyDictionary<long, byte[]> Payloads()
+    {
+        lock (_lock)
+        {
+            return new Dictionary<long, byte[]>(_payloads);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         _disposed = true;

@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using EdgeGateway.Agent.Hosting;
+using EdgeGateway.Agent.Publishing;
+using EdgeGateway.Ingest.Points;
+using EdgeGateway.Ingest.Status;
+using EdgeGateway.Ingest.Subscription;
+using EdgeGateway.Ingest.Tests.Integration;
+using EdgeGateway.Ingest.Validation;
+using EdgeGateway.Tests.Shared;
+using InfluxDB.Client.Writes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using MQTTnet;
+
+namespace EdgeGateway.Benchmarks;
+
+/// <summary>
+/// <c>dotnet run -c Release --project tests/EdgeGateway.Benchmarks -- ingest [RECORDS] [ROUNDS] [--Ingest:Key=value …]</c>:
+/// one-minute KPI records of the engine (100 000, one cell, real payloads) into a real InfluxDB 1.x, in one run:
+/// (a) through the ingest — published beforehand at QoS 1 to a real Mosquitto, queued in the ingest's persistent
+/// session, then the ingest (composed as the process composes it, in this process) started and timed until its
+/// counters say the last point was stored; (b) the same points' line protocol posted raw to <c>/write</c> in batches
+/// of 5 000 by one writer. Each round writes into fresh databases; the medians decide. Target (issue 5 §4): (a) ≥ 0.8 × (b).
+/// </summary>
+public static class IngestBenchmark
+{
+    private const int DefaultRecords = 100_000;
+    private const int RawBatch = 5_000;
+    private const double TargetRatio = 0.8;
+
+    /// <summary>Runs the benchmark; exit code 0 when the target is met, 1 when not, 2 for bad arguments.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var overrides = args.Where(a => a.StartsWith("--Ingest:", StringComparison.Ordinal)).ToArray();
+        var numbers = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        if (!DrainBenchmark.TryParse(numbers, 0, DefaultRecords, out var count) || !DrainBenchmark.TryParse(numbers, 1, 3, out var rounds))
+        {
+            Console.Error.WriteLine("ingest: usage: ingest [RECORDS] [ROUNDS] [--Ingest:Key=value …] (positive integers)");
+            return 2;
+        }
+
+        var config = SteadyStateMix.ReadSampleConfig();
+        var options = new AgentOptions { GatewayId = "bench" };
+        var records = DrainBenchmark.OneMinuteRecords(config, new Topics(options.Mqtt.TopicPrefix, config.Site, options.GatewayId), count);
+        var lines = LineProtocolBatches(records);
+        using var broker = MosquittoBroker.Launch();
+        using var influx = InfluxDb.Launch("bench_warmup");
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"ingest: {records.Count} one-minute KPI records (payload {records.Average(r => r.Payload.Length):F0} B, {lines.Sum(l => l.Length) / records.Count} B of line protocol on average), Mosquitto on {MosquittoBroker.Host}:{broker.Port}, InfluxDB {influx.Url}, {Environment.ProcessorCount} cores, load average {LoadAverage()}; ingest settings {(overrides.Length == 0 ? "default" : string.Join(' ', overrides))}"));
+
+        // A warm-up round of each (JIT, page cache, database), not counted.
+        await RawWriteAsync(influx, "bench_warmup_raw", lines);
+        await ThroughIngestAsync(broker, influx, "bench_warmup_ingest", records, overrides);
+
+        var ingestRates = new List<double>();
+        var rawRates = new List<double>();
+        for (var round = 1; round <= rounds; round++)
+        {
+            var raw = records.Count / (await RawWriteAsync(influx, $"bench_raw_{round}", lines)).TotalSeconds;
+            var (total, firstToLast) = await ThroughIngestAsync(broker, influx, $"bench_ingest_{round}", records, overrides);
+            var ingest = records.Count / total.TotalSeconds;
+            rawRates.Add(raw);
+            ingestRates.Add(ingest);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"round {round}: ingest {ingest,8:F0} points/s (first to last point stored {records.Count / firstToLast.TotalSeconds:F0}/s)   raw /write {raw,8:F0} points/s   ratio {ingest / raw:F2}"));
+        }
+
+        var ratio = Median([.. ingestRates.Select((ingest, i) => ingest / rawRates[i])]);
+        var met = ratio >= TargetRatio;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"median: ingest {Median(ingestRates):F0} points/s, raw /write {Median(rawRates):F0} points/s, ratio (median of the rounds' ratios) {ratio:F2} (target ≥ {TargetRatio:F1}): {(met ? "target met" : "TARGET MISSED")}"));
+        return met ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The ingest's way: the ingest's session made and subscribed (same client id, clean start off), the records
+    /// published at QoS 1 and queued for it by the broker, then the ingest started; timed from its start (and from
+    /// its first stored point) until its counters say every point was stored.
+    /// </summary>
+    private static async Task<(TimeSpan Total, TimeSpan FirstToLast)> ThroughIngestAsync(MosquittoBroker broker, InfluxDb influx, string database, List<(string Topic, byte[] Payload)> records, string[] overrides)
+    {
+        var directory = Directory.CreateTempSubdirectory("edgegw-ingest-bench-").FullName;
+        try
+        {
+            var settings = new Dictionary<string, string?>
+            {
+                ["Ingest:Mqtt:Host"] = MosquittoBroker.Host,
+                ["Ingest:Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
+                ["Ingest:Mqtt:ClientId"] = $"ingest-{database}",
+                ["Ingest:Influx:Url"] = influx.Url,
+                ["Ingest:Influx:Database"] = database,
+                ["Ingest:DeadLetterDirectory"] = directory,
+            };
+            foreach (var setting in overrides)
+            {
+                var (key, value) = (setting[2..setting.IndexOf('=', StringComparison.Ordinal)], setting[(setting.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+                settings[key] = value;
+            }
+
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            builder.Configuration.AddInMemoryCollection(settings);
+            EdgeGateway.Ingest.Program.Compose(builder.Services, builder.Configuration);
+            using var host = builder.Build();
+            var counters = host.Services.GetRequiredService<IngestCounters>();
+            var session = host.Services.GetRequiredService<MqttSession>();
+            await MakeSessionAsync(session);
+            await BurstPublisher.PublishAsync(MosquittoBroker.Host, broker.Port, records, window: 64);
+
+            var clock = Stopwatch.StartNew();
+            TimeSpan? first = null;
+            await host.StartAsync();
+            while (counters.Snapshot().Written < records.Count)
+            {
+                if (first is null && counters.Snapshot().Written > 0)
+                {
+                    first = clock.Elapsed;
+                }
+
+                if (clock.Elapsed > TimeSpan.FromMinutes(5))
+                {
+                    throw new TimeoutException($"the ingest stored {counters.Snapshot().Written} of {records.Count} points in 5 minutes");
+                }
+
+                await Task.Delay(2);
+            }
+
+            var total = clock.Elapsed;
+            await host.StopAsync();
+            await EndSessionAsync(session);
+            var stored = influx.Scalar($"SELECT count(\"seq\") FROM \"{database}\".\"autogen\".\"kpi\"");
+            var after = counters.Snapshot();
+            if ((long)stored != records.Count || after.Written != records.Count || after.DeadLettered > 0)
+            {
+                throw new InvalidOperationException($"the ingest run is not exact: {stored} points in {database}, counters {after}");
+            }
+
+            return (total, total - (first ?? TimeSpan.Zero));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>Connects with the ingest's client options (persistent session), subscribes as it does, and leaves: the broker then queues for it.</summary>
+    private static async Task MakeSessionAsync(MqttSession session)
+    {
+        using var client = new MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(session.ClientOptions);
+        var subscribed = await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(f => f.WithTopic(session.TopicFilter).WithAtLeastOnceQoS()).Build());
+        if (subscribed.Items.Any(i => i.ResultCode != MqttClientSubscribeResultCode.GrantedQoS1))
+        {
+            throw new InvalidOperationException($"the broker did not grant {session.TopicFilter}");
+        }
+
+        await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build());
+    }
+
+    /// <summary>
+    /// Ends the round's session: a session left behind would stay in the shared group and take its share of the next
+    /// round's messages (and the broker would redeliver to it the acknowledgements still on their way at the stop).
+    /// </summary>
+    private static async Task EndSessionAsync(MqttSession session)
+    {
+        using var client = new MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(session.Options.Host, session.Options.Port).WithClientId(session.Options.ClientId)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).WithCleanStart(true).WithSessionExpiryInterval(0).Build());
+        await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build());
+    }
+
+    /// <summary>The baseline: the same points as line protocol, <see cref="RawBatch"/> per <c>POST /write</c>, one writer.</summary>
+    private static async Task<TimeSpan> RawWriteAsync(InfluxDb influx, string database, IReadOnlyList<string> batches)
+    {
+        influx.Execute($"CREATE DATABASE \"{database}\"");
+        using var http = new HttpClient();
+        var uri = new Uri($"{influx.Url}/write?db={database}&precision=ms");
+        var clock = Stopwatch.StartNew();
+        foreach (var batch in batches)
+        {
+            using var body = new StringContent(batch, Encoding.UTF8, "text/plain");
+            using var response = await http.PostAsync(uri, body);
+            if (response.StatusCode != HttpStatusCode.NoContent)
+            {
+                throw new InvalidOperationException($"raw write answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+
+        return clock.Elapsed;
+    }
+
+    /// <summary>The points the ingest makes of <paramref name="records"/> (its validator and point builder), as line protocol in batches.</summary>
+    private static List<string> LineProtocolBatches(IReadOnlyList<(string Topic, byte[] Payload)> records)
+    {
+        var validator = new MessageValidator("edgegw/v1", 65_536);
+        var batches = new List<string>();
+        var points = new List<PointData>(RawBatch);
+        foreach (var (topic, payload) in records)
+        {
+            var result = validator.Validate(topic, payload, payload.Length, 0);
+            points.Add(PointBuilder.Build(result.Record ?? throw new InvalidOperationException($"a benchmark record is invalid: {result.Rejection.Reason}")));
+            if (points.Count == RawBatch)
+            {
+                batches.Add(PointBuilder.LineProtocol(points));
+                points.Clear();
+            }
+        }
+
+        if (points.Count > 0)
+        {
+            batches.Add(PointBuilder.LineProtocol(points));
+        }
+
+        return batches;
+    }
+
+    private static string LoadAverage() => DrainBenchmark.LoadAverage();
+
+    private static double Median(List<double> values) => DrainBenchmark.Median(values);
+}
