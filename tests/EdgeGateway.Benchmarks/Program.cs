@@ -13,7 +13,8 @@ namespace EdgeGateway.Benchmarks;
 /// <c>dotnet run -c Release --project tests/EdgeGateway.Benchmarks -- --filter '*' --job short</c> runs the benchmarks;
 /// <c>... -- make-trace FILE LINES</c> writes a trace of <see cref="SteadyStateMix"/> for the sample config;
 /// <c>... -- drain [RECORDS] [ROUNDS]</c> runs <see cref="DrainBenchmark"/> (the agent's publisher against a bare MQTTnet one, real Mosquitto);
-/// <c>... -- coverage [--programmes N] [--replications B] [--seed S]</c> runs <see cref="CoverageStudyCommand"/> (the evaluation's coverage study).
+/// <c>... -- coverage [--programmes N] [--replications B] [--seed S]</c> runs <see cref="CoverageStudyCommand"/> (the evaluation's coverage study);
+/// <c>... -- evaluate [CELLS] [DAYS]</c> runs <see cref="EvaluateBenchmark"/> (<c>edgegw evaluate</c> over 200 cells × 2 years in a real InfluxDB).
 /// </summary>
 public static class Program
 {
@@ -37,6 +38,11 @@ public static class Program
         if (args is ["coverage", .. var coverageArgs])
         {
             return CoverageStudyCommand.Run(coverageArgs);
+        }
+
+        if (args is ["evaluate", .. var evaluateArgs])
+        {
+            return EvaluateBenchmark.Run(evaluateArgs);
         }
 
         if (args is ["ingest", .. var ingestArgs])

@@ -64,15 +64,24 @@ public static class OutcomeText
         value is { } v && double.IsFinite(v) ? $"{Number(outcome, Display(outcome, v))} {LevelUnit(outcome)}" : "–";
 
     /// <summary>An effect as text with its sign, e.g. <c>+6.1 pp</c>.</summary>
-    public static string Effect(Outcome outcome, double value) =>
-        $"{(value >= 0 ? "+" : "−")}{Number(outcome, Math.Abs(Display(outcome, value)))} {EffectUnit(outcome)}";
+    public static string Effect(Outcome outcome, double value)
+    {
+        var magnitude = Number(outcome, Math.Abs(Display(outcome, value)));
+        var sign = magnitude.Trim('0', '.').Length == 0 ? "" : value > 0 ? "+" : "−";
+        return $"{sign}{magnitude} {EffectUnit(outcome)}";
+    }
 
     /// <summary>A number in display units with the precision the outcome needs.</summary>
-    public static string Number(Outcome outcome, double displayValue) =>
-        displayValue.ToString(outcome switch
+    public static string Number(Outcome outcome, double displayValue)
+    {
+        var text = displayValue.ToString(outcome switch
         {
             Outcome.KwhPerGoodPart => "0.000",
             Outcome.UnattendedGoodPerWeek => "0",
             _ => "0.0",
         }, CultureInfo.InvariantCulture);
+
+        // A value that rounds to zero is shown without a sign ("-0.0" reads like an effect).
+        return text.StartsWith('-') && text.AsSpan(1).Trim("0.").IsEmpty ? text[1..] : text.Replace('-', '−');
+    }
 }

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using EdgeGateway.Evaluation.Simulation;
+using EdgeGateway.Tests.Shared;
+
+namespace EdgeGateway.Benchmarks;
+
+/// <summary>
+/// <c>dotnet run -c Release --project tests/EdgeGateway.Benchmarks -- evaluate [CELLS] [DAYS]</c>: the issue's size
+/// (200 cells × 2 years of day records, 100 sites, 130 with a voucher) loaded into a real InfluxDB 1.x in the ingest's
+/// schema, then <c>edgegw evaluate</c> — query, all nine outcomes, 999 bootstrap replications, HTML/JSON/CSV — timed
+/// end to end in this process. Target (issue 6 §4): under 30 s. Exit code 0 when met, 1 when not.
+/// </summary>
+public static class EvaluateBenchmark
+{
+    private const double TargetSeconds = 30;
+
+    public static int Run(string[] args)
+    {
+        if (!DrainBenchmark.TryParse(args, 0, 200, out var cells) || !DrainBenchmark.TryParse(args, 1, 730, out var days))
+        {
+            Console.Error.WriteLine("evaluate: usage: evaluate [CELLS] [DAYS] (positive integers)");
+            return 2;
+        }
+
+        var settings = new ProgrammeSettings(
+            Sites: Math.Max(2, cells / 2), Cells: cells, TreatedCells: cells * 13 / 20, Days: days,
+            FirstGoLiveDay: days / 6, LastGoLiveDay: days * 5 / 6);
+        var programme = ProgrammeSimulation.Generate(settings, seed: 1);
+        using var influx = InfluxDb.Launch();
+        var load = Stopwatch.StartNew();
+        var points = 0;
+        foreach (var batch in DayRecordLines.Lines(programme.Data).Chunk(5000))
+        {
+            influx.Write(string.Join('\n', batch));
+            points += batch.Length;
+        }
+
+        load.Stop();
+        var folder = Directory.CreateTempSubdirectory("edgegw-evaluate-bench-").FullName;
+        try
+        {
+            var register = Path.Combine(folder, "register.csv");
+            var csv = new StringBuilder("site,cell,treated,go_live,ramp_up_days\n");
+            foreach (var e in programme.Register)
+            {
+                csv.Append(CultureInfo.InvariantCulture, $"{e.Site},{e.Cell},{e.Treated},{e.GoLive:yyyy-MM-dd},{e.RampUpDays}\n");
+            }
+
+            File.WriteAllText(register, csv.ToString());
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"evaluate: {cells} cells in {settings.Sites} sites ({settings.TreatedCells} with a voucher), {days} days: {points} day records loaded into InfluxDB {influx.Url} in {load.Elapsed.TotalSeconds:0.0} s"));
+
+            using var stdout = new MemoryStream();
+            using var stderr = new StringWriter();
+            var clock = Stopwatch.StartNew();
+            var exit = Cli.Program.Run(
+                ["evaluate", "--register", register, "--from", settings.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                 "--to", settings.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "--out", Path.Combine(folder, "out"), "--influx-url", influx.Url],
+                stdout,
+                stderr);
+            clock.Stop();
+            Console.Write(stderr.ToString());
+            Console.Write(Encoding.UTF8.GetString(stdout.ToArray()));
+            if (exit != 0)
+            {
+                Console.Error.WriteLine($"evaluate: edgegw evaluate exited with {exit}");
+                return 1;
+            }
+
+            var seconds = clock.Elapsed.TotalSeconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"evaluate: edgegw evaluate took {seconds:0.0} s end to end (target < {TargetSeconds} s): {(seconds < TargetSeconds ? "met" : "MISSED")}; true OEE effect {programme.TrueOeeEffect * 100:0.00} pp"));
+            return seconds < TargetSeconds ? 0 : 1;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
