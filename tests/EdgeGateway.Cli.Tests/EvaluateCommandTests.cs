@@ -110,7 +110,7 @@ public sealed class EvaluateCommandTests(EvaluatedProgramme evaluated) : IClassF
     {
         using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(evaluated.Output, "evaluation.json")));
         var effects = File.ReadAllLines(Path.Combine(evaluated.Output, "effects.csv"));
-        Assert.Equal("outcome,dimension,group,sites,treated_cells,estimate,standard_error,lower,upper,minimum_detectable_effect,pre_trend_chi_square,pre_trend_df,pre_trend_p_value,note", effects[0]);
+        Assert.Equal("outcome,dimension,group,sites,treated_cells,estimate,standard_error,lower,upper,minimum_detectable_effect,pre_trend_chi_square,pre_trend_df,pre_trend_p_value,naive_before_after,note", effects[0]);
         var oee = effects.Single(l => l.StartsWith("oee,all,all,", StringComparison.Ordinal)).Split(',');
         var overall = json.RootElement.GetProperty("effects")[0].GetProperty("overall");
         Assert.Equal(overall.GetProperty("estimate").GetDouble(), double.Parse(oee[5], CultureInfo.InvariantCulture));

@@ -35,17 +35,17 @@ public static class CsvReport
 
     private static void Effects(TextWriter output, EvaluationResult result)
     {
-        output.WriteLine("outcome,dimension,group,sites,treated_cells,estimate,standard_error,lower,upper,minimum_detectable_effect,pre_trend_chi_square,pre_trend_df,pre_trend_p_value,note");
+        output.WriteLine("outcome,dimension,group,sites,treated_cells,estimate,standard_error,lower,upper,minimum_detectable_effect,pre_trend_chi_square,pre_trend_df,pre_trend_p_value,naive_before_after,note");
         foreach (var e in result.Effects)
         {
             var key = OutcomeText.Key(e.Outcome);
             var pre = e.PreTrend;
             output.WriteLine(Row(key, "all", "all", N(result.Programme.Sites), N(result.Programme.TreatedCells),
                 N(e.Overall?.Value), N(e.Overall?.StandardError), N(e.Overall?.Lower), N(e.Overall?.Upper), N(e.MinimumDetectableEffect),
-                N(pre?.ChiSquare), pre is null ? "" : N(pre.DegreesOfFreedom), N(pre?.PValue), string.Join("; ", e.Suppressed)));
+                N(pre?.ChiSquare), pre is null ? "" : N(pre.DegreesOfFreedom), N(pre?.PValue), N(e.NaiveBeforeAfter?.Value), string.Join("; ", e.Suppressed)));
             foreach (var b in e.Breakdowns)
             {
-                output.WriteLine(Row(key, b.Dimension, b.Group, N(b.Sites), N(b.TreatedCells), N(b.Effect.Value), N(b.Effect.StandardError), N(b.Effect.Lower), N(b.Effect.Upper), "", "", "", "", ""));
+                output.WriteLine(Row(key, b.Dimension, b.Group, N(b.Sites), N(b.TreatedCells), N(b.Effect.Value), N(b.Effect.StandardError), N(b.Effect.Lower), N(b.Effect.Upper), "", "", "", "", "", ""));
             }
         }
     }

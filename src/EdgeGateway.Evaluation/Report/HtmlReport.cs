@@ -52,13 +52,13 @@ public static class HtmlReport
     private static void Summary(TextWriter output, EvaluationResult result)
     {
         var level = Percent(result.Settings.ConfidenceLevel);
-        output.Write($"<section id=\"summary\"><h2>Effect of the programme after ramp-up</h2>\n<table>\n<tr><th>Outcome</th><th>Effect</th><th>{level} confidence interval</th><th>Smallest detectable effect</th><th>Pre-trend test</th><th>Reading</th></tr>\n");
+        output.Write($"<section id=\"summary\"><h2>Effect of the programme after ramp-up</h2>\n<table>\n<tr><th>Outcome</th><th>Effect</th><th>{level} confidence interval</th><th>Smallest detectable effect</th><th>Pre-trend test</th><th>Reading</th><th>Naive before/after</th></tr>\n");
         foreach (var effect in result.Effects)
         {
             var o = effect.Outcome;
             if (effect.Overall is not { } overall)
             {
-                output.Write($"<tr><td>{E(OutcomeText.Name(o))}</td><td colspan=\"5\" class=\"none\">not estimated: {E(string.Join("; ", effect.Suppressed))}</td></tr>\n");
+                output.Write($"<tr><td>{E(OutcomeText.Name(o))}</td><td colspan=\"6\" class=\"none\">not estimated: {E(string.Join("; ", effect.Suppressed))}</td></tr>\n");
                 continue;
             }
 
@@ -66,10 +66,10 @@ public static class HtmlReport
             var preClass = effect.PreTrend is { PValue: < 0.05 } ? " warn" : "";
             var mde = effect.MinimumDetectableEffect is { } m ? "±" + OutcomeText.Number(o, OutcomeText.Display(o, m)) + " " + OutcomeText.EffectUnit(o) : "–";
             var (reading, css) = Reading(o, overall);
-            output.Write($"<tr><td>{E(OutcomeText.Name(o))}</td><td class=\"num {css}\">{E(OutcomeText.Effect(o, overall.Value))}</td><td class=\"num\">{E(Interval(o, overall))}</td><td class=\"num\">{E(mde)}</td><td class=\"num{preClass}\">{E(pre)}</td><td class=\"{css}\">{E(reading)}</td></tr>\n");
+            output.Write($"<tr><td>{E(OutcomeText.Name(o))}</td><td class=\"num {css}\">{E(OutcomeText.Effect(o, overall.Value))}</td><td class=\"num\">{E(Interval(o, overall))}</td><td class=\"num\">{E(mde)}</td><td class=\"num{preClass}\">{E(pre)}</td><td class=\"{css}\">{E(reading)}</td><td class=\"num none\">{E(effect.NaiveBeforeAfter is { } naive ? OutcomeText.Effect(o, naive.Value) : "–")}</td></tr>\n");
         }
 
-        output.Write("</table>\n<p class=\"lead\">Effect: the average change of the cells with a voucher after their ramp-up, beyond the change of comparable cells over the same weeks. Pre-trend test: whether the two groups already drifted apart before go-live (a small p-value is a warning). Smallest detectable effect: the effect this programme could detect with 80 % power.</p></section>\n");
+        output.Write("</table>\n<p class=\"lead\">Effect: the average change of the cells with a voucher after their ramp-up, beyond the change of comparable cells over the same weeks. Pre-trend test: whether the two groups already drifted apart before go-live (a small p-value is a warning). Smallest detectable effect: the effect this programme could detect with 80 % power. Naive before/after: the treated cells' own change without comparison cells, shown to see how much of it was season, trend or other shared change.</p></section>\n");
     }
 
     private static (string Text, string Css) Reading(Outcome outcome, Estimate estimate)
@@ -126,7 +126,8 @@ public static class HtmlReport
 
     private static void Breakdowns(TextWriter output, EvaluationResult result)
     {
-        var withBreakdowns = result.Effects.Where(e => e.Breakdowns.Count > 0).ToList();
+        // The page shows the headline outcome's breakdowns; every outcome's are in effects.csv and evaluation.json.
+        var withBreakdowns = result.Effects.Take(1).Where(e => e.Breakdowns.Count > 0).ToList();
         var suppressed = result.Effects.SelectMany(e => e.Suppressed.Select(reason => (e.Outcome, reason))).ToList();
         if (withBreakdowns.Count == 0 && suppressed.Count == 0)
         {
@@ -146,7 +147,7 @@ public static class HtmlReport
                 }
             }
 
-            output.Write("</table>\n");
+            output.Write("</table>\n<p class=\"lead\">The other outcomes' breakdowns are in effects.csv and evaluation.json.</p>\n");
         }
 
         var distinct = suppressed.Select(s => s.reason).Distinct(StringComparer.Ordinal).ToList();

@@ -45,6 +45,8 @@ public static class JsonReport
             json.WritePropertyName("overall");
             Estimate(json, effect.Overall);
             Number(json, "minimum_detectable_effect", effect.MinimumDetectableEffect);
+            json.WritePropertyName("naive_before_after");
+            Estimate(json, effect.NaiveBeforeAfter);
             if (effect.PreTrend is { } pre)
             {
                 json.WriteStartObject("pre_trend");
