@@ -2,14 +2,17 @@
 # The EdgeGateway demo, from a fresh Debian 12 machine with the .NET 10 SDK:
 #   deploy/dev/demo.sh [DIR]
 # brings up Mosquitto and InfluxDB (deploy/dev/stack.sh, data in DIR or a new temporary folder), builds the agent, the
-# ingest and the CLI, and runs one gateway with the four simulated cells of deploy/sample/demo.json through twelve
-# simulated weeks (2 March - 25 May 2026) in about a minute: two cells get an investment on 13 April, two are controls.
-# The records go agent -> outbox -> MQTT -> ingest -> InfluxDB; at the end the demo reads the weekly KPIs per cell back
-# from InfluxDB. The stack stays up for queries; `deploy/dev/stack.sh down DIR` stops it.
+# ingest and the CLI, and runs a simulated voucher programme through twelve weeks (2 March - 25 May 2026) in about a
+# minute: six sites, one gateway (agent process) each, with the two cells of deploy/sample/demo/SITE.json; six cells
+# get an investment with go-live dates staggered from 23 March to 27 April, six are controls
+# (deploy/sample/demo/register.csv). The records go agent -> outbox -> MQTT -> ingest -> InfluxDB; at the end the demo
+# reads the weekly KPIs per cell back from InfluxDB and writes the programme's evaluation (edgegw evaluate: report.html,
+# JSON, CSV) into DIR/evaluation. The stack stays up for queries; `deploy/dev/stack.sh down DIR` stops it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-readonly config=deploy/sample/demo.json
+readonly programme=deploy/sample/demo
+readonly register=$programme/register.csv
 readonly from=2026-03-02T00:00:00Z
 readonly to=2026-05-25T00:00:00Z
 # Simulated seconds per real second: the 12 weeks (7 257 600 s) take about a minute.
@@ -20,7 +23,15 @@ dir="${1:-$(mktemp -d "${TMPDIR:-/tmp}/edgegw-demo.XXXXXX")}"
 mkdir -p "$dir"
 dir="$(cd "$dir" && pwd)"
 started=$SECONDS
-agent_pid="" ingest_pid=""
+ingest_pid=""
+declare -A agent_pid=() records=()
+
+# One gateway per site config, in name order.
+sites=()
+for config in "$programme"/*.json; do
+  sites+=("$(basename "$config" .json)")
+done
+readonly sites
 
 say() { echo "demo: $*"; }
 
@@ -32,17 +43,17 @@ fail() {
 # The demo's own processes end with it (the stack stays up).
 cleanup() {
   local pid
-  for pid in $agent_pid $ingest_pid; do
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
+  for pid in "${agent_pid[@]}" $ingest_pid; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${agent_pid[@]}" $ingest_pid; do
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
   done
 }
 trap cleanup EXIT
 
-# The site's time zone comes from tzdata, which minimal Debian images lack.
+# The sites' time zone comes from tzdata, which minimal Debian images lack.
 if ! dpkg-query -W -f='${Status}' tzdata 2>/dev/null | grep -q "install ok installed"; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -67,9 +78,29 @@ influx_count() {
     grep -o '[0-9]*\]\]' | tr -d ']' || echo 0
 }
 
-# The agent's status document (edgegw status --json), empty when the agent is not running; field NAME of it.
-agent_status() { "${edgegw[@]}" status --json --status-file "$dir/agent-status.json" 2>/dev/null || true; }
-field() { sed -n "s/^ *\"$1\": \([0-9]*\).*/\1/p" <<<"$2" | head -n 1; }
+# Field NAME of agent SITE's status file (the document `edgegw status --json` shows, replaced every 2 s; read directly
+# because starting the CLI six times every two seconds would take a core of this machine); empty before the first.
+field() { sed -n "s/^ *\"$2\": \([0-9]*\).*/\1/p" "$dir/agents/$1/status.json" 2>/dev/null | head -n 1; }
+sum_field() {
+  local site total=0 value
+  for site in "${sites[@]}"; do
+    value="$(field "$site" "$1")"
+    total=$((total + ${value:-0}))
+  done
+  echo "$total"
+}
+
+agent_log() { echo "$dir/agents/$1/agent.log"; }
+source_ended() { grep -q "signal source ended" "$(agent_log "$1")"; }
+
+# Every demo process must stay up until the demo stops it.
+check_running() {
+  local site
+  kill -0 "$ingest_pid" 2>/dev/null || { tail -n 20 "$dir/ingest.log"; fail "the ingest exited (log $dir/ingest.log)"; }
+  for site in "${sites[@]}"; do
+    kill -0 "${agent_pid[$site]}" 2>/dev/null || { tail -n 20 "$(agent_log "$site")"; fail "the agent of $site exited (log $(agent_log "$site"))"; }
+  done
+}
 
 cat >"$dir/ingest.json" <<EOF
 {
@@ -90,64 +121,96 @@ until grep -q "Ingest ready" "$dir/ingest.log"; do
 done
 say "ingest ready (log $dir/ingest.log)"
 
-rm -rf "$dir/outbox"
+# One agent per site, as in the field: its own config, gateway id, outbox, status file and seed (the site's number,
+# so that `edgegw simulate --config $programme/sme-0117.json --seed 117 …` gives this site's ground truth).
+rm -rf "$dir/agents"
 agent_start=$SECONDS
-dotnet "src/EdgeGateway.Agent/$bin/edgegw-agent.dll" --config "$config" \
-  --Agent:GatewayId=demo-gw --Agent:Source=Simulator --Agent:SpeedFactor=$speed \
-  --Agent:SimulationStart=$from --Agent:SimulationEnd=$to --Agent:Windows:0=shift --Agent:Windows:1=day \
-  --Agent:Outbox:Directory="$dir/outbox" --Agent:StatusFile="$dir/agent-status.json" \
-  --Agent:Mqtt:Host=127.0.0.1 --Agent:Mqtt:Port="$MQTT_PORT" >"$dir/agent.log" 2>&1 &
-agent_pid=$!
-say "agent running: 4 cells of $config, $from to $to at $speed x (log $dir/agent.log)"
+for site in "${sites[@]}"; do
+  mkdir -p "$dir/agents/$site"
+  dotnet "src/EdgeGateway.Agent/$bin/edgegw-agent.dll" --config "$programme/$site.json" \
+    --Agent:GatewayId=gw-1 --Agent:Source=Simulator --Agent:SpeedFactor=$speed --Agent:SimulationSeed=$((10#${site##*-})) \
+    --Agent:SimulationStart=$from --Agent:SimulationEnd=$to --Agent:Windows:0=shift --Agent:Windows:1=day \
+    --Agent:Outbox:Directory="$dir/agents/$site/outbox" --Agent:StatusFile="$dir/agents/$site/status.json" \
+    --Agent:Mqtt:Host=127.0.0.1 --Agent:Mqtt:Port="$MQTT_PORT" >"$(agent_log "$site")" 2>&1 &
+  agent_pid[$site]=$!
+done
+say "${#sites[@]} agents running (${sites[*]}; configs $programme/SITE.json, logs $dir/agents/SITE/agent.log)"
+say "12 cells, $from to $to at $speed x"
 
-# Progress every 2 s until the simulation has reached its end (the source ends there and the last windows close).
+# Progress every 2 s until every site's simulation has reached its end (the source ends there and the last windows
+# close).
 from_s=$(date -u -d "$from" +%s)
 to_s=$(date -u -d "$to" +%s)
-until grep -q "signal source ended" "$dir/agent.log"; do
-  kill -0 "$agent_pid" 2>/dev/null || { tail -n 20 "$dir/agent.log"; fail "the agent exited"; }
-  kill -0 "$ingest_pid" 2>/dev/null || { tail -n 20 "$dir/ingest.log"; fail "the ingest exited"; }
+while :; do
+  ended=0
+  for site in "${sites[@]}"; do
+    if source_ended "$site"; then ended=$((ended + 1)); fi
+  done
+  [ "$ended" -lt ${#sites[@]} ] || break
+  check_running
   [ $((SECONDS - agent_start)) -lt 600 ] || fail "the simulation did not end within 10 minutes"
   sleep 2
   simulated=$((from_s + (SECONDS - agent_start) * speed))
   [ "$simulated" -le "$to_s" ] || simulated=$to_s
-  status="$(agent_status)"
-  printf 'demo: %4d s  simulated %s  records computed %6s  waiting in outbox %5s  in InfluxDB %6s\n' \
-    $((SECONDS - agent_start)) "$(date -u -d "@$simulated" +%Y-%m-%d)" "$(field records "$status")" "$(field depth "$status")" "$(influx_count kpi run_s)"
+  printf 'demo: %4d s  simulated %s  sites done %d/%d  records computed %5s  waiting in outbox %5s  in InfluxDB %5s\n' \
+    $((SECONDS - agent_start)) "$(date -u -d "@$simulated" +%Y-%m-%d)" "$ended" ${#sites[@]} "$(sum_field records)" \
+    "$(sum_field depth)" "$(influx_count kpi run_s)"
 done
 
-# Everything the agent computed leaves its outbox before it stops.
-records="$(sed -n 's/.*signal source ended; \([0-9]*\) window records.*/\1/p' "$dir/agent.log")"
-deadline=$((SECONDS + 120))
-while status="$(agent_status)"; [ "$(field records "$status")" != "$records" ] || [ "$(field depth "$status")" != 0 ]; do
-  [ $SECONDS -lt $deadline ] || fail "the agent's outbox did not drain within 120 s ($(field depth "$status") records waiting)"
-  sleep 0.5
+# Everything each agent computed leaves its outbox before it stops.
+total=0
+for site in "${sites[@]}"; do
+  records[$site]="$(sed -n 's/.*signal source ended; \([0-9]*\) window records.*/\1/p' "$(agent_log "$site")")"
+  total=$((total + records[$site]))
 done
-kill -TERM "$agent_pid"
-wait "$agent_pid" || true
-agent_pid=""
-say "simulation done: $records window records computed and delivered to the broker; agent stopped"
+deadline=$((SECONDS + 120))
+for site in "${sites[@]}"; do
+  until [ "$(field "$site" records)" = "${records[$site]}" ] && [ "$(field "$site" depth)" = 0 ]; do
+    check_running
+    [ $SECONDS -lt $deadline ] || fail "the outbox of $site did not drain within 120 s ($(field "$site" depth) records waiting)"
+    sleep 0.5
+  done
+done
+for site in "${sites[@]}"; do
+  kill -TERM "${agent_pid[$site]}"
+done
+for site in "${sites[@]}"; do
+  wait "${agent_pid[$site]}" || true
+  unset "agent_pid[$site]"
+done
+say "simulation done: $total window records computed by ${#sites[@]} agents and delivered to the broker; agents stopped"
 
 # ...and the ingest has written every one of them (a re-delivered record overwrites itself: count = records).
 deadline=$((SECONDS + 60))
-until [ "$(influx_count kpi run_s)" = "$records" ]; do
-  [ $SECONDS -lt $deadline ] || fail "InfluxDB holds $(influx_count kpi run_s) of $records records after 60 s (ingest log $dir/ingest.log)"
+until [ "$(influx_count kpi run_s)" = "$total" ]; do
+  kill -0 "$ingest_pid" 2>/dev/null || { tail -n 20 "$dir/ingest.log"; fail "the ingest exited (log $dir/ingest.log)"; }
+  [ $SECONDS -lt $deadline ] || fail "InfluxDB holds $(influx_count kpi run_s) of $total records after 60 s (ingest log $dir/ingest.log)"
   sleep 0.5
 done
 kill -TERM "$ingest_pid"
 wait "$ingest_pid" || true
 ingest_pid=""
-say "InfluxDB holds all $records KPI records and $(influx_count state state) state changes; ingest stopped"
+say "InfluxDB holds all $total KPI records and $(influx_count state state) state changes; ingest stopped"
 echo
 
 "${edgegw[@]}" report --influx-url "$INFLUX_URL" --database "$INFLUX_DATABASE" --from "${from%%T*}" --to "${to%%T*}"
+echo
+
+say "evaluating the programme ($register) from InfluxDB"
+"${edgegw[@]}" evaluate --register "$register" --from "${from%%T*}" --to "${to%%T*}" --out "$dir/evaluation" \
+  --influx-url "$INFLUX_URL" --database "$INFLUX_DATABASE" \
+  --title "Demo voucher programme 2026 (simulated): 6 sites, 12 cells" || fail "edgegw evaluate failed"
 
 cat <<EOF
 
-lathe-1 and press-1 got their investment on 2026-04-13 (14 days of ramp-up; lathe-1 also runs unattended at
-night from then on); lathe-2 and press-2 are the controls. Demo took $((SECONDS - started)) s.
+The register ($register) says which cells got a voucher: one cell per site, going live on 23 March, 6, 13
+(two sites), 20 and 27 April 2026 with 14 days of ramp-up (the three lathes among them also run unattended at night from then on);
+the other six cells are the controls. Demo took $((SECONDS - started)) s.
 
+Open the report:    $dir/evaluation/report.html   (self-contained: any browser, e.g. xdg-open or file:// URL)
+The same numbers:   $dir/evaluation/{evaluation.json,effects.csv,event_time.csv,cells.csv}
 Query the data (InfluxQL over HTTP; the schema is in src/README.md, "InfluxDB schema"):
-  curl -sG $INFLUX_URL/query --data-urlencode db=$INFLUX_DATABASE --data-urlencode "q=SELECT sum(\"good\") FROM \"kpi\" WHERE \"window\" = 'day' GROUP BY time(1w, 4d), \"cell\""
+  curl -sG $INFLUX_URL/query --data-urlencode db=$INFLUX_DATABASE --data-urlencode "q=SELECT sum(\"good\") FROM \"kpi\" WHERE \"window\" = 'day' GROUP BY time(1w, 4d), \"site\", \"cell\""
   dotnet src/EdgeGateway.Cli/$bin/edgegw.dll report --influx-url $INFLUX_URL --site sme-0117
 Watch the broker:   mosquitto_sub -p $MQTT_PORT -t 'edgegw/v1/#' -v
 Stop everything:    deploy/dev/stack.sh down $dir      (then rm -rf $dir)

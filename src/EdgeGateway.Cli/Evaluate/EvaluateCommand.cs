@@ -234,10 +234,30 @@ internal static class EvaluateCommand
         return Program.InputError;
     }
 
-    /// <summary>The evaluator's progress, written as it comes (IProgress&lt;T&gt; of the BCL would post to the thread pool).</summary>
+    /// <summary>
+    /// The evaluator's progress, written as it comes (IProgress&lt;T&gt; of the BCL would post to the thread pool); of the
+    /// bootstrap's steps at most one a second, and its last.
+    /// </summary>
     private sealed class ProgressLines(TextWriter stderr, Stopwatch clock) : IProgress<string>
     {
-        public void Report(string value) => EvaluateCommand.Progress(stderr, clock, value);
+        private TimeSpan _lastBootstrap = TimeSpan.FromSeconds(-1);
+
+        public void Report(string value)
+        {
+            if (value.StartsWith("bootstrap ", StringComparison.Ordinal))
+            {
+                var slash = value.IndexOf('/', StringComparison.Ordinal);
+                var last = slash > 0 && value.AsSpan(10, slash - 10).SequenceEqual(value.AsSpan(slash + 1));
+                if (!last && clock.Elapsed - _lastBootstrap < TimeSpan.FromSeconds(1))
+                {
+                    return;
+                }
+
+                _lastBootstrap = clock.Elapsed;
+            }
+
+            Progress(stderr, clock, value);
+        }
     }
 }
 

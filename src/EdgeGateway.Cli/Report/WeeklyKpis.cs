@@ -64,6 +64,8 @@ internal static class WeeklyKpis
             cells.Add(new CellWeeks(s.Tags.GetValueOrDefault("site", ""), s.Tags.GetValueOrDefault("cell", ""), weeks));
         }
 
+        // InfluxDB orders the series by their tags' names (cell before site); a reader looks for a site's cells together.
+        cells.Sort((a, b) => string.CompareOrdinal(a.Site, b.Site) is var bySite and not 0 ? bySite : string.CompareOrdinal(a.Cell, b.Cell));
         return cells;
     }
 

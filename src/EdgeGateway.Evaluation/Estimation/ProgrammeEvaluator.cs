@@ -67,10 +67,6 @@ public static class ProgrammeEvaluator
     private static void AddMethodNotes(List<string> notes, Setup setup, EvaluationOptions options)
     {
         var inv = CultureInfo.InvariantCulture;
-        notes.Add(string.Create(inv, $"Periods of {options.PeriodDays} days from {options.From:yyyy-MM-dd}; every outcome is a ratio of the period's sums per cell."));
-        notes.Add(string.Create(inv, $"Group-time effects by cohort (the period containing go-live) against {ControlGroup} cells; overall effect over the periods after each cell's ramp-up."));
-        notes.Add(string.Create(inv,
-            $"Confidence intervals: multiplier bootstrap clustered by site ({options.BootstrapReplications} replications, Rademacher weights, seed {options.Seed}), standard error scaled by S/(S−1) and Student-t critical value with S−1 degrees of freedom, S = {setup.ClusterCount} sites with data."));
         if (setup.ClusterCount < 2)
         {
             notes.Add("Fewer than 2 sites have data: no confidence intervals and no programme-wide effect can be given.");
@@ -484,7 +480,7 @@ public static class ProgrammeEvaluator
                     if (sites.Count < options.MinimumSitesPerBreakdown)
                     {
                         _suppressed.Add(string.Create(CultureInfo.InvariantCulture,
-                            $"{dimension} '{group}': {sites.Count} sites, fewer than {options.MinimumSitesPerBreakdown}"));
+                            $"{dimension} '{group}': {sites.Count} {(sites.Count == 1 ? "site" : "sites")}, fewer than {options.MinimumSitesPerBreakdown}"));
                         continue;
                     }
 

@@ -111,7 +111,7 @@ public static class HtmlReport
         double xMin = points[0].Period - 0.5, xMax = points[^1].Period + 0.5;
         var plot = new SvgPlot(width, height, xMin, xMax, yMin, yMax)
             .Span(0, ramp, "ramp")
-            .Axes(periodDays == 7 ? "weeks since go-live" : $"periods of {periodDays} days since go-live", $"effect, {OutcomeText.EffectUnit(o)}", x => x.ToString("0", CultureInfo.InvariantCulture), y => OutcomeText.Number(o, y), xStep: Math.Max(1, Math.Ceiling((xMax - xMin) / 12)))
+            .Axes(periodDays == 7 ? "weeks since go-live" : $"periods of {periodDays} days since go-live", $"effect, {OutcomeText.EffectUnit(o)}", xStep: Math.Max(1, Math.Ceiling((xMax - xMin) / 12)))
             .Band(points.Select(p => ((double)p.Period, OutcomeText.Display(o, p.Effect.Lower), OutcomeText.Display(o, p.Effect.Upper))).ToList(), "band")
             .Level(0, xMin, xMax, "zero")
             .Marker(0, "go-live", "golive")
@@ -183,7 +183,7 @@ public static class HtmlReport
                 plot.Span(start, rampEnd, "ramp");
             }
 
-            plot.Axes(s.PeriodDays == 7 ? "week" : "period", "OEE, %", x => x.ToString("0", CultureInfo.InvariantCulture), y => y.ToString("0", CultureInfo.InvariantCulture));
+            plot.Axes(s.PeriodDays == 7 ? "week" : "period", "OEE, %");
             var caption = cell.Treated ? Invariant($"voucher, go-live {cell.GoLive:yyyy-MM-dd}") : "comparison cell";
             if (goLive is { } at)
             {
@@ -234,7 +234,7 @@ public static class HtmlReport
         output.Write("<section id=\"method\"><h2>Method</h2>\n<ul class=\"notes\">\n");
         output.Write($"<li>Outcomes per cell and period of {s.PeriodDays} days, recomputed from the day records' time buckets and counts (ISO 22400; ratios of sums, never averages of ratios).</li>\n");
         output.Write($"<li>Staggered difference in differences after Callaway &amp; Sant'Anna (2021): an effect for every go-live cohort and period against the change of the comparison cells ({E(s.ControlGroup)}) since the period before go-live, averaged by period since go-live and, for the headline, over the periods after each cell's ramp-up.</li>\n");
-        output.Write($"<li>Confidence intervals ({Percent(s.ConfidenceLevel)}): bootstrap with {s.BootstrapReplications} replications clustered by site (seed {s.Seed}); pre-trend: joint Wald test that the effects before go-live are zero; smallest detectable effect: (z<sub>0.975</sub> + z<sub>0.80</sub>) × standard error.</li>\n");
+        output.Write($"<li>Confidence intervals ({Percent(s.ConfidenceLevel)}): multiplier bootstrap clustered by site ({s.BootstrapReplications} replications, Rademacher weights, seed {s.Seed}), standard error scaled by √(S/(S−1)), Student-t critical value with S−1 degrees of freedom ({result.Programme.Sites} sites); pre-trend: joint Wald test that the last effects before go-live are zero (F reference); smallest detectable effect: (z<sub>0.975</sub> + z<sub>0.80</sub>) × standard error.</li>\n");
         output.Write($"<li>Privacy: ids are pseudonymous; no breakdown over fewer than {s.MinimumSitesPerBreakdown} sites is shown.</li>\n");
         foreach (var note in result.Notes)
         {

@@ -10,7 +10,7 @@ namespace EdgeGateway.Evaluation.Report;
 /// </summary>
 internal sealed class SvgPlot
 {
-    private const double Left = 58, Right = 14, Top = 14, Bottom = 40;
+    private const double Left = 68, Right = 14, Top = 14, Bottom = 40;
 
     private readonly StringBuilder _body = new();
     private readonly double _width, _height, _xMin, _xMax, _yMin, _yMax;
@@ -47,20 +47,20 @@ internal sealed class SvgPlot
     public double Y(double y) => _height - Bottom - ((Math.Clamp(y, _yMin, _yMax) - _yMin) / (_yMax - _yMin) * (_height - Top - Bottom));
 
     /// <summary>Grid, ticks with labels on both axes, and the axis titles.</summary>
-    public SvgPlot Axes(string xTitle, string yTitle, Func<double, string> xLabel, Func<double, string> yLabel, double? xStep = null)
+    public SvgPlot Axes(string xTitle, string yTitle, double? xStep = null)
     {
         var yStep = NiceStep((_yMax - _yMin) / 5);
         for (var y = FirstTick(_yMin, yStep); y <= _yMax + (yStep * 1e-9); y += yStep)
         {
             Append($"<line class=\"grid\" x1=\"{F(Left)}\" x2=\"{F(_width - Right)}\" y1=\"{F(Y(y))}\" y2=\"{F(Y(y))}\"/>");
-            Append($"<text class=\"tick\" x=\"{F(Left - 6)}\" y=\"{F(Y(y) + 4)}\" text-anchor=\"end\">{Escape(yLabel(y))}</text>");
+            Append($"<text class=\"tick\" x=\"{F(Left - 6)}\" y=\"{F(Y(y) + 4)}\" text-anchor=\"end\">{Escape(Tick(y, yStep))}</text>");
         }
 
         var step = xStep ?? NiceStep((_xMax - _xMin) / 6);
         for (var x = FirstTick(_xMin, step); x <= _xMax + (step * 1e-9); x += step)
         {
             Append($"<line class=\"tickmark\" x1=\"{F(X(x))}\" x2=\"{F(X(x))}\" y1=\"{F(_height - Bottom)}\" y2=\"{F(_height - Bottom + 4)}\"/>");
-            Append($"<text class=\"tick\" x=\"{F(X(x))}\" y=\"{F(_height - Bottom + 16)}\" text-anchor=\"middle\">{Escape(xLabel(x))}</text>");
+            Append($"<text class=\"tick\" x=\"{F(X(x))}\" y=\"{F(_height - Bottom + 16)}\" text-anchor=\"middle\">{Escape(Tick(x, step))}</text>");
         }
 
         Append($"<line class=\"axis\" x1=\"{F(Left)}\" x2=\"{F(_width - Right)}\" y1=\"{F(_height - Bottom)}\" y2=\"{F(_height - Bottom)}\"/>");
@@ -142,6 +142,14 @@ internal sealed class SvgPlot
     /// <summary>The SVG element; <paramref name="description"/> is its accessible name.</summary>
     public string Render(string description) =>
         $"<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {F(_width)} {F(_height)}\" width=\"{F(_width)}\" height=\"{F(_height)}\" role=\"img\" aria-label=\"{Escape(description)}\">{_body}</svg>";
+
+    /// <summary>A tick value with as many decimals as its step needs, and a typographic minus.</summary>
+    private static string Tick(double value, double step)
+    {
+        var decimals = Math.Clamp((int)-Math.Floor(Math.Log10(step) + 1e-9), 0, 6);
+        var text = Math.Round(value, decimals).ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        return text.Replace('-', '−');
+    }
 
     /// <summary>The first multiple of <paramref name="step"/> at or above <paramref name="min"/>; never −0, which would print as "-0".</summary>
     private static double FirstTick(double min, double step) => (Math.Ceiling(min / step) * step) + 0.0;
