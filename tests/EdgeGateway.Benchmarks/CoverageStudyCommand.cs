@@ -18,8 +18,15 @@ internal static class CoverageStudyCommand
         var programmes = 200;
         var replications = 999;
         var seed = 1L;
+        var simulator = false;
         for (var i = 0; i < args.Length; i++)
         {
+            if (args[i] == "--simulator")
+            {
+                simulator = true;
+                continue;
+            }
+
             var ok = i + 1 < args.Length && args[i] switch
             {
                 "--programmes" => int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out programmes) && programmes > 0,
@@ -29,9 +36,14 @@ internal static class CoverageStudyCommand
             };
             if (!ok)
             {
-                Console.Error.WriteLine("usage: coverage [--programmes N] [--replications B (≥ 19)] [--seed S]");
+                Console.Error.WriteLine("usage: coverage [--simulator] [--programmes N] [--replications B (≥ 19)] [--seed S]");
                 return 2;
             }
+        }
+
+        if (simulator)
+        {
+            return RunOnSimulator(programmes, replications, seed);
         }
 
         var settings = new ProgrammeSettings();
@@ -54,6 +66,39 @@ internal static class CoverageStudyCommand
         var records = programme.Data.Sum(c => c.Days.Count);
         Console.WriteLine(string.Create(inv,
             $"evaluation of {big.Cells} cells × {big.Days} days ({records} day records, {evaluation.Effects.Count} outcomes, 999 replications): {stopwatch.Elapsed.TotalSeconds:0.00} s; OEE effect {evaluation.Effects[0].Overall?.Value * 100:0.00} pp (truth {programme.TrueOeeEffect * 100:0.00} pp)"));
+        return 0;
+    }
+
+    /// <summary>
+    /// The study on programmes of the real cell simulator (<c>--simulator</c>): 60 cells in 30 sites, 40 with an
+    /// investment going live over weeks 10–20 of 30, one shift; truth = the sample effect from re-simulating without
+    /// the investments (<see cref="Evaluation.Tests.Simulation.CellSimulatorProgramme"/>). Slower: about 20 s of CPU
+    /// per programme. No seasonality: the simulator has none.
+    /// </summary>
+    private static int RunOnSimulator(int programmes, int replications, long seed)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var stopwatch = Stopwatch.StartNew();
+        var rows = new (double Error, double Se, bool Covered, double Truth)[programmes];
+        var done = 0;
+        Parallel.For(0, programmes, i =>
+        {
+            var programme = Evaluation.Tests.Simulation.CellSimulatorProgramme.Random(sites: 30, cellsPerSite: 2, treated: 40, weeks: 30, seed + i);
+            var truth = programme.TrueOeeEffect();
+            var options = new EvaluationOptions(programme.From, programme.To, BootstrapReplications: replications, Seed: seed + i, Outcomes: [Evaluation.Panel.Outcome.Oee]);
+            var overall = ProgrammeEvaluator.Evaluate(programme.Register, programme.Actual, options).Effects[0].Overall!.Value;
+            rows[i] = (overall.Value - truth, overall.StandardError, overall.Lower <= truth && truth <= overall.Upper, truth);
+            Console.Error.WriteLine(string.Create(inv, $"programme {seed + i}: truth {truth * 100:0.00} pp, estimate {overall.Value * 100:0.00} pp [{overall.Lower * 100:0.00}, {overall.Upper * 100:0.00}] ({Interlocked.Increment(ref done)}/{programmes})"));
+        });
+
+        var covered = rows.Count(r => r.Covered);
+        Console.WriteLine(string.Create(inv, $"coverage study on the cell simulator: {programmes} programmes (60 cells in 30 sites, 40 with an investment, 30 weeks), {replications} bootstrap replications, seeds {seed}…{seed + programmes - 1}"));
+        Console.WriteLine(string.Create(inv, $"  mean true effect          {rows.Average(r => r.Truth) * 100,6:0.00} pp"));
+        Console.WriteLine(string.Create(inv, $"  coverage of the 95 % CI   {covered * 100.0 / programmes,6:0.0} %  ({covered}/{programmes})"));
+        Console.WriteLine(string.Create(inv, $"  mean bias                 {rows.Average(r => r.Error) * 100,6:0.00} pp"));
+        Console.WriteLine(string.Create(inv, $"  RMSE                      {Math.Sqrt(rows.Average(r => r.Error * r.Error)) * 100,6:0.00} pp"));
+        Console.WriteLine(string.Create(inv, $"  mean standard error       {rows.Average(r => r.Se) * 100,6:0.00} pp"));
+        Console.WriteLine(string.Create(inv, $"  elapsed                   {stopwatch.Elapsed.TotalSeconds,6:0.0} s"));
         return 0;
     }
 }
