@@ -81,7 +81,8 @@ internal static class CoverageStudyCommand
         var stopwatch = Stopwatch.StartNew();
         var rows = new (double Error, double Se, bool Covered, double Truth)[programmes];
         var done = 0;
-        Parallel.For(0, programmes, i =>
+        // One programme per core: the thread pool would otherwise keep adding threads to CPU-bound work.
+        Parallel.For(0, programmes, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             var programme = Evaluation.Tests.Simulation.CellSimulatorProgramme.Random(sites: 30, cellsPerSite: 2, treated: 40, weeks: 30, seed + i);
             var truth = programme.TrueOeeEffect();

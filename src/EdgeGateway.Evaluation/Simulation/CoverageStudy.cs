@@ -32,7 +32,8 @@ internal static class CoverageStudy
         var stopwatch = Stopwatch.StartNew();
         var outcomes = new (double Error, double Se, double Width, bool Covered, double NaiveError, bool Rejected)[programmes];
         var done = 0;
-        Parallel.For(0, programmes, i =>
+        // One programme per core: the thread pool would otherwise keep adding threads to CPU-bound work.
+        Parallel.For(0, programmes, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             var programme = ProgrammeSimulation.Generate(settings, firstSeed + i);
             var options = new EvaluationOptions(settings.From, settings.To, settings.PeriodDays, replications, Seed: firstSeed + i, Outcomes: [Outcome.Oee]);
