@@ -61,13 +61,17 @@ public static class IngestBenchmark
         var rawRates = new List<double>();
         for (var round = 1; round <= rounds; round++)
         {
+            var cpu = CpuTimes.Of(influx, broker);
             var raw = records.Count / (await RawWriteAsync(influx, $"bench_raw_{round}", lines)).TotalSeconds;
-            var (total, firstToLast) = await ThroughIngestAsync(broker, influx, $"bench_ingest_{round}", records, overrides);
+            var rawCpu = CpuTimes.Of(influx, broker) - cpu;
+            var (total, firstToLast, ingestCpu) = await ThroughIngestAsync(broker, influx, $"bench_ingest_{round}", records, overrides);
             var ingest = records.Count / total.TotalSeconds;
             rawRates.Add(raw);
             ingestRates.Add(ingest);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"round {round}: ingest {ingest,8:F0} points/s (first to last point stored {records.Count / firstToLast.TotalSeconds:F0}/s)   raw /write {raw,8:F0} points/s   ratio {ingest / raw:F2}"));
+                $"round {round}: ingest {ingest,8:F0} points/s (first to last point stored {records.Count / firstToLast.TotalSeconds:F0}/s)   raw /write {raw,8:F0} points/s   ratio {ingest / raw:F2}   load average {LoadAverage()}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  CPU µs per point: raw: {rawCpu.PerPoint(records.Count)}; ingest (publishing excluded): {ingestCpu.PerPoint(records.Count)}"));
         }
 
         var ratio = Median([.. ingestRates.Select((ingest, i) => ingest / rawRates[i])]);
@@ -82,7 +86,7 @@ public static class IngestBenchmark
     /// published at QoS 1 and queued for it by the broker, then the ingest started; timed from its start (and from
     /// its first stored point) until its counters say every point was stored.
     /// </summary>
-    private static async Task<(TimeSpan Total, TimeSpan FirstToLast)> ThroughIngestAsync(MosquittoBroker broker, InfluxDb influx, string database, List<(string Topic, byte[] Payload)> records, string[] overrides)
+    private static async Task<(TimeSpan Total, TimeSpan FirstToLast, CpuTimes Cpu)> ThroughIngestAsync(MosquittoBroker broker, InfluxDb influx, string database, List<(string Topic, byte[] Payload)> records, string[] overrides)
     {
         var directory = Directory.CreateTempSubdirectory("edgegw-ingest-bench-").FullName;
         try
@@ -111,6 +115,8 @@ public static class IngestBenchmark
             await MakeSessionAsync(session);
             await BurstPublisher.PublishAsync(MosquittoBroker.Host, broker.Port, records, window: 64);
 
+            var cpu = CpuTimes.Of(influx, broker);
+            var (g0, g1, g2, pause, alloc) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
             var clock = Stopwatch.StartNew();
             TimeSpan? first = null;
             await host.StartAsync();
@@ -130,6 +136,9 @@ public static class IngestBenchmark
             }
 
             var total = clock.Elapsed;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  ingest {database}: GC collections gen 0/1/2 {GC.CollectionCount(0) - g0}/{GC.CollectionCount(1) - g1}/{GC.CollectionCount(2) - g2}, paused {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F0} ms of {total.TotalMilliseconds:F0} ms, allocated {(GC.GetTotalAllocatedBytes() - alloc) / records.Count} B per point"));
+            var used = CpuTimes.Of(influx, broker) - cpu;
             await host.StopAsync();
             await EndSessionAsync(session);
             var stored = influx.Scalar($"SELECT count(\"seq\") FROM \"{database}\".\"autogen\".\"kpi\"");
@@ -139,7 +148,7 @@ public static class IngestBenchmark
                 throw new InvalidOperationException($"the ingest run is not exact: {stored} points in {database}, counters {after}");
             }
 
-            return (total, total - (first ?? TimeSpan.Zero));
+            return (total, total - (first ?? TimeSpan.Zero), used);
         }
         finally
         {
@@ -194,7 +203,7 @@ public static class IngestBenchmark
     }
 
     /// <summary>The points the ingest makes of <paramref name="records"/> (its validator and point builder), as line protocol in batches.</summary>
-    private static List<string> LineProtocolBatches(IReadOnlyList<(string Topic, byte[] Payload)> records)
+    private static List<string> LineProtocolBatches(List<(string Topic, byte[] Payload)> records)
     {
         var validator = new MessageValidator("edgegw/v1", 65_536);
         var batches = new List<string>();
@@ -219,6 +228,36 @@ public static class IngestBenchmark
     }
 
     private static string LoadAverage() => DrainBenchmark.LoadAverage();
+
+    /// <summary>
+    /// CPU time used so far by this process (the ingest, in-process), influxd and Mosquitto: on a shared machine a
+    /// points/s figure alone does not say whether a side waited or was starved of CPU.
+    /// </summary>
+    private readonly record struct CpuTimes(TimeSpan Self, TimeSpan Influx, TimeSpan Broker)
+    {
+        public static CpuTimes Of(InfluxDb influx, MosquittoBroker broker) =>
+            new(Process.GetCurrentProcess().TotalProcessorTime, Of(influx.ProcessId), Of(broker.ProcessId));
+
+        public static CpuTimes operator -(CpuTimes a, CpuTimes b) => new(a.Self - b.Self, a.Influx - b.Influx, a.Broker - b.Broker);
+
+        public string PerPoint(int points) => string.Create(CultureInfo.InvariantCulture,
+            $"this process {Self.TotalMicroseconds / points:F1}, influxd {Influx.TotalMicroseconds / points:F1}, mosquitto {Broker.TotalMicroseconds / points:F1}");
+
+        /// <summary>utime + stime of <paramref name="pid"/> from /proc (clock ticks of 10 ms).</summary>
+        private static TimeSpan Of(int pid)
+        {
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                return TimeSpan.FromMilliseconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10);
+            }
+            catch (IOException)
+            {
+                return TimeSpan.Zero;
+            }
+        }
+    }
 
     private static double Median(List<double> values) => DrainBenchmark.Median(values);
 }

@@ -52,6 +52,9 @@ internal sealed class InfluxDb : IDisposable
     /// <summary>The HTTP API, e.g. <c>http://127.0.0.1:41234</c> (no trailing slash).</summary>
     public string Url => $"http://{Host}:{Port.ToString(CultureInfo.InvariantCulture)}";
 
+    /// <summary>Process id of influxd (0 when it does not run).</summary>
+    public int ProcessId => _process is { HasExited: false } process ? process.Id : 0;
+
     /// <summary>Whether influxd runs.</summary>
     public bool IsRunning => _process is { HasExited: false };
 

@@ -81,6 +81,9 @@ internal sealed class MosquittoBroker : IDisposable
     /// <summary>PEM of a second CA that has nothing to do with the broker's certificate.</summary>
     public string UntrustedCaFile => Path.Combine(Folder, "untrusted-ca.crt");
 
+    /// <summary>Process id of the broker (0 when it does not run).</summary>
+    public int ProcessId => _process is { HasExited: false } process ? process.Id : 0;
+
     /// <summary>Whether the broker process runs.</summary>
     public bool IsRunning => _process is { HasExited: false };
 

@@ -1,12 +1,13 @@
-using InfluxDB.Client.Writes;
-
 namespace EdgeGateway.Ingest.Writing;
 
 /// <summary>Writes a batch of points to the database and says what happened; never throws for a database or network failure.</summary>
 public interface IPointWriter
 {
-    /// <summary>Writes <paramref name="points"/> as one request.</summary>
-    Task<WriteOutcome> WriteAsync(IReadOnlyList<PointData> points, CancellationToken cancellationToken);
+    /// <summary>
+    /// Writes <paramref name="lines"/> as one request: each the line protocol of one point, as
+    /// <see cref="InfluxDB.Client.Writes.PointData.ToLineProtocol"/> makes it (millisecond timestamps).
+    /// </summary>
+    Task<WriteOutcome> WriteAsync(IReadOnlyList<string> lines, CancellationToken cancellationToken);
 
     /// <summary>Gets the database ready (creates it where that is the writer's job); called once at start, best effort.</summary>
     Task<WriteOutcome> PrepareAsync(CancellationToken cancellationToken) => Task.FromResult(WriteOutcome.Ok);

@@ -1,16 +1,18 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using EdgeGateway.Ingest.Hosting;
-using EdgeGateway.Ingest.Points;
 using InfluxDB.Client.Writes;
 
 namespace EdgeGateway.Ingest.Writing;
 
 /// <summary>
 /// Writes through InfluxDB 1.x's <c>POST /write?db=&amp;rp=&amp;precision=ms</c> (InfluxDB.Client speaks only the v2 API,
-/// which 1.x answers with 404): the body is <see cref="PointData.ToLineProtocol"/> of each point, user and password go
+/// which 1.x answers with 404): the body is <see cref="PointData.ToLineProtocol"/> of each point, encoded as UTF-8 into
+/// a pooled buffer (a batch's body is hundreds of KB: as one string, and again as its bytes, it was two large-object
+/// allocations per write and drove gen 2 collections — src/README.md, "Ingest"), user and password go
 /// in a basic-authentication header. The database is created before the first write (and again when a write finds it
 /// gone): <c>CREATE DATABASE</c> is idempotent.
 /// </summary>
@@ -57,23 +59,50 @@ public sealed class InfluxV1Writer : IPointWriter, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<WriteOutcome> WriteAsync(IReadOnlyList<PointData> points, CancellationToken cancellationToken)
+    public async Task<WriteOutcome> WriteAsync(IReadOnlyList<string> lines, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(lines);
         var prepared = await PrepareAsync(cancellationToken).ConfigureAwait(false);
         if (prepared.Status != WriteStatus.Ok)
         {
             return prepared;
         }
 
-        using var body = new StringContent(PointBuilder.LineProtocol(points), Encoding.UTF8, "text/plain");
-        var (outcome, status) = await SendAsync(_writeUri, body, "write", cancellationToken).ConfigureAwait(false);
-        if (status == HttpStatusCode.NotFound && _options.CreateDatabase)
+        var length = Math.Max(lines.Count - 1, 0);
+        for (var i = 0; i < lines.Count; i++)
         {
-            // "database not found": someone dropped it; create it again before the next attempt.
-            _databaseReady = false;
+            length += Encoding.UTF8.GetByteCount(lines[i]);
         }
 
-        return outcome;
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var written = 0;
+            for (var i = 0; i < lines.Count; i++)
+            {
+                if (i > 0)
+                {
+                    buffer[written++] = (byte)'\n';
+                }
+
+                written += Encoding.UTF8.GetBytes(lines[i], buffer.AsSpan(written));
+            }
+
+            using var body = new ByteArrayContent(buffer, 0, written);
+            body.Headers.ContentType = new MediaTypeHeaderValue("text/plain", "utf-8");
+            var (outcome, status) = await SendAsync(_writeUri, body, "write", cancellationToken).ConfigureAwait(false);
+            if (status == HttpStatusCode.NotFound && _options.CreateDatabase)
+            {
+                // "database not found": someone dropped it; create it again before the next attempt.
+                _databaseReady = false;
+            }
+
+            return outcome;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Creates the database unless <c>CreateDatabase</c> is off; the first write tries again if this fails.</summary>

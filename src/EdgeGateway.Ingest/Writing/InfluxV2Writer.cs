@@ -1,7 +1,7 @@
 using EdgeGateway.Ingest.Hosting;
 using InfluxDB.Client;
 using InfluxDB.Client.Core.Exceptions;
-using InfluxDB.Client.Writes;
+using InfluxDB.Client.Api.Domain;
 
 namespace EdgeGateway.Ingest.Writing;
 
@@ -33,11 +33,11 @@ public sealed class InfluxV2Writer : IPointWriter, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<WriteOutcome> WriteAsync(IReadOnlyList<PointData> points, CancellationToken cancellationToken)
+    public async Task<WriteOutcome> WriteAsync(IReadOnlyList<string> lines, CancellationToken cancellationToken)
     {
         try
         {
-            await _writeApi.WritePointsAsync([.. points], _options.Bucket, _options.Org, cancellationToken).ConfigureAwait(false);
+            await _writeApi.WriteRecordsAsync([.. lines], WritePrecision.Ms, _options.Bucket, _options.Org, cancellationToken).ConfigureAwait(false);
             return WriteOutcome.Ok;
         }
         catch (HttpException e)

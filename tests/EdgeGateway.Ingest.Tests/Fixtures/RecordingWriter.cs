@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using EdgeGateway.Ingest.Writing;
-using InfluxDB.Client.Writes;
 
 namespace EdgeGateway.Ingest.Tests.Fixtures;
 
@@ -16,23 +15,23 @@ internal sealed class RecordingWriter : IPointWriter
     /// <summary>Completed: writes go through; replace with a pending task to hold them.</summary>
     public Task Gate { get; set; } = Task.CompletedTask;
 
-    public Func<IReadOnlyList<PointData>, WriteOutcome> Decide { get; set; } = _ => WriteOutcome.Ok;
+    public Func<IReadOnlyList<string>, WriteOutcome> Decide { get; set; } = _ => WriteOutcome.Ok;
 
     public int Calls => Volatile.Read(ref _calls);
 
     /// <summary>Lines of every accepted write, in order (duplicates included).</summary>
     public IReadOnlyList<string> Stored => [.. _stored];
 
-    public async Task<WriteOutcome> WriteAsync(IReadOnlyList<PointData> points, CancellationToken cancellationToken)
+    public async Task<WriteOutcome> WriteAsync(IReadOnlyList<string> lines, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _calls);
         await Gate.WaitAsync(cancellationToken);
-        var outcome = Decide(points);
+        var outcome = Decide(lines);
         if (outcome.Status == WriteStatus.Ok)
         {
-            foreach (var point in points)
+            foreach (var line in lines)
             {
-                _stored.Enqueue(point.ToLineProtocol());
+                _stored.Enqueue(line);
             }
         }
 

@@ -68,14 +68,18 @@ public sealed class SharedSubscriptionTests(ITestOutputHelper output)
         }
 
         await StoredRecords.WaitForCountAsync(services.Influx, expected.Count, s_timeout, () => $"A: {a.Status}; B when killed: {atKill}; B again: {b.Status}. {b.Current.Tail(10)}");
-        await Poll.Until(() => a.Status.Written + atKill.Written + b.Status.Written >= firstCount + secondCount, s_timeout, "every message counted", () => $"A: {a.Status}; B when killed: {atKill}; B again: {b.Status}");
+        // Not "A + B-at-kill + B-again wrote every message": B's last status line before SIGKILL (one a second) can miss a
+        // batch B wrote and acknowledged after it, which the broker then rightly does not redeliver (this failed 2 of 4 full
+        // runs once the ingest got faster). That nothing is lost is the exact check of InfluxDB below; here both finish.
+        await Poll.Until(() => a.Status.Received == a.Status.Written && b.Status.Received == b.Status.Written,
+            s_timeout, "A and B to have written all they received", () => $"A: {a.Status}; B when killed: {atKill}; B again: {b.Status}");
         var (finalA, finalB) = (await a.StopAsync(), await b.StopAsync());
 
         StoredRecords.AssertExactly(expected, StoredRecords.Read(services.Influx));
-        // B wrote at least what its last status line says (it may have written a batch more before the kill, which the broker then
-        // redelivers: at least once), and the three together wrote every message.
+        // At most the messages plus those B held unwritten at its last status line (redelivered: at least once). No lower
+        // bound: B may have written more than that line says (see above).
         var total = finalA.Written + atKill.Written + finalB.Written;
-        Assert.InRange(total, firstCount + secondCount, firstCount + secondCount + (atKill.Received - atKill.Written));
+        Assert.InRange(total, 1, firstCount + secondCount + (atKill.Received - atKill.Written));
         output.WriteLine($"phase 1: {firstCount} messages; A {splitA}; B {splitB}");
         output.WriteLine($"phase 2: {secondCount} messages; B killed at {atKill}; A alone until the agent stopped: {aloneA}; A at the end {finalA}; B after its restart {finalB}");
     }

@@ -4,7 +4,6 @@ using EdgeGateway.Ingest.Points;
 using EdgeGateway.Ingest.Tests.Fixtures;
 using EdgeGateway.Ingest.Validation;
 using EdgeGateway.Ingest.Writing;
-using InfluxDB.Client.Writes;
 
 namespace EdgeGateway.Ingest.Tests.Writing;
 
@@ -33,7 +32,7 @@ public sealed class InfluxV1WriterTests : IDisposable
         Assert.Equal(("POST", "/write"), (write.Method, write.Path));
         Assert.Equal(new Dictionary<string, string> { ["db"] = "edgegw", ["rp"] = "autogen", ["precision"] = "ms" }, write.Query);
         Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("ingest:s3cret")), write.Authorization);
-        Assert.Equal(points[0].ToLineProtocol() + "\n" + points[1].ToLineProtocol(), write.Body);
+        Assert.Equal(points[0] + "\n" + points[1], write.Body);
         Assert.StartsWith("text/plain", write.ContentType, StringComparison.Ordinal);
     }
 
@@ -136,13 +135,14 @@ public sealed class InfluxV1WriterTests : IDisposable
     private InfluxOptions Options(string? username = null, string? password = null) =>
         new() { Version = InfluxApiVersion.V1, Url = _influx.Url, Database = "edgegw", RetentionPolicy = "autogen", Username = username, Password = password, Timeout = TimeSpan.FromSeconds(5) };
 
-    internal static PointData[] TwoPoints()
+    /// <summary>The line protocol of two points (a KPI record and a state change), as the pipeline hands it to a writer.</summary>
+    internal static string[] TwoPoints()
     {
         var validator = new MessageValidator(Payloads.Prefix, Payloads.MaxBytes);
         return
         [
-            PointBuilder.Build(validator.Validate(Payloads.KpiTopic, Payloads.Bytes(Payloads.Kpi), Payloads.Kpi.Length, 0).Record!),
-            PointBuilder.Build(validator.Validate(Payloads.StateTopic, Payloads.Bytes(Payloads.State), Payloads.State.Length, 0).Record!),
+            PointBuilder.Build(validator.Validate(Payloads.KpiTopic, Payloads.Bytes(Payloads.Kpi), Payloads.Kpi.Length, 0).Record!).ToLineProtocol(),
+            PointBuilder.Build(validator.Validate(Payloads.StateTopic, Payloads.Bytes(Payloads.State), Payloads.State.Length, 0).Record!).ToLineProtocol(),
         ];
     }
 }
