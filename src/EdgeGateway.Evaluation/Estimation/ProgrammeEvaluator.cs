@@ -35,7 +35,7 @@ public static class ProgrammeEvaluator
         foreach (var outcome in outcomes)
         {
             plans.Add(OutcomePlan.Create(outcome, setup, options, influences));
-            progress?.Report($"{outcome}: group-time effects estimated");
+            progress?.Report($"{Report.OutcomeText.Name(outcome)}: group-time effects estimated");
         }
 
         var draws = MultiplierBootstrap.Draws(influences, setup.Design.Sites, options.BootstrapReplications, options.Seed, progress);
