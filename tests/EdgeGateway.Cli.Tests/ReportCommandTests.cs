@@ -180,6 +180,19 @@ public sealed class ReportCommandTests : IDisposable
     }
 
     [Fact]
+    public void Report_PartialAnswer_IsAnError_NotFewerWeeks()
+    {
+        // What InfluxDB 1.x answers when its [http] max-row-limit cut the series short.
+        _influx.Answer = _ => RecordedWeekly.Replace("\"values\":[[\"2026-03-02T00:00:00Z\",42000", "\"partial\":true,\"values\":[[\"2026-03-02T00:00:00Z\",42000", StringComparison.Ordinal);
+
+        var (stdout, stderr, exit) = Report("--influx-url", _influx.Url, "--from", "2026-03-02", "--to", "2026-03-23");
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.Equal($"edgegw report: InfluxDB at {_influx.Url}/ cut its answer short (partial result: its [http] max-row-limit is set); raise the limit or query a shorter range\n", stderr);
+    }
+
+    [Fact]
     public void Report_NotInfluxDb_OneLine_Exit1()
     {
         _influx.Answer = _ => "<html>404 page not found</html>";

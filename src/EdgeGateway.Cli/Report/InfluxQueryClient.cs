@@ -104,7 +104,19 @@ internal sealed class InfluxQueryClient(HttpClient http, Uri baseUrl, string dat
 
             foreach (var item in list.EnumerateArray())
             {
+                // A server with max-row-limit set cuts a long answer and marks it partial: missing rows would
+                // silently read as days without data.
+                if (item.TryGetProperty("partial", out var partial) && partial.ValueKind == JsonValueKind.True)
+                {
+                    throw new InfluxQueryException($"InfluxDB at {_base} cut its answer short (partial result: its [http] max-row-limit is set); raise the limit or query a shorter range");
+                }
+
                 series.Add(ReadSeries(item));
+            }
+
+            if (result.TryGetProperty("partial", out var partialResult) && partialResult.ValueKind == JsonValueKind.True)
+            {
+                throw new InfluxQueryException($"InfluxDB at {_base} cut its answer short (partial result: its [http] max-row-limit is set); raise the limit or query a shorter range");
             }
         }
 
