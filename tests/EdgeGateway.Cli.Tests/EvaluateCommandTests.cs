@@ -298,16 +298,24 @@ public sealed class EvaluateCommandTests(EvaluatedProgramme evaluated) : IClassF
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var a in (string[])["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--no-first-run", "--user-data-dir=" + Path.Combine(Path.GetTempPath(), "edgegw-chromium-" + Environment.ProcessId), .. args])
+        var profile = Directory.CreateTempSubdirectory("edgegw-chromium-").FullName;
+        foreach (var a in (string[])["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--no-first-run", "--user-data-dir=" + profile, .. args])
         {
             info.ArgumentList.Add(a);
         }
 
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(90)), "chromium did not finish within 90 s");
-        Assert.True(process.ExitCode == 0, $"chromium exited with {process.ExitCode}: {stderr.Result}");
-        return stdout;
+        try
+        {
+            using var process = Process.Start(info)!;
+            var stderr = process.StandardError.ReadToEndAsync();
+            var stdout = process.StandardOutput.ReadToEnd();
+            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(90)), "chromium did not finish within 90 s");
+            Assert.True(process.ExitCode == 0, $"chromium exited with {process.ExitCode}: {stderr.Result}");
+            return stdout;
+        }
+        finally
+        {
+            Directory.Delete(profile, recursive: true);
+        }
     }
 }
