@@ -29,7 +29,7 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
-        var (configPath, rest) = SplitConfigArgument(args);
+        var (configPath, rest) = ConfigArgument.Split(args, Environment.GetEnvironmentVariable("EDGEGW_CONFIG"), DefaultConfigPath);
         byte[] bytes;
         GatewayConfig gateway;
         try
@@ -138,28 +138,6 @@ public static class Program
         services.AddHostedService<StatusWriter>();
     }
 
-    private static (string ConfigPath, string[] Others) SplitConfigArgument(string[] args)
-    {
-        var path = Environment.GetEnvironmentVariable("EDGEGW_CONFIG") is { Length: > 0 } fromEnvironment ? fromEnvironment : DefaultConfigPath;
-        var rest = new List<string>();
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i] == "--config" && i + 1 < args.Length)
-            {
-                path = args[++i];
-            }
-            else if (args[i].StartsWith("--config=", StringComparison.Ordinal))
-            {
-                path = args[i]["--config=".Length..];
-            }
-            else
-            {
-                rest.Add(args[i]);
-            }
-        }
-
-        return (path, [.. rest]);
-    }
 
     private static int Fail(params string[] problems)
     {

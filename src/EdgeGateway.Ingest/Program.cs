@@ -1,3 +1,4 @@
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Ingest.Batching;
 using EdgeGateway.Ingest.DeadLetter;
 using EdgeGateway.Ingest.Hosting;
@@ -27,7 +28,7 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
-        var (configPath, rest) = SplitConfigArgument(args);
+        var (configPath, rest) = ConfigArgument.Split(args, Environment.GetEnvironmentVariable("EDGEGW_INGEST_CONFIG"), DefaultConfigPath);
         var configuration = IngestConfiguration.Load(configPath, rest, out var problems);
         if (configuration is null)
         {
@@ -91,26 +92,4 @@ public static class Program
         services.AddHostedService<StatusLogger>();
     }
 
-    private static (string ConfigPath, string[] Others) SplitConfigArgument(string[] args)
-    {
-        var path = Environment.GetEnvironmentVariable("EDGEGW_INGEST_CONFIG") is { Length: > 0 } fromEnvironment ? fromEnvironment : DefaultConfigPath;
-        var rest = new List<string>();
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i] == "--config" && i + 1 < args.Length)
-            {
-                path = args[++i];
-            }
-            else if (args[i].StartsWith("--config=", StringComparison.Ordinal))
-            {
-                path = args[i]["--config=".Length..];
-            }
-            else
-            {
-                rest.Add(args[i]);
-            }
-        }
-
-        return (path, [.. rest]);
-    }
 }

@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using EdgeGateway.Mqtt;
 
 namespace EdgeGateway.Agent.Publishing;
 
 /// <summary>Broker connection (config section <c>Agent:Mqtt</c>).</summary>
-public sealed class MqttOptions
+public sealed class MqttOptions : IBrokerSecurityOptions
 {
     /// <summary>Broker host name or address.</summary>
     [Required]

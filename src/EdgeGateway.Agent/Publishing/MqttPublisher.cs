@@ -1,14 +1,13 @@
 using System.Buffers;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using EdgeGateway.Agent.Hosting;
 using EdgeGateway.Agent.Outbox;
 using EdgeGateway.Agent.Status;
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Traces;
+using EdgeGateway.Mqtt;
 using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -242,46 +241,9 @@ internal sealed partial class MqttPublisher(
             .WithWillPayload(StatusPayload(online: false))
             .WithWillRetain(true)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
-        if (mqtt.Username is not null)
-        {
-            builder.WithCredentials(mqtt.Username, mqtt.Password ?? "");
-        }
-
-        if (mqtt.Tls)
-        {
-            builder.WithTlsOptions(tls =>
-            {
-                tls.UseTls().WithTargetHost(mqtt.Host);
-                if (mqtt.CaFile is not null)
-                {
-                    var ca = X509CertificateLoader.LoadCertificateFromFile(mqtt.CaFile);
-                    tls.WithCertificateValidationHandler(args => IsSignedByPinnedCa(args.Certificate, args.SslPolicyErrors, ca));
-                }
-
-                if (mqtt.ClientCertFile is not null && mqtt.ClientKeyFile is not null)
-                {
-                    tls.WithClientCertificates([X509Certificate2.CreateFromPemFile(mqtt.ClientCertFile, mqtt.ClientKeyFile)]);
-                }
-            });
-        }
+        BrokerSecurity.Apply(builder, mqtt);
 
         return builder.Build();
-    }
-
-    /// <summary>The broker's certificate must chain to the pinned CA (the system store plays no part) and name the host.</summary>
-    internal static bool IsSignedByPinnedCa(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2 ca)
-    {
-        if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return chain.Build(leaf);
     }
 
     private static TimeSpan Backoff(MqttOptions mqtt, int failures)

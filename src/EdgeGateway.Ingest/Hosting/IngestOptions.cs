@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using EdgeGateway.Mqtt;
 
 namespace EdgeGateway.Ingest.Hosting;
 
@@ -42,7 +43,7 @@ public sealed class IngestOptions
 }
 
 /// <summary>Broker connection and subscription (config section <c>Ingest:Mqtt</c>).</summary>
-public sealed class IngestMqttOptions
+public sealed class IngestMqttOptions : IBrokerSecurityOptions
 {
     /// <summary>Broker host name or address.</summary>
     [Required]

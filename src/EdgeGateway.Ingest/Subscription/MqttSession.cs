@@ -1,8 +1,7 @@
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using EdgeGateway.Ingest.DeadLetter;
 using EdgeGateway.Ingest.Hosting;
 using EdgeGateway.Ingest.Status;
+using EdgeGateway.Mqtt;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -96,28 +95,7 @@ public sealed class MqttSession : IDeadLetterPublisher, IDisposable
             .WithReceiveMaximum((ushort)mqtt.ReceiveMaximum)
             .WithKeepAlivePeriod(mqtt.KeepAlive)
             .WithTimeout(TimeSpan.FromSeconds(10));
-        if (mqtt.Username is not null)
-        {
-            builder.WithCredentials(mqtt.Username, mqtt.Password ?? "");
-        }
-
-        if (mqtt.Tls)
-        {
-            builder.WithTlsOptions(tls =>
-            {
-                tls.UseTls().WithTargetHost(mqtt.Host);
-                if (mqtt.CaFile is not null)
-                {
-                    var ca = X509CertificateLoader.LoadCertificateFromFile(mqtt.CaFile);
-                    tls.WithCertificateValidationHandler(args => IsSignedByPinnedCa(args.Certificate, args.SslPolicyErrors, ca));
-                }
-
-                if (mqtt.ClientCertFile is not null && mqtt.ClientKeyFile is not null)
-                {
-                    tls.WithClientCertificates([X509Certificate2.CreateFromPemFile(mqtt.ClientCertFile, mqtt.ClientKeyFile)]);
-                }
-            });
-        }
+        BrokerSecurity.Apply(builder, mqtt);
 
         var options = builder.Build();
 
@@ -126,22 +104,6 @@ public sealed class MqttSession : IDeadLetterPublisher, IDisposable
         // subscriber for good under load here (src/README.md, "Ingest"); a larger buffer did not.
         ((MqttClientTcpOptions)options.ChannelOptions).BufferSize = mqtt.SocketBufferBytes;
         return options;
-    }
-
-    /// <summary>The broker's certificate must chain to the pinned CA (the system store plays no part) and name the host.</summary>
-    private static bool IsSignedByPinnedCa(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2 ca)
-    {
-        if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return chain.Build(leaf);
     }
 
     private sealed class Acknowledgement(MqttSession session, MqttApplicationMessageReceivedEventArgs args, int generation) : IDeliveryAcknowledgement
