@@ -113,17 +113,7 @@ internal sealed class InfluxDb : IDisposable
     /// <summary>Stops influxd gracefully (SIGTERM).</summary>
     public void Stop()
     {
-        var process = _process ?? throw new InvalidOperationException("influxd is not running");
-        if (!process.HasExited)
-        {
-            UnixSignal.Terminate(process);
-            if (!process.WaitForExit(s_timeout))
-            {
-                process.Kill();
-                throw new TimeoutException($"influxd did not stop within {s_timeout.TotalSeconds} s of SIGTERM; killed. {Describe()}");
-            }
-        }
-
+        UnixSignal.Stop(_process ?? throw new InvalidOperationException("influxd is not running"), "influxd", s_timeout, Describe);
         Forget();
     }
 
@@ -132,12 +122,7 @@ internal sealed class InfluxDb : IDisposable
     {
         if (_process is { } process)
         {
-            if (!process.HasExited)
-            {
-                process.Kill();
-                process.WaitForExit(s_timeout);
-            }
-
+            UnixSignal.Kill(process, s_timeout);
             Forget();
         }
     }

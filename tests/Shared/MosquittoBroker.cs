@@ -141,17 +141,7 @@ internal sealed class MosquittoBroker : IDisposable
     /// <summary>Stops the broker gracefully (SIGTERM; with persistence it saves sessions and queued messages).</summary>
     public void Stop()
     {
-        var process = _process ?? throw new InvalidOperationException("the broker is not running");
-        if (!process.HasExited)
-        {
-            UnixSignal.Terminate(process);
-            if (!process.WaitForExit(s_timeout))
-            {
-                process.Kill();
-                throw new TimeoutException($"mosquitto did not stop within {s_timeout.TotalSeconds} s of SIGTERM; killed. {Describe()}");
-            }
-        }
-
+        UnixSignal.Stop(_process ?? throw new InvalidOperationException("the broker is not running"), "mosquitto", s_timeout, Describe);
         Forget();
     }
 
@@ -160,12 +150,7 @@ internal sealed class MosquittoBroker : IDisposable
     {
         if (_process is { } process)
         {
-            if (!process.HasExited)
-            {
-                process.Kill();
-                process.WaitForExit(s_timeout);
-            }
-
+            UnixSignal.Kill(process, s_timeout);
             Forget();
         }
     }

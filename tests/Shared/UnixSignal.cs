@@ -19,6 +19,38 @@ internal static class UnixSignal
         }
     }
 
+    /// <summary>
+    /// Stops <paramref name="process"/> as systemd would: SIGTERM, then waits; after <paramref name="timeout"/> it kills
+    /// it and throws, naming <paramref name="name"/> and what <paramref name="describe"/> says (its log, for the failure).
+    /// </summary>
+    public static void Stop(Process process, string name, TimeSpan timeout, Func<string> describe)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        ArgumentNullException.ThrowIfNull(describe);
+        if (process.HasExited)
+        {
+            return;
+        }
+
+        Terminate(process);
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill();
+            throw new TimeoutException($"{name} did not stop within {timeout.TotalSeconds} s of SIGTERM; killed. {describe()}");
+        }
+    }
+
+    /// <summary>SIGKILL, then waits up to <paramref name="timeout"/> for it to be gone.</summary>
+    public static void Kill(Process process, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        if (!process.HasExited)
+        {
+            process.Kill();
+            process.WaitForExit(timeout);
+        }
+    }
+
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int Kill(int pid, int signal);
