@@ -10,7 +10,6 @@ using EdgeGateway.Ingest.Subscription;
 using EdgeGateway.Ingest.Tests.Integration;
 using EdgeGateway.Ingest.Validation;
 using EdgeGateway.Tests.Shared;
-using InfluxDB.Client.Writes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -202,29 +201,13 @@ public static class IngestBenchmark
         return clock.Elapsed;
     }
 
-    /// <summary>The points the ingest makes of <paramref name="records"/> (its validator and point builder), as line protocol in batches.</summary>
+    /// <summary>The lines the ingest makes of <paramref name="records"/> (its validator and point builder), joined into batches.</summary>
     private static List<string> LineProtocolBatches(List<(string Topic, byte[] Payload)> records)
     {
         var validator = new MessageValidator("edgegw/v1", 65_536);
-        var batches = new List<string>();
-        var points = new List<PointData>(RawBatch);
-        foreach (var (topic, payload) in records)
-        {
-            var result = validator.Validate(topic, payload, payload.Length, 0);
-            points.Add(PointBuilder.Build(result.Record ?? throw new InvalidOperationException($"a benchmark record is invalid: {result.Rejection.Reason}")));
-            if (points.Count == RawBatch)
-            {
-                batches.Add(PointBuilder.LineProtocol(points));
-                points.Clear();
-            }
-        }
-
-        if (points.Count > 0)
-        {
-            batches.Add(PointBuilder.LineProtocol(points));
-        }
-
-        return batches;
+        var lines = records.Select(r => validator.Validate(r.Topic, r.Payload, r.Payload.Length, 0))
+            .Select(result => PointBuilder.Line(result.Record ?? throw new InvalidOperationException($"a benchmark record is invalid: {result.Rejection.Reason}")));
+        return [.. lines.Chunk(RawBatch).Select(batch => string.Join('\n', batch))];
     }
 
     private static string LoadAverage() => DrainBenchmark.LoadAverage();

@@ -8,7 +8,7 @@ namespace EdgeGateway.Benchmarks;
 
 /// <summary>
 /// CPU and allocation of the ingest's work per message, stage by stage, on 1 000 real one-minute KPI payloads of the
-/// engine (819 B): validating (JSON → record), building the InfluxDB point, and turning it into line protocol. Where the
+/// engine (819 B): validating (JSON → record) and writing its point's line protocol. Where the
 /// ingest's share of the CPU goes in the <c>ingest</c> throughput benchmark (src/README.md, "Ingest", "Throughput").
 /// <c>dotnet run -c Release --project tests/EdgeGateway.Benchmarks -- --filter '*IngestStage*' --job short</c>.
 /// </summary>
@@ -44,12 +44,12 @@ public class IngestStageBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = Messages)]
-    public int BuildLine()
+    public int Line()
     {
         var length = 0;
         foreach (var record in _validated)
         {
-            length += PointBuilder.Build(record).ToLineProtocol().Length;
+            length += PointBuilder.Line(record).Length;
         }
 
         return length;

@@ -31,6 +31,9 @@ public sealed partial class IngestPipeline
     private readonly MessageValidator _validator;
     private readonly Channel<Item> _channel;
 
+    // The acknowledgements of the last written batch, sent while the next batch is written (see WriteAsync).
+    private Task _acknowledging = Task.CompletedTask;
+
     /// <summary>A pipeline writing through <paramref name="writer"/>; <see cref="RunAsync"/> must run for anything to happen.</summary>
     public IngestPipeline(IngestOptions options, IPointWriter writer, DeadLetterSink deadLetters, IngestCounters counters, TimeProvider time, ILogger<IngestPipeline> logger)
     {
@@ -69,7 +72,7 @@ public sealed partial class IngestPipeline
         {
             var result = _validator.Validate(message.Topic, message.Payload, message.PayloadSize, message.ReceivedAtMs);
             item = result.Ignored ? new Item(message, null, null)
-                : result.Record is { } record ? new Item(message, PointBuilder.Build(record).ToLineProtocol(), null)
+                : result.Record is { } record ? new Item(message, PointBuilder.Line(record), null)
                 : new Item(message, null, result.Rejection);
         }
         catch (Exception e)
@@ -115,6 +118,7 @@ public sealed partial class IngestPipeline
                 waiting = null;
                 if (!more)
                 {
+                    await _acknowledging.ConfigureAwait(false);
                     return;
                 }
 
@@ -202,12 +206,12 @@ public sealed partial class IngestPipeline
             switch (outcome.Status)
             {
                 case WriteStatus.Ok:
+                    // One PUBACK per message is a socket write each: a batch's take as long as a tenth of its write, and
+                    // the database would wait for them. So they go out while the next batch is written; the previous
+                    // batch's are awaited first, so that no more than one batch's are pending.
                     _counters.Write(count);
-                    for (var i = start; i < start + count; i++)
-                    {
-                        await items[i].Message.Acknowledgement.AcknowledgeAsync(cancellationToken).ConfigureAwait(false);
-                    }
-
+                    await _acknowledging.ConfigureAwait(false);
+                    _acknowledging = AcknowledgeAsync(items, start, count, cancellationToken);
                     return;
 
                 case WriteStatus.TooLarge or WriteStatus.RejectedInvalid when count == 1:
@@ -234,6 +238,16 @@ public sealed partial class IngestPipeline
                     await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
                     break;
             }
+        }
+    }
+
+    private static async Task AcknowledgeAsync(List<Item> items, int start, int count, CancellationToken cancellationToken)
+    {
+        // Off the writer's path: the writer goes on to the next batch at once.
+        await Task.Yield();
+        for (var i = start; i < start + count; i++)
+        {
+            await items[i].Message.Acknowledgement.AcknowledgeAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -300,8 +314,8 @@ public sealed partial class IngestPipeline
 
     /// <summary>
     /// One message on its way: its point's line protocol, or why it is dead-lettered, or neither (the ingest's own dead
-    /// letter). The line, not the <see cref="InfluxDB.Client.Writes.PointData"/>: a KPI point is ~8 KB of objects (its
-    /// fields boxed in a sorted dictionary), its line ~0.5 KB; items wait for their batch and its write long enough to
+    /// letter). The line, not a point object: InfluxDB.Client's <c>PointData</c> of a KPI record was ~8 KB of objects (its
+    /// fields boxed in a sorted dictionary), its line is ~0.5 KB; items wait for their batch and its write long enough to
     /// survive gen 0, and holding points made the garbage collector's gen 1 work a quarter of the ingest's time
     /// (src/README.md, "Ingest").
     /// </summary>

@@ -5,7 +5,7 @@ public interface IPointWriter
 {
     /// <summary>
     /// Writes <paramref name="lines"/> as one request: each the line protocol of one point, as
-    /// <see cref="InfluxDB.Client.Writes.PointData.ToLineProtocol"/> makes it (millisecond timestamps).
+    /// <see cref="Points.PointBuilder"/> makes it (millisecond timestamps).
     /// </summary>
     Task<WriteOutcome> WriteAsync(IReadOnlyList<string> lines, CancellationToken cancellationToken);
 

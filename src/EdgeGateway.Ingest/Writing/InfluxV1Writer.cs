@@ -4,13 +4,12 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using EdgeGateway.Ingest.Hosting;
-using InfluxDB.Client.Writes;
 
 namespace EdgeGateway.Ingest.Writing;
 
 /// <summary>
 /// Writes through InfluxDB 1.x's <c>POST /write?db=&amp;rp=&amp;precision=ms</c> (InfluxDB.Client speaks only the v2 API,
-/// which 1.x answers with 404): the body is <see cref="PointData.ToLineProtocol"/> of each point, encoded as UTF-8 into
+/// which 1.x answers with 404): the body is the line of each point (<see cref="Points.PointBuilder"/>), encoded as UTF-8 into
 /// a pooled buffer (a batch's body is hundreds of KB: as one string, and again as its bytes, it was two large-object
 /// allocations per write and drove gen 2 collections — src/README.md, "Ingest"), user and password go
 /// in a basic-authentication header. The database is created before the first write (and again when a write finds it

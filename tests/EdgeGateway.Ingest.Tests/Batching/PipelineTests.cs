@@ -169,6 +169,30 @@ public sealed class PipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task Acknowledgements_GoOutWhileTheNextBatchIsWritten_AtMostOneBatchPending()
+    {
+        var writer = new RecordingWriter();
+        await using var harness = new PipelineHarness(writer, o => o.BatchSize = 4);
+        var acknowledgementsHeld = new TaskCompletionSource();
+        harness.Acks.Gate = acknowledgementsHeld.Task;
+        foreach (var (topic, payload) in Minutes(12))
+        {
+            await harness.SubmitAsync(topic, payload);
+        }
+
+        harness.Start();
+
+        // The first batch's acknowledgements are held, and the second batch is written all the same.
+        await PipelineHarness.WaitAsync(() => writer.Calls == 2, "the second write");
+        await Task.Delay(300);
+        Assert.Equal((2, 0), (writer.Calls, harness.Acks.Count));
+
+        acknowledgementsHeld.SetResult();
+        await PipelineHarness.WaitAsync(() => harness.Acks.Count == 12, "12 acknowledgements");
+        Assert.Equal(3, writer.Calls);
+    }
+
+    [Fact]
     public async Task APartialBatch_IsWrittenWhenTheFlushIntervalHasPassed()
     {
         var time = new FakeTimeProvider();

@@ -85,10 +85,14 @@ internal sealed class TestAcknowledgement : IDeliveryAcknowledgement
 
     public int Count => Volatile.Read(ref _count);
 
-    public ValueTask<bool> AcknowledgeAsync(CancellationToken cancellationToken)
+    /// <summary>Completed: acknowledgements go through at once; replace with a pending task to hold them.</summary>
+    public Task Gate { get; set; } = Task.CompletedTask;
+
+    public async ValueTask<bool> AcknowledgeAsync(CancellationToken cancellationToken)
     {
+        await Gate.WaitAsync(cancellationToken);
         Interlocked.Increment(ref _count);
-        return ValueTask.FromResult(true);
+        return true;
     }
 }
 

@@ -1,16 +1,18 @@
 using EdgeGateway.Ingest.Points;
 using EdgeGateway.Ingest.Tests.Fixtures;
 using EdgeGateway.Ingest.Validation;
-using InfluxDB.Client.Api.Domain;
 
 namespace EdgeGateway.Ingest.Tests.Points;
 
-/// <summary>The points are those of src/README.md, "InfluxDB schema": measurement, tags, typed fields, nulls left out, ms time.</summary>
+/// <summary>
+/// The lines are the points of src/README.md, "InfluxDB schema": measurement, tags, typed fields, nulls left out, ms time;
+/// each means exactly what InfluxDB.Client's <c>PointData</c> of the same record means.
+/// </summary>
 public sealed class PointBuilderTests
 {
     private const long ArrivalMs = 1_774_900_000_123;
 
-    // Dyadic values, so that the line protocol (doubles printed as G17) reads exactly as written here.
+    // Dyadic values, so that the line protocol reads exactly as written here.
     private const string Kpi = """
         { "v": 1, "site": "sme-0042", "cell": "cell-1", "gateway": "gw-1", "seq": 7,
           "window": { "kind": "shift", "start": "2026-03-30T06:00:00.000Z", "end": "2026-03-30T14:00:00.000Z" },
@@ -29,24 +31,23 @@ public sealed class PointBuilderTests
     [Fact]
     public void KpiRecord_IsOneLine_TagsIdsFieldsTypedNullsOmitted_TimeIsWindowStartInMs()
     {
-        var point = PointBuilder.Build(Validate(Payloads.KpiTopic, Kpi));
+        var line = PointBuilder.Line(Validate(Payloads.KpiTopic, Kpi));
 
         Assert.Equal(
             "kpi,cell=cell-1,site=sme-0042,window=shift " +
-            "aux_temp_max=22,aux_temp_mean=21.25,aux_temp_min=20.5,aux_temp_samples=4i,aux_vib_samples=0i,availability=0.875,clock_synced=false," +
-            "coverage=1,definitions=\"iso22400-2/1\",down_s=3000,effectiveness=0.75,failures=2i,gateway=\"gw-1\",good=15i,ideal_cycle_s=1.5," +
-            "idle_energy_share=0.125,idle_s=0,kwh=42.25,minor_stop_policy=\"Nakajima\",minor_stop_s=90.5,minor_stop_threshold_s=120,minor_stops=3i," +
-            "mtbf_s=11400,mttr_s=1500,oee=0.615234375,planned_stop_s=3000,produced=16i,quality=0.9375,run_s=21000,scrap=1i,scrap_ratio=0.0625," +
-            "sensor_faults=0i,seq=7i,setup_rate=0.0625,setup_s=1800,technical_efficiency=0.875,teep=0.5,unattended_good=0i,unknown_s=0," +
-            "unplanned_time_s=0,window_s=28800 1774850400000",
-            point.ToLineProtocol());
-        Assert.Equal(WritePrecision.Ms, point.Precision);
+            "run_s=21000,setup_s=1800,down_s=3000,idle_s=0,planned_stop_s=3000,unplanned_time_s=0,unknown_s=0,window_s=28800," +
+            "availability=0.875,effectiveness=0.75,quality=0.9375,oee=0.615234375,technical_efficiency=0.875,setup_rate=0.0625,teep=0.5," +
+            "scrap_ratio=0.0625,mtbf_s=11400,mttr_s=1500,produced=16i,good=15i,scrap=1i,unattended_good=0i,failures=2i,kwh=42.25," +
+            "idle_energy_share=0.125,minor_stops=3i,minor_stop_s=90.5,minor_stop_threshold_s=120,minor_stop_policy=\"Nakajima\",ideal_cycle_s=1.5," +
+            "aux_temp_samples=4i,aux_temp_min=20.5,aux_temp_mean=21.25,aux_temp_max=22,aux_vib_samples=0i," +
+            "coverage=1,sensor_faults=0i,clock_synced=false,seq=7i,gateway=\"gw-1\",definitions=\"iso22400-2/1\" 1774850400000",
+            line);
     }
 
     [Fact]
     public void NullKpis_AreLeftOut_NotWrittenAsZero()
     {
-        var line = PointBuilder.Build(Validate(Payloads.KpiTopic, Kpi)).ToLineProtocol();
+        var line = PointBuilder.Line(Validate(Payloads.KpiTopic, Kpi));
 
         Assert.DoesNotContain("nee=", line, StringComparison.Ordinal);
         Assert.DoesNotContain("throughput_per_h=", line, StringComparison.Ordinal);
@@ -58,8 +59,8 @@ public sealed class PointBuilderTests
     public void RedeliveredRecord_GivesTheSameSeriesAndTime_SoItOverwritesItself()
     {
         // Same site, cell, window kind and start: same series key and timestamp, whatever the sequence number.
-        var first = PointBuilder.Build(Validate(Payloads.KpiTopic, Kpi)).ToLineProtocol();
-        var again = PointBuilder.Build(Validate(Payloads.KpiTopic, Kpi.Replace("\"seq\": 7", "\"seq\": 9", StringComparison.Ordinal))).ToLineProtocol();
+        var first = PointBuilder.Line(Validate(Payloads.KpiTopic, Kpi));
+        var again = PointBuilder.Line(Validate(Payloads.KpiTopic, Kpi.Replace("\"seq\": 7", "\"seq\": 9", StringComparison.Ordinal)));
 
         Assert.Equal(SeriesAndTime(first), SeriesAndTime(again));
     }
@@ -67,36 +68,111 @@ public sealed class PointBuilderTests
     [Fact]
     public void State_IsMeasurementState_TimeAt()
     {
-        var point = PointBuilder.Build(Validate(Payloads.StateTopic, Payloads.State));
+        var line = PointBuilder.Line(Validate(Payloads.StateTopic, Payloads.State));
 
-        Assert.Equal("state,cell=cell-1,site=sme-0042 gateway=\"gw-1\",seq=12i,state=\"run\" 1774850462345", point.ToLineProtocol());
+        Assert.Equal("state,cell=cell-1,site=sme-0042 state=\"run\",seq=12i,gateway=\"gw-1\" 1774850462345", line);
     }
 
     [Fact]
     public void OnlineStatus_IsGatewayStatus_TimeOfTheBirth()
     {
-        var point = PointBuilder.Build(Validate(Payloads.StatusTopic, Payloads.StatusOnline));
+        var line = PointBuilder.Line(Validate(Payloads.StatusTopic, Payloads.StatusOnline));
 
         Assert.Equal(
-            "gateway_status,gateway=gw-1,site=sme-0042 clock_synced=true,config_sha256=\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"," +
-            "outbox_corrupt=1i,outbox_depth=3i,outbox_dropped=0i,software=\"0.1.0\",status=\"online\" 1774850340000",
-            point.ToLineProtocol());
+            "gateway_status,gateway=gw-1,site=sme-0042 status=\"online\",software=\"0.1.0\"," +
+            "config_sha256=\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\",outbox_depth=3i,outbox_dropped=0i,outbox_corrupt=1i," +
+            "clock_synced=true 1774850340000",
+            line);
     }
 
     [Fact]
     public void OfflineStatus_HasOnlyItsStatus_AtArrivalTime()
     {
-        var point = PointBuilder.Build(Validate(Payloads.StatusTopic, Payloads.StatusOffline));
+        var line = PointBuilder.Line(Validate(Payloads.StatusTopic, Payloads.StatusOffline));
 
-        Assert.Equal($"gateway_status,gateway=gw-1,site=sme-0042 status=\"offline\" {ArrivalMs}", point.ToLineProtocol());
+        Assert.Equal($"gateway_status,gateway=gw-1,site=sme-0042 status=\"offline\" {ArrivalMs}", line);
     }
 
     [Fact]
-    public void LineProtocol_OfABatch_IsTheLinesJoinedByNewline()
+    public void EveryLine_OfTheSampleTrace_ReadsAsThePointInfluxDbClientMakes()
     {
-        var points = new[] { PointBuilder.Build(Validate(Payloads.StateTopic, Payloads.State)), PointBuilder.Build(Validate(Payloads.StatusTopic, Payloads.StatusOffline)) };
+        var validator = new MessageValidator(Payloads.Prefix, Payloads.MaxBytes);
+        var records = Payloads.SampleRecords().Select(m => validator.Validate(m.Topic, m.Payload, m.Payload.Length, ArrivalMs).Record!)
+            .Concat([Validate(Payloads.KpiTopic, Kpi), Validate(Payloads.StateTopic, Payloads.State), Validate(Payloads.StatusTopic, Payloads.StatusOnline), Validate(Payloads.StatusTopic, Payloads.StatusOffline)])
+            .ToList();
 
-        Assert.Equal(points[0].ToLineProtocol() + "\n" + points[1].ToLineProtocol(), PointBuilder.LineProtocol(points));
+        Assert.True(records.Count > 2800, $"only {records.Count} records");
+        foreach (var record in records)
+        {
+            AssertMeansTheReferencePoint(record);
+        }
+    }
+
+    [Fact]
+    public void EveryLine_OfRandomRecords_ReadsAsThePointInfluxDbClientMakes()
+    {
+        // Doubles of every magnitude and sign (shortest round-trip digits, exponents, -0), integers to their limits,
+        // and ids and strings holding what the line protocol must escape.
+        var random = new Random(7);
+        string[] texts = ["gw-1", "a b", "x,y", "k=v", "quote\"d", "back\\slash", "ü€", "=,\\ \""];
+        double Any() => random.Next(6) switch
+        {
+            0 => random.NextDouble(),
+            1 => -random.NextDouble() * 1e12,
+            2 => Math.Round(random.NextDouble() * 1000, 3),
+            3 => BitConverter.Int64BitsToDouble(random.NextInt64(0x0010_0000_0000_0000, 0x7FEF_FFFF_FFFF_FFFF)) * (random.Next(2) == 0 ? 1 : -1),
+            4 => -0.0,
+            _ => random.Next(-5, 100_000),
+        };
+        long AnyLong() => random.Next(4) switch { 0 => long.MaxValue, 1 => long.MinValue, _ => random.NextInt64(-1_000_000, 1_000_000) };
+        string AnyText() => texts[random.Next(texts.Length)];
+
+        for (var i = 0; i < 500; i++)
+        {
+            var kpi = new KpiRecord
+            {
+                Site = AnyText(), Cell = AnyText(), Gateway = AnyText(), Seq = AnyLong(), Window = AnyText(), StartMs = random.NextInt64(0, 4_000_000_000_000),
+                EndMs = random.NextInt64(4_000_000_000_000, 5_000_000_000_000), Buckets = [.. Enumerable.Range(0, 7).Select(_ => Any())],
+                Produced = AnyLong(), Good = AnyLong(), Scrap = AnyLong(), UnattendedGood = AnyLong(), Failures = AnyLong(),
+                Kpis = [.. Enumerable.Range(0, 12).Select(_ => random.Next(4) == 0 ? (double?)null : Any())],
+                Kwh = Any(), KwhPerGoodPart = random.Next(2) == 0 ? null : Any(), IdleEnergyShare = Any(), MinorStops = AnyLong(), MinorStopSeconds = Any(),
+                MinorStopPolicy = AnyText(), MinorStopThresholdSeconds = Any(), IdealCycleSeconds = Any(),
+                Aux = [new AuxStatistics("temp", AnyLong(), Any(), Any(), null), new AuxStatistics("vib", 0, null, null, null)],
+                Coverage = random.Next(3) == 0 ? null : Any(), SensorFaults = AnyLong(), ClockSynced = random.Next(2) == 0, Definitions = AnyText(),
+            };
+            AssertMeansTheReferencePoint(kpi);
+            AssertMeansTheReferencePoint(new StateRecord { Site = AnyText(), Cell = AnyText(), Gateway = AnyText(), Seq = AnyLong(), AtMs = random.NextInt64(), State = AnyText() });
+            AssertMeansTheReferencePoint(new StatusRecord
+            {
+                Site = AnyText(), Gateway = AnyText(), Status = AnyText(), AtMs = random.NextInt64(), Software = AnyText(), ConfigSha256 = null,
+                OutboxDepth = AnyLong(), OutboxDropped = null, OutboxCorrupt = AnyLong(), ClockSynced = random.Next(2) == 0,
+            });
+        }
+    }
+
+    [Fact]
+    public void KpiLine_AfterTheFirst_AllocatesLittleMoreThanItsString()
+    {
+        var record = Validate(Payloads.KpiTopic, Kpi);
+        var length = PointBuilder.Line(record).Length;
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            PointBuilder.Line(record);
+        }
+
+        // The string (2 bytes a character) and the Aux field names; InfluxDB.Client's PointData made 12 KB.
+        var perLine = (GC.GetAllocatedBytesForCurrentThread() - before) / 100;
+        Assert.True(perLine < (2 * length) + 600, $"{perLine} B per line of {length} characters");
+    }
+
+    private static void AssertMeansTheReferencePoint(IngestRecord record)
+    {
+        var line = PointBuilder.Line(record);
+        var reference = ReferencePoints.Build(record).ToLineProtocol();
+        var (read, expected) = (LinePoint.Read(line), LinePoint.Read(reference));
+        Assert.True(read.Means(expected), $"line: {line}\nreads: {read}\nPointData: {reference}\nreads: {expected}");
     }
 
     private static string SeriesAndTime(string line) => line[..line.IndexOf(' ', StringComparison.Ordinal)] + line[line.LastIndexOf(' ')..];

@@ -243,6 +243,6 @@ public sealed class MqttIngestTests
     private static string LineOf((string Topic, byte[] Payload) message)
     {
         var record = new MessageValidator(Payloads.Prefix, Payloads.MaxBytes).Validate(message.Topic, message.Payload, message.Payload.Length, 0).Record!;
-        return PointBuilder.Build(record).ToLineProtocol();
+        return PointBuilder.Line(record);
     }
 }

@@ -141,8 +141,8 @@ public sealed class InfluxV1WriterTests : IDisposable
         var validator = new MessageValidator(Payloads.Prefix, Payloads.MaxBytes);
         return
         [
-            PointBuilder.Build(validator.Validate(Payloads.KpiTopic, Payloads.Bytes(Payloads.Kpi), Payloads.Kpi.Length, 0).Record!).ToLineProtocol(),
-            PointBuilder.Build(validator.Validate(Payloads.StateTopic, Payloads.Bytes(Payloads.State), Payloads.State.Length, 0).Record!).ToLineProtocol(),
+            PointBuilder.Line(validator.Validate(Payloads.KpiTopic, Payloads.Bytes(Payloads.Kpi), Payloads.Kpi.Length, 0).Record!),
+            PointBuilder.Line(validator.Validate(Payloads.StateTopic, Payloads.Bytes(Payloads.State), Payloads.State.Length, 0).Record!),
         ];
     }
 }
