@@ -14,9 +14,10 @@ namespace EdgeGateway.Ingest.Batching;
 /// it validates the message and builds its point there, so the two cores share the work. <see cref="RunAsync"/> drains
 /// the channel into batches (flushed at <c>BatchSize</c> items or <c>FlushInterval</c> after the first), dead-letters
 /// the invalid messages, writes the points, and acknowledges each message only once its point is stored or it is
-/// dead-lettered. A failed write is retried for as long as it takes (Retry-After honoured, else exponential backoff
-/// with jitter): nothing is dropped. A 413 splits the batch in halves; a 400 bisects it down to the points the
-/// database refuses, which are dead-lettered while the rest is written.
+/// dead-lettered (a written batch's acknowledgements go out while the next batch is written). A failed write is
+/// retried for as long as it takes (Retry-After honoured, else exponential backoff with jitter): nothing is dropped.
+/// A 413 splits the batch in halves; a 400 bisects it down to the points the database refuses, which are
+/// dead-lettered while the rest is written.
 /// </summary>
 public sealed partial class IngestPipeline
 {
@@ -206,9 +207,9 @@ public sealed partial class IngestPipeline
             switch (outcome.Status)
             {
                 case WriteStatus.Ok:
-                    // One PUBACK per message is a socket write each: a batch's take as long as a tenth of its write, and
-                    // the database would wait for them. So they go out while the next batch is written; the previous
-                    // batch's are awaited first, so that no more than one batch's are pending.
+                    // One PUBACK per message, a socket write each: a batch's acknowledgements took about a tenth of the
+                    // time of its write, and the database waited for them. So they go out while the next batch is
+                    // written; the previous batch's are awaited first, so that no more than one batch's are pending.
                     _counters.Write(count);
                     await _acknowledging.ConfigureAwait(false);
                     _acknowledging = AcknowledgeAsync(items, start, count, cancellationToken);

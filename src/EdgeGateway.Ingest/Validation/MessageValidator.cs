@@ -480,12 +480,12 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
 
     /// <summary>The fields of one JSON object: each read at most once, none unknown, none repeated.</summary>
     /// <remarks>
-    /// Fields are looked up in the parsed document (<see cref="JsonElement.TryGetProperty(string, out JsonElement)"/>),
-    /// not copied into a dictionary: naming every property as a string and hashing it was most of the validator's
-    /// time and of the 6.5 KB it allocated per KPI message (src/README.md, "Ingest", "Throughput"). <see cref="End"/>
-    /// counts: when the object has as many properties as distinct fields were read, none is unknown or repeated; only
-    /// otherwise does it look for the one to name. Instances are reused, per thread, from one message to the next
-    /// (<see cref="Begin"/> starts a message); none is used after the message's validation returns.
+    /// An object's properties are listed as the document holds them, their names compared in place: copying them into a
+    /// dictionary, each name made a string and hashed, was most of the validator's time and of the 6.5 KB it allocated
+    /// per KPI message (src/README.md, "Ingest", "Throughput"). <see cref="End"/> counts: when the object has as many
+    /// properties as distinct fields were read, none is unknown or repeated; only otherwise does it look for the one to
+    /// name. Instances are reused, per thread, from one message to the next (<see cref="Begin"/> starts a message); none
+    /// is used after the message's validation returns.
     /// </remarks>
     private sealed class Fields
     {
