@@ -14,7 +14,8 @@ namespace EdgeGateway.Benchmarks;
 /// <c>... -- make-trace FILE LINES</c> writes a trace of <see cref="SteadyStateMix"/> for the sample config;
 /// <c>... -- drain [RECORDS] [ROUNDS]</c> runs <see cref="DrainBenchmark"/> (the agent's publisher against a bare MQTTnet one, real Mosquitto);
 /// <c>... -- coverage [--programmes N] [--replications B] [--seed S]</c> runs <see cref="CoverageStudyCommand"/> (the evaluation's coverage study);
-/// <c>... -- evaluate [CELLS] [DAYS]</c> runs <see cref="EvaluateBenchmark"/> (<c>edgegw evaluate</c> over 200 cells × 2 years in a real InfluxDB).
+/// <c>... -- evaluate [CELLS] [DAYS]</c> runs <see cref="EvaluateBenchmark"/> (<c>edgegw evaluate</c> over 200 cells × 2 years in a real InfluxDB);
+/// <c>DOTNET_gcServer=1 ... -- ingest [RECORDS] [ROUNDS]</c> runs <see cref="IngestBenchmark"/> (the ingest against a raw bulk write, real Mosquitto and InfluxDB).
 /// </summary>
 public static class Program
 {
