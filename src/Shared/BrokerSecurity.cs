@@ -1,32 +1,82 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using MQTTnet;
 
 namespace EdgeGateway.Mqtt;
 
-/// <summary>How a service authenticates to the broker and checks it: the keys both the agent's and the ingest's options have.</summary>
-internal interface IBrokerSecurityOptions
+/// <summary>
+/// The broker connection keys the agent's options (<c>Agent:Mqtt</c>) and the ingest's (<c>Ingest:Mqtt</c>) both have, with
+/// their defaults and the rules across them; each service's options add their own keys.
+/// </summary>
+public abstract class BrokerOptions
 {
-    /// <summary>Broker host name: the name its certificate must carry.</summary>
-    string Host { get; }
+    /// <summary>Broker host name or address (the name its certificate must carry).</summary>
+    [Required]
+    public string Host { get; set; } = "localhost";
 
-    /// <summary>User name (with <see cref="Password"/>), or null.</summary>
-    string? Username { get; }
+    /// <summary>Broker port (1883 plain, 8883 TLS by convention).</summary>
+    [Range(1, 65535)]
+    public int Port { get; set; } = 1883;
 
-    /// <summary>Password of <see cref="Username"/>.</summary>
-    string? Password { get; }
+    /// <summary>User name; with a client certificate the broker may take the certificate's CN instead.</summary>
+    public string? Username { get; set; }
 
-    /// <summary>Whether to talk TLS.</summary>
-    bool Tls { get; }
+    /// <summary>Password (prefer the environment: <c>EDGEGW_Agent__Mqtt__Password</c>, <c>EDGEGW_Ingest__Mqtt__Password</c>).</summary>
+    public string? Password { get; set; }
 
-    /// <summary>PEM file of the pinned CA, or null for the system store.</summary>
-    string? CaFile { get; }
+    /// <summary>Use TLS.</summary>
+    public bool Tls { get; set; }
 
-    /// <summary>PEM client certificate, or null.</summary>
-    string? ClientCertFile { get; }
+    /// <summary>PEM file of the CA the broker's certificate must chain to (pinned: the system store is not used).</summary>
+    public string? CaFile { get; set; }
 
-    /// <summary>PEM key of <see cref="ClientCertFile"/>.</summary>
-    string? ClientKeyFile { get; }
+    /// <summary>PEM client certificate (with <see cref="ClientKeyFile"/>).</summary>
+    public string? ClientCertFile { get; set; }
+
+    /// <summary>PEM private key of the client certificate.</summary>
+    public string? ClientKeyFile { get; set; }
+
+    /// <summary>MQTT keep-alive.</summary>
+    public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>First reconnect delay; doubles per failure up to <see cref="MaxBackoff"/>, with ±20 % jitter.</summary>
+    public TimeSpan MinBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest reconnect delay.</summary>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Rules across these keys; each failure names its keys under <paramref name="section"/> (e.g. <c>Agent:Mqtt</c>).</summary>
+    public IEnumerable<string> Problems(string section)
+    {
+        if ((ClientCertFile is null) != (ClientKeyFile is null))
+        {
+            yield return $"{section}:ClientCertFile and {section}:ClientKeyFile go together";
+        }
+
+        if (!Tls && (CaFile is not null || ClientCertFile is not null))
+        {
+            yield return $"{section}:CaFile and ClientCertFile need {section}:Tls = true";
+        }
+
+        foreach (var (key, file) in new[] { ("CaFile", CaFile), ("ClientCertFile", ClientCertFile), ("ClientKeyFile", ClientKeyFile) })
+        {
+            if (file is not null && !File.Exists(file))
+            {
+                yield return $"{section}:{key}: file '{file}' does not exist";
+            }
+        }
+
+        if (Password is not null && Username is null)
+        {
+            yield return $"{section}:Password is set but {section}:Username is not";
+        }
+
+        if (MinBackoff <= TimeSpan.Zero || MaxBackoff < MinBackoff)
+        {
+            yield return $"{section}:MinBackoff must be positive and at most {section}:MaxBackoff";
+        }
+    }
 }
 
 /// <summary>
@@ -36,8 +86,8 @@ internal interface IBrokerSecurityOptions
 /// </summary>
 internal static class BrokerSecurity
 {
-    /// <summary>Adds the credentials and, when <see cref="IBrokerSecurityOptions.Tls"/>, the TLS settings to <paramref name="builder"/>.</summary>
-    public static MqttClientOptionsBuilder Apply(MqttClientOptionsBuilder builder, IBrokerSecurityOptions mqtt)
+    /// <summary>Adds the credentials and, when <see cref="BrokerOptions.Tls"/>, the TLS settings to <paramref name="builder"/>.</summary>
+    public static MqttClientOptionsBuilder Apply(MqttClientOptionsBuilder builder, BrokerOptions mqtt)
     {
         if (mqtt.Username is not null)
         {

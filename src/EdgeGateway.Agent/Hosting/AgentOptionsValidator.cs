@@ -45,33 +45,7 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         }
 
         var mqtt = options.Mqtt;
-        if ((mqtt.ClientCertFile is null) != (mqtt.ClientKeyFile is null))
-        {
-            failures.Add("Agent:Mqtt:ClientCertFile and Agent:Mqtt:ClientKeyFile go together");
-        }
-
-        if (!mqtt.Tls && (mqtt.CaFile is not null || mqtt.ClientCertFile is not null))
-        {
-            failures.Add("Agent:Mqtt:CaFile and ClientCertFile need Agent:Mqtt:Tls = true");
-        }
-
-        foreach (var (key, file) in new[] { ("CaFile", mqtt.CaFile), ("ClientCertFile", mqtt.ClientCertFile), ("ClientKeyFile", mqtt.ClientKeyFile) })
-        {
-            if (file is not null && !File.Exists(file))
-            {
-                failures.Add($"Agent:Mqtt:{key}: file '{file}' does not exist");
-            }
-        }
-
-        if (mqtt.Password is not null && mqtt.Username is null)
-        {
-            failures.Add("Agent:Mqtt:Password is set but Agent:Mqtt:Username is not");
-        }
-
-        if (mqtt.MinBackoff <= TimeSpan.Zero || mqtt.MaxBackoff < mqtt.MinBackoff)
-        {
-            failures.Add("Agent:Mqtt:MinBackoff must be positive and at most Agent:Mqtt:MaxBackoff");
-        }
+        failures.AddRange(mqtt.Problems("Agent:Mqtt"));
 
         if (mqtt.KeepAlive < TimeSpan.FromSeconds(1))
         {

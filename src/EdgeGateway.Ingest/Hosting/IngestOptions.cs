@@ -42,35 +42,9 @@ public sealed class IngestOptions
     public TimeSpan StatusInterval { get; set; } = TimeSpan.FromMinutes(1);
 }
 
-/// <summary>Broker connection and subscription (config section <c>Ingest:Mqtt</c>).</summary>
-public sealed class IngestMqttOptions : IBrokerSecurityOptions
+/// <summary>Broker connection and subscription (config section <c>Ingest:Mqtt</c>): the keys every broker connection has, and the ingest's own.</summary>
+public sealed class IngestMqttOptions : BrokerOptions
 {
-    /// <summary>Broker host name or address.</summary>
-    [Required]
-    public string Host { get; set; } = "localhost";
-
-    /// <summary>Broker port (1883 plain, 8883 TLS by convention).</summary>
-    [Range(1, 65535)]
-    public int Port { get; set; } = 1883;
-
-    /// <summary>User name.</summary>
-    public string? Username { get; set; }
-
-    /// <summary>Password (prefer the environment: <c>EDGEGW_Ingest__Mqtt__Password</c>).</summary>
-    public string? Password { get; set; }
-
-    /// <summary>Use TLS.</summary>
-    public bool Tls { get; set; }
-
-    /// <summary>PEM file of the CA the broker's certificate must chain to (pinned: the system store is not used).</summary>
-    public string? CaFile { get; set; }
-
-    /// <summary>PEM client certificate (with <see cref="ClientKeyFile"/>).</summary>
-    public string? ClientCertFile { get; set; }
-
-    /// <summary>PEM private key of the client certificate.</summary>
-    public string? ClientKeyFile { get; set; }
-
     /// <summary>MQTT client id; must be stable across restarts (the broker keeps the session under it) and unique per instance.</summary>
     [Required]
     [RegularExpression("^[A-Za-z0-9._-]{1,128}$")]
@@ -89,9 +63,6 @@ public sealed class IngestMqttOptions : IBrokerSecurityOptions
     [RegularExpression("^[^#+]*[^#+/]$")]
     public string TopicPrefix { get; set; } = "edgegw/v1";
 
-    /// <summary>MQTT keep-alive.</summary>
-    public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(30);
-
     /// <summary>How long the broker keeps this instance's session (and queues its messages) while it is away.</summary>
     public TimeSpan SessionExpiry { get; set; } = TimeSpan.FromHours(1);
 
@@ -102,12 +73,6 @@ public sealed class IngestMqttOptions : IBrokerSecurityOptions
     /// <summary>Socket send and receive buffer (MQTTnet's default of 8 KiB fixes the TCP window small; see src/README.md).</summary>
     [Range(8 * 1024, 16 * 1024 * 1024)]
     public int SocketBufferBytes { get; set; } = 1024 * 1024;
-
-    /// <summary>First reconnect delay; doubles per failure up to <see cref="MaxBackoff"/>, with ±20 % jitter.</summary>
-    public TimeSpan MinBackoff { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Longest reconnect delay.</summary>
-    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>Which InfluxDB API the ingest writes through.</summary>

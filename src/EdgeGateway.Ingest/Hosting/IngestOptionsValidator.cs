@@ -15,33 +15,7 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
         var mqtt = options.Mqtt;
         var influx = options.Influx;
 
-        if ((mqtt.ClientCertFile is null) != (mqtt.ClientKeyFile is null))
-        {
-            failures.Add("Ingest:Mqtt:ClientCertFile and Ingest:Mqtt:ClientKeyFile go together");
-        }
-
-        if (!mqtt.Tls && (mqtt.CaFile is not null || mqtt.ClientCertFile is not null))
-        {
-            failures.Add("Ingest:Mqtt:CaFile and ClientCertFile need Ingest:Mqtt:Tls = true");
-        }
-
-        foreach (var (key, file) in new[] { ("CaFile", mqtt.CaFile), ("ClientCertFile", mqtt.ClientCertFile), ("ClientKeyFile", mqtt.ClientKeyFile) })
-        {
-            if (file is not null && !File.Exists(file))
-            {
-                failures.Add($"Ingest:Mqtt:{key}: file '{file}' does not exist");
-            }
-        }
-
-        if (mqtt.Password is not null && mqtt.Username is null)
-        {
-            failures.Add("Ingest:Mqtt:Password is set but Ingest:Mqtt:Username is not");
-        }
-
-        if (mqtt.MinBackoff <= TimeSpan.Zero || mqtt.MaxBackoff < mqtt.MinBackoff)
-        {
-            failures.Add("Ingest:Mqtt:MinBackoff must be positive and at most Ingest:Mqtt:MaxBackoff");
-        }
+        failures.AddRange(mqtt.Problems("Ingest:Mqtt"));
 
         if (mqtt.KeepAlive < TimeSpan.FromSeconds(1) || mqtt.KeepAlive > TimeSpan.FromSeconds(65535))
         {
