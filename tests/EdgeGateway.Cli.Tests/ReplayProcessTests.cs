@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Cli.Tests;
 
@@ -146,37 +146,8 @@ public sealed class ReplayProcessTests : IDisposable
 
     private static async Task<ProcessResult> Edgegw(params string[] args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "edgegw.dll");
-        Assert.True(File.Exists(dll), $"{dll} is missing: the test project references EdgeGateway.Cli, which should copy it");
-
-        // dotnet test sets DOTNET_HOST_PATH to the muxer that runs the build; fall back to the one on PATH.
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(dll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return new ProcessResult(process.ExitCode, await stdout, await stderr);
+        var (exit, stdout, stderr) = await ServiceProcess.RunToExitAsync("edgegw", args, TimeSpan.FromMinutes(2));
+        return new ProcessResult(exit, stdout, stderr);
     }
 
     private readonly record struct ProcessResult(int ExitCode, string Stdout, string Stderr);

@@ -37,7 +37,34 @@ internal sealed class ServiceProcess : IDisposable
     /// Starts <paramref name="name"/> (<c>edgegw-agent</c>, <c>edgegw-ingest</c>), which the test project's reference to
     /// its project copied next to the test assembly.
     /// </summary>
-    public static ServiceProcess Start(string name, IEnumerable<string> arguments)
+    public static ServiceProcess Start(string name, IEnumerable<string> arguments) =>
+        new(name, Process.Start(StartInfo(name, arguments)) ?? throw new InvalidOperationException($"{name} did not start"));
+
+    /// <summary>
+    /// Runs <paramref name="name"/> (<c>edgegw-agent</c>, <c>edgegw-ingest</c>, <c>edgegw</c>) to its end and returns its
+    /// exit code and output. A run longer than <paramref name="timeout"/> is killed and throws <see cref="TimeoutException"/>.
+    /// </summary>
+    public static async Task<(int Exit, string Stdout, string Stderr)> RunToExitAsync(string name, IEnumerable<string> arguments, TimeSpan timeout)
+    {
+        using var process = Process.Start(StartInfo(name, arguments)) ?? throw new InvalidOperationException($"{name} did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{name} did not exit within {timeout.TotalSeconds} s; killed");
+        }
+
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary><c>dotnet NAME.dll ARGUMENTS</c> with its output redirected and none of the test run's <c>EDGEGW_</c> environment.</summary>
+    private static ProcessStartInfo StartInfo(string name, IEnumerable<string> arguments)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, $"{name}.dll");
         if (!File.Exists(dll))
@@ -58,13 +85,13 @@ internal sealed class ServiceProcess : IDisposable
             start.ArgumentList.Add(argument);
         }
 
-        // Only the command line (and the config file it names) configures the service under test.
+        // Only the command line (and the config file it names) configures the program under test.
         foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("EDGEGW_", StringComparison.Ordinal)).ToArray())
         {
             start.Environment.Remove(key);
         }
 
-        return new ServiceProcess(name, Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start"));
+        return start;
     }
 
     /// <summary>How many console lines so far contain <paramref name="fragment"/>.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Agent.Tests.Hosting;
@@ -74,23 +73,10 @@ public sealed class AgentStartupTests : IDisposable
 
     private async Task<(int Exit, string Stderr)> RunAgent(string configPath)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "edgegw-agent.dll"));
-        start.ArgumentList.Add("--config");
-        start.ArgumentList.Add(configPath);
-        start.ArgumentList.Add($"--Agent:Outbox:Directory={Path.Combine(_dir, "outbox")}");
-        start.ArgumentList.Add($"--Agent:StatusFile={Path.Combine(_dir, "status.json")}");
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-        await stdout;
-        return (process.ExitCode, await stderr);
+        var (exit, _, stderr) = await ServiceProcess.RunToExitAsync(
+            "edgegw-agent",
+            ["--config", configPath, $"--Agent:Outbox:Directory={Path.Combine(_dir, "outbox")}", $"--Agent:StatusFile={Path.Combine(_dir, "status.json")}"],
+            TimeSpan.FromSeconds(30));
+        return (exit, stderr);
     }
 }

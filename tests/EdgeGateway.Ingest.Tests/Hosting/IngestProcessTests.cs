@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using EdgeGateway.Ingest.Tests.Fixtures;
+using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Ingest.Tests.Hosting;
 
@@ -102,27 +102,16 @@ public sealed class IngestProcessTests : IDisposable
                           "Influx": { "Url": "{{influx.Url}}" }, "DeadLetterDirectory": "{{_dir}}", "FlushInterval": "00:00:00.100" },
               "Logging": { "LogLevel": { "Default": "Information" } } }
             """);
-        using var process = Start(path, $"--Ingest:Mqtt:Port={broker.Port.ToString(CultureInfo.InvariantCulture)}");
-        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        process.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
-        process.BeginOutputReadLine();
-        try
-        {
-            await PipelineHarness.WaitAsync(() => output.Any(l => l.Contains("Ingest ready", StringComparison.Ordinal)), "Ingest ready", TimeSpan.FromSeconds(30));
-            var gateway = await broker.ConnectAsync("gw-1");
-            await InProcessBroker.PublishAsync(gateway, Payloads.KpiTopic, Payloads.Bytes(Payloads.Kpi));
+        using var ingest = ServiceProcess.Start("edgegw-ingest", ["--config", path, $"--Ingest:Mqtt:Port={broker.Port.ToString(CultureInfo.InvariantCulture)}"]);
+        await PipelineHarness.WaitAsync(() => ingest.FindLine("Ingest ready") is not null, "Ingest ready", TimeSpan.FromSeconds(30));
+        var gateway = await broker.ConnectAsync("gw-1");
+        await InProcessBroker.PublishAsync(gateway, Payloads.KpiTopic, Payloads.Bytes(Payloads.Kpi));
 
-            await influx.WaitForAsync(r => r.Any(q => q.Path == "/write"), TimeSpan.FromSeconds(15));
-            Assert.Equal("/query", influx.Requests[0].Path);
-            Assert.StartsWith("kpi,cell=cell-1,site=sme-0042,window=shift ", Assert.Single(influx.Writes).Body, StringComparison.Ordinal);
-            Assert.Equal(new Dictionary<string, string> { ["db"] = "edgegw", ["rp"] = "autogen", ["precision"] = "ms" }, influx.Writes[0].Query);
-            await PipelineHarness.WaitAsync(() => broker.AcknowledgedBy("ingest-process-test") == 1, "the acknowledgement");
-        }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
+        await influx.WaitForAsync(r => r.Any(q => q.Path == "/write"), TimeSpan.FromSeconds(15));
+        Assert.Equal("/query", influx.Requests[0].Path);
+        Assert.StartsWith("kpi,cell=cell-1,site=sme-0042,window=shift ", Assert.Single(influx.Writes).Body, StringComparison.Ordinal);
+        Assert.Equal(new Dictionary<string, string> { ["db"] = "edgegw", ["rp"] = "autogen", ["precision"] = "ms" }, influx.Writes[0].Query);
+        await PipelineHarness.WaitAsync(() => broker.AcknowledgedBy("ingest-process-test") == 1, "the acknowledgement");
     }
 
     private string Write(string json)
@@ -134,33 +123,9 @@ public sealed class IngestProcessTests : IDisposable
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private static Process Start(string configPath, params string[] extra)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "edgegw-ingest.dll"));
-        start.ArgumentList.Add("--config");
-        start.ArgumentList.Add(configPath);
-        foreach (var argument in extra)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        return Process.Start(start)!;
-    }
-
     private static async Task<(int Exit, string Stderr)> RunToExitAsync(string configPath, params string[] extra)
     {
-        using var process = Start(configPath, extra);
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-        await stdout;
-        return (process.ExitCode, await stderr);
+        var (exit, _, stderr) = await ServiceProcess.RunToExitAsync("edgegw-ingest", ["--config", configPath, .. extra], TimeSpan.FromSeconds(30));
+        return (exit, stderr);
     }
 }
