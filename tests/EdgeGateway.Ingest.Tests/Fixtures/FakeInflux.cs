@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Ingest.Tests.Fixtures;
 
@@ -66,19 +67,8 @@ internal sealed class FakeInflux : IDisposable
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds for the requests so far.</summary>
-    public async Task WaitForAsync(Func<IReadOnlyList<RecordedRequest>, bool> condition, TimeSpan? timeout = null)
-    {
-        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (!condition(Requests))
-        {
-            if (DateTime.UtcNow > until)
-            {
-                throw new TimeoutException($"condition not met; {_requests.Count} requests: {string.Join(" | ", _requests.Select(r => r.Path))}");
-            }
-
-            await Task.Delay(10);
-        }
-    }
+    public Task WaitForAsync(Func<IReadOnlyList<RecordedRequest>, bool> condition, TimeSpan? timeout = null) =>
+        Poll.Until(() => Requests, condition, timeout ?? TimeSpan.FromSeconds(10), "the requests awaited", r => $"{r.Count} requests: {string.Join(" | ", r.Select(q => q.Path))}");
 
     public void Dispose()
     {

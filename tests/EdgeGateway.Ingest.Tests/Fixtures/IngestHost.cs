@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Configuration;
 using EdgeGateway.Ingest.Status;
 using EdgeGateway.Ingest.Writing;
+using EdgeGateway.Tests.Shared;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -74,19 +75,8 @@ internal sealed class IngestHost : IAsyncDisposable
     /// <summary>Waits until the subscriber logged "Ingest ready" <paramref name="times"/> times.</summary>
     public Task WaitReadyAsync(int times = 1) => WaitAsync(() => Log.Count("Ingest ready") >= times, $"'Ingest ready' x{times}");
 
-    public async Task WaitAsync(Func<bool> condition, string what, TimeSpan? timeout = null, Func<string>? state = null)
-    {
-        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
-        while (!condition())
-        {
-            if (DateTime.UtcNow > until)
-            {
-                throw new TimeoutException($"{what} did not happen ({state?.Invoke()}; {Counters.Snapshot()}); log:\n{string.Join('\n', Log.Lines.TakeLast(30))}");
-            }
-
-            await Task.Delay(10);
-        }
-    }
+    public Task WaitAsync(Func<bool> condition, string what, TimeSpan? timeout = null, Func<string>? state = null) =>
+        Poll.Until(condition, timeout ?? TimeSpan.FromSeconds(15), what, () => $"{state?.Invoke()}; {Counters.Snapshot()}; log:\n{string.Join('\n', Log.Lines.TakeLast(30))}");
 
     public async ValueTask DisposeAsync()
     {

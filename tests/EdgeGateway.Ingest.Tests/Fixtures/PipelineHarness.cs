@@ -5,6 +5,7 @@ using EdgeGateway.Ingest.Hosting;
 using EdgeGateway.Ingest.Status;
 using EdgeGateway.Ingest.Subscription;
 using EdgeGateway.Ingest.Writing;
+using EdgeGateway.Tests.Shared;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeGateway.Ingest.Tests.Fixtures;
@@ -50,19 +51,8 @@ internal sealed class PipelineHarness : IAsyncDisposable
     public async Task SubmitAsync(string topic, byte[] payload) =>
         Assert.True(await Pipeline.SubmitAsync(new InboundMessage(topic, payload, payload.Length, 1_774_900_000_000, Acks), default));
 
-    public static async Task WaitAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
-    {
-        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            if (DateTime.UtcNow > until)
-            {
-                throw new TimeoutException($"{what} did not happen");
-            }
-
-            await Task.Delay(10);
-        }
-    }
+    public static Task WaitAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
+        Poll.Until(condition, timeout ?? TimeSpan.FromSeconds(10), what, () => "not yet");
 
     public async ValueTask DisposeAsync()
     {

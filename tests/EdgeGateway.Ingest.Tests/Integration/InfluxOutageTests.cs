@@ -1,4 +1,5 @@
 using EdgeGateway.Agent.Tests.Integration;
+using EdgeGateway.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace EdgeGateway.Ingest.Tests.Integration;

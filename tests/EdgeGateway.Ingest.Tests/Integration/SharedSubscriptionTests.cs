@@ -1,5 +1,6 @@
 using System.Globalization;
 using EdgeGateway.Agent.Tests.Integration;
+using EdgeGateway.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace EdgeGateway.Ingest.Tests.Integration;

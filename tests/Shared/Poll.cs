@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace EdgeGateway.Agent.Tests.Integration;
+namespace EdgeGateway.Tests.Shared;
 
 /// <summary>Waits for a condition by polling it, never longer than a timeout, failing with a message that says what was awaited and what was seen.</summary>
 internal static class Poll
