@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using EdgeGateway.Cli.Report;
+using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Cli.Tests;
 
@@ -226,13 +227,6 @@ public sealed class ReportCommandTests : IDisposable
         return (Encoding.UTF8.GetString(stdout.ToArray()).ReplaceLineEndings("\n"), stderr.ToString(), exit);
     }
 
-    private static int UnusedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>Answers <c>GET /query</c> like InfluxDB 1.x, with whatever <see cref="Answer"/> gives for the query.</summary>
     private sealed class FakeInflux : IDisposable
     {
@@ -245,7 +239,7 @@ public sealed class ReportCommandTests : IDisposable
         {
             for (var attempt = 0; ; attempt++)
             {
-                Url = $"http://127.0.0.1:{UnusedPort()}";
+                Url = $"http://127.0.0.1:{Loopback.FreePort()}";
                 _listener.Prefixes.Clear();
                 _listener.Prefixes.Add(Url + "/");
                 try

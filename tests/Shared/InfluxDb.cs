@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
@@ -300,13 +299,8 @@ internal sealed class InfluxDb : IDisposable
 
     private void AllocatePorts()
     {
-        // Both listeners are held open together, so the two ports differ.
-        using var http = new TcpListener(IPAddress.Loopback, 0);
-        using var rpc = new TcpListener(IPAddress.Loopback, 0);
-        http.Start();
-        rpc.Start();
-        Port = ((IPEndPoint)http.LocalEndpoint).Port;
-        RpcPort = ((IPEndPoint)rpc.LocalEndpoint).Port;
+        var ports = Loopback.FreePorts(2);
+        (Port, RpcPort) = (ports[0], ports[1]);
     }
 
     private void WriteConfig()

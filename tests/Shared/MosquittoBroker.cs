@@ -255,15 +255,11 @@ internal sealed class MosquittoBroker : IDisposable
 
     private void AllocatePorts()
     {
-        // Both listeners are held open together, so the two ports differ.
-        using var plain = new TcpListener(IPAddress.Loopback, 0);
-        using var tls = new TcpListener(IPAddress.Loopback, 0);
-        plain.Start();
-        Port = ((IPEndPoint)plain.LocalEndpoint).Port;
+        var ports = Loopback.FreePorts(Settings.Tls ? 2 : 1);
+        Port = ports[0];
         if (Settings.Tls)
         {
-            tls.Start();
-            TlsPort = ((IPEndPoint)tls.LocalEndpoint).Port;
+            TlsPort = ports[1];
         }
     }
 

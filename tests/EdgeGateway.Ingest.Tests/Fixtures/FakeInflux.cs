@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using EdgeGateway.Tests.Shared;
 
@@ -29,7 +28,7 @@ internal sealed class FakeInflux : IDisposable
     {
         for (var attempt = 0; ; attempt++)
         {
-            var port = FreePort();
+            var port = Loopback.FreePort();
             _listener = new HttpListener();
             _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
             try
@@ -58,13 +57,6 @@ internal sealed class FakeInflux : IDisposable
 
     /// <summary>Requests to /write or /api/v2/write so far.</summary>
     public IReadOnlyList<RecordedRequest> Writes => [.. _requests.Where(r => r.Path.EndsWith("/write", StringComparison.Ordinal))];
-
-    public static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     /// <summary>Waits until <paramref name="condition"/> holds for the requests so far.</summary>
     public Task WaitForAsync(Func<IReadOnlyList<RecordedRequest>, bool> condition, TimeSpan? timeout = null) =>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EdgeGateway.Tests.Shared;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -49,7 +50,7 @@ internal sealed class InProcessBroker : IAsyncDisposable
     {
         for (var attempt = 0; ; attempt++)
         {
-            var port = FakeInflux.FreePort();
+            var port = Loopback.FreePort();
             // MQTTnet.Server drops the oldest queued message beyond 1000 per client by default (like Mosquitto's
             // max_queued_messages): a slow test machine must not lose messages.
             var options = new MqttServerOptionsBuilder().WithDefaultEndpoint().WithDefaultEndpointPort(port).WithPersistentSessions()

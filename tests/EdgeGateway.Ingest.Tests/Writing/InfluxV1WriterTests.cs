@@ -4,6 +4,7 @@ using EdgeGateway.Ingest.Points;
 using EdgeGateway.Ingest.Tests.Fixtures;
 using EdgeGateway.Ingest.Validation;
 using EdgeGateway.Ingest.Writing;
+using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Ingest.Tests.Writing;
 
@@ -123,7 +124,7 @@ public sealed class InfluxV1WriterTests : IDisposable
     public async Task Unreachable_IsFailed_NotAnException()
     {
         var options = Options();
-        options.Url = $"http://127.0.0.1:{FakeInflux.FreePort()}";
+        options.Url = $"http://127.0.0.1:{Loopback.FreePort()}";
         using var writer = new InfluxV1Writer(options);
 
         var outcome = await writer.WriteAsync(TwoPoints(), default);

@@ -1,6 +1,7 @@
 using EdgeGateway.Ingest.Hosting;
 using EdgeGateway.Ingest.Tests.Fixtures;
 using EdgeGateway.Ingest.Writing;
+using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Ingest.Tests.Writing;
 
@@ -83,7 +84,7 @@ public sealed class InfluxV2ContractTests : IDisposable
     public async Task Unreachable_IsFailed_NotAnException()
     {
         var options = Options();
-        options.Url = $"http://127.0.0.1:{FakeInflux.FreePort()}";
+        options.Url = $"http://127.0.0.1:{Loopback.FreePort()}";
         using var v2 = new InfluxV2Writer(options);
 
         Assert.Equal(WriteStatus.Failed, (await v2.WriteAsync(InfluxV1WriterTests.TwoPoints(), default)).Status);
