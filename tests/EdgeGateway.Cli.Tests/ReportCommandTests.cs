@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -58,18 +57,29 @@ public sealed class ReportCommandTests : IDisposable
 
     private readonly FakeInflux _influx = new();
 
+    // What InfluxDB 1.x answers to GET /query, given the query; any other path is 404.
+    private Func<string, string> _answer = _ => RecordedEmpty;
+
+    public ReportCommandTests() =>
+        _influx.Respond = r => r.Path == "/query" ? new FakeResponse(200, _answer(r.Query.GetValueOrDefault("q", ""))) : new FakeResponse(404, "404 page not found");
+
+    private IReadOnlyList<(string Database, string Query)> Queries =>
+        [.. _influx.Requests.Select(r => (r.Query.GetValueOrDefault("db", ""), r.Query.GetValueOrDefault("q", "")))];
+
+    private IReadOnlyList<string> Authorizations => [.. _influx.Requests.Select(r => r.Authorization).OfType<string>()];
+
     public void Dispose() => _influx.Dispose();
 
     [Fact]
     public void Report_PrintsOneBlockPerCell_OneRowPerWeek_KpisFromTheWeeksSums()
     {
-        _influx.Answer = q => q.StartsWith("SELECT sum(", StringComparison.Ordinal) ? RecordedWeekly : RecordedEmpty;
+        _answer = q => q.StartsWith("SELECT sum(", StringComparison.Ordinal) ? RecordedWeekly : RecordedEmpty;
 
         var (stdout, stderr, exit) = Report("--influx-url", _influx.Url, "--database", "edgegw", "--from", "2026-03-02", "--to", "2026-03-23");
 
         Assert.Equal("", stderr);
         Assert.Equal(0, exit);
-        var (db, query) = Assert.Single(_influx.Queries);
+        var (db, query) = Assert.Single(Queries);
         Assert.Equal("edgegw", db);
         Assert.Equal(WeeklyQuery, query);
         Assert.Equal(
@@ -83,7 +93,7 @@ public sealed class ReportCommandTests : IDisposable
     public void Read_RecomputesRatiosFromSums_NullForZeroDenominators()
     {
         using var http = new HttpClient();
-        _influx.Answer = _ => RecordedWeekly;
+        _answer = _ => RecordedWeekly;
         var cells = WeeklyKpis.Read(new InfluxQueryClient(http, new Uri(_influx.Url), "edgegw").Query("SELECT …"));
 
         Assert.Equal(["lathe-1", "press-1"], cells.Select(c => c.Cell));
@@ -109,7 +119,7 @@ public sealed class ReportCommandTests : IDisposable
     [Fact]
     public void Report_WithoutRange_RunsFromTheFirstToJustAfterTheLastDayRecord()
     {
-        _influx.Answer = q => q switch
+        _answer = q => q switch
         {
             _ when q.StartsWith("SELECT first(", StringComparison.Ordinal) => RecordedFirst,
             _ when q.StartsWith("SELECT last(", StringComparison.Ordinal) => RecordedLast,
@@ -126,19 +136,19 @@ public sealed class ReportCommandTests : IDisposable
                 WeeklyQuery.Replace("'day' AND", "'day' AND \"site\" = 'sme-0042' AND", StringComparison.Ordinal)
                     .Replace("2026-03-23T00:00:00Z", "2026-03-21T00:00:01Z", StringComparison.Ordinal),
             ],
-            _influx.Queries.Select(q => q.Query));
+            Queries.Select(q => q.Query));
         Assert.EndsWith(ExpectedTable + "\n", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Report_WithToken_SendsItAsInfluxDb2AuthorizationHeader()
     {
-        _influx.Answer = _ => RecordedWeekly;
+        _answer = _ => RecordedWeekly;
 
         var (_, _, exit) = Report("--influx-url", _influx.Url, "--from", "2026-03-02", "--to", "2026-03-23", "--token", "s3cr3t");
 
         Assert.Equal(0, exit);
-        Assert.Equal(["Token s3cr3t"], _influx.Authorizations);
+        Assert.Equal(["Token s3cr3t"], Authorizations);
     }
 
     [Fact]
@@ -159,7 +169,7 @@ public sealed class ReportCommandTests : IDisposable
     [Fact]
     public void Report_NoRecordsInTheSelection_OneLine_Exit2()
     {
-        _influx.Answer = _ => RecordedEmpty;
+        _answer = _ => RecordedEmpty;
 
         var (stdout, stderr, exit) = Report("--influx-url", _influx.Url, "--site", "sme-0099");
 
@@ -171,7 +181,7 @@ public sealed class ReportCommandTests : IDisposable
     [Fact]
     public void Report_UnknownDatabase_OneLine_Exit2()
     {
-        _influx.Answer = _ => RecordedNoDatabase;
+        _answer = _ => RecordedNoDatabase;
 
         var (stdout, stderr, exit) = Report("--influx-url", _influx.Url, "--database", "nope", "--from", "2026-03-02", "--to", "2026-03-23");
 
@@ -184,7 +194,7 @@ public sealed class ReportCommandTests : IDisposable
     public void Report_PartialAnswer_IsAnError_NotFewerWeeks()
     {
         // What InfluxDB 1.x answers when its [http] max-row-limit cut the series short.
-        _influx.Answer = _ => RecordedWeekly.Replace("\"values\":[[\"2026-03-02T00:00:00Z\",42000", "\"partial\":true,\"values\":[[\"2026-03-02T00:00:00Z\",42000", StringComparison.Ordinal);
+        _answer = _ => RecordedWeekly.Replace("\"values\":[[\"2026-03-02T00:00:00Z\",42000", "\"partial\":true,\"values\":[[\"2026-03-02T00:00:00Z\",42000", StringComparison.Ordinal);
 
         var (stdout, stderr, exit) = Report("--influx-url", _influx.Url, "--from", "2026-03-02", "--to", "2026-03-23");
 
@@ -196,7 +206,7 @@ public sealed class ReportCommandTests : IDisposable
     [Fact]
     public void Report_NotInfluxDb_OneLine_Exit1()
     {
-        _influx.Answer = _ => "<html>404 page not found</html>";
+        _answer = _ => "<html>404 page not found</html>";
 
         var (_, stderr, exit) = Report("--influx-url", _influx.Url, "--from", "2026-03-02", "--to", "2026-03-23");
 
@@ -216,7 +226,7 @@ public sealed class ReportCommandTests : IDisposable
 
         Assert.Equal(2, exit);
         Assert.Equal(expected + "\n", stderr);
-        Assert.Empty(_influx.Queries);
+        Assert.Empty(Queries);
     }
 
     private static (string Stdout, string Stderr, int Exit) Report(params string[] args)
@@ -225,80 +235,5 @@ public sealed class ReportCommandTests : IDisposable
         using var stderr = new StringWriter { NewLine = "\n" };
         var exit = Program.Run(["report", .. args], stdout, stderr);
         return (Encoding.UTF8.GetString(stdout.ToArray()).ReplaceLineEndings("\n"), stderr.ToString(), exit);
-    }
-
-    /// <summary>Answers <c>GET /query</c> like InfluxDB 1.x, with whatever <see cref="Answer"/> gives for the query.</summary>
-    private sealed class FakeInflux : IDisposable
-    {
-        private readonly HttpListener _listener = new();
-        private readonly ConcurrentQueue<(string Database, string Query)> _queries = new();
-        private readonly ConcurrentQueue<string> _authorizations = new();
-        private readonly Task _loop;
-
-        public FakeInflux()
-        {
-            for (var attempt = 0; ; attempt++)
-            {
-                Url = $"http://127.0.0.1:{Loopback.FreePort()}";
-                _listener.Prefixes.Clear();
-                _listener.Prefixes.Add(Url + "/");
-                try
-                {
-                    _listener.Start();
-                    break;
-                }
-                catch (HttpListenerException) when (attempt < 3)
-                {
-                    // The port went to someone else in between: take another.
-                }
-            }
-
-            _loop = Task.Run(ServeAsync);
-        }
-
-        public string Url { get; private set; }
-
-        public Func<string, string> Answer { get; set; } = _ => RecordedEmpty;
-
-        public IReadOnlyList<(string Database, string Query)> Queries => [.. _queries];
-
-        public IReadOnlyList<string> Authorizations => [.. _authorizations];
-
-        public void Dispose()
-        {
-            // Close alone: Stop first would make Close bind the port again to remove its prefix.
-            _listener.Close();
-            _loop.Wait(TimeSpan.FromSeconds(5));
-        }
-
-        private async Task ServeAsync()
-        {
-            while (_listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-                {
-                    return;
-                }
-
-                var query = context.Request.QueryString["q"] ?? "";
-                _queries.Enqueue((context.Request.QueryString["db"] ?? "", query));
-                if (context.Request.Headers["Authorization"] is { } authorization)
-                {
-                    _authorizations.Enqueue(authorization);
-                }
-
-                var body = Encoding.UTF8.GetBytes(context.Request.Url?.AbsolutePath == "/query" ? Answer(query) : "404 page not found");
-                context.Response.StatusCode = context.Request.Url?.AbsolutePath == "/query" ? 200 : 404;
-                context.Response.ContentType = "application/json";
-                context.Response.ContentLength64 = body.Length;
-                await context.Response.OutputStream.WriteAsync(body);
-                context.Response.Close();
-            }
-        }
     }
 }

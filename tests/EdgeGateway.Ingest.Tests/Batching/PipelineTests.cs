@@ -3,6 +3,7 @@ using EdgeGateway.Ingest.Hosting;
 using EdgeGateway.Ingest.Tests.Fixtures;
 using EdgeGateway.Ingest.Validation;
 using EdgeGateway.Ingest.Writing;
+using EdgeGateway.Tests.Shared;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Ingest.Tests.Batching;

@@ -1,5 +1,4 @@
 using EdgeGateway.Ingest.Hosting;
-using EdgeGateway.Ingest.Tests.Fixtures;
 using EdgeGateway.Ingest.Writing;
 using EdgeGateway.Tests.Shared;
 

@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
-using EdgeGateway.Tests.Shared;
 
-namespace EdgeGateway.Ingest.Tests.Fixtures;
+namespace EdgeGateway.Tests.Shared;
 
 /// <summary>One HTTP request as the fake database saw it.</summary>
 internal sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Query, string? Authorization, string? ContentType, string Body);
