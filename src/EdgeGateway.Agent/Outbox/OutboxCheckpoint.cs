@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using EdgeGateway.Hosting;
 
 namespace EdgeGateway.Agent.Outbox;
 
@@ -74,13 +75,29 @@ internal readonly record struct OutboxCheckpoint(long Floor, long NextSequence, 
         BinaryPrimitives.WriteUInt32LittleEndian(data[(Bytes - 4)..], OutboxFrame.Crc32C(data[..(Bytes - 4)]));
 
         var temp = Path.Combine(directory, TempFileName);
-        using (var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.Write))
+        var path = Path.Combine(directory, FileName);
+        try
         {
+            using (var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.Write))
+            {
+                RandomAccess.Write(handle, data, 0);
+                RandomAccess.FlushToDisk(handle);
+            }
+        }
+        catch (IOException e) when (StorageErrors.IsDiskFull(e) && File.Exists(path))
+        {
+            // A full disk has no block for a new file. Without the checkpoint acknowledgements would never reach the disk,
+            // no segment could go, and every restart would send everything again: so the old checkpoint is overwritten in
+            // place, which needs no new block. Not atomic, but 52 bytes at the start of one page; a torn write fails the
+            // checksum and costs what an unreadable checkpoint costs (everything held is sent again), never a record.
+            File.Delete(temp);
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Write);
             RandomAccess.Write(handle, data, 0);
             RandomAccess.FlushToDisk(handle);
+            return;
         }
 
-        File.Move(temp, Path.Combine(directory, FileName), overwrite: true);
+        File.Move(temp, path, overwrite: true);
         DirectorySync.Flush(directory);
     }
 }

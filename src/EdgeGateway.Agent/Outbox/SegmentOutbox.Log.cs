@@ -29,7 +29,16 @@ public sealed partial class SegmentOutbox
         [LoggerMessage(EventId = 507, Level = LogLevel.Error, Message = "Outbox {Directory}: the checkpoint is unreadable; every record held will be sent again")]
         public static partial void CheckpointUnreadable(ILogger logger, string directory);
 
-        [LoggerMessage(EventId = 508, Level = LogLevel.Error, Message = "Outbox {Directory}: flushing to disk failed; will retry with the next batch")]
-        public static partial void FlushFailed(ILogger logger, string directory, Exception exception);
+        [LoggerMessage(EventId = 508, Level = LogLevel.Error, Message = "Outbox {Directory}: flushing to disk failed ({Reason}); retried with every batch")]
+        public static partial void FlushFailed(ILogger logger, string directory, string reason);
+
+        [LoggerMessage(EventId = 509, Level = LogLevel.Information, Message = "Outbox {Directory}: flushing to disk works again")]
+        public static partial void FlushRecovered(ILogger logger, string directory);
+
+        [LoggerMessage(EventId = 510, Level = LogLevel.Error, Message = "Outbox {Directory}: {Reason}; records are dropped and counted until space returns")]
+        public static partial void DiskFull(ILogger logger, string directory, string reason);
+
+        [LoggerMessage(EventId = 511, Level = LogLevel.Warning, Message = "Outbox {Directory}: space returned; {Count} records were dropped while the disk was full, {Dropped} dropped in all")]
+        public static partial void DiskSpaceReturned(ILogger logger, string directory, long count, long dropped);
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
+using EdgeGateway.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Win32.SafeHandles;
 
@@ -67,6 +68,10 @@ public sealed partial class SegmentOutbox : IOutbox
     private long _readOffset;
     private long _readNextSequence;
 
+    // A full disk: records that do not fit are dropped and counted until an append fits again.
+    private long _droppedWhileFull = -1;
+    private string? _flushFailure;
+
     private int _topicNext;
     private int _openNext;
     private TaskCompletionSource? _waiter;
@@ -94,12 +99,15 @@ public sealed partial class SegmentOutbox : IOutbox
         _maxFrameBytes = (int)Math.Min(OutboxFrame.MaxFrameBytes, _options.MaxBytes / 2);
         _writeBuffer = ArrayPool<byte>.Shared.Rent(4096);
 
-        System.IO.Directory.CreateDirectory(_directory);
-        // An exclusive lock (flock on Linux): a second agent on the same folder would interleave appends.
-        _lockFile = new FileStream(Path.Combine(_directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        _lockFile = OpenLock(_directory);
         try
         {
             Recover();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ReleaseResources();
+            throw e as OutboxUnavailableException ?? new OutboxUnavailableException(_directory, StorageErrors.Reason(e), e);
         }
         catch
         {
@@ -151,7 +159,8 @@ public sealed partial class SegmentOutbox : IOutbox
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">The topic is longer than 65535 UTF-8 bytes, or the record larger than
     /// 16 MiB or half of <see cref="OutboxOptions.MaxBytes"/>.</exception>
-    /// <exception cref="IOException">The disk refused the write; nothing was stored and the sequence is not used.</exception>
+    /// <exception cref="OutboxUnavailableException">The disk refused the write for good (read-only, I/O error); nothing
+    /// was stored and the sequence is not used. A full disk does not throw: the record is dropped and counted.</exception>
     public void Append(string topic, ReadOnlySpan<byte> payload)
     {
         ArgumentNullException.ThrowIfNull(topic);
@@ -172,27 +181,68 @@ public sealed partial class SegmentOutbox : IOutbox
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var nowMs = NowMs();
-            ExpireIfDue(nowMs);
-            MakeRoom(length);
-            if (_active is null || (_active.Length > 0 && _active.Length + length > _options.SegmentBytes))
+            try
             {
-                RollOver();
+                Store(topic, topicBytes, payload, length, nowMs);
+            }
+            catch (Exception e) when (StorageErrors.IsDiskFull(e))
+            {
+                DropUnstored(e);
+                return;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw e as OutboxUnavailableException ?? new OutboxUnavailableException(_directory, StorageErrors.Reason(e), e);
             }
 
-            if (_writeBuffer.Length < length)
+            if (_droppedWhileFull >= 0)
             {
-                var bigger = ArrayPool<byte>.Shared.Rent(length);
-                ArrayPool<byte>.Shared.Return(_writeBuffer);
-                _writeBuffer = bigger;
+                Log.DiskSpaceReturned(_logger, _directory, _droppedWhileFull, _dropped);
+                _droppedWhileFull = -1;
             }
 
-            var sequence = _nextSequence;
-            var frame = _writeBuffer.AsSpan(0, length);
-            OutboxFrame.Write(frame, sequence, nowMs, topic, topicBytes, payload);
+            if (_waiter is { } waiter)
+            {
+                _waiter = null;
+                waiter.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>Writes one frame with the next sequence (the caller holds the lock and handles the disk's refusals).</summary>
+    private void Store(string topic, int topicBytes, ReadOnlySpan<byte> payload, int length, long nowMs)
+    {
+        ExpireIfDue(nowMs);
+        MakeRoom(length);
+        if (_active is null || (_active.Length > 0 && _active.Length + length > _options.SegmentBytes))
+        {
+            RollOver();
+        }
+
+        if (_writeBuffer.Length < length)
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(length);
+            ArrayPool<byte>.Shared.Return(_writeBuffer);
+            _writeBuffer = bigger;
+        }
+
+        var sequence = _nextSequence;
+        var frame = _writeBuffer.AsSpan(0, length);
+        OutboxFrame.Write(frame, sequence, nowMs, topic, topicBytes, payload);
+        try
+        {
             // One pwrite of the whole frame, straight to the page cache: nothing is buffered in this process.
             RandomAccess.Write(_active!.Handle!, frame, _active.Length);
+        }
+        catch (Exception e) when (StorageErrors.IsDiskFull(e) && _active is { Length: > 0 } full && full.LastSequence <= _floor)
+        {
+            // Everything in the open segment left already: a new segment lets the flush delete it and the space come back.
+            RollOver();
+            FlushCore();
+            RandomAccess.Write(_active!.Handle!, frame, _active.Length);
+        }
 
-            _active.Length += length;
+        _active.Length += length;
             _active.Add(sequence);
             _active.LastAppendedAtMs = nowMs;
             _bytes += length;
@@ -202,15 +252,41 @@ public sealed partial class SegmentOutbox : IOutbox
                 _nextExpiryMs = Math.Min(_nextExpiryMs, ExpiryAfter(nowMs));
             }
 
-            _unflushed = true;
-            MarkPending();
-            FlushIfDue();
-            if (_waiter is { } waiter)
+        _unflushed = true;
+        MarkPending();
+        FlushIfDue();
+    }
+
+    /// <summary>
+    /// The disk is full: the record is not stored and its sequence not used; it is counted as dropped (the checkpoint
+    /// keeps the count when it can be written: in place, if need be, see <see cref="OutboxCheckpoint.Write"/>).
+    /// </summary>
+    private void DropUnstored(Exception e)
+    {
+        if (_active?.Handle is { } handle)
+        {
+            try
             {
-                _waiter = null;
-                waiter.TrySetResult();
+                // The part of the frame that did fit would otherwise hold space until the segment is closed.
+                RandomAccess.SetLength(handle, _active.Length);
+            }
+            catch (IOException)
+            {
+                // Cut again when the segment is closed.
             }
         }
+
+        _dropped++;
+        _checkpointDirty = true;
+        MarkPending();
+        if (_droppedWhileFull < 0)
+        {
+            _droppedWhileFull = 0;
+            Log.DiskFull(_logger, _directory, StorageErrors.Reason(e));
+        }
+
+        _droppedWhileFull++;
+        FlushIfDue();
     }
 
     /// <inheritdoc/>
@@ -343,7 +419,7 @@ public sealed partial class SegmentOutbox : IOutbox
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Log.FlushFailed(_logger, _directory, e);
+                Log.FlushFailed(_logger, _directory, StorageErrors.Reason(e));
             }
             finally
             {
@@ -386,13 +462,29 @@ public sealed partial class SegmentOutbox : IOutbox
             return;
         }
 
+        FlushReportingFailure();
+    }
+
+    /// <summary>Flushes; a failure is logged when it starts (not every batch) and its end too, and the batch stays pending.</summary>
+    private void FlushReportingFailure()
+    {
         try
         {
             FlushCore();
+            if (_flushFailure is not null)
+            {
+                _flushFailure = null;
+                Log.FlushRecovered(_logger, _directory);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Log.FlushFailed(_logger, _directory, e);
+            var reason = StorageErrors.Reason(e);
+            if (reason != _flushFailure)
+            {
+                _flushFailure = reason;
+                Log.FlushFailed(_logger, _directory, reason);
+            }
         }
     }
 
@@ -408,14 +500,15 @@ public sealed partial class SegmentOutbox : IOutbox
             try
             {
                 ExpireIfDue(NowMs());
-                if (_pendingSinceTimestamp != 0)
-                {
-                    FlushCore();
-                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Log.FlushFailed(_logger, _directory, e);
+                Log.FlushFailed(_logger, _directory, StorageErrors.Reason(e));
+            }
+
+            if (_pendingSinceTimestamp != 0)
+            {
+                FlushReportingFailure();
             }
         }
     }
@@ -731,6 +824,30 @@ public sealed partial class SegmentOutbox : IOutbox
         _topics[_topicNext] = (utf8.ToArray(), decoded);
         _topicNext = (_topicNext + 1) % TopicCacheSize;
         return decoded;
+    }
+
+    /// <summary>Creates the folder and takes its lock; each way this fails is one <see cref="OutboxUnavailableException"/>.</summary>
+    private static FileStream OpenLock(string directory)
+    {
+        var problem = StorageErrors.DirectoryProblem(directory);
+        if (problem is not null)
+        {
+            throw new OutboxUnavailableException(directory, problem);
+        }
+
+        try
+        {
+            // An exclusive lock (flock on Linux): a second agent on the same folder would interleave appends.
+            return new FileStream(Path.Combine(directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e) when (e.HResult == 11) // EWOULDBLOCK: flock found the lock taken
+        {
+            throw new OutboxUnavailableException(directory, "another process has it open (its lock file is taken)", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OutboxUnavailableException(directory, StorageErrors.Reason(e), e);
+        }
     }
 
     private void ReleaseResources()

@@ -181,10 +181,11 @@ public sealed class OutboxBasicsTests : IDisposable
     }
 
     [Fact]
-    public void Outbox_SecondOpenOfTheSameFolder_IsRefused()
+    public void Outbox_SecondOpenOfTheSameFolder_IsRefused_SayingAnotherProcessHasIt()
     {
         using var outbox = _folder.Open();
-        Assert.Throws<IOException>(() => _folder.Open());
+        var e = Assert.Throws<OutboxUnavailableException>(() => _folder.Open());
+        Assert.Equal($"the outbox {_folder.Path} cannot be used: another process has it open (its lock file is taken)", e.Message);
     }
 
     [Fact]

@@ -1,0 +1,54 @@
+namespace EdgeGateway.Hosting;
+
+/// <summary>
+/// What a file-system error means, in words an operator acts on, and whether a folder can hold a service's files.
+/// On Linux .NET puts the errno of an <see cref="IOException"/> it does not map to a type of its own into its HResult.
+/// </summary>
+internal static class StorageErrors
+{
+    private const int NotDirectory = 20; // ENOTDIR
+    private const int NoSpace = 28; // ENOSPC
+    private const int ReadOnlyFileSystem = 30; // EROFS
+    private const int QuotaExceeded = 122; // EDQUOT
+
+    /// <summary>The disk (or the user's quota) is full: a condition that passes when space is freed.</summary>
+    public static bool IsDiskFull(Exception e) => e is IOException { HResult: NoSpace or QuotaExceeded };
+
+    /// <summary>Why <paramref name="e"/> happened, without the path (the caller names it).</summary>
+    public static string Reason(Exception e) => e switch
+    {
+        UnauthorizedAccessException => "permission denied",
+        IOException { HResult: ReadOnlyFileSystem } => "read-only file system",
+        IOException { HResult: NoSpace } => "no space left on device",
+        IOException { HResult: QuotaExceeded } => "disk quota exceeded",
+        IOException { HResult: NotDirectory } => "a part of the path is a file, not a directory",
+        DirectoryNotFoundException or FileNotFoundException => "it does not exist",
+        _ => e.Message,
+    };
+
+    /// <summary>
+    /// Null when <paramref name="directory"/> is (or can be created as) a folder this process can create files in;
+    /// else why not: a file, not writable, a read-only file system. Creates the folder; leaves nothing else behind.
+    /// </summary>
+    public static string? DirectoryProblem(string directory)
+    {
+        try
+        {
+            var path = Path.GetFullPath(directory);
+            if (File.Exists(path))
+            {
+                return "it is a file, not a directory";
+            }
+
+            Directory.CreateDirectory(path);
+            var probe = Path.Combine(path, $".write-test-{Environment.ProcessId}");
+            File.Open(probe, FileMode.Create, FileAccess.Write, FileShare.None).Dispose();
+            File.Delete(probe);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return Reason(e);
+        }
+    }
+}
