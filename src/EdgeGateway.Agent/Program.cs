@@ -7,6 +7,7 @@ using EdgeGateway.Agent.Status;
 using EdgeGateway.Core;
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Signals;
+using EdgeGateway.Hosting;
 using EdgeGateway.Sensors.Sources;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,12 @@ namespace EdgeGateway.Agent;
 public static class Program
 {
     /// <summary>Exit code for a bad config.</summary>
-    public const int ConfigError = 2;
+    public const int ConfigError = ExitCodes.BadInput;
+
+    private const string Name = "edgegw-agent";
+
+    // What the Agent section may hold, to name unknown keys and bad enum values before the binder does.
+    private static readonly OptionsKeys s_keys = OptionsKeys.Of<AgentOptions>(OptionsKeys.Of<MqttOptions>(), OptionsKeys.Of<OutboxOptions>());
 
     /// <summary>Where the config is when nothing says otherwise.</summary>
     public const string DefaultConfigPath = "/etc/edgegw/edgegw.json";
@@ -30,16 +36,15 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         var (configPath, rest) = ConfigArgument.Split(args, Environment.GetEnvironmentVariable("EDGEGW_CONFIG"), DefaultConfigPath);
-        byte[] bytes;
         GatewayConfig gateway;
+        if (ConfigFile.TryRead(configPath, out var unreadable) is not { } bytes)
+        {
+            return Fail($"{configPath}: {unreadable}");
+        }
+
         try
         {
-            bytes = File.ReadAllBytes(configPath);
             gateway = ConfigReader.Read(bytes, configPath, "Agent", "Logging");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return Fail($"{configPath}: cannot read the config: {e.Message}");
         }
         catch (InputException e)
         {
@@ -49,10 +54,17 @@ public static class Program
         // Everything the agent needs is read and checked before the host starts, so that a bad config is a few
         // clear lines on stderr and exit code 2, not a host failure in the log.
         var configuration = new ConfigurationBuilder()
-            .AddJsonFile(Path.GetFullPath(configPath), optional: false, reloadOnChange: false)
+            .AddJsonStream(ConfigFile.Stream(bytes))
             .AddEnvironmentVariables("EDGEGW_")
             .AddCommandLine(rest)
             .Build();
+        var keyProblems = new List<string>();
+        s_keys.Check(configuration.GetSection("Agent"), keyProblems);
+        if (keyProblems.Count > 0)
+        {
+            return Fail([.. keyProblems.Select(p => $"{configPath}: {p}")]);
+        }
+
         var agent = new AgentOptions();
         try
         {
@@ -66,6 +78,7 @@ public static class Program
         var failures = new[] { new AgentOptionsAnnotations().Validate(null, agent), new AgentOptionsValidator().Validate(null, agent) }
             .Where(result => result.Failed)
             .SelectMany(result => result.Failures ?? [])
+            .Concat(AgentPaths.Problems(agent))
             .ToArray();
         if (failures.Length > 0)
         {
@@ -83,21 +96,31 @@ public static class Program
         }
         catch (HardwareMissingException e)
         {
-            Console.Error.WriteLine($"edgegw-agent: {e.Message}");
-            return 1;
+            Console.Error.WriteLine($"{Name}: {e.Message}");
+            return ExitCodes.Fatal;
         }
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = rest, DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddConfiguration(configuration);
-        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true).LeaveFailuresToServiceRun();
         builder.Services.AddSystemd();
         builder.Services.AddSingleton(source);
         Compose(builder.Services, builder.Configuration, gateway, new ConfigFingerprint(ConfigSha256.Hex(bytes)));
 
-        using var host = builder.Build();
-        await host.RunAsync().ConfigureAwait(false);
-        return Environment.ExitCode;
+        return await ServiceRun.RunAsync(builder.Build(), Name, KnownCause).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The fatal conditions whose cause is known, each one line without a stack: the outbox's disk (exit 1: the
+    /// service manager may restart the agent, and a folder still unusable then is refused at start with exit 2), and
+    /// a bad input file found while running (exit 2).
+    /// </summary>
+    internal static FatalCause? KnownCause(Exception e) => e switch
+    {
+        OutboxUnavailableException => new FatalCause(ExitCodes.Fatal, e.Message),
+        InputException input => new FatalCause(ExitCodes.BadInput, input.Message),
+        _ => null,
+    };
 
     /// <summary>Registers the pipeline: source → channel → engine → encoder → outbox → publisher, plus status.</summary>
     internal static void Compose(IServiceCollection services, IConfiguration configuration, GatewayConfig gateway, ConfigFingerprint fingerprint)
@@ -143,7 +166,7 @@ public static class Program
     {
         foreach (var problem in problems)
         {
-            Console.Error.WriteLine($"edgegw-agent: {problem}");
+            Console.Error.WriteLine($"{Name}: {problem}");
         }
 
         return ConfigError;

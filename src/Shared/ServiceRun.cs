@@ -37,9 +37,10 @@ internal static class ServiceRun
     /// returns the cause's exit code: <paramref name="knownCause"/>'s, <see cref="ExitCodes.BadInput"/> for options that
     /// fail validation, else <see cref="ExitCodes.Fatal"/> with the exception and its stack (a bug to look into).
     /// </summary>
-    public static async Task<int> RunAsync(IHost host, string name, Func<Exception, FatalCause?> knownCause)
+    public static async Task<int> RunAsync(IHost host, string name, Func<Exception, FatalCause?> knownCause, TextWriter? stderr = null)
     {
         Exception? failure = null;
+        var where = "the start";
         BackgroundService[] services = [];
         try
         {
@@ -60,7 +61,7 @@ internal static class ServiceRun
         {
             if (failure is null && service.ExecuteTask is { IsFaulted: true } task)
             {
-                failure = task.Exception;
+                (failure, where) = (task.Exception, service.GetType().Name);
             }
         }
 
@@ -69,13 +70,13 @@ internal static class ServiceRun
             return Environment.ExitCode;
         }
 
-        var cause = Describe(failure, knownCause);
-        Console.Error.WriteLine($"{name}: {cause.Line}");
+        var cause = Describe(failure, where, knownCause);
+        (stderr ?? Console.Error).WriteLine($"{name}: {cause.Line}");
         return cause.ExitCode;
     }
 
-    /// <summary>The first known cause in <paramref name="failure"/>'s chain, or the whole exception as a fatal error.</summary>
-    internal static FatalCause Describe(Exception failure, Func<Exception, FatalCause?> knownCause)
+    /// <summary>The first known cause in <paramref name="failure"/>'s chain, or the whole exception as a fatal error of <paramref name="where"/>.</summary>
+    internal static FatalCause Describe(Exception failure, string where, Func<Exception, FatalCause?> knownCause)
     {
         var pending = new Stack<Exception>();
         pending.Push(failure);
@@ -104,6 +105,6 @@ internal static class ServiceRun
         }
 
         var single = failure is AggregateException { InnerExceptions.Count: 1 } one ? one.InnerExceptions[0] : failure;
-        return new FatalCause(ExitCodes.Fatal, $"stopped by an unexpected error: {single}");
+        return new FatalCause(ExitCodes.Fatal, $"{where} failed unexpectedly: {single}");
     }
 }

@@ -26,6 +26,10 @@ internal static class StorageErrors
         _ => e.Message,
     };
 
+    /// <summary>Why the file <paramref name="path"/> could not be opened for reading (<paramref name="e"/>), in those words.</summary>
+    public static string ReadProblem(string path, Exception e) =>
+        Directory.Exists(path) ? "it is a directory, not a file" : e is FileNotFoundException or DirectoryNotFoundException ? "the file does not exist" : Reason(e);
+
     /// <summary>
     /// Null when <paramref name="directory"/> is (or can be created as) a folder this process can create files in;
     /// else why not: a file, not writable, a read-only file system. Creates the folder; leaves nothing else behind.

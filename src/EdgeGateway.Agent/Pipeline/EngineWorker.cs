@@ -22,7 +22,6 @@ internal sealed partial class EngineWorker(
     IOutbox outbox,
     AgentState state,
     TimeProvider time,
-    IHostApplicationLifetime lifetime,
     ILogger<EngineWorker> logger) : BackgroundService
 {
     /// <summary>The signal number of a clock tick: no signal, only "time has come this far".</summary>
@@ -82,12 +81,8 @@ internal sealed partial class EngineWorker(
             // Shutdown: windows in progress are not emitted (a record must cover its whole window).
             outbox.Flush();
         }
-        catch (Exception e)
-        {
-            Log.EngineFailed(logger, e);
-            lifetime.StopApplication();
-            throw;
-        }
+
+        // Anything else stops the host with exit code 1 and one line saying why (Program, ServiceRun).
     }
 
     private void Publish(GatewayEngine engine, long faults, bool clockSynced)
@@ -113,8 +108,5 @@ internal sealed partial class EngineWorker(
 
         [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "The signal source ended; {Records} window records computed")]
         public static partial void SourceEnded(ILogger logger, long records);
-
-        [LoggerMessage(EventId = 102, Level = LogLevel.Critical, Message = "The KPI engine failed; the agent stops")]
-        public static partial void EngineFailed(ILogger logger, Exception exception);
     }
 }

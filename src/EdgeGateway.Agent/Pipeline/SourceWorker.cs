@@ -8,14 +8,13 @@ namespace EdgeGateway.Agent.Pipeline;
 
 /// <summary>
 /// Runs the configured signal source into the event channel. Live sensors also get a clock tick every second, so
-/// that windows close while nothing changes. A source that fails stops the agent (systemd restarts it).
+/// that windows close while nothing changes. A source that fails stops the agent with exit code 1 (systemd restarts it).
 /// </summary>
 internal sealed partial class SourceWorker(
     ISignalSource source,
     IOptions<AgentOptions> options,
     Channel<SignalEvent> events,
     TimeProvider time,
-    IHostApplicationLifetime lifetime,
     ILogger<SourceWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -33,12 +32,6 @@ internal sealed partial class SourceWorker(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-        }
-        catch (Exception e)
-        {
-            Log.SourceFailed(logger, options.Value.Source, e.Message, e);
-            Environment.ExitCode = 1;
-            lifetime.StopApplication();
         }
         finally
         {
@@ -60,8 +53,5 @@ internal sealed partial class SourceWorker(
     {
         [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Signal source {Source} ended")]
         public static partial void SourceEnded(ILogger logger, EventSourceKind source);
-
-        [LoggerMessage(EventId = 201, Level = LogLevel.Critical, Message = "Signal source {Source} failed: {Reason}")]
-        public static partial void SourceFailed(ILogger logger, EventSourceKind source, string reason, Exception exception);
     }
 }

@@ -61,6 +61,32 @@ public sealed class AgentStartupTests : IDisposable
         Assert.Contains("cannot read the config", Assert.Single(Lines(stderr)), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Agent:Foo: unknown key", "--Agent:Foo=1")]
+    [InlineData("Agent:Source: 'Magic' is not one of Sensors, Simulator, Trace", "--Agent:Source=Magic")]
+    [InlineData("Agent:TracePath: '/nonexistent/trace.csv' cannot be read: the file does not exist", "--Agent:Source=Trace", "--Agent:TracePath=/nonexistent/trace.csv")]
+    [InlineData("Agent:Outbox:Directory: '/etc/passwd' cannot hold the outbox: it is a file, not a directory", "--Agent:Outbox:Directory=/etc/passwd")]
+    public async Task BadArgument_IsOneLine_NamingTheKeyLikeTheFileErrors_Exit2(string problem, params string[] arguments)
+    {
+        var (exit, stderr) = await RunAgent(RepoPaths.Sample("edgegw.json"), arguments);
+
+        Assert.Equal(2, exit);
+        Assert.Equal($"edgegw-agent: {RepoPaths.Sample("edgegw.json")}: {problem}", Assert.Single(Lines(stderr)));
+    }
+
+    [Fact]
+    public async Task OutboxOnAReadOnlyFileSystem_IsOneLine_NamingThePathAndTheReason_Exit2()
+    {
+        using var disk = SmallFileSystem.Mount(1024 * 1024);
+        disk.Remount(readOnly: true);
+        var outbox = Path.Combine(disk.Path, "outbox");
+
+        var (exit, stderr) = await RunAgent(RepoPaths.Sample("edgegw.json"), $"--Agent:Outbox:Directory={outbox}");
+
+        Assert.Equal(2, exit);
+        Assert.Equal($"edgegw-agent: {RepoPaths.Sample("edgegw.json")}: Agent:Outbox:Directory: '{outbox}' cannot hold the outbox: read-only file system", Assert.Single(Lines(stderr)));
+    }
+
     private string Config(string agentSection)
     {
         var json = File.ReadAllText(RepoPaths.Sample("edgegw.json")).TrimEnd();
@@ -71,11 +97,11 @@ public sealed class AgentStartupTests : IDisposable
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private async Task<(int Exit, string Stderr)> RunAgent(string configPath)
+    private async Task<(int Exit, string Stderr)> RunAgent(string configPath, params string[] extra)
     {
         var (exit, _, stderr) = await ServiceProcess.RunToExitAsync(
             "edgegw-agent",
-            ["--config", configPath, $"--Agent:Outbox:Directory={Path.Combine(_dir, "outbox")}", $"--Agent:StatusFile={Path.Combine(_dir, "status.json")}"],
+            ["--config", configPath, $"--Agent:Outbox:Directory={Path.Combine(_dir, "outbox")}", $"--Agent:StatusFile={Path.Combine(_dir, "status.json")}", .. extra],
             TimeSpan.FromSeconds(30));
         return (exit, stderr);
     }

@@ -1,0 +1,72 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
+
+namespace EdgeGateway.Hosting;
+
+/// <summary>Reads a service's config file once: a pipe (<c>--config &lt;(…)</c>) can be read only once.</summary>
+internal static class ConfigFile
+{
+    /// <summary>The bytes of <paramref name="path"/>, or null with why not (<c>cannot read the config: …</c>).</summary>
+    public static byte[]? TryRead(string path, out string? problem)
+    {
+        problem = null;
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problem = $"cannot read the config: {StorageErrors.ReadProblem(path, e)}";
+            return null;
+        }
+    }
+
+    /// <summary>A stream over the bytes read, for <c>AddJsonStream</c> (each configuration built needs its own).</summary>
+    public static MemoryStream Stream(byte[] bytes) => new(bytes, writable: false);
+}
+
+/// <summary>
+/// The keys an options class takes, to name what the binder cannot: an unknown key by its path
+/// (<c>Agent:Foo: unknown key</c>) and an enum value that is none of its names, with the names. Trim-safe: the
+/// properties are those of the types given, nested options classes are given explicitly.
+/// </summary>
+internal sealed class OptionsKeys
+{
+    private readonly Type _type;
+    private readonly Dictionary<string, PropertyInfo> _properties;
+    private readonly OptionsKeys[] _nested;
+
+    private OptionsKeys(Type type, PropertyInfo[] properties, OptionsKeys[] nested)
+    {
+        _type = type;
+        _properties = properties.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+        _nested = nested;
+    }
+
+    /// <summary>The keys of <typeparamref name="T"/>; a property whose type is one of <paramref name="nested"/>'s is a section of those keys.</summary>
+    public static OptionsKeys Of<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] T>(params OptionsKeys[] nested) =>
+        new(typeof(T), typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance), nested);
+
+    /// <summary>Adds a line per unknown key and per enum value that is not a name of its enum to <paramref name="problems"/>.</summary>
+    public void Check(IConfigurationSection section, List<string> problems)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            if (!_properties.TryGetValue(child.Key, out var property))
+            {
+                problems.Add($"{child.Path}: unknown key");
+                continue;
+            }
+
+            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            if (Array.Find(_nested, n => n._type == type) is { } nested)
+            {
+                nested.Check(child, problems);
+            }
+            else if (type.IsEnum && child.Value is { } value && !(Enum.TryParse(type, value, ignoreCase: true, out var parsed) && Enum.IsDefined(type, parsed)))
+            {
+                problems.Add($"{child.Path}: '{value}' is not one of {string.Join(", ", Enum.GetNames(type))}");
+            }
+        }
+    }
+}
