@@ -1,4 +1,5 @@
 using EdgeGateway.Core.Configuration;
+using EdgeGateway.Hosting;
 using EdgeGateway.Ingest.Batching;
 using EdgeGateway.Ingest.DeadLetter;
 using EdgeGateway.Ingest.Hosting;
@@ -19,7 +20,7 @@ namespace EdgeGateway.Ingest;
 public static class Program
 {
     /// <summary>Exit code for a bad config.</summary>
-    public const int ConfigError = 2;
+    public const int ConfigError = ExitCodes.BadInput;
 
     /// <summary>Where the config is when nothing says otherwise.</summary>
     public const string DefaultConfigPath = "/etc/edgegw/ingest.json";
@@ -42,12 +43,11 @@ public static class Program
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = rest, DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddConfiguration(configuration);
-        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true).LeaveFailuresToServiceRun();
         Compose(builder.Services, builder.Configuration);
 
-        using var host = builder.Build();
-        await host.RunAsync().ConfigureAwait(false);
-        return Environment.ExitCode;
+        // A failed service stops the ingest with exit code 1 and one line; the broker redelivers what was not acknowledged.
+        return await ServiceRun.RunAsync(builder.Build(), Name, static _ => null).ConfigureAwait(false);
     }
 
     /// <summary>

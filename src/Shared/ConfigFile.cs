@@ -27,7 +27,7 @@ internal static class ConfigFile
 
 /// <summary>
 /// The keys an options class takes, to name what the binder cannot: an unknown key by its path
-/// (<c>Agent:Foo: unknown key</c>) and an enum value that is none of its names, with the names. Trim-safe: the
+/// (<c>Agent:Foo: unknown key</c>) and an enum value that is neither one of its names nor a number, with the names. Trim-safe: the
 /// properties are those of the types given, nested options classes are given explicitly.
 /// </summary>
 internal sealed class OptionsKeys
@@ -63,8 +63,9 @@ internal sealed class OptionsKeys
             {
                 nested.Check(child, problems);
             }
-            else if (type.IsEnum && child.Value is { } value && !(Enum.TryParse(type, value, ignoreCase: true, out var parsed) && Enum.IsDefined(type, parsed)))
+            else if (type.IsEnum && child.Value is { } value && !Enum.TryParse(type, value, ignoreCase: true, out _))
             {
+                // A number parses (as the binder takes it): whether it means anything is the options validator's to say.
                 problems.Add($"{child.Path}: '{value}' is not one of {string.Join(", ", Enum.GetNames(type))}");
             }
         }

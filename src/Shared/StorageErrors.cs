@@ -21,7 +21,7 @@ internal static class StorageErrors
         IOException { HResult: ReadOnlyFileSystem } => "read-only file system",
         IOException { HResult: NoSpace } => "no space left on device",
         IOException { HResult: QuotaExceeded } => "disk quota exceeded",
-        IOException { HResult: NotDirectory } => "a part of the path is a file, not a directory",
+        IOException { HResult: NotDirectory } => "a part of the path is not a directory",
         DirectoryNotFoundException or FileNotFoundException => "it does not exist",
         _ => e.Message,
     };
@@ -42,6 +42,14 @@ internal static class StorageErrors
             if (File.Exists(path))
             {
                 return "it is a file, not a directory";
+            }
+
+            for (var parent = Path.GetDirectoryName(path); parent is not null; parent = Path.GetDirectoryName(parent))
+            {
+                if (File.Exists(parent))
+                {
+                    return $"{parent} is a file, not a directory";
+                }
             }
 
             Directory.CreateDirectory(path);

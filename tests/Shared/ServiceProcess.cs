@@ -37,16 +37,20 @@ internal sealed class ServiceProcess : IDisposable
     /// Starts <paramref name="name"/> (<c>edgegw-agent</c>, <c>edgegw-ingest</c>), which the test project's reference to
     /// its project copied next to the test assembly.
     /// </summary>
-    public static ServiceProcess Start(string name, IEnumerable<string> arguments) =>
-        new(name, Process.Start(StartInfo(name, arguments)) ?? throw new InvalidOperationException($"{name} did not start"));
+    /// <remarks>
+    /// With <paramref name="bash"/>, bash starts it with those words after the arguments, so a test can hand it what
+    /// only a shell makes, e.g. a pipe as a file: <c>--config &lt;(echo "$1")</c> (<c>$1</c>… are the arguments).
+    /// </remarks>
+    public static ServiceProcess Start(string name, IEnumerable<string> arguments, string? bash = null) =>
+        new(name, Process.Start(StartInfo(name, arguments, bash)) ?? throw new InvalidOperationException($"{name} did not start"));
 
     /// <summary>
     /// Runs <paramref name="name"/> (<c>edgegw-agent</c>, <c>edgegw-ingest</c>, <c>edgegw</c>) to its end and returns its
     /// exit code and output. A run longer than <paramref name="timeout"/> is killed and throws <see cref="TimeoutException"/>.
     /// </summary>
-    public static async Task<(int Exit, string Stdout, string Stderr)> RunToExitAsync(string name, IEnumerable<string> arguments, TimeSpan timeout)
+    public static async Task<(int Exit, string Stdout, string Stderr)> RunToExitAsync(string name, IEnumerable<string> arguments, TimeSpan timeout, string? bash = null)
     {
-        using var process = Process.Start(StartInfo(name, arguments)) ?? throw new InvalidOperationException($"{name} did not start");
+        using var process = Process.Start(StartInfo(name, arguments, bash)) ?? throw new InvalidOperationException($"{name} did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cancel = new CancellationTokenSource(timeout);
@@ -63,8 +67,11 @@ internal sealed class ServiceProcess : IDisposable
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary><c>dotnet NAME.dll ARGUMENTS</c> with its output redirected and none of the test run's <c>EDGEGW_</c> environment.</summary>
-    private static ProcessStartInfo StartInfo(string name, IEnumerable<string> arguments)
+    /// <summary>
+    /// <c>dotnet NAME.dll ARGUMENTS</c> (or <c>bash -c 'exec dotnet NAME.dll BASH' ARGUMENTS</c>) with its output
+    /// redirected and none of the test run's <c>EDGEGW_</c> environment.
+    /// </summary>
+    private static ProcessStartInfo StartInfo(string name, IEnumerable<string> arguments, string? bash)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, $"{name}.dll");
         if (!File.Exists(dll))
@@ -73,13 +80,25 @@ internal sealed class ServiceProcess : IDisposable
         }
 
         // dotnet test sets DOTNET_HOST_PATH to the muxer that runs the build; fall back to the one on PATH.
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+        var start = new ProcessStartInfo(bash is null ? dotnet : "bash")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(dll);
+        if (bash is not null)
+        {
+            // bash -c SCRIPT NAME ARGS: the first word after the script is $0, the arguments are $1, $2, …
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add($"exec \"{dotnet}\" \"{dll}\" {bash}");
+            start.ArgumentList.Add(name);
+        }
+        else
+        {
+            start.ArgumentList.Add(dll);
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

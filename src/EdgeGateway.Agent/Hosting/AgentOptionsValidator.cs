@@ -26,6 +26,11 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             failures.Add($"Agent:Mqtt:TopicPrefix: '{options.Mqtt.TopicPrefix}' must not contain the MQTT wildcards # or +");
         }
 
+        if (!Enum.IsDefined(options.Source))
+        {
+            failures.Add($"Agent:Source: '{(int)options.Source}' is not one of {string.Join(", ", Enum.GetNames<EventSourceKind>())}");
+        }
+
         if (options.Source == EventSourceKind.Trace && string.IsNullOrWhiteSpace(options.TracePath))
         {
             failures.Add("Agent:TracePath is required when Agent:Source is Trace");

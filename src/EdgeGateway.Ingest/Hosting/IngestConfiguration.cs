@@ -1,43 +1,38 @@
-using System.Reflection;
+using EdgeGateway.Hosting;
 
 namespace EdgeGateway.Ingest.Hosting;
 
 /// <summary>
 /// Reads and checks the ingest's configuration before the host starts: the file (only <c>Ingest</c> and
 /// <c>Logging</c> at its top level), environment variables <c>EDGEGW_…</c> and the command line. Every problem is
-/// one line naming the file and the key: unknown keys, values of the wrong type, ranges, rules across fields.
+/// one line naming the file and the key: unknown keys, values of the wrong type, ranges, rules across fields, a
+/// dead-letter folder that cannot be written. The file is read once, so it may be a pipe (<c>--config &lt;(…)</c>).
 /// </summary>
 internal static class IngestConfiguration
 {
     private static readonly string[] s_topLevel = [IngestOptions.Section, "Logging"];
 
+    // What the Ingest section may hold, to name unknown keys and bad enum values by their path.
+    private static readonly OptionsKeys s_keys = OptionsKeys.Of<IngestOptions>(OptionsKeys.Of<IngestMqttOptions>(), OptionsKeys.Of<InfluxOptions>());
+
     /// <summary>The configuration, or null with <paramref name="problems"/> when anything is wrong.</summary>
     public static IConfigurationRoot? Load(string path, string[] commandLine, out List<string> problems)
     {
         problems = [];
+        if (ConfigFile.TryRead(path, out var unreadable) is not { } bytes)
+        {
+            problems.Add($"{path}: {unreadable}");
+            return null;
+        }
+
         IConfigurationRoot fileOnly;
         try
         {
-            fileOnly = new ConfigurationBuilder().AddJsonFile(Path.GetFullPath(path), optional: false, reloadOnChange: false).Build();
+            fileOnly = new ConfigurationBuilder().AddJsonStream(ConfigFile.Stream(bytes)).Build();
         }
-        catch (FileNotFoundException)
+        catch (Exception e) when (e is InvalidDataException or FormatException or System.Text.Json.JsonException)
         {
-            problems.Add($"{path}: cannot read the config: the file does not exist");
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            problems.Add($"{path}: cannot read the config: {e.Message}");
-            return null;
-        }
-        catch (InvalidDataException e)
-        {
-            problems.Add($"{path}: not valid JSON: {e.InnerException?.Message ?? e.Message}");
-            return null;
-        }
-        catch (FormatException e)
-        {
-            problems.Add($"{path}: not valid JSON: {e.Message}");
+            problems.Add($"{path}: not valid JSON: {(e is InvalidDataException ? e.InnerException?.Message ?? e.Message : e.Message)}");
             return null;
         }
 
@@ -50,12 +45,14 @@ internal static class IngestConfiguration
         }
 
         var configuration = new ConfigurationBuilder()
-            .AddJsonFile(Path.GetFullPath(path), optional: false, reloadOnChange: false)
+            .AddJsonStream(ConfigFile.Stream(bytes))
             .AddEnvironmentVariables("EDGEGW_")
             .AddCommandLine(commandLine)
             .Build();
         var section = configuration.GetSection(IngestOptions.Section);
-        UnknownKeys(section, typeof(IngestOptions), path, problems);
+        var keyProblems = new List<string>();
+        s_keys.Check(section, keyProblems);
+        problems.AddRange(keyProblems.Select(problem => $"{path}: {problem}"));
         if (problems.Count > 0)
         {
             return null;
@@ -80,23 +77,12 @@ internal static class IngestConfiguration
             }
         }
 
-        return problems.Count == 0 ? configuration : null;
-    }
-
-    /// <summary>Keys that name no property of the options (nested options classes are walked; values are not).</summary>
-    private static void UnknownKeys(IConfigurationSection section, Type type, string path, List<string> problems)
-    {
-        foreach (var child in section.GetChildren())
+        // The dead letters' folder is checked now, not at the first bad message, days later.
+        if (problems.Count == 0 && StorageErrors.DirectoryProblem(options.DeadLetterDirectory) is { } folder)
         {
-            var property = type.GetProperty(child.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
-            if (property is null)
-            {
-                problems.Add($"{path}: {child.Path}: unknown key");
-            }
-            else if (property.PropertyType.IsClass && property.PropertyType != typeof(string))
-            {
-                UnknownKeys(child, property.PropertyType, path, problems);
-            }
+            problems.Add($"{path}: Ingest:DeadLetterDirectory: '{options.DeadLetterDirectory}' cannot hold dead letters: {folder}");
         }
+
+        return problems.Count == 0 ? configuration : null;
     }
 }

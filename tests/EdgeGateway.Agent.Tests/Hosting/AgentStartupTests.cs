@@ -64,6 +64,7 @@ public sealed class AgentStartupTests : IDisposable
     [Theory]
     [InlineData("Agent:Foo: unknown key", "--Agent:Foo=1")]
     [InlineData("Agent:Source: 'Magic' is not one of Sensors, Simulator, Trace", "--Agent:Source=Magic")]
+    [InlineData("Agent:Source: '7' is not one of Sensors, Simulator, Trace", "--Agent:Source=7")]
     [InlineData("Agent:TracePath: '/nonexistent/trace.csv' cannot be read: the file does not exist", "--Agent:Source=Trace", "--Agent:TracePath=/nonexistent/trace.csv")]
     [InlineData("Agent:Outbox:Directory: '/etc/passwd' cannot hold the outbox: it is a file, not a directory", "--Agent:Outbox:Directory=/etc/passwd")]
     public async Task BadArgument_IsOneLine_NamingTheKeyLikeTheFileErrors_Exit2(string problem, params string[] arguments)

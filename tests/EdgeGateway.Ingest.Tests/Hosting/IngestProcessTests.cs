@@ -93,6 +93,46 @@ public sealed class IngestProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task ConfigFromAPipe_IsRead()
+    {
+        // bash's <(…) hands the ingest /dev/fd/63, a pipe, which can be read once. The override makes one rule fail, so
+        // the ingest ends at once; the line proves the pipe's content (BatchSize 5000) was read and checked.
+        var (exit, _, stderr) = await ServiceProcess.RunToExitAsync(
+            "edgegw-ingest", ["""{"Ingest":{"BatchSize":5000}}"""], TimeSpan.FromSeconds(30), bash: """--config <(echo "$1") --Ingest:Mqtt:ReceiveMaximum=100""");
+
+        Assert.Equal(2, exit);
+        Assert.Matches(@"^edgegw-ingest: /dev/fd/\d+: Ingest:BatchSize \(5000\) must not exceed Ingest:Mqtt:ReceiveMaximum \(100\)", Assert.Single(Lines(stderr)));
+    }
+
+    [Fact]
+    public async Task ConfigFromAPipe_Runs_AndStopsWithExit0OnSigterm()
+    {
+        var config = $$"""{ "Ingest": { "Mqtt": { "Port": {{Loopback.FreePort()}} }, "DeadLetterDirectory": "{{_dir}}" }, "Logging": { "LogLevel": { "Default": "Information" } } }""";
+        using var ingest = ServiceProcess.Start("edgegw-ingest", [config], bash: """--config <(echo "$1")""");
+        await PipelineHarness.WaitAsync(() => ingest.FindLine("Application started") is not null, "the ingest to start", TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, await ingest.StopAsync());
+    }
+
+    [Theory]
+    [InlineData("/etc/passwd", "it is a file, not a directory")]
+    [InlineData("/etc/passwd/dead", "/etc/passwd is a file, not a directory")]
+    [InlineData(null, "read-only file system")]
+    public async Task DeadLetterDirectoryThatCannotBeUsed_IsRefusedAtStart_OneLine_Exit2(string? directory, string reason)
+    {
+        // null: the root of a tmpfs mounted read-only.
+        using var disk = directory is null ? SmallFileSystem.Mount(1024 * 1024) : null;
+        disk?.Remount(readOnly: true);
+        directory ??= disk!.Path;
+        var path = Write("""{ "Ingest": { } }""");
+
+        var (exit, stderr) = await RunToExitAsync(path, $"--Ingest:DeadLetterDirectory={directory}");
+
+        Assert.Equal(2, exit);
+        Assert.Equal($"edgegw-ingest: {path}: Ingest:DeadLetterDirectory: '{directory}' cannot hold dead letters: {reason}", Assert.Single(Lines(stderr)));
+    }
+
+    [Fact]
     public async Task GoodConfig_Subscribes_SaysIngestReady_CreatesTheDatabase_AndStoresWhatArrives()
     {
         await using var broker = await InProcessBroker.StartAsync();
