@@ -68,8 +68,12 @@ public sealed partial class SegmentOutbox : IOutbox
     private long _readOffset;
     private long _readNextSequence;
 
-    // A full disk: records that do not fit are dropped and counted until an append fits again.
+    // A full disk: records that do not fit are dropped and counted; the episode ends (one line each way) at the first
+    // append that fits once none was dropped for FullDiskQuiet, so that a disk at the edge, where a small record
+    // fits and the next large one does not, does not log two lines per record.
+    private static readonly TimeSpan s_fullDiskQuiet = TimeSpan.FromSeconds(5);
     private long _droppedWhileFull = -1;
+    private long _lastDropTimestamp;
     private string? _flushFailure;
 
     private int _topicNext;
@@ -195,7 +199,7 @@ public sealed partial class SegmentOutbox : IOutbox
                 throw e as OutboxUnavailableException ?? new OutboxUnavailableException(_directory, StorageErrors.Reason(e), e);
             }
 
-            if (_droppedWhileFull >= 0)
+            if (_droppedWhileFull >= 0 && _time.GetElapsedTime(_lastDropTimestamp) >= s_fullDiskQuiet)
             {
                 Log.DiskSpaceReturned(_logger, _directory, _droppedWhileFull, _dropped);
                 _droppedWhileFull = -1;
@@ -286,6 +290,7 @@ public sealed partial class SegmentOutbox : IOutbox
         }
 
         _droppedWhileFull++;
+        _lastDropTimestamp = _time.GetTimestamp();
         FlushIfDue();
     }
 

@@ -59,6 +59,7 @@ internal sealed class AgentRun : IDisposable
 
     public string ConfigFile { get; }
 
+    /// <summary>The outbox folder in the run's folder, unless <see cref="Settings"/> name another.</summary>
     public string OutboxDirectory { get; }
 
     public string StatusFile { get; }
@@ -165,7 +166,7 @@ internal sealed class AgentRun : IDisposable
     /// <summary>Opens the outbox the stopped agent left (its own API, as the next agent would) and lists what it still holds.</summary>
     public LeftOutbox OpenOutbox()
     {
-        var options = new OutboxOptions { Directory = OutboxDirectory };
+        var options = new OutboxOptions { Directory = Settings["Outbox:Directory"] };
         if (Settings.TryGetValue("Outbox:MaxBytes", out var maxBytes))
         {
             options.MaxBytes = long.Parse(maxBytes, CultureInfo.InvariantCulture);
