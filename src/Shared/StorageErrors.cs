@@ -32,7 +32,8 @@ internal static class StorageErrors
 
     /// <summary>
     /// Null when <paramref name="directory"/> is (or can be created as) a folder this process can create files in;
-    /// else why not: a file, not writable, a read-only file system. Creates the folder; leaves nothing else behind.
+    /// else why not: a file, not writable, a read-only file system (a full disk is no reason). Creates the folder;
+    /// leaves nothing else behind.
     /// </summary>
     public static string? DirectoryProblem(string directory)
     {
@@ -57,6 +58,10 @@ internal static class StorageErrors
             File.Open(probe, FileMode.Create, FileAccess.Write, FileShare.None).Dispose();
             File.Delete(probe);
             return null;
+        }
+        catch (Exception e) when (IsDiskFull(e))
+        {
+            return null; // full for now: the service starts and copes (the agent's outbox counts what does not fit)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {

@@ -21,7 +21,7 @@ public interface IOutbox : IDisposable
     /// </summary>
     void Append(string topic, ReadOnlySpan<byte> payload);
 
-    /// <summary>Forces an fsync of everything appended so far.</summary>
+    /// <summary>Forces an fsync of everything appended so far (on a full disk: as far as it goes, the rest with a later batch).</summary>
     void Flush();
 
     /// <summary>

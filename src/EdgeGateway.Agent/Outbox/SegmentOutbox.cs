@@ -111,7 +111,7 @@ public sealed partial class SegmentOutbox : IOutbox
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             ReleaseResources();
-            throw e as OutboxUnavailableException ?? new OutboxUnavailableException(_directory, StorageErrors.Reason(e), e);
+            throw Unavailable(e);
         }
         catch
         {
@@ -196,7 +196,7 @@ public sealed partial class SegmentOutbox : IOutbox
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw e as OutboxUnavailableException ?? new OutboxUnavailableException(_directory, StorageErrors.Reason(e), e);
+                throw Unavailable(e);
             }
 
             if (_droppedWhileFull >= 0 && _time.GetElapsedTime(_lastDropTimestamp) >= s_fullDiskQuiet)
@@ -295,12 +295,17 @@ public sealed partial class SegmentOutbox : IOutbox
     }
 
     /// <inheritdoc/>
+    /// <remarks>A full disk is logged, not thrown (the batch stays pending and is tried again); see <see cref="IOutbox.Flush"/>.</remarks>
+    /// <exception cref="OutboxUnavailableException">The disk refused for another reason (read-only, I/O error).</exception>
     public void Flush()
     {
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            FlushCore();
+            if (FlushReportingFailure() is { } failure && !StorageErrors.IsDiskFull(failure))
+            {
+                throw Unavailable(failure);
+            }
         }
     }
 
@@ -467,11 +472,14 @@ public sealed partial class SegmentOutbox : IOutbox
             return;
         }
 
-        FlushReportingFailure();
+        _ = FlushReportingFailure();
     }
 
-    /// <summary>Flushes; a failure is logged when it starts (not every batch) and its end too, and the batch stays pending.</summary>
-    private void FlushReportingFailure()
+    /// <summary>
+    /// Flushes; a failure is logged when it starts (not every batch) and its end too, the batch stays pending, and the
+    /// failure is returned (null when the flush worked).
+    /// </summary>
+    private Exception? FlushReportingFailure()
     {
         try
         {
@@ -481,6 +489,8 @@ public sealed partial class SegmentOutbox : IOutbox
                 _flushFailure = null;
                 Log.FlushRecovered(_logger, _directory);
             }
+
+            return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -490,8 +500,14 @@ public sealed partial class SegmentOutbox : IOutbox
                 _flushFailure = reason;
                 Log.FlushFailed(_logger, _directory, reason);
             }
+
+            return e;
         }
     }
+
+    /// <summary>The one exception a refusing disk becomes: the folder and the reason.</summary>
+    private OutboxUnavailableException Unavailable(Exception e) =>
+        e as OutboxUnavailableException ?? new OutboxUnavailableException(_directory, StorageErrors.Reason(e), e);
 
     private void OnTimer()
     {
@@ -513,7 +529,7 @@ public sealed partial class SegmentOutbox : IOutbox
 
             if (_pendingSinceTimestamp != 0)
             {
-                FlushReportingFailure();
+                _ = FlushReportingFailure();
             }
         }
     }

@@ -106,6 +106,29 @@ public sealed class OutboxDiskTests : IDisposable
     }
 
     [Fact]
+    public void Outbox_FlushOnAFullDisk_WhereNotEvenTheCheckpointFits_DoesNotThrow_AndTriesAgainOnceSpaceReturns()
+    {
+        _disk.Fill(leaveBytes: 100 * 1024);
+        using var outbox = Open();
+        var (stored, _) = AppendCounting(outbox, 200);
+        File.Delete(Path.Combine(Folder, "checkpoint")); // nothing to overwrite in place: the checkpoint needs a new block
+        using (var rest = File.Create(Path.Combine(_disk.Path, "rest")))
+        {
+            // Takes every block left, the checkpoint's freed one included.
+            Assert.Throws<IOException>(() => FillUp(rest));
+        }
+
+        outbox.Flush();
+
+        Assert.False(File.Exists(Path.Combine(Folder, "checkpoint")));
+        _disk.FreeFiller();
+        File.Delete(Path.Combine(_disk.Path, "rest"));
+        outbox.Flush();
+        Assert.True(File.Exists(Path.Combine(Folder, "checkpoint")));
+        Assert.Equal(200 - stored, outbox.Status.Dropped);
+    }
+
+    [Fact]
     public void Outbox_FolderTurnsReadOnly_AppendThrowsOutboxUnavailable_NamingTheFolderAndTheReason()
     {
         using var outbox = Open();
@@ -149,6 +172,16 @@ public sealed class OutboxDiskTests : IDisposable
         var e = Assert.Throws<OutboxUnavailableException>(() => Open(directory: "/etc/passwd"));
 
         Assert.Equal("the outbox /etc/passwd cannot be used: it is a file, not a directory", e.Message);
+    }
+
+    private static void FillUp(FileStream file)
+    {
+        var block = new byte[4096];
+        while (true)
+        {
+            file.Write(block);
+            file.Flush();
+        }
     }
 
     private SegmentOutbox Open(Action<OutboxOptions>? configure = null, string? directory = null)
