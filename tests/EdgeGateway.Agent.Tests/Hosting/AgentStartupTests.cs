@@ -88,6 +88,19 @@ public sealed class AgentStartupTests : IDisposable
         Assert.Equal($"edgegw-agent: {RepoPaths.Sample("edgegw.json")}: Agent:Outbox:Directory: '{outbox}' cannot hold the outbox: read-only file system", Assert.Single(Lines(stderr)));
     }
 
+    [Fact]
+    public async Task BadTraceLineFoundWhileReplaying_IsOneLineNamingFileAndLine_Exit2()
+    {
+        var trace = Path.Combine(_dir, "trace.csv");
+        var sample = File.ReadLines(RepoPaths.Sample("sample-trace.csv")).Take(6).ToList();
+        File.WriteAllLines(trace, [.. sample, "2026-03-23T05:00:00.000Z,green,banana"]);
+
+        var (exit, stderr) = await RunAgent(RepoPaths.Sample("edgegw.json"), "--Agent:Source=Trace", $"--Agent:TracePath={trace}", "--Agent:Mqtt:Port=1");
+
+        Assert.Equal(2, exit);
+        Assert.StartsWith($"edgegw-agent: {trace}:7: ", Assert.Single(Lines(stderr)), StringComparison.Ordinal);
+    }
+
     private string Config(string agentSection)
     {
         var json = File.ReadAllText(RepoPaths.Sample("edgegw.json")).TrimEnd();
