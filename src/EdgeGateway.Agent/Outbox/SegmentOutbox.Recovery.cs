@@ -1,3 +1,5 @@
+using EdgeGateway.Hosting;
+
 namespace EdgeGateway.Agent.Outbox;
 
 /// <summary>Opening: rebuilding the state from the checkpoint and the segment files.</summary>
@@ -138,7 +140,11 @@ public sealed partial class SegmentOutbox
         if (missing > 0 || !haveCheckpoint)
         {
             _checkpointDirty = true;
-            FlushCore();
+            // On a full disk the checkpoint waits for space (tried with every batch): the records are all there.
+            if (FlushReportingFailure() is { } failure && !StorageErrors.IsDiskFull(failure))
+            {
+                throw Unavailable(failure);
+            }
         }
 
         Log.Recovered(_logger, _directory, _segments.Count, _depth, _bytes, _nextSequence, _dropped, _corrupt, tornBytes);

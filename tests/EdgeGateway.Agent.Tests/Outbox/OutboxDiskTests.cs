@@ -129,6 +129,21 @@ public sealed class OutboxDiskTests : IDisposable
     }
 
     [Fact]
+    public void Outbox_NewOnAFullDisk_Opens_DropsWhatDoesNotFit_AndStoresOnceSpaceReturns()
+    {
+        _disk.Fill(leaveBytes: 0);
+        using var outbox = Open();
+        var (stored, notStored) = AppendCounting(outbox, 10);
+
+        Assert.Equal((0, 10), (stored, notStored));
+        Assert.Equal(10, outbox.Status.Dropped);
+        _disk.FreeFiller();
+        Assert.Equal((10L, 0L), AppendCounting(outbox, 10));
+        outbox.Flush();
+        Assert.True(File.Exists(Path.Combine(Folder, "checkpoint")));
+    }
+
+    [Fact]
     public void Outbox_FolderTurnsReadOnly_AppendThrowsOutboxUnavailable_NamingTheFolderAndTheReason()
     {
         using var outbox = Open();
