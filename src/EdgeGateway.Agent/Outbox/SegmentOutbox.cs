@@ -69,7 +69,7 @@ public sealed partial class SegmentOutbox : IOutbox
     private long _readNextSequence;
 
     // A full disk: records that do not fit are dropped and counted; the episode ends (one line each way) at the first
-    // append that fits once none was dropped for FullDiskQuiet, so that a disk at the edge, where a small record
+    // append that fits once none was dropped for s_fullDiskQuiet, so that a disk at the edge, where a small record
     // fits and the next large one does not, does not log two lines per record.
     private static readonly TimeSpan s_fullDiskQuiet = TimeSpan.FromSeconds(5);
     private long _droppedWhileFull = -1;
@@ -247,14 +247,14 @@ public sealed partial class SegmentOutbox : IOutbox
         }
 
         _active.Length += length;
-            _active.Add(sequence);
-            _active.LastAppendedAtMs = nowMs;
-            _bytes += length;
-            _nextSequence = sequence + 1;
-            if (++_depth == 1)
-            {
-                _nextExpiryMs = Math.Min(_nextExpiryMs, ExpiryAfter(nowMs));
-            }
+        _active.Add(sequence);
+        _active.LastAppendedAtMs = nowMs;
+        _bytes += length;
+        _nextSequence = sequence + 1;
+        if (++_depth == 1)
+        {
+            _nextExpiryMs = Math.Min(_nextExpiryMs, ExpiryAfter(nowMs));
+        }
 
         _unflushed = true;
         MarkPending();
