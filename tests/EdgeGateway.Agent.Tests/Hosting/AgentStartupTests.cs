@@ -58,7 +58,16 @@ public sealed class AgentStartupTests : IDisposable
         var (exit, stderr) = await RunAgent(Path.Combine(_dir, "nope.json"));
 
         Assert.Equal(2, exit);
-        Assert.Contains("cannot read the config", Assert.Single(Lines(stderr)), StringComparison.Ordinal);
+        Assert.Equal($"edgegw-agent: {Path.Combine(_dir, "nope.json")}: cannot read the config: the file does not exist", Assert.Single(Lines(stderr)));
+    }
+
+    [Fact]
+    public async Task ConfigThatIsADirectory_IsOneLine_SayingSo_Exit2()
+    {
+        var (exit, stderr) = await RunAgent(_dir);
+
+        Assert.Equal(2, exit);
+        Assert.Equal($"edgegw-agent: {_dir}: cannot read the config: it is a directory, not a file", Assert.Single(Lines(stderr)));
     }
 
     [Theory]
