@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net.Security;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using MQTTnet;
 
@@ -59,12 +60,21 @@ public abstract class BrokerOptions
             yield return $"{section}:CaFile and ClientCertFile need {section}:Tls = true";
         }
 
+        var missing = false;
         foreach (var (key, file) in new[] { ("CaFile", CaFile), ("ClientCertFile", ClientCertFile), ("ClientKeyFile", ClientKeyFile) })
         {
             if (file is not null && !File.Exists(file))
             {
+                missing = true;
                 yield return $"{section}:{key}: file '{file}' does not exist";
             }
+        }
+
+        // Loaded now as the connection will load them, so that a file that is no certificate is a config error (exit 2)
+        // and not a failure of the service once it starts.
+        if (!missing && CertificateProblem(section) is { } certificate)
+        {
+            yield return certificate;
         }
 
         if (Password is not null && Username is null)
@@ -75,6 +85,32 @@ public abstract class BrokerOptions
         if (MinBackoff <= TimeSpan.Zero || MaxBackoff < MinBackoff)
         {
             yield return $"{section}:MinBackoff must be positive and at most {section}:MaxBackoff";
+        }
+    }
+
+    private string? CertificateProblem(string section)
+    {
+        var key = "CaFile";
+        try
+        {
+            if (CaFile is not null)
+            {
+                X509CertificateLoader.LoadCertificateFromFile(CaFile).Dispose();
+            }
+
+            key = "ClientCertFile";
+            if (ClientCertFile is not null && ClientKeyFile is not null)
+            {
+                X509Certificate2.CreateFromPemFile(ClientCertFile, ClientKeyFile).Dispose();
+            }
+
+            return null;
+        }
+        catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            return key == "CaFile"
+                ? $"{section}:CaFile: '{CaFile}' is not a certificate (PEM or DER): {e.Message}"
+                : $"{section}:ClientCertFile, ClientKeyFile: '{ClientCertFile}' and '{ClientKeyFile}' are not a PEM certificate and its key: {e.Message}";
         }
     }
 }

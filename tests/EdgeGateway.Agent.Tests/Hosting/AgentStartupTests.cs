@@ -76,6 +76,7 @@ public sealed class AgentStartupTests : IDisposable
     [InlineData("Agent:Source: '7' is not one of Sensors, Simulator, Trace", "--Agent:Source=7")]
     [InlineData("Agent:TracePath: '/nonexistent/trace.csv' cannot be read: the file does not exist", "--Agent:Source=Trace", "--Agent:TracePath=/nonexistent/trace.csv")]
     [InlineData("Agent:Outbox:Directory: '/etc/passwd' cannot hold the outbox: it is a file, not a directory", "--Agent:Outbox:Directory=/etc/passwd")]
+    [InlineData("Agent:Mqtt:CaFile: '/etc/passwd' is not a certificate (PEM or DER): ASN1 corrupted data.", "--Agent:Mqtt:Tls=true", "--Agent:Mqtt:CaFile=/etc/passwd")]
     public async Task BadArgument_IsOneLine_NamingTheKeyLikeTheFileErrors_Exit2(string problem, params string[] arguments)
     {
         var (exit, stderr) = await RunAgent(RepoPaths.Sample("edgegw.json"), arguments);

@@ -82,6 +82,17 @@ public sealed class IngestProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task CaFileThatIsNoCertificate_IsOneLine_Exit2_NotAFailedStart()
+    {
+        var path = Write("""{ "Ingest": { "Mqtt": { "Tls": true, "CaFile": "/etc/passwd" } } }""");
+
+        var (exit, stderr) = await RunToExitAsync(path);
+
+        Assert.Equal(2, exit);
+        Assert.Equal($"edgegw-ingest: {path}: Ingest:Mqtt:CaFile: '/etc/passwd' is not a certificate (PEM or DER): ASN1 corrupted data.", Assert.Single(Lines(stderr)));
+    }
+
+    [Fact]
     public async Task MissingOrBrokenFile_IsOneLine_Exit2()
     {
         var (missingExit, missing) = await RunToExitAsync(Path.Combine(_dir, "nope.json"));
