@@ -12,6 +12,8 @@ namespace EdgeGateway.Mqtt;
 /// </summary>
 public abstract class BrokerOptions
 {
+    private static readonly TimeSpan s_maxBackoff = TimeSpan.FromDays(1);
+
     /// <summary>Broker host name or address (the name its certificate must carry).</summary>
     [Required]
     public string Host { get; set; } = "localhost";
@@ -85,6 +87,17 @@ public abstract class BrokerOptions
         if (MinBackoff <= TimeSpan.Zero || MaxBackoff < MinBackoff)
         {
             yield return $"{section}:MinBackoff must be positive and at most {section}:MaxBackoff";
+        }
+        else if (MaxBackoff > s_maxBackoff)
+        {
+            // A delay is a timer, which takes at most 49.7 days; jitter adds a fifth. Longer never made sense anyway.
+            yield return $"{section}:MaxBackoff must be at most {s_maxBackoff}, found {MaxBackoff}";
+        }
+
+        if (KeepAlive < TimeSpan.FromSeconds(1) || KeepAlive.TotalSeconds > ushort.MaxValue)
+        {
+            // MQTT carries the keep-alive in seconds in two bytes.
+            yield return $"{section}:KeepAlive must be between 00:00:01 and 18:12:15";
         }
     }
 

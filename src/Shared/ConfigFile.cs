@@ -35,6 +35,7 @@ internal sealed class OptionsKeys
     private readonly Type _type;
     private readonly Dictionary<string, PropertyInfo> _properties;
     private readonly OptionsKeys[] _nested;
+    private readonly Dictionary<string, string> _values = new(StringComparer.OrdinalIgnoreCase);
 
     private OptionsKeys(Type type, PropertyInfo[] properties, OptionsKeys[] nested)
     {
@@ -46,6 +47,13 @@ internal sealed class OptionsKeys
     /// <summary>The keys of <typeparamref name="T"/>; a property whose type is one of <paramref name="nested"/>'s is a section of those keys.</summary>
     public static OptionsKeys Of<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] T>(params OptionsKeys[] nested) =>
         new(typeof(T), typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance), nested);
+
+    /// <summary>Says the valid values of the enum <paramref name="property"/> as the docs do (e.g. <c>1 or 2</c>) instead of listing its names.</summary>
+    public OptionsKeys WithValues(string property, string values)
+    {
+        _values[property] = values;
+        return this;
+    }
 
     /// <summary>Adds a line per unknown key and per enum value that is not a name of its enum to <paramref name="problems"/>.</summary>
     public void Check(IConfigurationSection section, List<string> problems)
@@ -66,7 +74,9 @@ internal sealed class OptionsKeys
             else if (type.IsEnum && child.Value is { } value && !Enum.TryParse(type, value, ignoreCase: true, out _))
             {
                 // A number parses (as the binder takes it): whether it means anything is the options validator's to say.
-                problems.Add($"{child.Path}: '{value}' is not one of {string.Join(", ", Enum.GetNames(type))}");
+                problems.Add(_values.TryGetValue(child.Key, out var values)
+                    ? $"{child.Path}: '{value}' is not {values}"
+                    : $"{child.Path}: '{value}' is not one of {string.Join(", ", Enum.GetNames(type))}");
             }
         }
     }

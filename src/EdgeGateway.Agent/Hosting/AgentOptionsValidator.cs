@@ -49,13 +49,7 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             }
         }
 
-        var mqtt = options.Mqtt;
-        failures.AddRange(mqtt.Problems("Agent:Mqtt"));
-
-        if (mqtt.KeepAlive < TimeSpan.FromSeconds(1))
-        {
-            failures.Add("Agent:Mqtt:KeepAlive must be at least 1 second");
-        }
+        failures.AddRange(options.Mqtt.Problems("Agent:Mqtt"));
 
         // The outbox states its own rules; the agent only prefixes the keys with its section.
         var outbox = new OutboxOptionsValidator().Validate(name, options.Outbox);

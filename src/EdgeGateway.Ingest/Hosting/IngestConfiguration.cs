@@ -13,7 +13,7 @@ internal static class IngestConfiguration
     private static readonly string[] s_topLevel = [IngestOptions.Section, "Logging"];
 
     // What the Ingest section may hold, to name unknown keys and bad enum values by their path.
-    private static readonly OptionsKeys s_keys = OptionsKeys.Of<IngestOptions>(OptionsKeys.Of<IngestMqttOptions>(), OptionsKeys.Of<InfluxOptions>());
+    private static readonly OptionsKeys s_keys = OptionsKeys.Of<IngestOptions>(OptionsKeys.Of<IngestMqttOptions>(), OptionsKeys.Of<InfluxOptions>().WithValues(nameof(InfluxOptions.Version), "1 or 2"));
 
     /// <summary>The configuration, or null with <paramref name="problems"/> when anything is wrong.</summary>
     public static IConfigurationRoot? Load(string path, string[] commandLine, out List<string> problems)

@@ -17,11 +17,6 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
 
         failures.AddRange(mqtt.Problems("Ingest:Mqtt"));
 
-        if (mqtt.KeepAlive < TimeSpan.FromSeconds(1) || mqtt.KeepAlive > TimeSpan.FromSeconds(65535))
-        {
-            failures.Add("Ingest:Mqtt:KeepAlive must be between 00:00:01 and 18:12:15");
-        }
-
         if (mqtt.SessionExpiry < TimeSpan.Zero || mqtt.SessionExpiry.TotalSeconds > uint.MaxValue)
         {
             failures.Add("Ingest:Mqtt:SessionExpiry must not be negative");
@@ -44,9 +39,10 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
             failures.Add("Ingest:MinRetryDelay must be positive and at most Ingest:MaxRetryDelay");
         }
 
-        if (options.StatusInterval < TimeSpan.FromSeconds(1))
+        if (options.StatusInterval < TimeSpan.FromSeconds(1) || options.StatusInterval > TimeSpan.FromDays(1))
         {
-            failures.Add("Ingest:StatusInterval must be at least 00:00:01");
+            // Also the period of a timer, which takes at most 49.7 days (a longer one failed the status logger at start).
+            failures.Add("Ingest:StatusInterval must be between 00:00:01 and 1.00:00:00");
         }
 
         if (!Uri.TryCreate(influx.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))

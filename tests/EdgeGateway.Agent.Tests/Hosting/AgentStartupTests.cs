@@ -76,6 +76,8 @@ public sealed class AgentStartupTests : IDisposable
     [InlineData("Agent:Source: '7' is not one of Sensors, Simulator, Trace", "--Agent:Source=7")]
     [InlineData("Agent:TracePath: '/nonexistent/trace.csv' cannot be read: the file does not exist", "--Agent:Source=Trace", "--Agent:TracePath=/nonexistent/trace.csv")]
     [InlineData("Agent:Outbox:Directory: '/etc/passwd' cannot hold the outbox: it is a file, not a directory", "--Agent:Outbox:Directory=/etc/passwd")]
+    [InlineData("Agent:Mqtt:MaxBackoff must be at most 1.00:00:00, found 100.00:00:00", "--Agent:Mqtt:MinBackoff=60.00:00:00", "--Agent:Mqtt:MaxBackoff=100.00:00:00")]
+    [InlineData("Agent:Mqtt:KeepAlive must be between 00:00:01 and 18:12:15", "--Agent:Mqtt:KeepAlive=1.00:00:00")]
     [InlineData("Agent:Mqtt:CaFile: '/etc/passwd' is not a certificate (PEM or DER): ASN1 corrupted data.", "--Agent:Mqtt:Tls=true", "--Agent:Mqtt:CaFile=/etc/passwd")]
     public async Task BadArgument_IsOneLine_NamingTheKeyLikeTheFileErrors_Exit2(string problem, params string[] arguments)
     {

@@ -72,13 +72,20 @@ public sealed class IngestProcessTests : IDisposable
         Assert.Contains("Ingest:Mqtt:Port", Assert.Single(Lines(stderr)), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task CommandLineOverride_IsCheckedToo()
+    [Theory]
+    [InlineData("Ingest:Influx:Version: '3' is not 1 or 2", "--Ingest:Influx:Version=3")]
+    [InlineData("Ingest:Influx:Version: 'Three' is not 1 or 2", "--Ingest:Influx:Version=Three")]
+    [InlineData("Ingest:Mqtt:Hots: unknown key", "--Ingest:Mqtt:Hots=broker")]
+    [InlineData("Ingest:StatusInterval must be between 00:00:01 and 1.00:00:00", "--Ingest:StatusInterval=100.00:00:00")]
+    [InlineData("Ingest:Mqtt:MaxBackoff must be at most 1.00:00:00, found 100.00:00:00", "--Ingest:Mqtt:MaxBackoff=100.00:00:00")]
+    public async Task CommandLineOverride_IsCheckedToo_OneLine_Exit2(string problem, string argument)
     {
-        var (exit, stderr) = await RunToExitAsync(Write("""{ "Ingest": { } }"""), "--Ingest:Influx:Version=3");
+        var path = Write("""{ "Ingest": { } }""");
+
+        var (exit, stderr) = await RunToExitAsync(path, argument);
 
         Assert.Equal(2, exit);
-        Assert.EndsWith("Ingest:Influx:Version: '3' is not 1 or 2", Assert.Single(Lines(stderr)), StringComparison.Ordinal);
+        Assert.Equal($"edgegw-ingest: {path}: {problem}", Assert.Single(Lines(stderr)));
     }
 
     [Fact]
