@@ -40,22 +40,26 @@ internal static class ServiceRun
     public static async Task<int> RunAsync(IHost host, string name, Func<Exception, FatalCause?> knownCause, TextWriter? stderr = null)
     {
         Exception? failure = null;
-        var where = "the start";
+        var started = false;
         BackgroundService[] services = [];
         try
         {
             // Resolved here rather than in StartAsync so that a service's failed construction is reported the same way.
             services = [.. host.Services.GetServices<IHostedService>().OfType<BackgroundService>()];
+            using var whenStarted = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() => started = true);
             await host.RunAsync().ConfigureAwait(false);
         }
         catch (Exception e)
         {
             failure = e;
         }
+
         finally
         {
             host.Dispose();
         }
+
+        var where = started ? "stopping" : "the start";
 
         foreach (var service in services)
         {

@@ -60,12 +60,37 @@ public sealed class ServiceRunTests
         Assert.Equal("edgegw-test: the outbox /etc/passwd cannot be used: it is a file, not a directory" + Environment.NewLine, stderr.ToString());
     }
 
+    [Fact]
+    public async Task AServiceFailingToStop_Exit1_SayingSo()
+    {
+        using var stderr = new StringWriter();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.Services.AddHostedService<FailingToStop>();
+
+        var exit = await ServiceRun.RunAsync(builder.Build(), "edgegw-test", Program.KnownCause, stderr);
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith("edgegw-test: stopping failed unexpectedly: System.InvalidOperationException: stuck", stderr.ToString(), StringComparison.Ordinal);
+    }
+
     private static IHost Host(BackgroundService service)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Services.AddHostedService(_ => service);
         return builder.Build();
+    }
+
+    private sealed class FailingToStop(IHostApplicationLifetime lifetime) : BackgroundService
+    {
+        public override Task StopAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("stuck");
+
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            await Task.Delay(10, stoppingToken);
+            lifetime.StopApplication();
+        }
     }
 
     private sealed class Failing(Exception failure) : BackgroundService
