@@ -40,5 +40,8 @@ public sealed partial class SegmentOutbox
 
         [LoggerMessage(EventId = 511, Level = LogLevel.Warning, Message = "Outbox {Directory}: space returned; {Count} records were dropped while the disk was full, {Dropped} dropped in all")]
         public static partial void DiskSpaceReturned(ILogger logger, string directory, long count, long dropped);
+
+        [LoggerMessage(EventId = 512, Level = LogLevel.Warning, Message = "Outbox {Directory}: Outbox:MaxBytes ({MaxBytes} bytes) is more than its disk has room for ({Room} bytes free with the outbox's own): when the disk fills, new records are dropped instead of the oldest")]
+        public static partial void BoundBeyondDisk(ILogger logger, string directory, long maxBytes, long room);
     }
 }

@@ -148,6 +148,12 @@ public sealed partial class SegmentOutbox
         }
 
         Log.Recovered(_logger, _directory, _segments.Count, _depth, _bytes, _nextSequence, _dropped, _corrupt, tornBytes);
+        var room = new DriveInfo(_directory).AvailableFreeSpace + _bytes;
+        if (room < _options.MaxBytes)
+        {
+            // Then the disk fills before the bound: new records are dropped, not the oldest (see "Full and broken disks").
+            Log.BoundBeyondDisk(_logger, _directory, _options.MaxBytes, room);
+        }
     }
 
     /// <summary>Counts the sequences <paramref name="first"/>..<paramref name="last"/> as corrupt, except those counted by an earlier start.</summary>

@@ -55,6 +55,7 @@ public sealed partial class AgentDiskTests : IDisposable
         Assert.Equal(left.Dropped, long.Parse(returned.Groups["total"].Value, CultureInfo.InvariantCulture));
         Assert.True(left.Dropped >= full.Dropped);
         Assert.Single(agent.Lines("records are dropped and counted until space returns"));
+        Assert.Single(agent.Lines("when the disk fills, new records are dropped instead of the oldest"));
         AssertNoStack(agent);
     }
 
