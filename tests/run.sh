@@ -22,6 +22,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 fi
 
+# The outbox and folder tests mount small tmpfs file systems to fill them or make them read-only
+# (tests/Shared/SmallFileSystem.cs): they need root, as CI has; as another user they fail, saying mount failed.
 dotnet test EdgeGateway.sln -c Release "$@"
 
 # The Raspberry Pi build: the trimmed self-contained linux-arm64 agent, published here, runs under qemu with the
