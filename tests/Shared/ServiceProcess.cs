@@ -42,15 +42,17 @@ internal sealed class ServiceProcess : IDisposable
     /// only a shell makes, e.g. a pipe as a file: <c>--config &lt;(echo "$1")</c> (<c>$1</c>… are the arguments).
     /// </remarks>
     public static ServiceProcess Start(string name, IEnumerable<string> arguments, string? bash = null) =>
-        new(name, Process.Start(StartInfo(name, arguments, bash)) ?? throw new InvalidOperationException($"{name} did not start"));
+        new(name, Process.Start(StartInfo(name, arguments, bash, asNobody: false)) ?? throw new InvalidOperationException($"{name} did not start"));
 
     /// <summary>
     /// Runs <paramref name="name"/> (<c>edgegw-agent</c>, <c>edgegw-ingest</c>, <c>edgegw</c>) to its end and returns its
     /// exit code and output. A run longer than <paramref name="timeout"/> is killed and throws <see cref="TimeoutException"/>.
+    /// <paramref name="bash"/> as for <see cref="Start"/>; <paramref name="asNobody"/> runs it as the user nobody
+    /// (setpriv; the test runs as root), to whom what root owns is not writable.
     /// </summary>
-    public static async Task<(int Exit, string Stdout, string Stderr)> RunToExitAsync(string name, IEnumerable<string> arguments, TimeSpan timeout, string? bash = null)
+    public static async Task<(int Exit, string Stdout, string Stderr)> RunToExitAsync(string name, IEnumerable<string> arguments, TimeSpan timeout, string? bash = null, bool asNobody = false)
     {
-        using var process = Process.Start(StartInfo(name, arguments, bash)) ?? throw new InvalidOperationException($"{name} did not start");
+        using var process = Process.Start(StartInfo(name, arguments, bash, asNobody)) ?? throw new InvalidOperationException($"{name} did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cancel = new CancellationTokenSource(timeout);
@@ -71,7 +73,7 @@ internal sealed class ServiceProcess : IDisposable
     /// <c>dotnet NAME.dll ARGUMENTS</c> (or <c>bash -c 'exec dotnet NAME.dll BASH' ARGUMENTS</c>) with its output
     /// redirected and none of the test run's <c>EDGEGW_</c> environment.
     /// </summary>
-    private static ProcessStartInfo StartInfo(string name, IEnumerable<string> arguments, string? bash)
+    private static ProcessStartInfo StartInfo(string name, IEnumerable<string> arguments, string? bash, bool asNobody)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, $"{name}.dll");
         if (!File.Exists(dll))
@@ -81,12 +83,22 @@ internal sealed class ServiceProcess : IDisposable
 
         // dotnet test sets DOTNET_HOST_PATH to the muxer that runs the build; fall back to the one on PATH.
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var start = new ProcessStartInfo(bash is null ? dotnet : "bash")
+        var start = new ProcessStartInfo(asNobody ? "setpriv" : bash is null ? dotnet : "bash")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (asNobody)
+        {
+            foreach (var word in (string[])["--reuid=65534", "--regid=65534", "--clear-groups", bash is null ? dotnet : "bash"])
+            {
+                start.ArgumentList.Add(word);
+            }
+
+            start.Environment["HOME"] = start.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
+        }
+
         if (bash is not null)
         {
             // bash -c SCRIPT NAME ARGS: the first word after the script is $0, the arguments are $1, $2, …

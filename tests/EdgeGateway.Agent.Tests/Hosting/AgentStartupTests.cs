@@ -101,6 +101,24 @@ public sealed class AgentStartupTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task OutboxDirectoryTheAgentMayNotWrite_IsOneLine_NamingThePathAndTheReason_Exit2()
+    {
+        // The folder belongs to root (the test), the agent runs as nobody.
+        var outbox = Path.Combine(_dir, "outbox-of-root");
+        File.SetUnixFileMode(_dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+
+        var (exit, _, stderr) = await ServiceProcess.RunToExitAsync(
+            "edgegw-agent",
+            ["--config", RepoPaths.Sample("edgegw.json"), $"--Agent:Outbox:Directory={outbox}", "--Agent:StatusFile=/tmp/edgegw-nobody-status.json"],
+            TimeSpan.FromSeconds(30),
+            asNobody: true);
+
+        Assert.Equal(2, exit);
+        Assert.Equal($"edgegw-agent: {RepoPaths.Sample("edgegw.json")}: Agent:Outbox:Directory: '{outbox}' cannot hold the outbox: permission denied", Assert.Single(Lines(stderr)));
+    }
+
+    [Fact]
     public async Task BadTraceLineFoundWhileReplaying_IsOneLineNamingFileAndLine_Exit2()
     {
         var trace = Path.Combine(_dir, "trace.csv");

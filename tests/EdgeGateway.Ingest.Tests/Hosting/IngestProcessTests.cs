@@ -135,16 +135,25 @@ public sealed class IngestProcessTests : IDisposable
     [Theory]
     [InlineData("/etc/passwd", "it is a file, not a directory")]
     [InlineData("/etc/passwd/dead", "/etc/passwd is a file, not a directory")]
-    [InlineData(null, "read-only file system")]
-    public async Task DeadLetterDirectoryThatCannotBeUsed_IsRefusedAtStart_OneLine_Exit2(string? directory, string reason)
+    [InlineData("read-only", "read-only file system")]
+    [InlineData("root's", "permission denied")]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task DeadLetterDirectoryThatCannotBeUsed_IsRefusedAtStart_OneLine_Exit2(string directory, string reason)
     {
-        // null: the root of a tmpfs mounted read-only.
-        using var disk = directory is null ? SmallFileSystem.Mount(1024 * 1024) : null;
+        // read-only: the root of a tmpfs mounted read-only; root's: a folder in one of root's (the test's), the ingest
+        // running as nobody.
+        using var disk = directory == "read-only" ? SmallFileSystem.Mount(1024 * 1024) : null;
         disk?.Remount(readOnly: true);
-        directory ??= disk!.Path;
+        var asNobody = directory == "root's";
+        if (asNobody)
+        {
+            File.SetUnixFileMode(_dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+
+        directory = disk?.Path ?? (asNobody ? Path.Combine(_dir, "dead") : directory);
         var path = Write("""{ "Ingest": { } }""");
 
-        var (exit, stderr) = await RunToExitAsync(path, $"--Ingest:DeadLetterDirectory={directory}");
+        var (exit, _, stderr) = await ServiceProcess.RunToExitAsync("edgegw-ingest", ["--config", path, $"--Ingest:DeadLetterDirectory={directory}"], TimeSpan.FromSeconds(30), asNobody: asNobody);
 
         Assert.Equal(2, exit);
         Assert.Equal($"edgegw-ingest: {path}: Ingest:DeadLetterDirectory: '{directory}' cannot hold dead letters: {reason}", Assert.Single(Lines(stderr)));
