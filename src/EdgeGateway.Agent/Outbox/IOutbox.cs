@@ -18,6 +18,8 @@ public interface IOutbox : IDisposable
     /// <summary>
     /// Stores a record with sequence <see cref="NextSequence"/> (its payload already carries that number).
     /// Written through to the OS at once (a process kill loses nothing); fsync'd within the flush interval.
+    /// On a full disk the record is not stored: it is counted in <see cref="OutboxStatus.Dropped"/> and its sequence
+    /// is given to the next record.
     /// </summary>
     void Append(string topic, ReadOnlySpan<byte> payload);
 
