@@ -74,8 +74,10 @@ gateway=gw-smoke-arm64
 mosquitto_sub -h 127.0.0.1 -p "$broker_port" -q 1 -v -t "edgegw/v1/$site/#" >"$work/messages.txt" 2>"$work/sub.log" &
 sub_pid=$!
 
+# No ingest here confirms the records (src/README.md, "Delivery confirmations"): a long confirmation timeout keeps the
+# agent from sending them again while this test reads them, so every cell's seq must only increase.
 qemu-aarch64-static "$artifact/edgegw-agent" --config deploy/sample/simulation-4cells.json \
-  --Agent:Source=Simulator --Agent:SpeedFactor=3600 --Agent:SimulationStart=2026-03-23T05:00:00Z \
+  --Agent:Mqtt:ConfirmTimeout=01:00:00 --Agent:Source=Simulator --Agent:SpeedFactor=3600 --Agent:SimulationStart=2026-03-23T05:00:00Z \
   --Agent:Outbox:Directory="$work/outbox" --Agent:StatusFile="$work/status.json" \
   --Agent:Mqtt:Host=127.0.0.1 --Agent:Mqtt:Port="$broker_port" --Agent:GatewayId="$gateway" >"$work/agent.log" 2>&1 &
 agent_pid=$!

@@ -13,4 +13,14 @@ public sealed class MqttOptions : BrokerOptions
     /// <summary>QoS 1 publishes awaiting their PUBACK at once.</summary>
     [Range(1, 1000)]
     public int MaxInFlight { get; set; } = 32;
+
+    /// <summary>A record sent this long ago and not confirmed by the backend is sent again.</summary>
+    public TimeSpan ConfirmTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the retained status (the birth message) is published again while connected.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Records sent and awaiting the backend's confirmation at once; the publisher waits when this many are.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxUnconfirmed { get; set; } = 20_000;
 }

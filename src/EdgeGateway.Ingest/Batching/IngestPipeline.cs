@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using EdgeGateway.Ingest.Confirmation;
 using EdgeGateway.Ingest.DeadLetter;
 using EdgeGateway.Ingest.Hosting;
 using EdgeGateway.Ingest.Points;
@@ -26,6 +27,7 @@ public sealed partial class IngestPipeline
     private readonly IngestOptions _options;
     private readonly IPointWriter _writer;
     private readonly DeadLetterSink _deadLetters;
+    private readonly DeliveryConfirmer _confirmer;
     private readonly IngestCounters _counters;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -36,12 +38,13 @@ public sealed partial class IngestPipeline
     private Task _acknowledging = Task.CompletedTask;
 
     /// <summary>A pipeline writing through <paramref name="writer"/>; <see cref="RunAsync"/> must run for anything to happen.</summary>
-    public IngestPipeline(IngestOptions options, IPointWriter writer, DeadLetterSink deadLetters, IngestCounters counters, TimeProvider time, ILogger<IngestPipeline> logger)
+    public IngestPipeline(IngestOptions options, IPointWriter writer, DeadLetterSink deadLetters, DeliveryConfirmer confirmer, IngestCounters counters, TimeProvider time, ILogger<IngestPipeline> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _writer = writer;
         _deadLetters = deadLetters;
+        _confirmer = confirmer;
         _counters = counters;
         _time = time;
         _logger = logger;
@@ -72,15 +75,15 @@ public sealed partial class IngestPipeline
         try
         {
             var result = _validator.Validate(message.Topic, message.Payload, message.PayloadSize, message.ReceivedAtMs);
-            item = result.Ignored ? new Item(message, null, null)
-                : result.Record is { } record ? new Item(message, PointBuilder.Line(record), null)
-                : new Item(message, null, result.Rejection);
+            item = result.Ignored ? new Item(message, null, null, null)
+                : result.Record is { } record ? new Item(message, PointBuilder.Line(record), null, result.Sender)
+                : new Item(message, null, result.Rejection, result.Sender);
         }
         catch (Exception e)
         {
             // A bug, not bad input (the validator never throws for input): keep the message, keep going.
             Log.ValidatorFailed(_logger, message.Topic, e);
-            item = new Item(message, null, new Rejection(RejectionKind.Schema, $"the ingest could not validate it: {e.GetType().Name}: {e.Message}"));
+            item = new Item(message, null, new Rejection(RejectionKind.Schema, $"the ingest could not validate it: {e.GetType().Name}: {e.Message}"), null);
         }
 
         try
@@ -242,10 +245,12 @@ public sealed partial class IngestPipeline
         }
     }
 
-    private static async Task AcknowledgeAsync(List<Item> items, int start, int count, CancellationToken cancellationToken)
+    private async Task AcknowledgeAsync(List<Item> items, int start, int count, CancellationToken cancellationToken)
     {
-        // Off the writer's path: the writer goes on to the next batch at once.
+        // Off the writer's path: the writer goes on to the next batch at once. The database holds these points now, so
+        // their gateways may delete them; then the broker may too.
         await Task.Yield();
+        await _confirmer.ConfirmAsync(SendersOf(items.Skip(start).Take(count)), cancellationToken).ConfigureAwait(false);
         for (var i = start; i < start + count; i++)
         {
             await items[i].Message.Acknowledgement.AcknowledgeAsync(cancellationToken).ConfigureAwait(false);
@@ -279,6 +284,7 @@ public sealed partial class IngestPipeline
             }
 
             var done = await _deadLetters.WriteAsync(entries, cancellationToken).ConfigureAwait(false);
+            await _confirmer.ConfirmAsync(SendersOf(pending.Where((_, i) => done[i])), cancellationToken).ConfigureAwait(false);
             var failed = new List<Item>();
             for (var i = 0; i < done.Length; i++)
             {
@@ -306,6 +312,17 @@ public sealed partial class IngestPipeline
         }
     }
 
+    private static IEnumerable<RecordSender> SendersOf(IEnumerable<Item> items)
+    {
+        foreach (var item in items)
+        {
+            if (item.Sender is { } sender)
+            {
+                yield return sender;
+            }
+        }
+    }
+
     private TimeSpan Backoff(int attempt)
     {
         var exponential = _options.MinRetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30));
@@ -315,12 +332,12 @@ public sealed partial class IngestPipeline
 
     /// <summary>
     /// One message on its way: its point's line protocol, or why it is dead-lettered, or neither (the ingest's own dead
-    /// letter). The line, not a point object: InfluxDB.Client's <c>PointData</c> of a KPI record was ~8 KB of objects (its
+    /// letter); and its sender, to confirm it to once it is stored. The line, not a point object: InfluxDB.Client's <c>PointData</c> of a KPI record was ~8 KB of objects (its
     /// fields boxed in a sorted dictionary), its line is ~0.5 KB; items wait for their batch and its write long enough to
     /// survive gen 0, and holding points made the garbage collector's gen 1 work a quarter of the ingest's time
     /// (src/README.md, "Ingest").
     /// </summary>
-    private sealed record Item(InboundMessage Message, string? Line, Rejection? Rejection);
+    private sealed record Item(InboundMessage Message, string? Line, Rejection? Rejection, RecordSender? Sender);
 
     private static partial class Log
     {

@@ -63,8 +63,12 @@ public sealed class IngestMqttOptions : BrokerOptions
     [RegularExpression("^[^#+]*[^#+/]$")]
     public string TopicPrefix { get; set; } = "edgegw/v1";
 
-    /// <summary>How long the broker keeps this instance's session (and queues its messages) while it is away.</summary>
-    public TimeSpan SessionExpiry { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>
+    /// How long the broker keeps this instance's session (and queues its messages) while it is away. 0 by default: with
+    /// delivery confirmations a gateway sends again whatever the ingest did not take, and a stopped member of a shared
+    /// subscription with a kept session would go on being assigned its share (src/README.md, "Ingest").
+    /// </summary>
+    public TimeSpan SessionExpiry { get; set; } = TimeSpan.Zero;
 
     /// <summary>QoS 1 messages the broker may have in flight to this instance unacknowledged (MQTT 5 Receive Maximum).</summary>
     [Range(1, 65535)]

@@ -10,12 +10,19 @@ namespace EdgeGateway.Ingest.Validation;
 /// <summary>What became of a message: a record to store, a rejection to dead-letter, or the ingest's own dead letter to skip.</summary>
 public readonly struct ValidationResult
 {
-    private ValidationResult(IngestRecord? record, Rejection rejection, bool ignored)
+    private ValidationResult(IngestRecord? record, Rejection rejection, bool ignored, RecordSender? sender)
     {
         Record = record;
         Rejection = rejection;
         Ignored = ignored;
+        Sender = sender;
     }
+
+    /// <summary>
+    /// The gateway and sequence number of a record from a gateway's outbox (kpi, state), valid or not, where they could be
+    /// read: the ingest confirms it to that gateway once it is stored or dead-lettered.
+    /// </summary>
+    public RecordSender? Sender { get; }
 
     /// <summary>Set when the message is valid.</summary>
     public IngestRecord? Record { get; }
@@ -29,13 +36,18 @@ public readonly struct ValidationResult
     /// <summary>The message is invalid.</summary>
     public bool IsRejected => Record is null && !Ignored;
 
-    internal static ValidationResult Accept(IngestRecord record) => new(record, default, ignored: false);
+    internal static ValidationResult Accept(IngestRecord record) => new(record, default, ignored: false, record switch
+    {
+        KpiRecord kpi => new RecordSender(kpi.Site, kpi.Gateway, kpi.Seq),
+        StateRecord change => new RecordSender(change.Site, change.Gateway, change.Seq),
+        _ => null,
+    });
 
-    internal static ValidationResult Reject(RejectionKind kind, string reason) => new(null, new Rejection(kind, reason), ignored: false);
+    internal static ValidationResult Reject(RejectionKind kind, string reason) => new(null, new Rejection(kind, reason), ignored: false, null);
 
-    internal static ValidationResult Reject(Rejection rejection) => new(null, rejection, ignored: false);
+    internal static ValidationResult Reject(Rejection rejection, RecordSender? sender = null) => new(null, rejection, ignored: false, sender);
 
-    internal static ValidationResult Ignore() => new(null, default, ignored: true);
+    internal static ValidationResult Ignore() => new(null, default, ignored: true, null);
 }
 
 /// <summary>
@@ -128,10 +140,22 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
             }
             catch (InvalidPayloadException e)
             {
-                return ValidationResult.Reject(e.Rejection);
+                return ValidationResult.Reject(e.Rejection, SenderOf(document.RootElement, address));
             }
         }
     }
+
+    /// <summary>
+    /// The sender of an invalid kpi or state record, read leniently (a valid id and a positive integer seq), so that the
+    /// ingest confirms its dead letter and the gateway does not send it again forever; null when unreadable.
+    /// </summary>
+    private static RecordSender? SenderOf(JsonElement root, TopicAddress address) =>
+        address.Kind is MessageKind.Kpi or MessageKind.State
+        && root.ValueKind == JsonValueKind.Object
+        && root.TryGetProperty("gateway", out var gateway) && gateway.ValueKind == JsonValueKind.String && gateway.GetString() is { } id && Ids.IsValid(id)
+        && root.TryGetProperty("seq", out var seq) && seq.ValueKind == JsonValueKind.Number && seq.TryGetInt64(out var number) && number > 0
+            ? new RecordSender(address.Site, id, number)
+            : null;
 
     private static KpiRecord ReadKpi(JsonElement root, TopicAddress topic)
     {
@@ -350,12 +374,24 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
         var corrupt = o.Integer("corrupt", 0, (long)Large);
         o.NullableNumber("oldest_age_s", 0, Large);
         o.End();
+
+        // Optional: gateways before delivery confirmations do not send it.
+        DeliveryCounts? delivery = null;
+        if (f.Optional("delivery") is { } element)
+        {
+            var d = Fields.Of(element, "delivery");
+            delivery = new DeliveryCounts(
+                d.Integer("confirmed", 0, (long)Large), d.Integer("unconfirmed", 0, (long)Large), d.NullableNumber("oldest_unconfirmed_age_s", 0, Large),
+                d.Integer("resent", 0, (long)Large), d.Integer("no_subscriber", 0, (long)Large));
+            d.End();
+        }
+
         var clockSynced = f.Boolean("clock_synced");
         f.End();
         return new StatusRecord
         {
             Site = site, Gateway = gateway, Status = status, AtMs = at, Software = software, ConfigSha256 = sha,
-            OutboxDepth = depth, OutboxDropped = dropped, OutboxCorrupt = corrupt, ClockSynced = clockSynced,
+            OutboxDepth = depth, OutboxDropped = dropped, OutboxCorrupt = corrupt, Delivery = delivery, ClockSynced = clockSynced,
         };
     }
 

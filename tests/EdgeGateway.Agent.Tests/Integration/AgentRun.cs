@@ -24,7 +24,7 @@ internal sealed record LeftOutbox(long NextSequence, IReadOnlyList<long> Held, l
 internal sealed class AgentRun : IDisposable
 {
     /// <summary>The site of the sample config.</summary>
-    public const string Site = "sme-0042";
+    public const string Site = RecordSubscriber.Site;
 
     /// <summary>Monday 23 March 2026, 06:00 in Amsterdam: the first shift starts.</summary>
     public static readonly DateTimeOffset SimulationStart = new(2026, 3, 23, 5, 0, 0, TimeSpan.Zero);
@@ -52,6 +52,9 @@ internal sealed class AgentRun : IDisposable
             ["Mqtt:Port"] = brokerPort.ToString(CultureInfo.InvariantCulture),
             ["Mqtt:MinBackoff"] = "00:00:00.2",
             ["Mqtt:MaxBackoff"] = "00:00:01",
+
+            // Records lost on their way (a broker restart, no ingest) are sent again this soon: tests take seconds, not minutes.
+            ["Mqtt:ConfirmTimeout"] = "00:00:05",
         };
     }
 

@@ -22,7 +22,7 @@ public sealed class BrokerOutageTests(PersistentBroker fixture, ITestOutputHelpe
         // 12 simulated hours per second: about 750 records a second.
         using var run = new AgentRun("gw-outage", _broker.Port, speedFactor: 43_200);
         run.EndSimulationAfter(TimeSpan.FromDays(3));
-        await using var subscriber = await RecordSubscriber.ConnectAsync(_broker, run.GatewayId);
+        await using var subscriber = await RecordSubscriber.ConnectAsync(_broker, run.GatewayId, confirm: true);
         run.Start();
         await Poll.Until(() => subscriber.MaxSeq >= 300, s_timeout, "the first 300 records at the subscriber", () => $"max seq {subscriber.MaxSeq}. {run.Current.Tail()}");
 
@@ -56,7 +56,7 @@ public sealed class BrokerOutageTests(PersistentBroker fixture, ITestOutputHelpe
         run.EndSimulationAfter(TimeSpan.FromDays(3));
 
         // The subscriber's session exists before the outage, so the broker queues for it from the first record on.
-        await using var subscriber = await RecordSubscriber.ConnectAsync(_broker, run.GatewayId);
+        await using var subscriber = await RecordSubscriber.ConnectAsync(_broker, run.GatewayId, confirm: true);
         _broker.Stop();
         var agent = run.Start();
 

@@ -57,9 +57,14 @@ public sealed class PipelineTests : IDisposable
             "the database rejected the point: partial write: field type conflict: input field \"seq\" on measurement \"kpi\" is type float, already exists as type integer dropped=1",
             (string?)deadLetter["reason"]);
         Assert.Equal(messages[5].Payload, Convert.FromBase64String((string)deadLetter["payload_base64"]!));
-        Assert.Equal("edgegw/v1/_deadletter/database", Assert.Single(harness.Publisher.Published).Topic);
+        Assert.Equal("edgegw/v1/_deadletter/database", Assert.Single(harness.Publisher.DeadLetters).Topic);
         var counters = harness.Counters.Snapshot();
         Assert.Equal((7L, 1L), (counters.Written, counters.DeadLetteredOf(RejectionKind.Database)));
+
+        // Each record confirmed to its gateway once: the seven written and the one dead-lettered (it can never be stored).
+        var seqs = messages.Select(m => JsonNode.Parse(m.Payload)!["seq"]!.GetValue<long>()).Order().ToList();
+        Assert.Equal(seqs, harness.Publisher.Confirmed().Order().ToList());
+        Assert.Equal(8, counters.Confirmed);
     }
 
     [Fact]
@@ -250,7 +255,8 @@ public sealed class PipelineTests : IDisposable
             harness.Publisher.Succeed = true;
             await PipelineHarness.WaitAsync(() => harness.Acks.Count == 1, "the acknowledgement");
             Assert.Equal(1, harness.Counters.Snapshot().DeadLetteredOf(RejectionKind.Json));
-            Assert.Equal("edgegw/v1/_deadletter/json", Assert.Single(harness.Publisher.Published).Topic);
+            Assert.Equal("edgegw/v1/_deadletter/json", Assert.Single(harness.Publisher.DeadLetters).Topic);
+            Assert.Empty(harness.Publisher.Confirmed()); // not JSON: no gateway or seq to confirm to
         }
         finally
         {
