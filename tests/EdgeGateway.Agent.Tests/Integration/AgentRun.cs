@@ -8,10 +8,17 @@ using Microsoft.Extensions.Options;
 namespace EdgeGateway.Agent.Tests.Integration;
 
 /// <summary>What the agent's status file says (src/README.md, "Agent": <c>edgegw status</c>).</summary>
-internal sealed record AgentStatus(int Pid, DateTimeOffset At, bool Connected, string? LastError, long Depth, long Bytes, long NextSeq, long Dropped, long Corrupt)
+internal sealed record AgentStatus(int Pid, DateTimeOffset At, bool Connected, string? LastError, long Depth, long Bytes, long NextSeq, long Dropped, long Corrupt, DeliveryCounts Delivery)
 {
     public override string ToString() =>
-        $"pid {Pid} at {At:HH:mm:ss.fff}: connected {Connected}, last error '{LastError}', outbox depth {Depth}, bytes {Bytes}, next_seq {NextSeq}, dropped {Dropped}, corrupt {Corrupt}";
+        $"pid {Pid} at {At:HH:mm:ss.fff}: connected {Connected}, last error '{LastError}', outbox depth {Depth}, bytes {Bytes}, next_seq {NextSeq}, dropped {Dropped}, corrupt {Corrupt}, {Delivery}";
+}
+
+/// <summary>The status file's <c>delivery</c> object (src/README.md, "Delivery confirmations").</summary>
+internal sealed record DeliveryCounts(long Confirmed, long Unconfirmed, double? OldestUnconfirmedAgeS, long Resent, long NoSubscriber)
+{
+    public override string ToString() =>
+        $"confirmed {Confirmed}, unconfirmed {Unconfirmed} (oldest {OldestUnconfirmedAgeS?.ToString(CultureInfo.InvariantCulture) ?? "-"} s), resent {Resent}, no subscriber {NoSubscriber}";
 }
 
 /// <summary>The outbox as a stopped agent left it: next sequence, the records still held (not acknowledged), losses.</summary>
@@ -106,6 +113,8 @@ internal sealed class AgentRun : IDisposable
             var root = document.RootElement;
             var broker = root.GetProperty("broker");
             var outbox = root.GetProperty("outbox");
+            var delivery = root.GetProperty("delivery");
+            var oldest = delivery.GetProperty("oldest_unconfirmed_age_s");
             var status = new AgentStatus(
                 root.GetProperty("pid").GetInt32(),
                 DateTimeOffset.Parse(root.GetProperty("at").GetString()!, CultureInfo.InvariantCulture),
@@ -115,7 +124,13 @@ internal sealed class AgentRun : IDisposable
                 outbox.GetProperty("bytes").GetInt64(),
                 outbox.GetProperty("next_seq").GetInt64(),
                 outbox.GetProperty("dropped").GetInt64(),
-                outbox.GetProperty("corrupt").GetInt64());
+                outbox.GetProperty("corrupt").GetInt64(),
+                new DeliveryCounts(
+                    delivery.GetProperty("confirmed").GetInt64(),
+                    delivery.GetProperty("unconfirmed").GetInt64(),
+                    oldest.ValueKind == JsonValueKind.Number ? oldest.GetDouble() : null,
+                    delivery.GetProperty("resent").GetInt64(),
+                    delivery.GetProperty("no_subscriber").GetInt64()));
             return status.Pid == Current.Id ? status : null;
         }
         catch (FileNotFoundException)
