@@ -112,6 +112,7 @@ public static class IngestBenchmark
                 ["Ingest:Mqtt:Host"] = MosquittoBroker.Host,
                 ["Ingest:Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
                 ["Ingest:Mqtt:ClientId"] = $"ingest-{database}",
+                ["Ingest:Mqtt:SessionExpiry"] = "01:00:00", // the records are queued in its session before it starts
                 ["Ingest:Influx:Url"] = influx.Url,
                 ["Ingest:Influx:Database"] = database,
                 ["Ingest:DeadLetterDirectory"] = directory,

@@ -46,6 +46,7 @@ internal sealed partial class MqttPublisher(
     private long _confirmed;
     private long _resent;
     private long _noSubscriber;
+    private int _roundsWithoutConfirmation;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -145,7 +146,6 @@ internal sealed partial class MqttPublisher(
     /// </summary>
     private async Task DrainAsync(IMqttClient client, MqttOptions mqtt, CancellationToken cancellationToken)
     {
-        var timeoutMs = (long)mqtt.ConfirmTimeout.TotalMilliseconds;
         var heartbeatMs = (long)mqtt.HeartbeatInterval.TotalMilliseconds;
         var nextHeartbeatMs = time.GetUtcNow().ToUnixTimeMilliseconds() + heartbeatMs;
         var next = outbox.Status.OldestSequence;
@@ -157,6 +157,7 @@ internal sealed partial class MqttPublisher(
             cancellationToken.ThrowIfCancellationRequested();
             ApplyConfirmations();
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var timeoutMs = ConfirmTimeoutMs(mqtt);
             if (now >= nextHeartbeatMs)
             {
                 // The retained status again, so that the backend's gateway_status is never older than this interval.
@@ -172,8 +173,9 @@ internal sealed partial class MqttPublisher(
                 ApplyConfirmations();
                 if (_window.Oldest is { } oldest && oldest.SentAtMs + timeoutMs <= now)
                 {
-                    Log.Resending(logger, _window.Count, oldest.Sequence, mqtt.ConfirmTimeout.TotalSeconds);
+                    Log.Resending(logger, _window.Count, oldest.Sequence, timeoutMs / 1000.0);
                     next = oldest.Sequence;
+                    _roundsWithoutConfirmation++;
                 }
             }
 
@@ -267,6 +269,13 @@ internal sealed partial class MqttPublisher(
         await Task.WhenAll(waits).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
+    /// <summary>
+    /// <c>ConfirmTimeout</c>, doubled for every re-send round that brought no confirmation at all, up to 16 times: a backend
+    /// down for hours is not flooded by every gateway's whole backlog twice a minute. The first confirmation (a live record
+    /// stored once the backend is back) resets it, and the overdue records go again at once.
+    /// </summary>
+    private long ConfirmTimeoutMs(MqttOptions mqtt) => (long)mqtt.ConfirmTimeout.TotalMilliseconds << Math.Min(_roundsWithoutConfirmation, 4);
+
     /// <summary>Marks confirmed records, lets the outbox delete the confirmed prefix, and updates the delivery status.</summary>
     private void ApplyConfirmations()
     {
@@ -274,7 +283,12 @@ internal sealed partial class MqttPublisher(
         {
             foreach (var range in ranges)
             {
-                _confirmed += _window.Confirm(range.From, range.To);
+                var confirmed = _window.Confirm(range.From, range.To);
+                _confirmed += confirmed;
+                if (confirmed > 0)
+                {
+                    _roundsWithoutConfirmation = 0;
+                }
             }
         }
 
@@ -446,7 +460,7 @@ internal sealed partial class MqttPublisher(
         [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Could not publish the offline status on shutdown ({Reason}); disconnecting so that the broker publishes the last will instead")]
         public static partial void OfflineNotSent(ILogger logger, string reason);
 
-        [LoggerMessage(EventId = 303, Level = LogLevel.Warning, Message = "{Count} records not confirmed as stored within {TimeoutSeconds:0} s of sending; sending them again from record {Sequence}")]
+        [LoggerMessage(EventId = 303, Level = LogLevel.Warning, Message = "{Count} records not confirmed as stored within {TimeoutSeconds:0.#} s of sending; sending them again from record {Sequence}")]
         public static partial void Resending(ILogger logger, int count, long sequence, double timeoutSeconds);
 
         [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "The broker {Host}:{Port} has no subscriber for this gateway's records (is the ingest running?); they stay in the outbox and are sent again after {TimeoutSeconds:0} s")]

@@ -45,7 +45,7 @@ public sealed class ConfirmationTests(PlainBroker fixture, ITestOutputHelper out
     }
 
     [Fact]
-    public async Task NoSubscriberAtAll_PublishesCountedAndLogged_NothingDeleted_ThenDeliveredOnceABackendConfirms()
+    public async Task NoSubscriberAtAll_PublishesCountedAndLogged_NothingDeleted_ReSendsBackOff_ThenDeliveredOnceABackendConfirms()
     {
         using var run = new AgentRun("gw-nobody", _broker.Port, speedFactor: 43_200);
         run.Settings["Mqtt:ConfirmTimeout"] = "00:00:02";
@@ -54,9 +54,14 @@ public sealed class ConfirmationTests(PlainBroker fixture, ITestOutputHelper out
         var produced = await ProducedAsync(run);
 
         // Mosquitto acknowledges with reason 16 (no matching subscribers), which MQTTnet calls a success.
-        var ignored = await run.WaitForStatusAsync(s => s.Delivery.NoSubscriber >= 2 * produced, s_timeout, "every record given to nobody twice");
+        var ignored = await run.WaitForStatusAsync(s => s.Delivery.NoSubscriber >= 3 * produced, s_timeout, "every record given to nobody three times");
         Assert.Equal((produced, 0L), (ignored.Depth, ignored.Delivery.Confirmed));
         Assert.Equal(1, run.Current.CountLines("has no subscriber for this gateway's records"));
+
+        // Rounds without any confirmation wait twice as long each time.
+        Assert.Equal(
+            ["within 2 s", "within 4 s"],
+            run.Current.Lines("not confirmed as stored").Take(2).Select(line => line[line.IndexOf("within", StringComparison.Ordinal)..(line.IndexOf(" s of", StringComparison.Ordinal) + 2)]));
 
         await using var backend = await RecordSubscriber.ConnectAsync(_broker, run.GatewayId, confirm: true);
         var drained = await run.DrainAndStopAsync(s_timeout);
