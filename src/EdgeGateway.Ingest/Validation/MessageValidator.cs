@@ -125,6 +125,12 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
 
         using (document)
         {
+            // JSON lets "\ud800" stand alone; no string holds it, and reading one throws (RFC 7493 forbids it).
+            if (LoneSurrogateEscape(payload.Span) is var at and >= 0)
+            {
+                return ValidationResult.Reject(RejectionKind.Json, $"payload is not valid JSON: the escape {Encoding.ASCII.GetString(payload.Span.Slice(at, 6))} at offset {at} is half a surrogate pair, not a character");
+            }
+
             Fields.Begin();
             try
             {
@@ -416,6 +422,50 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
 
     private static bool IsSha256(string text) => text.Length == 64 && text.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 
+    /// <summary>The offset of the first <c>\uXXXX</c> escape that is half a surrogate pair, or -1; <paramref name="json"/> is well-formed.</summary>
+    private static int LoneSurrogateEscape(ReadOnlySpan<byte> json)
+    {
+        var high = -1; // a high half's escape, which the next escape must complete
+        var i = json.IndexOf((byte)'\\');
+        while (i >= 0 && i < json.Length)
+        {
+            if (json[i] != (byte)'\\')
+            {
+                if (high >= 0)
+                {
+                    return high;
+                }
+
+                var next = json[i..].IndexOf((byte)'\\');
+                i = next < 0 ? -1 : i + next;
+                continue;
+            }
+
+            var unit = json[i + 1] == (byte)'u' ? int.Parse(json.Slice(i + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture) : -1;
+            if (unit is >= 0xDC00 and <= 0xDFFF)
+            {
+                if (high < 0)
+                {
+                    return i;
+                }
+
+                high = -1;
+            }
+            else if (high >= 0)
+            {
+                return high;
+            }
+            else if (unit is >= 0xD800 and <= 0xDBFF)
+            {
+                high = i;
+            }
+
+            i += unit < 0 ? 2 : 6;
+        }
+
+        return high;
+    }
+
     private static int InvalidUtf8Offset(ReadOnlySpan<byte> bytes)
     {
         var offset = 0;
@@ -454,8 +504,9 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
     /// <summary>
     /// Text from a message as a reason quotes it: clipped (never between the halves of a surrogate pair), and every
     /// character that would not show as itself escaped as <c>\uXXXX</c>: controls, format characters (bidirectional
-    /// overrides, zero-width characters, tags), line and paragraph separators, lone surrogates. A reason is read in logs,
-    /// terminals and JSON: none of these may hide, reorder or break its text, or make it invalid UTF-16.
+    /// overrides, zero-width characters, tags), line and paragraph separators, lone surrogates; a backslash as <c>\\</c>,
+    /// so that an escape always is one. A reason is read in logs, terminals and JSON: none of these may hide, reorder or
+    /// break its text, or make it invalid UTF-16.
     /// </summary>
     internal static string Quote(string text, int max)
     {
@@ -466,7 +517,11 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
         while (!rest.IsEmpty)
         {
             var decoded = Rune.DecodeFromUtf16(rest, out var rune, out var consumed) == System.Buffers.OperationStatus.Done;
-            if (decoded && Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.Control or UnicodeCategory.Format
+            if (rune.Value == '\\')
+            {
+                builder.Append(@"\\");
+            }
+            else if (decoded && Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.Control or UnicodeCategory.Format
                 or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator))
             {
                 builder.Append(rest[..consumed]);

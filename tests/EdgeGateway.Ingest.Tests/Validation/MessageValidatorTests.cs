@@ -276,6 +276,26 @@ public sealed class MessageValidatorTests
     public void QuotedInput_ShowsInvisibleAndReorderingCharactersEscaped(string cell, string reason) =>
         AssertRejected(StateTopic, Mutate(State, root => root["cell"] = cell), RejectionKind.Range, reason);
 
+    [Theory]
+    [InlineData("x\\ud800y")]
+    [InlineData("x\\ude00")]
+    [InlineData("x\\ud83d\\u0041")]
+    [InlineData("\\\\\\ud83dx")]
+    public void LoneSurrogateEscape_IsRejectedAsJson_NotAValidatorCrash(string cell)
+    {
+        // Reading such a string threw InvalidOperationException out of the validator.
+        var json = State.Replace("\"cell\": \"cell-1\"", $"\"cell\": \"{cell}\"", StringComparison.Ordinal);
+        var at = json.LastIndexOf("\\ud", StringComparison.Ordinal);
+
+        AssertRejected(StateTopic, json, RejectionKind.Json, $"payload is not valid JSON: the escape {json.Substring(at, 6)} at offset {at} is half a surrogate pair, not a character");
+    }
+
+    [Theory]
+    [InlineData("\\ud83d\\ude00", "cell: \"\ud83d\ude00\" is not an id (1-64 of A-Z a-z 0-9 . _ -)")]
+    [InlineData("\\\\ud800", "cell: \"\\\\ud800\" is not an id (1-64 of A-Z a-z 0-9 . _ -)")]
+    public void SurrogatePairEscape_OrEscapedBackslash_IsReadAsText(string cell, string reason) =>
+        AssertRejected(StateTopic, State.Replace("\"cell\": \"cell-1\"", $"\"cell\": \"{cell}\"", StringComparison.Ordinal), RejectionKind.Range, reason);
+
     [Fact]
     public void QuotedInput_ClippedAtTheLimit_NeverSplitsASurrogatePair()
     {
