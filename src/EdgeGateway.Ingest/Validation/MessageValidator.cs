@@ -134,11 +134,12 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
             Fields.Begin();
             try
             {
+                var clock = new Clock(PlausibleTime, receivedAtMs);
                 IngestRecord record = address.Kind switch
                 {
-                    MessageKind.Kpi => ReadKpi(document.RootElement, address, new Clock(PlausibleTime, receivedAtMs)),
-                    MessageKind.State => ReadState(document.RootElement, address, new Clock(PlausibleTime, receivedAtMs)),
-                    _ => ReadStatus(document.RootElement, address, new Clock(PlausibleTime, receivedAtMs)),
+                    MessageKind.Kpi => ReadKpi(document.RootElement, address, clock),
+                    MessageKind.State => ReadState(document.RootElement, address, clock),
+                    _ => ReadStatus(document.RootElement, address, clock),
                 };
                 return ValidationResult.Accept(record);
             }
@@ -425,10 +426,21 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
     /// <summary>The offset of the first <c>\uXXXX</c> escape that is half a surrogate pair, or -1; <paramref name="json"/> is well-formed.</summary>
     private static int LoneSurrogateEscape(ReadOnlySpan<byte> json)
     {
-        var high = -1; // a high half's escape, which the next escape must complete
+        var high = -1; // the escape of a high half, which the very next escape must complete
         var i = json.IndexOf((byte)'\\');
-        while (i >= 0 && i < json.Length)
+        while (i >= 0)
         {
+            var unit = json[i + 1] == (byte)'u' ? int.Parse(json.Slice(i + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture) : -1;
+            var low = unit is >= 0xDC00 and <= 0xDFFF;
+            if (low != (high >= 0))
+            {
+                return high >= 0 ? high : i;
+            }
+
+            high = unit is >= 0xD800 and <= 0xDBFF ? i : -1;
+            i += unit < 0 ? 2 : 6;
+
+            // In a well-formed document a string's closing quote follows every escape: i is within it.
             if (json[i] != (byte)'\\')
             {
                 if (high >= 0)
@@ -438,32 +450,10 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
 
                 var next = json[i..].IndexOf((byte)'\\');
                 i = next < 0 ? -1 : i + next;
-                continue;
             }
-
-            var unit = json[i + 1] == (byte)'u' ? int.Parse(json.Slice(i + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture) : -1;
-            if (unit is >= 0xDC00 and <= 0xDFFF)
-            {
-                if (high < 0)
-                {
-                    return i;
-                }
-
-                high = -1;
-            }
-            else if (high >= 0)
-            {
-                return high;
-            }
-            else if (unit is >= 0xD800 and <= 0xDBFF)
-            {
-                high = i;
-            }
-
-            i += unit < 0 ? 2 : 6;
         }
 
-        return high;
+        return -1;
     }
 
     private static int InvalidUtf8Offset(ReadOnlySpan<byte> bytes)

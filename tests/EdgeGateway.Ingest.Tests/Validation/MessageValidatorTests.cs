@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using CsCheck;
 using EdgeGateway.Ingest.Validation;
 using static EdgeGateway.Ingest.Tests.Fixtures.Payloads;
 
@@ -288,6 +289,35 @@ public sealed class MessageValidatorTests
         var at = json.LastIndexOf("\\ud", StringComparison.Ordinal);
 
         AssertRejected(StateTopic, json, RejectionKind.Json, $"payload is not valid JSON: the escape {json.Substring(at, 6)} at offset {at} is half a surrogate pair, not a character");
+    }
+
+    [Fact]
+    public void StringEscapes_AreRejectedAsJson_ExactlyWhenNoTextHoldsThem()
+    {
+        string[] pieces = ["\\ud83d", "\\ude00", "\\u0041", "\\\\", "\\n", "a"];
+
+        Gen.Int[0, pieces.Length - 1].Array[0, 6].Sample(picks =>
+        {
+            var json = State.Replace("\"cell\": \"cell-1\"", $"\"cell\": \"{string.Concat(picks.Select(p => pieces[p]))}\"", StringComparison.Ordinal);
+            bool readable;
+            using (var document = System.Text.Json.JsonDocument.Parse(json))
+            {
+                try
+                {
+                    document.RootElement.GetProperty("cell").GetString();
+                    readable = true;
+                }
+                catch (InvalidOperationException)
+                {
+                    readable = false;
+                }
+            }
+
+            var payload = Bytes(json);
+            var result = s_validator.Validate(StateTopic, payload, payload.Length, ArrivalMs);
+            Assert.True(result.IsRejected, json);
+            Assert.True(readable == (result.Rejection.Kind != RejectionKind.Json), $"{json}: {result.Rejection.Reason}");
+        }, iter: 3000);
     }
 
     [Theory]
