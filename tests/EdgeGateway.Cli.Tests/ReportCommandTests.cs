@@ -148,6 +148,28 @@ public sealed class ReportCommandTests : IDisposable
             stdout);
     }
 
+    [Theory]
+    [InlineData("2026-03-01", null, " AND time >= '2026-03-01T00:00:00Z' AND time < '2026-03-23T12:00:00Z'", "2026-03-01T00:00:00Z", "2026-03-21T00:00:01Z")]
+    [InlineData(null, "2026-03-22", " AND time >= '2025-03-22T00:00:00Z' AND time < '2026-03-22T00:00:00Z'", "2026-03-02T00:00:00Z", "2026-03-22T00:00:00Z")]
+    public void Report_WithOneEndGiven_LooksForTheOtherWithinAYearOfIt_OrUpToNow(string? from, string? to, string edgeFilter, string weeklyFrom, string weeklyTo)
+    {
+        _answer = q => q switch
+        {
+            _ when q.StartsWith("SELECT first(", StringComparison.Ordinal) => RecordedFirst,
+            _ when q.StartsWith("SELECT last(", StringComparison.Ordinal) => RecordedLast,
+            _ when q.StartsWith("SELECT count(", StringComparison.Ordinal) => RecordedEmpty,
+            _ => RecordedWeekly,
+        };
+
+        var (_, _, exit) = ReportAt(new DateTimeOffset(2026, 3, 23, 12, 0, 0, TimeSpan.Zero), from: from, to: to);
+
+        Assert.Equal(0, exit);
+        var edgeQueries = Queries.Select(q => q.Query).Where(q => q.StartsWith("SELECT first(", StringComparison.Ordinal) || q.StartsWith("SELECT last(", StringComparison.Ordinal));
+        Assert.All(edgeQueries, q => Assert.EndsWith(edgeFilter, q, StringComparison.Ordinal));
+        Assert.Equal(2, edgeQueries.Count());
+        Assert.Contains($"time >= '{weeklyFrom}' AND time < '{weeklyTo}' GROUP BY time(1w, 4d)", Queries[^1].Query, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Report_WithoutRange_NoRecordsInTheYearUpToNow_SaysWhereTheyAre_Exit2()
     {
@@ -258,11 +280,11 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Empty(Queries);
     }
 
-    private (string Stdout, string Stderr, int Exit) ReportAt(DateTimeOffset now, string? site = null)
+    private (string Stdout, string Stderr, int Exit) ReportAt(DateTimeOffset now, string? site = null, string? from = null, string? to = null)
     {
         using var stdout = new MemoryStream();
         using var stderr = new StringWriter { NewLine = "\n" };
-        var exit = ReportCommand.Run(new ReportQuery(_influx.Url, "edgegw", null, null, site, null), stdout, stderr, new FakeTimeProvider(now));
+        var exit = ReportCommand.Run(new ReportQuery(_influx.Url, "edgegw", from, to, site, null), stdout, stderr, new FakeTimeProvider(now));
         return (Encoding.UTF8.GetString(stdout.ToArray()).ReplaceLineEndings("\n"), stderr.ToString(), exit);
     }
 
