@@ -43,7 +43,8 @@ public sealed class PlausibleTime
     /// <summary>
     /// Default of <c>Ingest:EarliestTime</c>: before any record the product can have made, after the times a clock
     /// falls back to when it has lost track: 1970-01-01 (a gateway without a real-time clock, booted offline),
-    /// 2000-01-01 (real-time clock chips after a battery loss), 1999–2019 (GPS week rollovers).
+    /// 2000-01-01 (real-time clock chips after a battery loss), 19.6 years back (a GPS receiver after a week-number
+    /// rollover).
     /// </summary>
     public static DateTimeOffset DefaultEarliestTime { get; } = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
