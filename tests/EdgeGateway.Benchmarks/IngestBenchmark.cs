@@ -246,7 +246,8 @@ public static class IngestBenchmark
     private static List<string> LineProtocolBatches(List<(string Topic, byte[] Payload)> records)
     {
         var validator = new MessageValidator("edgegw/v1", 65_536);
-        var lines = records.Select(r => validator.Validate(r.Topic, r.Payload, r.Payload.Length, 0))
+        var arrivalMs = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+        var lines = records.Select(r => validator.Validate(r.Topic, r.Payload, r.Payload.Length, arrivalMs))
             .Select(result => PointBuilder.Line(result.Record ?? throw new InvalidOperationException($"a benchmark record is invalid: {result.Rejection.Reason}")));
         return [.. lines.Chunk(RawBatch).Select(batch => string.Join('\n', batch))];
     }

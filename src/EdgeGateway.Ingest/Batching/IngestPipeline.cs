@@ -48,7 +48,7 @@ public sealed partial class IngestPipeline
         _counters = counters;
         _time = time;
         _logger = logger;
-        _validator = new MessageValidator(options.Mqtt.TopicPrefix, options.MaxPayloadBytes);
+        _validator = new MessageValidator(options.Mqtt.TopicPrefix, options.MaxPayloadBytes, new PlausibleTime(options.MaxFutureSkew, options.EarliestTime));
 
         // The broker holds back more than ReceiveMaximum unacknowledged messages, so this rarely fills; when it does,
         // the MQTT dispatch waits and TCP pushes back to the broker.

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using EdgeGateway.Ingest.Validation;
 using EdgeGateway.Mqtt;
 
 namespace EdgeGateway.Ingest.Hosting;
@@ -31,6 +32,12 @@ public sealed class IngestOptions
     /// <summary>Largest accepted payload; a larger one is dead-lettered (with its first this many bytes).</summary>
     [Range(256, 16 * 1024 * 1024)]
     public int MaxPayloadBytes { get; set; } = 64 * 1024;
+
+    /// <summary>How far past the ingest's clock a record's time may lie; a later one is dead-lettered (kind <c>time</c>).</summary>
+    public TimeSpan MaxFutureSkew { get; set; } = PlausibleTime.DefaultMaxFutureSkew;
+
+    /// <summary>A record dated earlier is dead-lettered (kind <c>time</c>).</summary>
+    public DateTimeOffset EarliestTime { get; set; } = PlausibleTime.DefaultEarliestTime;
 
     /// <summary>First delay after a failed write; doubles per failure up to <see cref="MaxRetryDelay"/>, ±20 % jitter.</summary>
     public TimeSpan MinRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);

@@ -54,10 +54,10 @@ public readonly struct ValidationResult
 /// Checks every message against payload schema v1 and the topic scheme (src/README.md): the topic's shape and ids, size,
 /// UTF-8, JSON, required and unknown fields, types, ranges, the window (end after start, length fitting its kind), buckets
 /// adding up to the window within 1 ms, counts agreeing (good = produced − scrap), and the topic's ids agreeing with the
-/// payload's. The first problem found is the reason, naming the field: <c>kpi.availability: 1.7 is out of range [0, 1]</c>.
-/// Never throws for any input.
+/// payload's, and the times plausible (<see cref="PlausibleTime"/>). The first problem found is the reason, naming the
+/// field: <c>kpi.availability: 1.7 is out of range [0, 1]</c>. Never throws for any input.
 /// </summary>
-public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
+public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, PlausibleTime plausibleTime)
 {
     /// <summary>Bound of counts and of quantities without a natural one; larger values are typing or overflow errors.</summary>
     internal const double Large = 1e12;
@@ -78,15 +78,25 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
         (0, 1), (0, Large), (-Large, 1), (-Large, Large), (-Large, Large), (0, 1), (0, 1), (-Large, Large), (0, Large), (0, Large), (0, Large), (0, Large),
     ];
 
+    /// <summary>A validator with the default <see cref="PlausibleTime"/>.</summary>
+    public MessageValidator(string topicPrefix, int maxPayloadBytes)
+        : this(topicPrefix, maxPayloadBytes, PlausibleTime.Default)
+    {
+    }
+
     /// <summary>The topic prefix messages must be under.</summary>
     public string TopicPrefix { get; } = topicPrefix;
 
     /// <summary>The payload size limit.</summary>
     public int MaxPayloadBytes { get; } = maxPayloadBytes;
 
+    /// <summary>The times records may carry.</summary>
+    public PlausibleTime PlausibleTime { get; } = plausibleTime;
+
     /// <summary>
     /// Validates one message. <paramref name="payloadSize"/> is the size as received (the payload itself may be cut to
-    /// <see cref="MaxPayloadBytes"/> bytes); <paramref name="receivedAtMs"/> is the time of an offline status.
+    /// <see cref="MaxPayloadBytes"/> bytes); <paramref name="receivedAtMs"/>, the ingest's clock when it arrived, is the time
+    /// of an offline status and the "now" the times of the others must not lie too far beyond.
     /// </summary>
     public ValidationResult Validate(string topic, ReadOnlyMemory<byte> payload, long payloadSize, long receivedAtMs)
     {
@@ -127,14 +137,21 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
 
         using (document)
         {
+            // JSON lets "\ud800" stand alone; no string holds it, and reading one throws (RFC 7493 forbids it).
+            if (LoneSurrogateEscape(payload.Span) is var at and >= 0)
+            {
+                return ValidationResult.Reject(RejectionKind.Json, $"payload is not valid JSON: the escape {Encoding.ASCII.GetString(payload.Span.Slice(at, 6))} at offset {at} is half a surrogate pair, not a character");
+            }
+
             Fields.Begin();
             try
             {
+                var clock = new Clock(PlausibleTime, receivedAtMs);
                 IngestRecord record = address.Kind switch
                 {
-                    MessageKind.Kpi => ReadKpi(document.RootElement, address),
-                    MessageKind.State => ReadState(document.RootElement, address),
-                    _ => ReadStatus(document.RootElement, address, receivedAtMs),
+                    MessageKind.Kpi => ReadKpi(document.RootElement, address, clock),
+                    MessageKind.State => ReadState(document.RootElement, address, clock),
+                    _ => ReadStatus(document.RootElement, address, clock),
                 };
                 return ValidationResult.Accept(record);
             }
@@ -157,7 +174,7 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
             ? new RecordSender(address.Site, id, number)
             : null;
 
-    private static KpiRecord ReadKpi(JsonElement root, TopicAddress topic)
+    private static KpiRecord ReadKpi(JsonElement root, TopicAddress topic, Clock clock)
     {
         var f = Fields.Of(root, "");
         ReadVersion(f);
@@ -175,8 +192,8 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
             throw Mismatch($"topic window '{topic.Window}' differs from payload window.kind '{kind}'");
         }
 
-        var start = w.Timestamp("start");
-        var end = w.Timestamp("end");
+        var start = w.Timestamp("start", clock);
+        var end = w.Timestamp("end", clock);
         w.End();
         if (end <= start)
         {
@@ -327,7 +344,7 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
         return aux;
     }
 
-    private static StateRecord ReadState(JsonElement root, TopicAddress topic)
+    private static StateRecord ReadState(JsonElement root, TopicAddress topic, Clock clock)
     {
         var f = Fields.Of(root, "");
         ReadVersion(f);
@@ -341,14 +358,14 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
             Cell = cell,
             Gateway = f.Id("gateway"),
             Seq = f.Integer("seq", 0, long.MaxValue),
-            AtMs = f.Timestamp("at"),
+            AtMs = f.Timestamp("at", clock),
             State = f.OneOf("state", s_states),
         };
         f.End();
         return record;
     }
 
-    private static StatusRecord ReadStatus(JsonElement root, TopicAddress topic, long receivedAtMs)
+    private static StatusRecord ReadStatus(JsonElement root, TopicAddress topic, Clock clock)
     {
         var f = Fields.Of(root, "");
         ReadVersion(f);
@@ -361,10 +378,10 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
         {
             // The last will carries no time: it is published by the broker when the gateway is gone.
             f.End();
-            return new StatusRecord { Site = site, Gateway = gateway, Status = status, AtMs = receivedAtMs };
+            return new StatusRecord { Site = site, Gateway = gateway, Status = status, AtMs = clock.NowMs };
         }
 
-        var at = f.Timestamp("at");
+        var at = f.Timestamp("at", clock);
         var software = f.String("software", IsSoftwareVersion, "a software version (1-64 of A-Z a-z 0-9 . + _ -)");
         var sha = f.String("config_sha256", IsSha256, "a SHA-256 in lower-case hex (64 digits)");
         ReadCells(f.Required("cells"));
@@ -442,6 +459,39 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
 
     private static bool IsSha256(string text) => text.Length == 64 && text.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 
+    /// <summary>The offset of the first <c>\uXXXX</c> escape that is half a surrogate pair, or -1; <paramref name="json"/> is well-formed.</summary>
+    private static int LoneSurrogateEscape(ReadOnlySpan<byte> json)
+    {
+        var high = -1; // the escape of a high half, which the very next escape must complete
+        var i = json.IndexOf((byte)'\\');
+        while (i >= 0)
+        {
+            var unit = json[i + 1] == (byte)'u' ? int.Parse(json.Slice(i + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture) : -1;
+            var low = unit is >= 0xDC00 and <= 0xDFFF;
+            if (low != (high >= 0))
+            {
+                return high >= 0 ? high : i;
+            }
+
+            high = unit is >= 0xD800 and <= 0xDBFF ? i : -1;
+            i += unit < 0 ? 2 : 6;
+
+            // In a well-formed document a string's closing quote follows every escape: i is within it.
+            if (json[i] != (byte)'\\')
+            {
+                if (high >= 0)
+                {
+                    return high;
+                }
+
+                var next = json[i..].IndexOf((byte)'\\');
+                i = next < 0 ? -1 : i + next;
+            }
+        }
+
+        return -1;
+    }
+
     private static int InvalidUtf8Offset(ReadOnlySpan<byte> bytes)
     {
         var offset = 0;
@@ -477,24 +527,43 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
         _ => value.ToString("R", CultureInfo.InvariantCulture),
     };
 
-    /// <summary>Text from a message as a reason quotes it: clipped, control characters escaped.</summary>
+    /// <summary>
+    /// Text from a message as a reason quotes it: clipped (never between the halves of a surrogate pair), and every
+    /// character that would not show as itself escaped as <c>\uXXXX</c>: controls, format characters (bidirectional
+    /// overrides, zero-width characters, tags), line and paragraph separators, lone surrogates; a backslash as <c>\\</c>,
+    /// so that an escape always is one. A reason is read in logs, terminals and JSON: none of these may hide, reorder or
+    /// break its text, or make it invalid UTF-16.
+    /// </summary>
     internal static string Quote(string text, int max)
     {
-        var clipped = text.Length > max ? text[..max] + "…" : text;
-        var builder = new StringBuilder(clipped.Length);
-        foreach (var c in clipped)
+        var clipped = text.Length > max;
+        var length = clipped ? max - (char.IsHighSurrogate(text[max - 1]) ? 1 : 0) : text.Length;
+        var builder = new StringBuilder(length + 1);
+        var rest = text.AsSpan(0, length);
+        while (!rest.IsEmpty)
         {
-            if (char.IsControl(c))
+            var decoded = Rune.DecodeFromUtf16(rest, out var rune, out var consumed) == System.Buffers.OperationStatus.Done;
+            if (rune.Value == '\\')
             {
-                builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+                builder.Append(@"\\");
+            }
+            else if (decoded && Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.Control or UnicodeCategory.Format
+                or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator))
+            {
+                builder.Append(rest[..consumed]);
             }
             else
             {
-                builder.Append(c);
+                foreach (var c in rest[..consumed])
+                {
+                    builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+                }
             }
+
+            rest = rest[consumed..];
         }
 
-        return builder.ToString();
+        return clipped ? builder.Append('…').ToString() : builder.ToString();
     }
 
     internal static string Describe(JsonElement element) => element.ValueKind switch
@@ -513,6 +582,11 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
     private static InvalidPayloadException Range(string reason) => new(new Rejection(RejectionKind.Range, reason));
 
     private static InvalidPayloadException Mismatch(string reason) => new(new Rejection(RejectionKind.Mismatch, reason));
+
+    private static InvalidPayloadException Implausible(string reason) => new(new Rejection(RejectionKind.Time, reason));
+
+    /// <summary>The limits of times and the ingest's clock when the message arrived.</summary>
+    private readonly record struct Clock(PlausibleTime Limits, long NowMs);
 
     /// <summary>The fields of one JSON object: each read at most once, none unknown, none repeated.</summary>
     /// <remarks>
@@ -678,7 +752,8 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
             throw Range($"{PathOf(name)}: \"{Quote(element.GetString()!, 64)}\" is not one of {string.Join(", ", allowed)}");
         }
 
-        public long Timestamp(string name)
+        /// <summary>A timestamp of the contract's form, within the years 0001–9999 and plausible at <paramref name="clock"/>.</summary>
+        public long Timestamp(string name, Clock clock)
         {
             var element = Required(name);
             if (element.ValueKind != JsonValueKind.String)
@@ -693,12 +768,15 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
                 text = Encoding.UTF8.GetBytes(element.GetString()!);
             }
 
-            if (text.Length > TraceTimestamp.Length + 8 || !TraceTimestamp.TryParse(text, out var ms))
+            // Any year of the form is read: a well-formed 1677 or 9999 is a time out of range, not text of the wrong form.
+            if (text.Length > TraceTimestamp.Length + 8 || !TraceTimestamp.TryParseAnyYear(text, out var ms))
             {
                 throw Range($"{PathOf(name)}: \"{Quote(element.GetString()!, 64)}\" is not a UTC timestamp like 2026-03-30T06:00:00.000Z");
             }
 
-            return ms;
+            return clock.Limits.Problem(ms, clock.NowMs) is { } problem
+                ? throw Implausible($"{PathOf(name)} {TraceTimestamp.Format(ms)} {problem}")
+                : ms;
         }
 
         public bool Boolean(string name)

@@ -243,7 +243,7 @@ public sealed class MqttIngestTests
 
     private static string LineOf((string Topic, byte[] Payload) message)
     {
-        var record = new MessageValidator(Payloads.Prefix, Payloads.MaxBytes).Validate(message.Topic, message.Payload, message.Payload.Length, 0).Record!;
+        var record = new MessageValidator(Payloads.Prefix, Payloads.MaxBytes).Validate(message.Topic, message.Payload, message.Payload.Length, 1_774_900_000_000).Record!;
         return PointBuilder.Line(record);
     }
 }
