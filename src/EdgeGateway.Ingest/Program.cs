@@ -93,10 +93,11 @@ public static class Program
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<IngestPipeline>>()));
 
-        // Started in this order and stopped in reverse: the pipeline drains and acknowledges before the subscriber disconnects.
+        // Started in this order and stopped in reverse: the pipeline drains and acknowledges before the subscriber disconnects,
+        // and the status logger writes its last line after both, so that it counts everything.
+        services.AddHostedService<StatusLogger>();
         services.AddHostedService<MqttSubscriber>();
         services.AddHostedService<PipelineWorker>();
-        services.AddHostedService<StatusLogger>();
     }
 
 }

@@ -14,6 +14,14 @@ public sealed class MqttOptions : BrokerOptions
     [Range(1, 1000)]
     public int MaxInFlight { get; set; } = 32;
 
+    /// <summary>Most records in one MQTT message while a backlog drains (1: every record alone).</summary>
+    [Range(1, 1000)]
+    public int BatchRecords { get; set; } = 50;
+
+    /// <summary>Most bytes of one batch message; must not exceed the ingest's <c>MaxPayloadBytes</c>.</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int BatchBytes { get; set; } = 48 * 1024;
+
     /// <summary>A record sent this long ago and not confirmed by the backend is sent again.</summary>
     public TimeSpan ConfirmTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

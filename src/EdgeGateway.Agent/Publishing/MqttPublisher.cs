@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text.Json;
@@ -42,11 +43,18 @@ internal sealed partial class MqttPublisher(
     // Confirmations arrive on MQTTnet's receive task; the drain loop applies them (it alone owns the window).
     private readonly Channel<List<SequenceRange>> _confirmations = Channel.CreateUnbounded<List<SequenceRange>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly UnconfirmedWindow _window = new(options.Value.Mqtt.MaxUnconfirmed);
+    private readonly RecordBatch _batch = new();
     private readonly string _confirmTopic = DeliveryConfirmation.Topic(options.Value.Mqtt.ConfirmTopicPrefix, config.Site, options.Value.GatewayId);
     private long _confirmed;
     private long _resent;
     private long _noSubscriber;
     private int _roundsWithoutConfirmation;
+
+    public override void Dispose()
+    {
+        _batch.Dispose();
+        base.Dispose();
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -150,7 +158,8 @@ internal sealed partial class MqttPublisher(
         var nextHeartbeatMs = time.GetUtcNow().ToUnixTimeMilliseconds() + heartbeatMs;
         var next = outbox.Status.OldestSequence;
         var inFlight = new Queue<Task<MqttClientPublishResult>>();
-        var records = new OutboxRecord[ReadBatch];
+        var records = new OutboxRecord[Math.Max(ReadBatch, mqtt.BatchRecords)];
+        var toSend = new List<OutboxRecord>(records.Length);
         var reportedNoSubscriber = false;
         while (true)
         {
@@ -182,7 +191,8 @@ internal sealed partial class MqttPublisher(
             if (inFlight.Count < mqtt.MaxInFlight)
             {
                 var from = next;
-                var read = outbox.Read(next, records.AsSpan(0, Math.Min(ReadBatch, mqtt.MaxInFlight - inFlight.Count)));
+                var read = outbox.Read(next, records.AsSpan(0, Math.Min(records.Length, (mqtt.MaxInFlight - inFlight.Count) * mqtt.BatchRecords)));
+                toSend.Clear();
                 for (var i = 0; i < read; i++)
                 {
                     var record = records[i];
@@ -198,12 +208,7 @@ internal sealed partial class MqttPublisher(
                         continue;
                     }
 
-                    var message = new MqttApplicationMessageBuilder()
-                        .WithTopic(record.Topic)
-                        .WithPayload(new ReadOnlySequence<byte>(record.Payload))
-                        .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                        .Build();
-                    inFlight.Enqueue(client.PublishAsync(message, cancellationToken));
+                    toSend.Add(record);
                     if (held == UnconfirmedWindow.Held.Waiting)
                     {
                         _window.Resent(record.Sequence, now);
@@ -215,6 +220,7 @@ internal sealed partial class MqttPublisher(
                     }
                 }
 
+                PublishAll(client, CollectionsMarshal.AsSpan(toSend), mqtt, inFlight, cancellationToken);
                 if (next > from)
                 {
                     continue;
@@ -245,6 +251,53 @@ internal sealed partial class MqttPublisher(
 
             await WaitAsync(next, timeoutMs, nextHeartbeatMs, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="records"/>: one alone as itself, consecutive ones as batches of up to <c>BatchRecords</c>
+    /// records and <c>BatchBytes</c> bytes (src/README.md, "Batches"): in a backlog one message carries many records.
+    /// </summary>
+    private void PublishAll(IMqttClient client, ReadOnlySpan<OutboxRecord> records, MqttOptions mqtt, Queue<Task<MqttClientPublishResult>> inFlight, CancellationToken cancellationToken)
+    {
+        var start = 0;
+        var bytes = 0L;
+        for (var i = 0; i <= records.Length; i++)
+        {
+            var size = i < records.Length ? records[i].Payload.Length + RecordBatch.Overhead(records[i].Topic) : 0;
+            if (i - start > 0 && (i == records.Length || i - start == mqtt.BatchRecords || bytes + size > mqtt.BatchBytes))
+            {
+                inFlight.Enqueue(client.PublishAsync(Message(records[start..i]), cancellationToken));
+                (start, bytes) = (i, 0);
+            }
+
+            bytes += size;
+        }
+    }
+
+    private MqttApplicationMessage Message(ReadOnlySpan<OutboxRecord> records)
+    {
+        string topic;
+        ReadOnlySequence<byte> payload;
+        if (records.Length == 1)
+        {
+            (topic, payload) = (records[0].Topic, new ReadOnlySequence<byte>(records[0].Payload));
+        }
+        else
+        {
+            _batch.Begin(config.Site, options.Value.GatewayId);
+            foreach (var record in records)
+            {
+                _batch.Add(record.Topic, record.Payload.Span);
+            }
+
+            (topic, payload) = (topics.Batch, new ReadOnlySequence<byte>(_batch.End()));
+        }
+
+        return new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(payload)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build();
     }
 
     /// <summary>

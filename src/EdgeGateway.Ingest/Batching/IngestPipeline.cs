@@ -70,25 +70,57 @@ public sealed partial class IngestPipeline
     public async ValueTask<bool> SubmitAsync(InboundMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        _counters.Receive();
-        Item item;
+        var result = Validate(() => _validator.Validate(message.Topic, message.Payload, message.PayloadSize, message.ReceivedAtMs), message.Topic);
+        if (result.Batch is not { } batch)
+        {
+            return await QueueAsync(message, result, cancellationToken).ConfigureAwait(false);
+        }
+
+        // A batch: each record goes on as if it had come alone (its own line, dead letter and confirmation); the message is
+        // acknowledged to the broker once all of them are handled. An empty batch is acknowledged at once.
+        if (batch.Records.Count == 0)
+        {
+            return await QueueAsync(message, ValidationResult.Ignore(), cancellationToken).ConfigureAwait(false);
+        }
+
+        var acknowledgement = new SharedAcknowledgement(message.Acknowledgement, batch.Records.Count);
+        foreach (var record in batch.Records)
+        {
+            var part = new InboundMessage(record.Topic, record.Payload, record.Payload.Length, message.ReceivedAtMs, acknowledgement);
+            var partResult = Validate(() => _validator.ValidateBatched(record, batch, message.ReceivedAtMs), record.Topic);
+            if (!await QueueAsync(part, partResult, cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private ValidationResult Validate(Func<ValidationResult> validate, string topic)
+    {
         try
         {
-            var result = _validator.Validate(message.Topic, message.Payload, message.PayloadSize, message.ReceivedAtMs);
-            item = result.Ignored ? new Item(message, null, null, null)
-                : result.Record is { } record ? new Item(message, PointBuilder.Line(record), null, result.Sender)
-                : new Item(message, null, result.Rejection, result.Sender);
+            return validate();
         }
         catch (Exception e)
         {
             // A bug, not bad input (the validator never throws for input): keep the message, keep going.
-            Log.ValidatorFailed(_logger, message.Topic, e);
-            item = new Item(message, null, new Rejection(RejectionKind.Schema, $"the ingest could not validate it: {e.GetType().Name}: {e.Message}"), null);
+            Log.ValidatorFailed(_logger, topic, e);
+            return ValidationResult.Reject(RejectionKind.Schema, $"the ingest could not validate it: {e.GetType().Name}: {e.Message}");
         }
+    }
 
+    /// <summary>Queues one record (or message) for the batch writer and counts it received (not when the pipeline is closing: the gateway sends it again).</summary>
+    private async ValueTask<bool> QueueAsync(InboundMessage message, ValidationResult result, CancellationToken cancellationToken)
+    {
+        var item = result.Ignored ? new Item(message, null, null, null)
+            : result.Record is { } record ? new Item(message, PointBuilder.Line(record), null, result.Sender)
+            : new Item(message, null, result.Rejection, result.Sender);
         try
         {
             await _channel.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+            _counters.Receive();
             return true;
         }
         catch (ChannelClosedException)

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using EdgeGateway.Core.Kpi;
+using EdgeGateway.Core.Payload;
 using EdgeGateway.Core.Traces;
 
 namespace EdgeGateway.Ingest.Validation;
@@ -10,13 +11,17 @@ namespace EdgeGateway.Ingest.Validation;
 /// <summary>What became of a message: a record to store, a rejection to dead-letter, or the ingest's own dead letter to skip.</summary>
 public readonly struct ValidationResult
 {
-    private ValidationResult(IngestRecord? record, Rejection rejection, bool ignored, RecordSender? sender)
+    private ValidationResult(IngestRecord? record, Rejection rejection, bool ignored, RecordSender? sender, BatchEnvelope? batch = null)
     {
         Record = record;
         Rejection = rejection;
         Ignored = ignored;
         Sender = sender;
+        Batch = batch;
     }
+
+    /// <summary>Set when the message is a readable batch: its records, each to be validated with <see cref="MessageValidator.ValidateBatched"/>.</summary>
+    public BatchEnvelope? Batch { get; }
 
     /// <summary>
     /// The gateway and sequence number of a record from a gateway's outbox (kpi, state), valid or not, where they could be
@@ -34,7 +39,7 @@ public readonly struct ValidationResult
     public bool Ignored { get; }
 
     /// <summary>The message is invalid.</summary>
-    public bool IsRejected => Record is null && !Ignored;
+    public bool IsRejected => Record is null && !Ignored && Batch is null;
 
     internal static ValidationResult Accept(IngestRecord record) => new(record, default, ignored: false, record switch
     {
@@ -48,7 +53,12 @@ public readonly struct ValidationResult
     internal static ValidationResult Reject(Rejection rejection, RecordSender? sender = null) => new(null, rejection, ignored: false, sender);
 
     internal static ValidationResult Ignore() => new(null, default, ignored: true, null);
+
+    internal static ValidationResult Split(BatchEnvelope batch) => new(null, default, ignored: false, null, batch);
 }
+
+/// <summary>A batch's site and gateway (from its topic, checked against its payload) and its records.</summary>
+public sealed record BatchEnvelope(string Site, string Gateway, IReadOnlyList<BatchedRecord> Records);
 
 /// <summary>
 /// Checks every message against payload schema v1 and the topic scheme (src/README.md): the topic's shape and ids, size,
@@ -125,6 +135,11 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
             return ValidationResult.Reject(RejectionKind.Encoding, $"payload is not UTF-8: invalid byte sequence at offset {InvalidUtf8Offset(payload.Span)}");
         }
 
+        if (address.Kind == MessageKind.Batch)
+        {
+            return ReadBatch(payload, address);
+        }
+
         JsonDocument document;
         try
         {
@@ -160,6 +175,43 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
                 return ValidationResult.Reject(e.Rejection, SenderOf(document.RootElement, address));
             }
         }
+    }
+
+    /// <summary>
+    /// Validates one record of a batch as if it had come alone on its topic; it must be a kpi or state record of the batch's
+    /// site and gateway. Its sender is kept only when it is the batch's, so that a confirmation never goes elsewhere.
+    /// </summary>
+    public ValidationResult ValidateBatched(BatchedRecord record, BatchEnvelope batch, long receivedAtMs)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var result = Validate(record.Topic, record.Payload, record.Payload.Length, receivedAtMs);
+        if (result.Batch is not null || result.Ignored || result.Record is StatusRecord)
+        {
+            return ValidationResult.Reject(RejectionKind.Topic, $"a batch holds only kpi and state records, not '{Quote(record.Topic, 64)}'");
+        }
+
+        if (result.Sender is { } sender && (sender.Site != batch.Site || sender.Gateway != batch.Gateway))
+        {
+            return ValidationResult.Reject(RejectionKind.Mismatch, $"a record of {sender.Site}/{sender.Gateway} in the batch of {batch.Site}/{batch.Gateway}");
+        }
+
+        return result;
+    }
+
+    private static ValidationResult ReadBatch(ReadOnlyMemory<byte> payload, TopicAddress address)
+    {
+        var records = new List<BatchedRecord>();
+        if (!RecordBatch.TryRead(payload, records, out var site, out var gateway, out var error))
+        {
+            return ValidationResult.Reject(RejectionKind.Schema, Quote(error!, 300));
+        }
+
+        if (site != address.Site || gateway != address.Gateway)
+        {
+            return ValidationResult.Reject(RejectionKind.Mismatch, $"topic site/gateway '{address.Site}/{address.Gateway}' differs from the batch's '{Quote(site, 64)}/{Quote(gateway, 64)}'");
+        }
+
+        return ValidationResult.Split(new BatchEnvelope(site, gateway, records));
     }
 
     /// <summary>

@@ -3,7 +3,7 @@ namespace EdgeGateway.Ingest.Validation;
 /// <summary>Why a message was dead-lettered, by class; the class names the dead-letter topic and the counter.</summary>
 public enum RejectionKind
 {
-    /// <summary>The topic is not a kpi, state or status topic, or one of its ids is malformed.</summary>
+    /// <summary>The topic is not a kpi, state, status or batch topic, or one of its ids is malformed.</summary>
     Topic,
 
     /// <summary>The payload is larger than <c>Ingest:MaxPayloadBytes</c>.</summary>

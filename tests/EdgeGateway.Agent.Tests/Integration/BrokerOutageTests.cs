@@ -40,7 +40,8 @@ public sealed class BrokerOutageTests(PersistentBroker fixture, ITestOutputHelpe
         var got = await DeliveryAssert.EveryRecordArrivedAsync(subscriber, drained, run.OpenOutbox(), expectedDropped: 0, ended: run.Bounded);
         Assert.True(got.Seqs.Count > before + 1440, $"only {got.Seqs.Count} records arrived");
         Assert.True(got.Statuses.Count(s => s.Status == "online") >= 2, "no birth message after the broker came back");
-        output.WriteLine($"broker stopped after seq {before}; while down: {down}; drained: {drained}; {got}");
+        Assert.True(subscriber.Batches > 0, "the backlog after the outage did not go in batches");
+        output.WriteLine($"broker stopped after seq {before}; while down: {down}; drained: {drained}; {got}; {subscriber.Batches} batch messages");
     }
 
     [Fact]

@@ -59,6 +59,7 @@ internal sealed class RecordSubscriber : IAsyncDisposable
     private int _messages;
     private int _duplicates;
     private int _sessionsLost;
+    private int _batches;
     private long _maxSeq;
     private DateTimeOffset _lastArrival;
     private volatile bool _disposed;
@@ -116,6 +117,18 @@ internal sealed class RecordSubscriber : IAsyncDisposable
             lock (_lock)
             {
                 return _messages;
+            }
+        }
+    }
+
+    /// <summary>Batch messages received so far (src/README.md, "Batches").</summary>
+    public int Batches
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _batches;
             }
         }
     }
@@ -254,6 +267,32 @@ internal sealed class RecordSubscriber : IAsyncDisposable
         lock (_lock)
         {
             _lastArrival = DateTimeOffset.UtcNow;
+            if (message.Topic.Contains($"/{RecordBatch.TopicLevel}/", StringComparison.Ordinal))
+            {
+                _batches++;
+            }
+        }
+
+        if (message.Topic.Contains($"/{RecordBatch.TopicLevel}/", StringComparison.Ordinal))
+        {
+            // Several records in one message (src/README.md, "Batches"): each counts as if it had come alone.
+            var records = new List<BatchedRecord>();
+            if (!RecordBatch.TryRead(payload, records, out _, out _, out var error))
+            {
+                lock (_lock)
+                {
+                    _problems.Add($"unreadable batch on {message.Topic}: {error}");
+                }
+
+                return Task.CompletedTask;
+            }
+
+            foreach (var record in records)
+            {
+                OnRecord(record.Topic, record.Payload.ToArray());
+            }
+
+            return Task.CompletedTask;
         }
 
         if (message.Topic.Contains("/status/", StringComparison.Ordinal))
@@ -272,19 +311,25 @@ internal sealed class RecordSubscriber : IAsyncDisposable
             return Task.CompletedTask;
         }
 
+        OnRecord(message.Topic, payload);
+        return Task.CompletedTask;
+    }
+
+    private void OnRecord(string topic, byte[] payload)
+    {
         if (!TryReadRecord(payload, out var gateway, out var seq))
         {
             lock (_lock)
             {
-                _problems.Add($"unreadable payload on {message.Topic}: {System.Text.Encoding.UTF8.GetString(payload)}");
+                _problems.Add($"unreadable payload on {topic}: {System.Text.Encoding.UTF8.GetString(payload)}");
             }
 
-            return Task.CompletedTask;
+            return;
         }
 
         if (gateway != _gateway)
         {
-            return Task.CompletedTask;
+            return;
         }
 
         _toConfirm?.Writer.TryWrite(seq);
@@ -312,7 +357,6 @@ internal sealed class RecordSubscriber : IAsyncDisposable
             }
         }
 
-        return Task.CompletedTask;
     }
 
     /// <summary>Confirms what arrived, as ranges, outside the receive handler (a publish awaited in it would wait on itself).</summary>

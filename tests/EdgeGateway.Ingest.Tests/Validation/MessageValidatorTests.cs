@@ -404,7 +404,7 @@ public sealed class MessageValidatorTests
         AssertRejected("edgegw/v1/sme-0042/status/gw-2", StatusOnline, RejectionKind.Mismatch, "topic gateway 'gw-2' differs from payload gateway 'gw-1'");
 
     [Theory]
-    [InlineData("edgegw/v1/sme-0042/cell-1/kpi", "topic 'edgegw/v1/sme-0042/cell-1/kpi' is not a kpi, state or status topic under 'edgegw/v1'")]
+    [InlineData("edgegw/v1/sme-0042/cell-1/kpi", "topic 'edgegw/v1/sme-0042/cell-1/kpi' is not a kpi, state, status or batch topic under 'edgegw/v1'")]
     [InlineData("edgegw/v1/sme-0042/cell-1/kpi/5m", "topic window '5m' is not one of total, day, shift, 1m")]
     [InlineData("edgegw/v1/sme 42/cell-1/state", "topic site 'sme 42' is not an id (1-64 of A-Z a-z 0-9 . _ -)")]
     [InlineData("edgegw/v2/sme-0042/cell-1/state", "topic 'edgegw/v2/sme-0042/cell-1/state' is not under the prefix 'edgegw/v1'")]
