@@ -155,6 +155,20 @@ internal sealed class MosquittoBroker : IDisposable
         }
     }
 
+    /// <summary>
+    /// Deletes the persistence file of the stopped broker (<c>mosquitto.db</c>: sessions, subscriptions, queued and
+    /// retained messages), as a lost or corrupt disk would; the next <see cref="Start"/> begins with nothing.
+    /// </summary>
+    public void DeletePersistence()
+    {
+        if (IsRunning)
+        {
+            throw new InvalidOperationException("the broker is running: it would write its persistence again when it stops");
+        }
+
+        File.Delete(Path.Combine(Folder, "mosquitto.db"));
+    }
+
     /// <summary>Stops gracefully and starts again on the same ports.</summary>
     public void Restart()
     {
