@@ -124,15 +124,20 @@ internal sealed class FaultScenario : IDisposable
     public async Task<FaultOutcome> FinishAsync(Dictionary<(string, string, string, long), StoredPoint> expected, string fault)
     {
         var drained = await Agent.DrainAndStopAsync(s_drain);
-        var stored = await SettleAsync(expected.Count);
+        var stored = await SettleAsync(expected.Count - drained.Dropped);
         foreach (var ingest in _ingests.Where(i => !i.Current.HasExited))
         {
             await ingest.StopAsync();
         }
 
-        var outcome = FaultOutcome.Compare(expected, StoredRecords.Read(Influx), Influx);
+        var outcome = FaultOutcome.Compare(expected, StoredRecords.Read(Influx), Influx) with { Dropped = drained.Dropped };
         _output.WriteLine($"{Name} ({fault}): {outcome.Summary}; agent produced {drained.NextSeq - 1}, dropped {drained.Dropped}; database settled at {stored} points; {Elapsed.TotalSeconds:F0} s");
         _output.WriteLine($"  per series: {string.Join("; ", outcome.CountsPerSeries)}");
+        if (outcome.MissingRuns.Count > 0)
+        {
+            _output.WriteLine($"  missing runs: {string.Join("; ", outcome.MissingRuns.Take(12))}{(outcome.MissingRuns.Count > 12 ? " …" : "")}");
+        }
+
         foreach (var ingest in _ingests)
         {
             _output.WriteLine($"  {ingest.Current.Name} pid {ingest.Current.Id}: {ingest.Status}");
