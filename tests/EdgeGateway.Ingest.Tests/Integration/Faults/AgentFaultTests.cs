@@ -24,7 +24,11 @@ public sealed class AgentFaultTests(ITestOutputHelper output)
     /// simulation where the killed agent's outbox ends (its last minute window or state change), like a real gateway
     /// coming back on the same clock, and the truth is what the agent actually appended: the killed runs' records read
     /// from the outbox files after each kill (each with its sequence number, which InfluxDB must hold too), plus the
-    /// simulated truth of the last, uninterrupted run. Kills 6–10 fall into a broker outage (the agent only appends).
+    /// simulated truth of the last, uninterrupted run. Kills 6–10 fall into a broker outage (the agent only appends): the
+    /// broker frozen (SIGSTOP), which to the gateway is an unreachable broker. A broker restart would mix in the fault of
+    /// scenarios 1–4 (Mosquitto forgets the ingest's shared subscription; on a branch without database-confirmed delivery
+    /// the backlog the restarted agent drains before the ingest subscribes again is lost: 1 284 records in one run), and
+    /// this scenario is about the agent's outbox.
     /// </remarks>
     [Fact]
     public async Task Faults_AgentKilledTenTimesDuringDeliveryAndBrokerOutage_DatabaseEqualsWhatItAppended()
@@ -45,7 +49,7 @@ public sealed class AgentFaultTests(ITestOutputHelper output)
 
             if (kill == Kills / 2 + 1)
             {
-                scenario.Broker.Stop();
+                scenario.Broker.Freeze();
             }
 
             // At a random moment once it appends: a second and more after its start, a few hundred records.
@@ -68,7 +72,7 @@ public sealed class AgentFaultTests(ITestOutputHelper output)
             output.WriteLine($"kill {kill}: {appended.Count - before} records appended by this run, resuming at {resume:O}");
         }
 
-        scenario.Broker.Start();
+        scenario.Broker.Thaw();
         scenario.Agent.Settings["SimulationStart"] = resume.ToString("O", CultureInfo.InvariantCulture);
         scenario.Agent.Start();
         var expected = StoredRecords.Expected(appended.Values);
@@ -78,7 +82,7 @@ public sealed class AgentFaultTests(ITestOutputHelper output)
             Assert.True(expected.TryAdd(key, point), $"seed {seed}: the last run's {point} has the key of a record a killed run appended");
         }
 
-        var outcome = await scenario.FinishAsync(expected, $"agent SIGKILL {Kills}x (seed {seed}), kills {Kills / 2 + 1}-{Kills} during a broker outage");
+        var outcome = await scenario.FinishAsync(expected, $"agent SIGKILL {Kills}x (seed {seed}), kills {Kills / 2 + 1}-{Kills} with the broker frozen");
         outcome.AssertExact(scenario.Name);
     }
 

@@ -102,20 +102,6 @@ internal sealed class FaultScenario : IDisposable
         Assert.False(Agent.Current.HasExited, $"{Name}: the agent ended by itself. {Agent.Current.Tail()}");
     }
 
-    /// <summary>Brings back whatever a failed step left down, so that the agent can drain.</summary>
-    public void EnsureServicesRun()
-    {
-        if (!Broker.IsRunning)
-        {
-            Broker.Start();
-        }
-
-        if (!Influx.IsRunning)
-        {
-            Influx.Start();
-        }
-    }
-
     /// <summary>
     /// Lets the agent drain its outbox (after the simulation ended) and stop, waits until the database has every
     /// expected point or stopped changing, stops the live ingest instances, and compares the database with
