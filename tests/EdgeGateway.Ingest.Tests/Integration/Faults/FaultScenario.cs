@@ -124,9 +124,10 @@ internal sealed class FaultScenario : IDisposable
             _output.WriteLine($"  missing runs: {string.Join("; ", outcome.MissingRuns.Take(12))}{(outcome.MissingRuns.Count > 12 ? " …" : "")}");
         }
 
-        foreach (var ingest in _ingests)
+        // Every instance's last counters (exact for one stopped with SIGTERM; a killed one's may be a second old).
+        foreach (var process in _ingests.SelectMany(i => i.Processes))
         {
-            _output.WriteLine($"  {ingest.Current.Name} pid {ingest.Current.Id}: {ingest.Status}");
+            _output.WriteLine($"  {process.Name} pid {process.Id}: {IngestProcess.StatusOf(process)}");
         }
 
         return outcome;
