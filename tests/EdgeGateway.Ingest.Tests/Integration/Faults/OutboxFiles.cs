@@ -15,7 +15,10 @@ internal static class OutboxFiles
     private const int Overhead = HeaderBytes + 4;
     private static readonly byte[] s_magic = [0xE6, 0x0B, 0x5E, 0xC7];
 
-    /// <summary>Every whole frame in the folder's segment files: payload by sequence number.</summary>
+    /// <summary>
+    /// Every whole frame in the folder's segment files (magic and length checked; not the CRC: a killed agent's frame
+    /// is one <c>pwrite</c>, there or cut short at the end), payload by sequence number.
+    /// </summary>
     public static Dictionary<long, byte[]> Read(string directory)
     {
         var records = new Dictionary<long, byte[]>();
