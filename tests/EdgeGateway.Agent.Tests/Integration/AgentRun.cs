@@ -36,6 +36,18 @@ internal sealed class AgentRun : IDisposable
     /// <summary>Monday 23 March 2026, 06:00 in Amsterdam: the first shift starts.</summary>
     public static readonly DateTimeOffset SimulationStart = new(2026, 3, 23, 5, 0, 0, TimeSpan.Zero);
 
+    /// <summary>
+    /// THE SWITCH for database-confirmed delivery (issue 11): the <c>Agent:Mqtt:ConfirmTimeout</c> every agent under test
+    /// gets, short so that re-sends of unconfirmed records happen within a test. Null: the key is not passed, because an
+    /// agent that does not know it refuses to start (unknown keys are an error). Set it to <c>"00:00:03"</c> here once
+    /// the agent has the key, or set the environment variable <c>EDGEGW_TEST_CONFIRM_TIMEOUT=00:00:03</c> for a run.
+    /// </summary>
+    private const string? ConfirmTimeoutByDefault = null;
+
+    /// <summary>The confirmation timeout passed to the agents (null: none, see <see cref="ConfirmTimeoutByDefault"/>).</summary>
+    public static string? ConfirmTimeout { get; } =
+        Environment.GetEnvironmentVariable("EDGEGW_TEST_CONFIRM_TIMEOUT") is { Length: > 0 } fromEnvironment ? fromEnvironment : ConfirmTimeoutByDefault;
+
     private readonly string _folder;
     private readonly List<ServiceProcess> _processes = [];
 
@@ -63,6 +75,10 @@ internal sealed class AgentRun : IDisposable
             // Records lost on their way (a broker restart, no ingest) are sent again this soon: tests take seconds, not minutes.
             ["Mqtt:ConfirmTimeout"] = "00:00:05",
         };
+        if (ConfirmTimeout is { } confirmTimeout)
+        {
+            Settings["Mqtt:ConfirmTimeout"] = confirmTimeout;
+        }
     }
 
     public string GatewayId { get; }

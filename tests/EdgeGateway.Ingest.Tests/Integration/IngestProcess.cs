@@ -58,6 +58,9 @@ internal sealed partial class IngestProcess : IDisposable
 
     public string DeadLetterFile => Path.Combine(DeadLetterDirectory, "deadletter.jsonl");
 
+    /// <summary>Every instance started, in order (the last is <see cref="Current"/>).</summary>
+    public IReadOnlyList<ServiceProcess> Processes => _processes;
+
     /// <summary>The instance started last.</summary>
     public ServiceProcess Current => _processes.Count > 0 ? _processes[^1] : throw new InvalidOperationException("no ingest started yet");
 
