@@ -74,23 +74,31 @@ gateway=gw-smoke-arm64
 mosquitto_sub -h 127.0.0.1 -p "$broker_port" -q 1 -v -t "edgegw/v1/$site/#" >"$work/messages.txt" 2>"$work/sub.log" &
 sub_pid=$!
 
+# No ingest here confirms the records (src/README.md, "Delivery confirmations"): a long confirmation timeout keeps the
+# agent from sending them again while this test reads them, so every cell's seq must only increase.
 qemu-aarch64-static "$artifact/edgegw-agent" --config deploy/sample/simulation-4cells.json \
-  --Agent:Source=Simulator --Agent:SpeedFactor=3600 --Agent:SimulationStart=2026-03-23T05:00:00Z \
+  --Agent:Mqtt:ConfirmTimeout=01:00:00 --Agent:Source=Simulator --Agent:SpeedFactor=3600 --Agent:SimulationStart=2026-03-23T05:00:00Z \
   --Agent:Outbox:Directory="$work/outbox" --Agent:StatusFile="$work/status.json" \
   --Agent:Mqtt:Host=127.0.0.1 --Agent:Mqtt:Port="$broker_port" --Agent:GatewayId="$gateway" >"$work/agent.log" 2>&1 &
 agent_pid=$!
 launched=$(date +%s)
 echo "$script: arm64 agent under qemu-aarch64-static (pid $agent_pid), broker 127.0.0.1:$broker_port; waiting up to $timeout s for $want KPI records from each of 4 cells"
 
-# Per cell: KPI records seen, first and last seq, and whether a seq ever failed to increase.
+# Per cell: KPI records seen, first and last seq, and whether a seq ever failed to increase. A batch message (topic
+# .../batch/<gateway>, src/README.md "Batches") holds several records, each with its own topic and payload.
 summarise() {
-  awk '$1 ~ /\/kpi\// {
-         split($1, topic, "/"); cell = topic[4]
-         if (!match($0, /"seq":[0-9]+/)) next
-         seq = substr($0, RSTART + 6, RLENGTH - 6) + 0
+  awk 'function record(topic, text,   level) {
+         split(topic, level, "/"); if (level[5] != "kpi") return
+         if (!match(text, /"seq":[0-9]+/)) return
+         seq = substr(text, RSTART + 6, RLENGTH - 6) + 0; cell = level[4]
          if (cell in last && seq <= last[cell]) { bad[cell]++ }
          if (!(cell in first)) first[cell] = seq
          last[cell] = seq; n[cell]++
+       }
+       $1 ~ /\/kpi\// { record($1, $0) }
+       $1 ~ /\/batch\// {
+         parts = split($0, part, /\{"topic":"/)
+         for (i = 2; i <= parts; i++) { topic = part[i]; sub(/".*/, "", topic); record(topic, part[i]) }
        }
        END { for (c in n) printf "%s %d %d %d %d\n", c, n[c], first[c], last[c], bad[c] + 0 }' "$work/messages.txt" | sort
 }

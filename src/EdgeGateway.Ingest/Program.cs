@@ -1,6 +1,7 @@
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Hosting;
 using EdgeGateway.Ingest.Batching;
+using EdgeGateway.Ingest.Confirmation;
 using EdgeGateway.Ingest.DeadLetter;
 using EdgeGateway.Ingest.Hosting;
 using EdgeGateway.Ingest.Status;
@@ -65,7 +66,7 @@ public static class Program
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IngestCounters>();
         services.AddSingleton(sp => new MqttSession(sp.GetRequiredService<IOptions<IngestOptions>>().Value.Mqtt, sp.GetRequiredService<IngestCounters>()));
-        services.TryAddSingleton<IDeadLetterPublisher>(sp => sp.GetRequiredService<MqttSession>());
+        services.TryAddSingleton<IBrokerPublisher>(sp => sp.GetRequiredService<MqttSession>());
         services.TryAddSingleton<IPointWriter>(sp =>
         {
             var influx = sp.GetRequiredService<IOptions<IngestOptions>>().Value.Influx;
@@ -76,20 +77,27 @@ public static class Program
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<IngestOptions>>().Value;
-            return new DeadLetterSink(sp.GetRequiredService<IDeadLetterPublisher>(), options.Mqtt.TopicPrefix, options.DeadLetterDirectory, sp.GetRequiredService<ILogger<DeadLetterSink>>());
+            return new DeadLetterSink(sp.GetRequiredService<IBrokerPublisher>(), options.Mqtt.TopicPrefix, options.DeadLetterDirectory, sp.GetRequiredService<ILogger<DeadLetterSink>>());
         });
+        services.AddSingleton(sp => new DeliveryConfirmer(
+            sp.GetRequiredService<IBrokerPublisher>(),
+            sp.GetRequiredService<IOptions<IngestOptions>>().Value.Mqtt.ConfirmTopicPrefix,
+            sp.GetRequiredService<IngestCounters>(),
+            sp.GetRequiredService<ILogger<DeliveryConfirmer>>()));
         services.AddSingleton(sp => new IngestPipeline(
             sp.GetRequiredService<IOptions<IngestOptions>>().Value,
             sp.GetRequiredService<IPointWriter>(),
             sp.GetRequiredService<DeadLetterSink>(),
+            sp.GetRequiredService<DeliveryConfirmer>(),
             sp.GetRequiredService<IngestCounters>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<IngestPipeline>>()));
 
-        // Started in this order and stopped in reverse: the pipeline drains and acknowledges before the subscriber disconnects.
+        // Started in this order and stopped in reverse: the pipeline drains and acknowledges before the subscriber disconnects,
+        // and the status logger writes its last line after both, so that it counts everything.
+        services.AddHostedService<StatusLogger>();
         services.AddHostedService<MqttSubscriber>();
         services.AddHostedService<PipelineWorker>();
-        services.AddHostedService<StatusLogger>();
     }
 
 }

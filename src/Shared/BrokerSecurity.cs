@@ -49,6 +49,12 @@ public abstract class BrokerOptions
     /// <summary>Longest reconnect delay.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Where the ingest confirms stored records to each gateway (<c>{prefix}/{site}/{gateway}</c>); outside the records'
+    /// prefix, so the ingest's subscription does not see its own confirmations.
+    /// </summary>
+    public string ConfirmTopicPrefix { get; set; } = EdgeGateway.Core.Payload.DeliveryConfirmation.DefaultTopicPrefix;
+
     /// <summary>Rules across these keys; each failure names its keys under <paramref name="section"/> (e.g. <c>Agent:Mqtt</c>).</summary>
     public IEnumerable<string> Problems(string section)
     {
@@ -98,6 +104,11 @@ public abstract class BrokerOptions
         {
             // MQTT carries the keep-alive in seconds in two bytes.
             yield return $"{section}:KeepAlive must be between 00:00:01 and 18:12:15";
+        }
+
+        if (string.IsNullOrEmpty(ConfirmTopicPrefix) || ConfirmTopicPrefix.AsSpan().ContainsAny('#', '+') || ConfirmTopicPrefix.EndsWith('/'))
+        {
+            yield return $"{section}:ConfirmTopicPrefix: '{ConfirmTopicPrefix}' must be a topic without the MQTT wildcards # or + and without a trailing /";
         }
     }
 

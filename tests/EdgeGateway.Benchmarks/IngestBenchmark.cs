@@ -112,6 +112,7 @@ public static class IngestBenchmark
                 ["Ingest:Mqtt:Host"] = MosquittoBroker.Host,
                 ["Ingest:Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
                 ["Ingest:Mqtt:ClientId"] = $"ingest-{database}",
+                ["Ingest:Mqtt:SessionExpiry"] = "01:00:00", // the records are queued in its session before it starts
                 ["Ingest:Influx:Url"] = influx.Url,
                 ["Ingest:Influx:Database"] = database,
                 ["Ingest:DeadLetterDirectory"] = directory,
@@ -245,7 +246,8 @@ public static class IngestBenchmark
     private static List<string> LineProtocolBatches(List<(string Topic, byte[] Payload)> records)
     {
         var validator = new MessageValidator("edgegw/v1", 65_536);
-        var lines = records.Select(r => validator.Validate(r.Topic, r.Payload, r.Payload.Length, 0))
+        var arrivalMs = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+        var lines = records.Select(r => validator.Validate(r.Topic, r.Payload, r.Payload.Length, arrivalMs))
             .Select(result => PointBuilder.Line(result.Record ?? throw new InvalidOperationException($"a benchmark record is invalid: {result.Rejection.Reason}")));
         return [.. lines.Chunk(RawBatch).Select(batch => string.Join('\n', batch))];
     }

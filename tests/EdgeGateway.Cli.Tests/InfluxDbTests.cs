@@ -1,5 +1,7 @@
 using System.Text;
+using EdgeGateway.Cli.Report;
 using EdgeGateway.Tests.Shared;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Cli.Tests;
 
@@ -9,6 +11,12 @@ namespace EdgeGateway.Cli.Tests;
 /// </summary>
 public sealed class InfluxDbTests
 {
+    /// <summary>One gateway's clock said 1970-01-01 and 2099-01-01 (stored before the ingest checked times).</summary>
+    private const string WrongClockRecords = """
+        kpi,site=sme-0666,cell=mill-1,window=day run_s=3600,setup_s=0,down_s=0,idle_s=0,produced=100i,good=100i,unattended_good=0i,kwh=1,ideal_cycle_s=30 0
+        kpi,site=sme-0666,cell=mill-1,window=day run_s=3600,setup_s=0,down_s=0,idle_s=0,produced=100i,good=100i,unattended_good=0i,kwh=1,ideal_cycle_s=30 4070908800
+        """;
+
     private const string Line = "kpi,site=sme-0042,cell=lathe-1,window=day run_s=22380.5,produced=19271i,gateway=\"gw-1\" 1774828800000";
 
     [Fact]
@@ -68,5 +76,70 @@ public sealed class InfluxDbTests
         Assert.Equal("", stderr.ToString());
         Assert.Equal(0, exit);
         Assert.EndsWith("\n\n" + ReportCommandTests.ExpectedTable + "\n", Encoding.UTF8.GetString(stdout.ToArray()).ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Report_WithoutRange_OneGatewaysRecordsAt1970And2099_SpanOnlyTheYearUpToNow_AndAreNamedInOneLine()
+    {
+        using var influx = InfluxDb.Launch();
+        influx.Write(Lines(ReportCommandTests.DayRecords, WrongClockRecords), precision: "s");
+
+        var (stdout, stderr, exit) = Report(influx, new DateTimeOffset(2026, 3, 23, 0, 0, 0, TimeSpan.Zero), null, null);
+
+        Assert.Equal(("", 0), (stderr, exit));
+        Assert.Equal(
+            $"Weekly KPIs per cell from {influx.Url}/ (database edgegw), day records from 2026-03-02 00:00:00Z to 2026-03-21 00:00:01Z.\n" +
+            "Weeks start Monday 00:00 UTC; a day record counts in the week its day starts. Ratios from the week's sums; '-' = not defined.\n" +
+            "Not shown: 1 day record (sme-0666: 1) before 2025-03-23 00:00:00Z and 1 day record (sme-0666: 1) from 2026-03-23 00:00:00Z on, " +
+            "outside the default span (a year up to --to or now); --from and --to show them.\n\n" +
+            ReportCommandTests.ExpectedTable + "\n",
+            stdout);
+    }
+
+    [Fact]
+    public void Report_From1970To2099_PrintsEachRunOfEmptyWeeksAsOneLine()
+    {
+        using var influx = InfluxDb.Launch();
+        influx.Write(Lines(ReportCommandTests.DayRecords, WrongClockRecords), precision: "s");
+
+        var (stdout, stderr, exit) = Report(influx, new DateTimeOffset(2026, 3, 23, 0, 0, 0, TimeSpan.Zero), "1970-01-01", "2099-01-02");
+
+        Assert.Equal(("", 0), (stderr, exit));
+        Assert.Equal(
+            $"Weekly KPIs per cell from {influx.Url}/ (database edgegw), day records from 1970-01-01 00:00:00Z to 2099-01-02 00:00:00Z.\n" +
+            "Weeks start Monday 00:00 UTC; a day record counts in the week its day starts. Ratios from the week's sums; '-' = not defined.\n\n" +
+            """
+            sme-0042 / lathe-1
+            week of      run h   avail    perf quality     OEE  produced      good unattended  kWh/good
+            1969-12-29 no records for 2931 weeks (to 2026-03-01)
+            2026-03-02    11.7   75.5%   90.0%   98.3%   66.8%      1260      1238         12     0.299
+            2026-03-09     6.9   89.9%   96.0%   99.0%   85.5%       800       792        120     0.253
+            2026-03-16 no records for 3799 weeks (to 2099-01-04)
+
+            sme-0042 / press-1
+            week of      run h   avail    perf quality     OEE  produced      good unattended  kWh/good
+            1969-12-29 no records for 2932 weeks (to 2026-03-08)
+            2026-03-09     2.8   66.7%   80.0%   97.5%   52.0%       400       390          0     0.137
+            2026-03-16     0.0       -       -       -       -         0         0          0         -
+            2026-03-23 no records for 3798 weeks (to 2099-01-04)
+
+            sme-0666 / mill-1
+            week of      run h   avail    perf quality     OEE  produced      good unattended  kWh/good
+            1969-12-29     1.0  100.0%   83.3%  100.0%   83.3%       100       100          0     0.010
+            1970-01-05 no records for 6730 weeks (to 2098-12-28)
+            2098-12-29     1.0  100.0%   83.3%  100.0%   83.3%       100       100          0     0.010
+
+            """,
+            stdout);
+    }
+
+    private static string Lines(params string[] blocks) => string.Join('\n', blocks.SelectMany(b => b.Split('\n')).Select(l => l.Trim()));
+
+    private static (string Stdout, string Stderr, int Exit) Report(InfluxDb influx, DateTimeOffset now, string? from, string? to)
+    {
+        using var stdout = new MemoryStream();
+        using var stderr = new StringWriter { NewLine = "\n" };
+        var exit = ReportCommand.Run(new ReportQuery(influx.Url, InfluxDb.DefaultDatabase, from, to, null, null), stdout, stderr, new FakeTimeProvider(now));
+        return (Encoding.UTF8.GetString(stdout.ToArray()).ReplaceLineEndings("\n"), stderr.ToString(), exit);
     }
 }

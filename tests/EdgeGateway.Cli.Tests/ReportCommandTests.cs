@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using EdgeGateway.Cli.Report;
 using EdgeGateway.Tests.Shared;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Cli.Tests;
 
@@ -117,27 +118,77 @@ public sealed class ReportCommandTests : IDisposable
     }
 
     [Fact]
-    public void Report_WithoutRange_RunsFromTheFirstToJustAfterTheLastDayRecord()
+    public void Report_WithoutRange_RunsFromTheFirstToJustAfterTheLastDayRecord_OfTheYearUpToNow()
     {
         _answer = q => q switch
         {
             _ when q.StartsWith("SELECT first(", StringComparison.Ordinal) => RecordedFirst,
             _ when q.StartsWith("SELECT last(", StringComparison.Ordinal) => RecordedLast,
+            _ when q.StartsWith("SELECT count(", StringComparison.Ordinal) => RecordedEmpty,
             _ => RecordedWeekly,
         };
 
-        var (stdout, _, exit) = Report("--influx-url", _influx.Url, "--site", "sme-0042");
+        var (stdout, _, exit) = ReportAt(new DateTimeOffset(2026, 3, 23, 12, 0, 0, TimeSpan.Zero), site: "sme-0042");
 
         Assert.Equal(0, exit);
         Assert.Equal(
             [
-                "SELECT first(\"run_s\") FROM \"kpi\" WHERE \"window\" = 'day' AND \"site\" = 'sme-0042'",
-                "SELECT last(\"run_s\") FROM \"kpi\" WHERE \"window\" = 'day' AND \"site\" = 'sme-0042'",
+                "SELECT first(\"run_s\") FROM \"kpi\" WHERE \"window\" = 'day' AND \"site\" = 'sme-0042' AND time >= '2025-03-23T12:00:00Z' AND time < '2026-03-23T12:00:00Z'",
+                "SELECT last(\"run_s\") FROM \"kpi\" WHERE \"window\" = 'day' AND \"site\" = 'sme-0042' AND time >= '2025-03-23T12:00:00Z' AND time < '2026-03-23T12:00:00Z'",
+                "SELECT count(\"run_s\") FROM \"kpi\" WHERE \"window\" = 'day' AND \"site\" = 'sme-0042' AND time < '2025-03-23T12:00:00Z' GROUP BY \"site\"",
+                "SELECT count(\"run_s\") FROM \"kpi\" WHERE \"window\" = 'day' AND \"site\" = 'sme-0042' AND time >= '2026-03-23T12:00:00Z' GROUP BY \"site\"",
                 WeeklyQuery.Replace("'day' AND", "'day' AND \"site\" = 'sme-0042' AND", StringComparison.Ordinal)
                     .Replace("2026-03-23T00:00:00Z", "2026-03-21T00:00:01Z", StringComparison.Ordinal),
             ],
             Queries.Select(q => q.Query));
-        Assert.EndsWith(ExpectedTable + "\n", stdout, StringComparison.Ordinal);
+        Assert.Equal(
+            $"Weekly KPIs per cell from {_influx.Url}/ (database edgegw, site sme-0042), day records from 2026-03-02 00:00:00Z to 2026-03-21 00:00:01Z.\n" +
+            "Weeks start Monday 00:00 UTC; a day record counts in the week its day starts. Ratios from the week's sums; '-' = not defined.\n\n" +
+            ExpectedTable + "\n",
+            stdout);
+    }
+
+    [Theory]
+    [InlineData("2026-03-01", null, " AND time >= '2026-03-01T00:00:00Z' AND time < '2026-03-23T12:00:00Z'", "2026-03-01T00:00:00Z", "2026-03-21T00:00:01Z")]
+    [InlineData(null, "2026-03-22", " AND time >= '2025-03-22T00:00:00Z' AND time < '2026-03-22T00:00:00Z'", "2026-03-02T00:00:00Z", "2026-03-22T00:00:00Z")]
+    public void Report_WithOneEndGiven_LooksForTheOtherWithinAYearOfIt_OrUpToNow(string? from, string? to, string edgeFilter, string weeklyFrom, string weeklyTo)
+    {
+        _answer = q => q switch
+        {
+            _ when q.StartsWith("SELECT first(", StringComparison.Ordinal) => RecordedFirst,
+            _ when q.StartsWith("SELECT last(", StringComparison.Ordinal) => RecordedLast,
+            _ when q.StartsWith("SELECT count(", StringComparison.Ordinal) => RecordedEmpty,
+            _ => RecordedWeekly,
+        };
+
+        var (_, _, exit) = ReportAt(new DateTimeOffset(2026, 3, 23, 12, 0, 0, TimeSpan.Zero), from: from, to: to);
+
+        Assert.Equal(0, exit);
+        var edgeQueries = Queries.Select(q => q.Query).Where(q => q.StartsWith("SELECT first(", StringComparison.Ordinal) || q.StartsWith("SELECT last(", StringComparison.Ordinal));
+        Assert.All(edgeQueries, q => Assert.EndsWith(edgeFilter, q, StringComparison.Ordinal));
+        Assert.Equal(2, edgeQueries.Count());
+        Assert.Contains($"time >= '{weeklyFrom}' AND time < '{weeklyTo}' GROUP BY time(1w, 4d)", Queries[^1].Query, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Report_WithoutRange_NoRecordsInTheYearUpToNow_SaysWhereTheyAre_Exit2()
+    {
+        // Records only in 1970 and 2099, from a gateway whose clock was wrong.
+        _answer = q => q switch
+        {
+            _ when q.Contains(" AND time ", StringComparison.Ordinal) => RecordedEmpty,
+            _ when q.StartsWith("SELECT first(", StringComparison.Ordinal) => RecordedFirst.Replace("2026-03-02T00:00:00Z", "1970-01-01T00:00:00Z", StringComparison.Ordinal),
+            _ when q.StartsWith("SELECT last(", StringComparison.Ordinal) => RecordedLast.Replace("2026-03-21T00:00:00Z", "2099-01-01T00:00:00Z", StringComparison.Ordinal),
+            _ => RecordedEmpty,
+        };
+
+        var (stdout, stderr, exit) = ReportAt(new DateTimeOffset(2026, 3, 23, 12, 0, 0, TimeSpan.Zero));
+
+        Assert.Equal((2, ""), (exit, stdout));
+        Assert.Equal(
+            "edgegw report: no day records in database edgegw between 2025-03-23 12:00:00Z and 2026-03-23 12:00:00Z (by default a year up to --to or now); " +
+            "it has some from 1970-01-01 00:00:00Z to 2099-01-01 00:00:00Z: choose with --from and --to\n",
+            stderr);
     }
 
     [Fact]
@@ -227,6 +278,14 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Equal(2, exit);
         Assert.Equal(expected + "\n", stderr);
         Assert.Empty(Queries);
+    }
+
+    private (string Stdout, string Stderr, int Exit) ReportAt(DateTimeOffset now, string? site = null, string? from = null, string? to = null)
+    {
+        using var stdout = new MemoryStream();
+        using var stderr = new StringWriter { NewLine = "\n" };
+        var exit = ReportCommand.Run(new ReportQuery(_influx.Url, "edgegw", from, to, site, null), stdout, stderr, new FakeTimeProvider(now));
+        return (Encoding.UTF8.GetString(stdout.ToArray()).ReplaceLineEndings("\n"), stderr.ToString(), exit);
     }
 
     private static (string Stdout, string Stderr, int Exit) Report(params string[] args)

@@ -34,7 +34,7 @@ public sealed class StatusCommandTests : IDisposable
     }
 
     [Fact]
-    public void FreshStatus_ShowsBrokerOutboxCellsAndClock()
+    public void FreshStatus_ShowsBrokerOutboxDeliveryCellsAndClock()
     {
         var path = WriteStatus(DateTimeOffset.UtcNow);
 
@@ -45,6 +45,7 @@ public sealed class StatusCommandTests : IDisposable
         Assert.Contains("broker   NOT connected: the broker refused the credentials", stdout, StringComparison.Ordinal);
         Assert.Contains("outbox   42 records waiting", stdout, StringComparison.Ordinal);
         Assert.Contains("dropped 7", stdout, StringComparison.Ordinal);
+        Assert.Contains("delivery 1200 confirmed stored since start, 42 unconfirmed (oldest 90 s); resent 40, given to no subscriber 7", stdout, StringComparison.Ordinal);
         Assert.Contains("lathe", stdout, StringComparison.Ordinal);
         Assert.Contains("shift OEE so far 71.5 %", stdout, StringComparison.Ordinal);
         Assert.Contains("clock    NOT synchronised", stdout, StringComparison.Ordinal);
@@ -61,6 +62,7 @@ public sealed class StatusCommandTests : IDisposable
             Broker = new BrokerState(Connected: false, SinceMs: null, "the broker refused the credentials of user 'sme-0042'"),
             Cells = [new CellStatus("lathe", MachineState.Run, 0.715, at.AddHours(-2).ToUnixTimeMilliseconds())],
             SensorFaults = 1,
+            Delivery = new DeliveryState(Confirmed: 1200, Resent: 40, NoSubscriber: 7),
         };
         var path = Path.Combine(_dir, "status.json");
         StatusFile.Write(path, state, new OutboxStatus(42, 42_000, 100, 142, TimeSpan.FromSeconds(90), 7, 0), "sme-0042", "gw-1", at.ToUnixTimeMilliseconds());

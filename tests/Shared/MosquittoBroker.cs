@@ -155,6 +155,30 @@ internal sealed class MosquittoBroker : IDisposable
         }
     }
 
+    /// <summary>
+    /// Freezes the broker (SIGSTOP): connections stay open and new ones are accepted by the kernel, but nothing is
+    /// answered — to a client, a hung broker or a network partition. Unlike a restart, it keeps every session and
+    /// subscription. <see cref="Thaw"/> lets it go on.
+    /// </summary>
+    public void Freeze() => UnixSignal.Freeze(_process ?? throw new InvalidOperationException("the broker is not running"));
+
+    /// <summary>Lets a frozen broker go on (SIGCONT).</summary>
+    public void Thaw() => UnixSignal.Thaw(_process ?? throw new InvalidOperationException("the broker is not running"));
+
+    /// <summary>
+    /// Deletes the persistence file of the stopped broker (<c>mosquitto.db</c>: sessions, subscriptions, queued and
+    /// retained messages), as a lost or corrupt disk would; the next <see cref="Start"/> begins with nothing.
+    /// </summary>
+    public void DeletePersistence()
+    {
+        if (IsRunning)
+        {
+            throw new InvalidOperationException("the broker is running: it would write its persistence again when it stops");
+        }
+
+        File.Delete(Path.Combine(Folder, "mosquitto.db"));
+    }
+
     /// <summary>Stops gracefully and starts again on the same ports.</summary>
     public void Restart()
     {

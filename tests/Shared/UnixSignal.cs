@@ -8,16 +8,26 @@ namespace EdgeGateway.Tests.Shared;
 internal static class UnixSignal
 {
     private const int SigTerm = 15;
+    private const int SigStop = 19;
+    private const int SigCont = 18;
 
     /// <summary>Asks <paramref name="process"/> to stop (SIGTERM): what systemd does on <c>systemctl stop</c>.</summary>
-    public static void Terminate(Process process)
+    public static void Terminate(Process process) => Send(process, SigTerm, "SIGTERM");
+
+    private static void Send(Process process, int signal, string name)
     {
         ArgumentNullException.ThrowIfNull(process);
-        if (Kill(process.Id, SigTerm) != 0 && !process.HasExited)
+        if (Kill(process.Id, signal) != 0 && !process.HasExited)
         {
-            throw new Win32Exception(Marshal.GetLastPInvokeError(), $"kill({process.Id}, SIGTERM) failed");
+            throw new Win32Exception(Marshal.GetLastPInvokeError(), $"kill({process.Id}, {name}) failed");
         }
     }
+
+    /// <summary>Freezes <paramref name="process"/> (SIGSTOP): it holds its sockets but answers nothing, like a hung server.</summary>
+    public static void Freeze(Process process) => Send(process, SigStop, "SIGSTOP");
+
+    /// <summary>Lets a frozen <paramref name="process"/> go on (SIGCONT).</summary>
+    public static void Thaw(Process process) => Send(process, SigCont, "SIGCONT");
 
     /// <summary>
     /// Stops <paramref name="process"/> as systemd would: SIGTERM, then waits; after <paramref name="timeout"/> it kills

@@ -49,7 +49,23 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             }
         }
 
-        failures.AddRange(options.Mqtt.Problems("Agent:Mqtt"));
+        var mqtt = options.Mqtt;
+        failures.AddRange(mqtt.Problems("Agent:Mqtt"));
+
+        if (mqtt.ConfirmTimeout < TimeSpan.FromSeconds(1) || mqtt.ConfirmTimeout > TimeSpan.FromHours(1))
+        {
+            failures.Add($"Agent:Mqtt:ConfirmTimeout: {mqtt.ConfirmTimeout} is out of range [00:00:01, 01:00:00]");
+        }
+
+        if (mqtt.HeartbeatInterval < TimeSpan.FromSeconds(1) || mqtt.HeartbeatInterval > TimeSpan.FromHours(1))
+        {
+            failures.Add($"Agent:Mqtt:HeartbeatInterval: {mqtt.HeartbeatInterval} is out of range [00:00:01, 01:00:00]");
+        }
+
+        if (mqtt.MaxUnconfirmed < mqtt.MaxInFlight)
+        {
+            failures.Add($"Agent:Mqtt:MaxUnconfirmed ({mqtt.MaxUnconfirmed}) must be at least Agent:Mqtt:MaxInFlight ({mqtt.MaxInFlight})");
+        }
 
         // The outbox states its own rules; the agent only prefixes the keys with its section.
         var outbox = new OutboxOptionsValidator().Validate(name, options.Outbox);

@@ -1,11 +1,14 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text.Json;
+using System.Threading.Channels;
 using EdgeGateway.Agent.Hosting;
 using EdgeGateway.Agent.Outbox;
 using EdgeGateway.Agent.Status;
 using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Payload;
 using EdgeGateway.Core.Traces;
 using EdgeGateway.Mqtt;
 using Microsoft.Extensions.Options;
@@ -16,10 +19,14 @@ namespace EdgeGateway.Agent.Publishing;
 
 /// <summary>
 /// Delivers the outbox to the broker, in sequence order, QoS 1, up to <c>MaxInFlight</c> publishes awaiting their
-/// PUBACK; a record leaves the outbox only when acknowledged. Sessions start clean: the outbox, not the broker,
-/// is the source of truth, so after a reconnect everything unacknowledged is sent again (at least once; a repeat
-/// is byte-identical). Reconnects back off exponentially with jitter and never give up. On connect a retained
-/// birth message goes to the gateway's status topic; the last will (and a clean shutdown) marks it offline.
+/// PUBACK. A record leaves the outbox only when the backend confirms that the database holds it (src/README.md,
+/// "Delivery confirmations"), not on the broker's PUBACK: a broker acknowledges records nobody receives (a lost
+/// shared subscription, no ingest running). Up to <c>MaxUnconfirmed</c> records await their confirmation at once;
+/// those not confirmed within <c>ConfirmTimeout</c> of being sent are sent again, for as long as it takes. Sessions
+/// start clean: the outbox is the source of truth, so after a reconnect everything unconfirmed is sent again (at least
+/// once; a repeat is byte-identical and overwrites itself in the database). Reconnects back off exponentially with
+/// jitter and never give up. On connect a retained birth message goes to the gateway's status topic; the last will
+/// (and a clean shutdown) marks it offline.
 /// </summary>
 internal sealed partial class MqttPublisher(
     GatewayConfig config,
@@ -33,11 +40,28 @@ internal sealed partial class MqttPublisher(
 {
     private const int ReadBatch = 64;
 
+    // Confirmations arrive on MQTTnet's receive task; the drain loop applies them (it alone owns the window).
+    private readonly Channel<List<SequenceRange>> _confirmations = Channel.CreateUnbounded<List<SequenceRange>>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly UnconfirmedWindow _window = new(options.Value.Mqtt.MaxUnconfirmed);
+    private readonly RecordBatch _batch = new();
+    private readonly string _confirmTopic = DeliveryConfirmation.Topic(options.Value.Mqtt.ConfirmTopicPrefix, config.Site, options.Value.GatewayId);
+    private long _confirmed;
+    private long _resent;
+    private long _noSubscriber;
+    private int _roundsWithoutConfirmation;
+
+    public override void Dispose()
+    {
+        _batch.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var mqtt = options.Value.Mqtt;
         using var client = new MqttClientFactory().CreateMqttClient();
         var clientOptions = BuildClientOptions(mqtt);
+        client.ApplicationMessageReceivedAsync += OnConfirmationAsync;
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -57,17 +81,18 @@ internal sealed partial class MqttPublisher(
                     throw new BrokerRefusedException(connected.ResultCode, connected.ReasonString);
                 }
 
+                await SubscribeToConfirmationsAsync(client, stoppingToken).ConfigureAwait(false);
                 failures = 0;
                 state.Broker = new BrokerState(Connected: true, time.GetUtcNow().ToUnixTimeMilliseconds(), LastError: null);
                 Log.Connected(logger, mqtt.Host, mqtt.Port, outbox.Status.Depth);
                 await PublishStatusAsync(client, online: true, stoppingToken).ConfigureAwait(false);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lost.Token);
-                await DrainAsync(client, mqtt.MaxInFlight, linked.Token).ConfigureAwait(false);
+                await DrainAsync(client, mqtt, linked.Token).ConfigureAwait(false);
             }
             catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
                 // Shutting down. MQTTnet reports a publish cancelled by the token as a timeout, which is no delivery
-                // problem: what was not acknowledged stays in the outbox for the next start.
+                // problem: what was not confirmed stays in the outbox for the next start.
                 break;
             }
             catch (Exception e)
@@ -76,7 +101,7 @@ internal sealed partial class MqttPublisher(
                 var reason = Describe(e, mqtt);
                 var delay = Backoff(mqtt, failures);
                 state.Broker = new BrokerState(Connected: false, SinceMs: null, reason);
-                Log.NotDelivering(logger, reason, delay.TotalSeconds, outbox.Status.Depth, e);
+                Log.NotDelivering(logger, reason, delay.TotalSeconds, outbox.Status.Depth);
                 await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
             finally
@@ -85,32 +110,118 @@ internal sealed partial class MqttPublisher(
             }
         }
 
+        client.ApplicationMessageReceivedAsync -= OnConfirmationAsync;
         await GoOfflineAsync(client).ConfigureAwait(false);
     }
 
-    /// <summary>Publishes from the oldest unacknowledged record on; returns only by exception (disconnect, shutdown).</summary>
-    private async Task DrainAsync(IMqttClient client, int maxInFlight, CancellationToken cancellationToken)
+    private async Task SubscribeToConfirmationsAsync(IMqttClient client, CancellationToken cancellationToken)
     {
+        var subscribed = await client.SubscribeAsync(
+            new MqttClientSubscribeOptionsBuilder().WithTopicFilter(_confirmTopic, MqttQualityOfServiceLevel.AtLeastOnce).Build(),
+            cancellationToken).ConfigureAwait(false);
+        foreach (var item in subscribed.Items)
+        {
+            if (item.ResultCode is not (MqttClientSubscribeResultCode.GrantedQoS0 or MqttClientSubscribeResultCode.GrantedQoS1))
+            {
+                throw new BrokerRejectedException($"the broker did not let this gateway read its delivery confirmations on {_confirmTopic}: {item.ResultCode} (check the broker's ACL: deploy/mosquitto/edgegw.acl)");
+            }
+        }
+    }
+
+    private Task OnConfirmationAsync(MqttApplicationMessageReceivedEventArgs args)
+    {
+        var message = args.ApplicationMessage;
+        var ranges = new List<SequenceRange>();
+        if (message.Topic != _confirmTopic)
+        {
+            Log.ConfirmationIgnored(logger, message.Topic, "not this gateway's confirmation topic");
+        }
+        else if (!DeliveryConfirmation.TryRead(message.Payload, config.Site, options.Value.GatewayId, ranges, out var error))
+        {
+            Log.ConfirmationIgnored(logger, message.Topic, error!);
+        }
+        else
+        {
+            _confirmations.Writer.TryWrite(ranges);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Publishes from the oldest unconfirmed record on, applies confirmations, releases the confirmed prefix from the
+    /// outbox and sends again what stays unconfirmed; returns only by exception (disconnect, shutdown).
+    /// </summary>
+    private async Task DrainAsync(IMqttClient client, MqttOptions mqtt, CancellationToken cancellationToken)
+    {
+        var heartbeatMs = (long)mqtt.HeartbeatInterval.TotalMilliseconds;
+        var nextHeartbeatMs = time.GetUtcNow().ToUnixTimeMilliseconds() + heartbeatMs;
         var next = outbox.Status.OldestSequence;
-        var inFlight = new Queue<(long Sequence, Task<MqttClientPublishResult> Publish)>();
-        var records = new OutboxRecord[ReadBatch];
+        var inFlight = new Queue<Task<MqttClientPublishResult>>();
+        var records = new OutboxRecord[Math.Max(ReadBatch, mqtt.BatchRecords)];
+        var toSend = new List<OutboxRecord>(records.Length);
+        var reportedNoSubscriber = false;
         while (true)
         {
-            if (inFlight.Count < maxInFlight)
+            cancellationToken.ThrowIfCancellationRequested();
+            ApplyConfirmations();
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var timeoutMs = ConfirmTimeoutMs(mqtt);
+            if (now >= nextHeartbeatMs)
             {
-                var read = outbox.Read(next, records.AsSpan(0, Math.Min(ReadBatch, maxInFlight - inFlight.Count)));
+                // The retained status again, so that the backend's gateway_status is never older than this interval.
+                await PublishStatusAsync(client, online: true, cancellationToken).ConfigureAwait(false);
+                nextHeartbeatMs = now + heartbeatMs;
+            }
+
+            if (_window.Oldest is { } overdue && overdue.SentAtMs + timeoutMs <= now && next > overdue.Sequence)
+            {
+                // Not confirmed in time (lost on its way, or no ingest received it): send everything unconfirmed again,
+                // from the oldest on. The outbox may have dropped the oldest meanwhile (its bounds): those are gone.
+                _window.ForgetBelow(outbox.Status.OldestSequence);
+                ApplyConfirmations();
+                if (_window.Oldest is { } oldest && oldest.SentAtMs + timeoutMs <= now)
+                {
+                    Log.Resending(logger, _window.Count, oldest.Sequence, timeoutMs / 1000.0);
+                    next = oldest.Sequence;
+                    _roundsWithoutConfirmation++;
+                }
+            }
+
+            if (inFlight.Count < mqtt.MaxInFlight)
+            {
+                var from = next;
+                var read = outbox.Read(next, records.AsSpan(0, Math.Min(records.Length, (mqtt.MaxInFlight - inFlight.Count) * mqtt.BatchRecords)));
+                toSend.Clear();
                 for (var i = 0; i < read; i++)
                 {
-                    var message = new MqttApplicationMessageBuilder()
-                        .WithTopic(records[i].Topic)
-                        .WithPayload(new ReadOnlySequence<byte>(records[i].Payload))
-                        .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                        .Build();
-                    inFlight.Enqueue((records[i].Sequence, client.PublishAsync(message, cancellationToken)));
-                    next = records[i].Sequence + 1;
+                    var record = records[i];
+                    var held = _window.Find(record.Sequence);
+                    if (held == UnconfirmedWindow.Held.No && _window.IsFull)
+                    {
+                        break;
+                    }
+
+                    next = record.Sequence + 1;
+                    if (held == UnconfirmedWindow.Held.Confirmed)
+                    {
+                        continue;
+                    }
+
+                    toSend.Add(record);
+                    if (held == UnconfirmedWindow.Held.Waiting)
+                    {
+                        _window.Resent(record.Sequence, now);
+                        _resent++;
+                    }
+                    else
+                    {
+                        _window.Add(record.Sequence, now);
+                    }
                 }
 
-                if (read > 0)
+                PublishAll(client, CollectionsMarshal.AsSpan(toSend), mqtt, inFlight, cancellationToken);
+                if (next > from)
                 {
                     continue;
                 }
@@ -118,19 +229,131 @@ internal sealed partial class MqttPublisher(
 
             if (inFlight.Count > 0)
             {
-                // PUBACKs are awaited in order, so the acknowledged records are always a prefix of the outbox.
-                var (sequence, publish) = inFlight.Dequeue();
-                var result = await publish.ConfigureAwait(false);
-                if (!result.IsSuccess)
+                var result = await inFlight.Dequeue().ConfigureAwait(false);
+                if (result.ReasonCode == MqttClientPublishReasonCode.NoMatchingSubscribers)
                 {
-                    throw new BrokerRejectedException($"the broker refused record {sequence}: {result.ReasonCode} {result.ReasonString} (check the broker's ACL for topic prefix {options.Value.Mqtt.TopicPrefix})");
+                    // Accepted by the broker and given to nobody: the confirmation will not come, the record is sent
+                    // again after ConfirmTimeout. Said once per connection, counted always.
+                    _noSubscriber++;
+                    if (!reportedNoSubscriber)
+                    {
+                        reportedNoSubscriber = true;
+                        Log.NoSubscriber(logger, mqtt.Host, mqtt.Port, mqtt.ConfirmTimeout.TotalSeconds);
+                    }
+                }
+                else if (!result.IsSuccess)
+                {
+                    throw new BrokerRejectedException($"the broker refused a record: {result.ReasonCode} {result.ReasonString} (check the broker's ACL for topic prefix {mqtt.TopicPrefix})");
                 }
 
-                outbox.Acknowledge(sequence);
                 continue;
             }
 
-            await outbox.WaitForRecordsAsync(next, cancellationToken).ConfigureAwait(false);
+            await WaitAsync(next, timeoutMs, nextHeartbeatMs, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="records"/>: one alone as itself, consecutive ones as batches of up to <c>BatchRecords</c>
+    /// records and <c>BatchBytes</c> bytes (src/README.md, "Batches"): in a backlog one message carries many records.
+    /// </summary>
+    private void PublishAll(IMqttClient client, ReadOnlySpan<OutboxRecord> records, MqttOptions mqtt, Queue<Task<MqttClientPublishResult>> inFlight, CancellationToken cancellationToken)
+    {
+        var start = 0;
+        var bytes = 0L;
+        for (var i = 0; i <= records.Length; i++)
+        {
+            var size = i < records.Length ? records[i].Payload.Length + RecordBatch.Overhead(records[i].Topic) : 0;
+            if (i - start > 0 && (i == records.Length || i - start == mqtt.BatchRecords || bytes + size > mqtt.BatchBytes))
+            {
+                inFlight.Enqueue(client.PublishAsync(Message(records[start..i]), cancellationToken));
+                (start, bytes) = (i, 0);
+            }
+
+            bytes += size;
+        }
+    }
+
+    private MqttApplicationMessage Message(ReadOnlySpan<OutboxRecord> records)
+    {
+        string topic;
+        ReadOnlySequence<byte> payload;
+        if (records.Length == 1)
+        {
+            (topic, payload) = (records[0].Topic, new ReadOnlySequence<byte>(records[0].Payload));
+        }
+        else
+        {
+            _batch.Begin(config.Site, options.Value.GatewayId);
+            foreach (var record in records)
+            {
+                _batch.Add(record.Topic, record.Payload.Span);
+            }
+
+            (topic, payload) = (topics.Batch, new ReadOnlySequence<byte>(_batch.End()));
+        }
+
+        return new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(payload)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build();
+    }
+
+    /// <summary>
+    /// Waits for whatever comes first: a confirmation, a new record (when there is room for it), the oldest unconfirmed
+    /// record's timeout or the heartbeat.
+    /// </summary>
+    private async Task WaitAsync(long next, long timeoutMs, long nextHeartbeatMs, CancellationToken cancellationToken)
+    {
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var waits = new List<Task>(3) { _confirmations.Reader.WaitToReadAsync(done.Token).AsTask() };
+        if (!_window.IsFull)
+        {
+            waits.Add(outbox.WaitForRecordsAsync(next, done.Token).AsTask());
+        }
+
+        var dueMs = _window.Oldest is { } oldest ? Math.Min(nextHeartbeatMs, oldest.SentAtMs + timeoutMs) : nextHeartbeatMs;
+        var dueIn = dueMs - time.GetUtcNow().ToUnixTimeMilliseconds();
+        waits.Add(Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, dueIn)), time, done.Token));
+
+        await Task.WhenAny(waits).ConfigureAwait(false);
+        await done.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(waits).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <summary>
+    /// <c>ConfirmTimeout</c>, doubled for every re-send round that brought no confirmation at all, up to 16 times: a backend
+    /// down for hours is not flooded by every gateway's whole backlog twice a minute. The first confirmation (a live record
+    /// stored once the backend is back) resets it, and the overdue records go again at once.
+    /// </summary>
+    private long ConfirmTimeoutMs(MqttOptions mqtt) => (long)mqtt.ConfirmTimeout.TotalMilliseconds << Math.Min(_roundsWithoutConfirmation, 4);
+
+    /// <summary>Marks confirmed records, lets the outbox delete the confirmed prefix, and updates the delivery status.</summary>
+    private void ApplyConfirmations()
+    {
+        while (_confirmations.Reader.TryRead(out var ranges))
+        {
+            foreach (var range in ranges)
+            {
+                var confirmed = _window.Confirm(range.From, range.To);
+                _confirmed += confirmed;
+                if (confirmed > 0)
+                {
+                    _roundsWithoutConfirmation = 0;
+                }
+            }
+        }
+
+        if (_window.ReleaseConfirmedPrefix() is var released and > 0)
+        {
+            outbox.Acknowledge(released);
+        }
+
+        var delivery = state.Delivery;
+        if (delivery.Confirmed != _confirmed || delivery.Resent != _resent || delivery.NoSubscriber != _noSubscriber)
+        {
+            state.Delivery = new DeliveryState(_confirmed, _resent, _noSubscriber);
         }
     }
 
@@ -219,6 +442,7 @@ internal sealed partial class MqttPublisher(
                 }
 
                 json.WriteEndObject();
+                state.Delivery.Write(json, box);
                 json.WriteBoolean("clock_synced", state.ClockSynced);
             }
 
@@ -284,10 +508,19 @@ internal sealed partial class MqttPublisher(
         public static partial void Connected(ILogger logger, string host, int port, long depth);
 
         [LoggerMessage(EventId = 301, Level = LogLevel.Error, Message = "Not delivering: {Reason}; retrying in {DelaySeconds:0.0} s ({Depth} records kept in the outbox)")]
-        public static partial void NotDelivering(ILogger logger, string reason, double delaySeconds, long depth, Exception exception);
+        public static partial void NotDelivering(ILogger logger, string reason, double delaySeconds, long depth);
 
         [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Could not publish the offline status on shutdown ({Reason}); disconnecting so that the broker publishes the last will instead")]
         public static partial void OfflineNotSent(ILogger logger, string reason);
+
+        [LoggerMessage(EventId = 303, Level = LogLevel.Warning, Message = "{Count} records not confirmed as stored within {TimeoutSeconds:0.#} s of sending; sending them again from record {Sequence}")]
+        public static partial void Resending(ILogger logger, int count, long sequence, double timeoutSeconds);
+
+        [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "The broker {Host}:{Port} has no subscriber for this gateway's records (is the ingest running?); they stay in the outbox and are sent again after {TimeoutSeconds:0} s")]
+        public static partial void NoSubscriber(ILogger logger, string host, int port, double timeoutSeconds);
+
+        [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "Ignored a message on {Topic}: {Reason}")]
+        public static partial void ConfirmationIgnored(ILogger logger, string topic, string reason);
     }
 }
 

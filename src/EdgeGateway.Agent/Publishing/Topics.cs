@@ -1,4 +1,5 @@
 using EdgeGateway.Core.Kpi;
+using EdgeGateway.Core.Payload;
 
 namespace EdgeGateway.Agent.Publishing;
 
@@ -11,6 +12,9 @@ public sealed class Topics(string prefix, string site, string gateway)
 {
     /// <summary>The retained birth / last-will topic of this gateway.</summary>
     public string Status { get; } = $"{prefix}/{site}/status/{gateway}";
+
+    /// <summary>This gateway's batches of records (src/README.md, "Batches").</summary>
+    public string Batch { get; } = RecordBatch.Topic(prefix, site, gateway);
 
     /// <summary>Everything of the site (for subscribers and ACLs).</summary>
     public string SiteFilter { get; } = $"{prefix}/{site}/#";

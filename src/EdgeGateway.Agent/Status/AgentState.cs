@@ -36,6 +36,41 @@ public sealed class AgentState
 
     /// <summary>Window records computed since the agent started.</summary>
     public long Records { get; set; }
+
+    /// <summary>The backend's confirmations, from the publisher.</summary>
+    public DeliveryState Delivery { get; set; } = new(0, 0, 0);
+}
+
+/// <summary>
+/// Delivery as the backend confirms it, since the agent started: records confirmed stored, records sent again because no
+/// confirmation came in time, and publishes the broker acknowledged with "no matching subscribers" (nobody received them).
+/// What is not yet confirmed is what the outbox holds (its depth and oldest age).
+/// </summary>
+public sealed record DeliveryState(long Confirmed, long Resent, long NoSubscriber)
+{
+    /// <summary>
+    /// The <c>delivery</c> object of the status file and the birth message: these counts, and as unconfirmed what the
+    /// outbox holds (a record leaves it only when it and every older one are confirmed) with the oldest one's age.
+    /// </summary>
+    public void Write(System.Text.Json.Utf8JsonWriter json, EdgeGateway.Agent.Outbox.OutboxStatus outbox)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        json.WriteStartObject("delivery");
+        json.WriteNumber("confirmed", Confirmed);
+        json.WriteNumber("unconfirmed", outbox.Depth);
+        if (outbox.OldestAge is { } age)
+        {
+            json.WriteNumber("oldest_unconfirmed_age_s", Math.Round(age.TotalSeconds, 3));
+        }
+        else
+        {
+            json.WriteNull("oldest_unconfirmed_age_s");
+        }
+
+        json.WriteNumber("resent", Resent);
+        json.WriteNumber("no_subscriber", NoSubscriber);
+        json.WriteEndObject();
+    }
 }
 
 /// <summary>The broker connection as the status shows it.</summary>

@@ -49,6 +49,7 @@ public static class StatusFile
             json.WriteNumber("dropped", outbox.Dropped);
             json.WriteNumber("corrupt", outbox.Corrupt);
             json.WriteEndObject();
+            state.Delivery.Write(json, outbox);
             json.WriteStartArray("cells");
             foreach (var cell in state.Cells)
             {

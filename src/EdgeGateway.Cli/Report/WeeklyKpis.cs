@@ -35,13 +35,17 @@ internal static class WeeklyKpis
     {
         var fields = string.Join(", ", s_sums.Select(f => $"sum(\"{f}\") AS \"{f}\""));
         return $"SELECT {fields}, mean(\"ideal_cycle_s\") AS \"ideal_cycle_s\" FROM \"kpi\" " +
-            $"WHERE \"window\" = 'day'{SiteFilter(site)} AND time >= '{Timestamp(from)}' AND time < '{Timestamp(to)}' " +
+            $"WHERE \"window\" = 'day'{SiteFilter(site)}{TimeFilter(from, to)} " +
             "GROUP BY time(1w, 4d), \"site\", \"cell\"";
     }
 
-    /// <summary>The InfluxQL that finds the first or last day record (the default range).</summary>
-    public static string EdgeQuery(bool first, string? site) =>
-        $"SELECT {(first ? "first" : "last")}(\"run_s\") FROM \"kpi\" WHERE \"window\" = 'day'{SiteFilter(site)}";
+    /// <summary>The InfluxQL that finds the first or last day record, within [<paramref name="from"/>, <paramref name="to"/>) when given.</summary>
+    public static string EdgeQuery(bool first, string? site, DateTimeOffset? from = null, DateTimeOffset? to = null) =>
+        $"SELECT {(first ? "first" : "last")}(\"run_s\") FROM \"kpi\" WHERE \"window\" = 'day'{SiteFilter(site)}{TimeFilter(from, to)}";
+
+    /// <summary>The InfluxQL that counts the day records per site within [<paramref name="from"/>, <paramref name="to"/>) (either end open).</summary>
+    public static string CountQuery(string? site, DateTimeOffset? from, DateTimeOffset? to) =>
+        $"SELECT count(\"run_s\") FROM \"kpi\" WHERE \"window\" = 'day'{SiteFilter(site)}{TimeFilter(from, to)} GROUP BY \"site\"";
 
     /// <summary>The cells of the answer, each with its weeks.</summary>
     public static List<CellWeeks> Read(IReadOnlyList<InfluxSeries> series)
@@ -98,6 +102,9 @@ internal static class WeeklyKpis
     }
 
     private static string SiteFilter(string? site) => site is null ? "" : $" AND \"site\" = '{site}'";
+
+    private static string TimeFilter(DateTimeOffset? from, DateTimeOffset? to) =>
+        (from is { } f ? $" AND time >= '{Timestamp(f)}'" : "") + (to is { } t ? $" AND time < '{Timestamp(t)}'" : "");
 
     private static string Timestamp(DateTimeOffset t) =>
         t.UtcDateTime.ToString(t.Millisecond == 0 ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);

@@ -21,22 +21,38 @@ internal static class WeeklyTable
             first = false;
             output.WriteLine($"{cell.Site} / {cell.Cell}");
             output.WriteLine(Format("week of", "run h", "avail", "perf", "quality", "OEE", "produced", "good", "unattended", "kWh/good"));
-            foreach (var week in cell.Weeks)
+            for (var i = 0; i < cell.Weeks.Count; i++)
             {
-                var monday = week.WeekStart.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-                output.WriteLine(week.HasData
-                    ? Format(
-                        monday,
-                        (week.RunSeconds / 3600).ToString("0.0", CultureInfo.InvariantCulture),
-                        Percent(week.Availability),
-                        Percent(week.Effectiveness),
-                        Percent(week.Quality),
-                        Percent(week.Oee),
-                        Count(week.Produced),
-                        Count(week.Good),
-                        Count(week.UnattendedGood),
-                        week.KwhPerGoodPart is { } kwh ? kwh.ToString("0.000", CultureInfo.InvariantCulture) : "-")
-                    : $"{monday} no records");
+                var week = cell.Weeks[i];
+                var monday = Date(week.WeekStart);
+                if (!week.HasData)
+                {
+                    // A run of weeks without records is one line however long it is: a cell that went live late, or a
+                    // span reaching back to a gateway's clock at 1970, is no wall of empty lines.
+                    var last = i;
+                    while (last + 1 < cell.Weeks.Count && !cell.Weeks[last + 1].HasData)
+                    {
+                        last++;
+                    }
+
+                    output.WriteLine(last == i
+                        ? $"{monday} no records"
+                        : $"{monday} no records for {Count(last - i + 1)} weeks (to {Date(cell.Weeks[last].WeekStart.AddDays(6))})");
+                    i = last;
+                    continue;
+                }
+
+                output.WriteLine(Format(
+                    monday,
+                    (week.RunSeconds / 3600).ToString("0.0", CultureInfo.InvariantCulture),
+                    Percent(week.Availability),
+                    Percent(week.Effectiveness),
+                    Percent(week.Quality),
+                    Percent(week.Oee),
+                    Count(week.Produced),
+                    Count(week.Good),
+                    Count(week.UnattendedGood),
+                    week.KwhPerGoodPart is { } kwh ? kwh.ToString("0.000", CultureInfo.InvariantCulture) : "-"));
             }
         }
     }
@@ -46,4 +62,6 @@ internal static class WeeklyTable
     private static string Percent(double? ratio) => ratio is { } r ? (r * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "-";
 
     private static string Count(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Date(DateTimeOffset day) => day.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

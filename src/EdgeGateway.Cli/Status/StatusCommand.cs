@@ -83,6 +83,13 @@ internal static class StatusCommand
             : $"broker   NOT connected: {broker.GetProperty("last_error").GetString() ?? "connecting"}");
         var age = outbox.GetProperty("oldest_age_s");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"outbox   {outbox.GetProperty("depth").GetInt64()} records waiting ({outbox.GetProperty("bytes").GetInt64() / 1024.0:0.0} KiB){(age.ValueKind == JsonValueKind.Number ? $", oldest {age.GetDouble():0} s" : "")}; dropped {outbox.GetProperty("dropped").GetInt64()}, corrupt {outbox.GetProperty("corrupt").GetInt64()}"));
+        if (root.TryGetProperty("delivery", out var delivery))
+        {
+            var oldest = delivery.GetProperty("oldest_unconfirmed_age_s");
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"delivery {delivery.GetProperty("confirmed").GetInt64()} confirmed stored since start, {delivery.GetProperty("unconfirmed").GetInt64()} unconfirmed{(oldest.ValueKind == JsonValueKind.Number ? $" (oldest {oldest.GetDouble():0} s)" : "")}; resent {delivery.GetProperty("resent").GetInt64()}, given to no subscriber {delivery.GetProperty("no_subscriber").GetInt64()}"));
+        }
+
         output.WriteLine(root.GetProperty("clock_synced").GetBoolean() ? "clock    synchronised" : "clock    NOT synchronised (records are flagged clock_synced=false)");
         output.WriteLine($"sensors  {root.GetProperty("sensor_faults").GetInt64()} faults since start");
         foreach (var cell in root.GetProperty("cells").EnumerateArray())

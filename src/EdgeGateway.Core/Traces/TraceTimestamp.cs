@@ -12,8 +12,26 @@ public static class TraceTimestamp
 
     private static readonly int s_epochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
 
-    /// <summary>Parses <c>yyyy-MM-ddTHH:mm:ss[.f{1,3}]Z</c> to Unix milliseconds.</summary>
+    // Unix ms of the first instant after MaxYear.
+    private static readonly long s_afterMaxYearMs = (new DateOnly(MaxYear + 1, 1, 1).DayNumber - s_epochDay) * 86_400_000L;
+
+    /// <summary>Parses <c>yyyy-MM-ddTHH:mm:ss[.f{1,3}]Z</c> of a year from 1970 to 9000 to Unix milliseconds.</summary>
     public static bool TryParse(ReadOnlySpan<byte> text, out long unixMs)
+    {
+        if (TryParseAnyYear(text, out unixMs) && unixMs >= 0 && unixMs < s_afterMaxYearMs)
+        {
+            return true;
+        }
+
+        unixMs = 0;
+        return false;
+    }
+
+    /// <summary>
+    /// Parses the same form for any year from 0001 to 9999 (before 1970 the milliseconds are negative): for a reader that
+    /// tells a well-formed time outside the years it accepts from text that is not a time at all.
+    /// </summary>
+    public static bool TryParseAnyYear(ReadOnlySpan<byte> text, out long unixMs)
     {
         unixMs = 0;
         if (text.Length < 20 || text[^1] != (byte)'Z' || text[4] != (byte)'-' || text[7] != (byte)'-' || text[10] != (byte)'T'
@@ -43,7 +61,7 @@ public static class TraceTimestamp
             }
         }
 
-        if (year is < 1970 or > MaxYear || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
         {
             return false;
         }

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using EdgeGateway.Ingest.Confirmation;
 using EdgeGateway.Ingest.DeadLetter;
 using EdgeGateway.Ingest.Hosting;
 using EdgeGateway.Ingest.Points;
@@ -26,6 +27,7 @@ public sealed partial class IngestPipeline
     private readonly IngestOptions _options;
     private readonly IPointWriter _writer;
     private readonly DeadLetterSink _deadLetters;
+    private readonly DeliveryConfirmer _confirmer;
     private readonly IngestCounters _counters;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -36,16 +38,17 @@ public sealed partial class IngestPipeline
     private Task _acknowledging = Task.CompletedTask;
 
     /// <summary>A pipeline writing through <paramref name="writer"/>; <see cref="RunAsync"/> must run for anything to happen.</summary>
-    public IngestPipeline(IngestOptions options, IPointWriter writer, DeadLetterSink deadLetters, IngestCounters counters, TimeProvider time, ILogger<IngestPipeline> logger)
+    public IngestPipeline(IngestOptions options, IPointWriter writer, DeadLetterSink deadLetters, DeliveryConfirmer confirmer, IngestCounters counters, TimeProvider time, ILogger<IngestPipeline> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _writer = writer;
         _deadLetters = deadLetters;
+        _confirmer = confirmer;
         _counters = counters;
         _time = time;
         _logger = logger;
-        _validator = new MessageValidator(options.Mqtt.TopicPrefix, options.MaxPayloadBytes);
+        _validator = new MessageValidator(options.Mqtt.TopicPrefix, options.MaxPayloadBytes, new PlausibleTime(options.MaxFutureSkew, options.EarliestTime));
 
         // The broker holds back more than ReceiveMaximum unacknowledged messages, so this rarely fills; when it does,
         // the MQTT dispatch waits and TCP pushes back to the broker.
@@ -67,25 +70,57 @@ public sealed partial class IngestPipeline
     public async ValueTask<bool> SubmitAsync(InboundMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        _counters.Receive();
-        Item item;
+        var result = Validate(() => _validator.Validate(message.Topic, message.Payload, message.PayloadSize, message.ReceivedAtMs), message.Topic);
+        if (result.Batch is not { } batch)
+        {
+            return await QueueAsync(message, result, cancellationToken).ConfigureAwait(false);
+        }
+
+        // A batch: each record goes on as if it had come alone (its own line, dead letter and confirmation); the message is
+        // acknowledged to the broker once all of them are handled. An empty batch is acknowledged at once.
+        if (batch.Records.Count == 0)
+        {
+            return await QueueAsync(message, ValidationResult.Ignore(), cancellationToken).ConfigureAwait(false);
+        }
+
+        var acknowledgement = new SharedAcknowledgement(message.Acknowledgement, batch.Records.Count);
+        foreach (var record in batch.Records)
+        {
+            var part = new InboundMessage(record.Topic, record.Payload, record.Payload.Length, message.ReceivedAtMs, acknowledgement);
+            var partResult = Validate(() => _validator.ValidateBatched(record, batch, message.ReceivedAtMs), record.Topic);
+            if (!await QueueAsync(part, partResult, cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private ValidationResult Validate(Func<ValidationResult> validate, string topic)
+    {
         try
         {
-            var result = _validator.Validate(message.Topic, message.Payload, message.PayloadSize, message.ReceivedAtMs);
-            item = result.Ignored ? new Item(message, null, null)
-                : result.Record is { } record ? new Item(message, PointBuilder.Line(record), null)
-                : new Item(message, null, result.Rejection);
+            return validate();
         }
         catch (Exception e)
         {
             // A bug, not bad input (the validator never throws for input): keep the message, keep going.
-            Log.ValidatorFailed(_logger, message.Topic, e);
-            item = new Item(message, null, new Rejection(RejectionKind.Schema, $"the ingest could not validate it: {e.GetType().Name}: {e.Message}"));
+            Log.ValidatorFailed(_logger, topic, e);
+            return ValidationResult.Reject(RejectionKind.Schema, $"the ingest could not validate it: {e.GetType().Name}: {e.Message}");
         }
+    }
 
+    /// <summary>Queues one record (or message) for the batch writer and counts it received (not when the pipeline is closing: the gateway sends it again).</summary>
+    private async ValueTask<bool> QueueAsync(InboundMessage message, ValidationResult result, CancellationToken cancellationToken)
+    {
+        var item = result.Ignored ? new Item(message, null, null, null)
+            : result.Record is { } record ? new Item(message, PointBuilder.Line(record), null, result.Sender)
+            : new Item(message, null, result.Rejection, result.Sender);
         try
         {
             await _channel.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+            _counters.Receive();
             return true;
         }
         catch (ChannelClosedException)
@@ -242,10 +277,12 @@ public sealed partial class IngestPipeline
         }
     }
 
-    private static async Task AcknowledgeAsync(List<Item> items, int start, int count, CancellationToken cancellationToken)
+    private async Task AcknowledgeAsync(List<Item> items, int start, int count, CancellationToken cancellationToken)
     {
-        // Off the writer's path: the writer goes on to the next batch at once.
+        // Off the writer's path: the writer goes on to the next batch at once. The database holds these points now, so
+        // their gateways may delete them; then the broker may too.
         await Task.Yield();
+        await _confirmer.ConfirmAsync(SendersOf(items.Skip(start).Take(count)), cancellationToken).ConfigureAwait(false);
         for (var i = start; i < start + count; i++)
         {
             await items[i].Message.Acknowledgement.AcknowledgeAsync(cancellationToken).ConfigureAwait(false);
@@ -279,6 +316,7 @@ public sealed partial class IngestPipeline
             }
 
             var done = await _deadLetters.WriteAsync(entries, cancellationToken).ConfigureAwait(false);
+            await _confirmer.ConfirmAsync(SendersOf(pending.Where((_, i) => done[i])), cancellationToken).ConfigureAwait(false);
             var failed = new List<Item>();
             for (var i = 0; i < done.Length; i++)
             {
@@ -306,6 +344,17 @@ public sealed partial class IngestPipeline
         }
     }
 
+    private static IEnumerable<RecordSender> SendersOf(IEnumerable<Item> items)
+    {
+        foreach (var item in items)
+        {
+            if (item.Sender is { } sender)
+            {
+                yield return sender;
+            }
+        }
+    }
+
     private TimeSpan Backoff(int attempt)
     {
         var exponential = _options.MinRetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30));
@@ -315,12 +364,12 @@ public sealed partial class IngestPipeline
 
     /// <summary>
     /// One message on its way: its point's line protocol, or why it is dead-lettered, or neither (the ingest's own dead
-    /// letter). The line, not a point object: InfluxDB.Client's <c>PointData</c> of a KPI record was ~8 KB of objects (its
+    /// letter); and its sender, to confirm it to once it is stored. The line, not a point object: InfluxDB.Client's <c>PointData</c> of a KPI record was ~8 KB of objects (its
     /// fields boxed in a sorted dictionary), its line is ~0.5 KB; items wait for their batch and its write long enough to
     /// survive gen 0, and holding points made the garbage collector's gen 1 work a quarter of the ingest's time
     /// (src/README.md, "Ingest").
     /// </summary>
-    private sealed record Item(InboundMessage Message, string? Line, Rejection? Rejection);
+    private sealed record Item(InboundMessage Message, string? Line, Rejection? Rejection, RecordSender? Sender);
 
     private static partial class Log
     {

@@ -1,15 +1,9 @@
 using System.Text.Json;
 using EdgeGateway.Core.Traces;
+using EdgeGateway.Ingest.Subscription;
 using EdgeGateway.Ingest.Validation;
 
 namespace EdgeGateway.Ingest.DeadLetter;
-
-/// <summary>Publishes dead letters to the broker (implemented by the MQTT session; faked in tests and benchmarks).</summary>
-public interface IDeadLetterPublisher
-{
-    /// <summary>Publishes at QoS 1; true once the broker acknowledged, false when it could not be delivered.</summary>
-    Task<bool> PublishAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
-}
 
 /// <summary>A message that cannot be stored, with why, as dead-lettered.</summary>
 /// <param name="Rejection">Class and reason.</param>
@@ -37,14 +31,14 @@ public sealed partial class DeadLetterSink : IDisposable
     private static readonly JsonEncodedText s_payloadBytes = JsonEncodedText.Encode("payload_bytes");
     private static readonly JsonEncodedText s_truncated = JsonEncodedText.Encode("truncated");
 
-    private readonly IDeadLetterPublisher _publisher;
+    private readonly IBrokerPublisher _publisher;
     private readonly string _topicPrefix;
     private readonly string _path;
     private readonly ILogger _logger;
     private FileStream? _file;
 
     /// <summary>A sink publishing under <paramref name="topicPrefix"/> and appending to <paramref name="directory"/>/deadletter.jsonl.</summary>
-    public DeadLetterSink(IDeadLetterPublisher publisher, string topicPrefix, string directory, ILogger<DeadLetterSink> logger)
+    public DeadLetterSink(IBrokerPublisher publisher, string topicPrefix, string directory, ILogger<DeadLetterSink> logger)
     {
         _publisher = publisher;
         _topicPrefix = topicPrefix;

@@ -69,7 +69,7 @@ internal static class IngestConfiguration
             return null;
         }
 
-        foreach (var result in new[] { new IngestOptionsAnnotations().Validate(null, options), new IngestOptionsValidator().Validate(null, options) })
+        foreach (var result in new[] { new IngestOptionsAnnotations().Validate(null, options), new IngestOptionsValidator(TimeProvider.System).Validate(null, options) })
         {
             if (result.Failed)
             {

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using EdgeGateway.Ingest.Validation;
 using EdgeGateway.Mqtt;
 
 namespace EdgeGateway.Ingest.Hosting;
@@ -32,6 +33,12 @@ public sealed class IngestOptions
     [Range(256, 16 * 1024 * 1024)]
     public int MaxPayloadBytes { get; set; } = 64 * 1024;
 
+    /// <summary>How far past the ingest's clock a record's time may lie; a later one is dead-lettered (kind <c>time</c>).</summary>
+    public TimeSpan MaxFutureSkew { get; set; } = PlausibleTime.DefaultMaxFutureSkew;
+
+    /// <summary>A record dated earlier is dead-lettered (kind <c>time</c>).</summary>
+    public DateTimeOffset EarliestTime { get; set; } = PlausibleTime.DefaultEarliestTime;
+
     /// <summary>First delay after a failed write; doubles per failure up to <see cref="MaxRetryDelay"/>, ±20 % jitter.</summary>
     public TimeSpan MinRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
@@ -63,8 +70,12 @@ public sealed class IngestMqttOptions : BrokerOptions
     [RegularExpression("^[^#+]*[^#+/]$")]
     public string TopicPrefix { get; set; } = "edgegw/v1";
 
-    /// <summary>How long the broker keeps this instance's session (and queues its messages) while it is away.</summary>
-    public TimeSpan SessionExpiry { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>
+    /// How long the broker keeps this instance's session (and queues its messages) while it is away. 0 by default: with
+    /// delivery confirmations a gateway sends again whatever the ingest did not take, and a stopped member of a shared
+    /// subscription with a kept session would go on being assigned its share (src/README.md, "Ingest").
+    /// </summary>
+    public TimeSpan SessionExpiry { get; set; } = TimeSpan.Zero;
 
     /// <summary>QoS 1 messages the broker may have in flight to this instance unacknowledged (MQTT 5 Receive Maximum).</summary>
     [Range(1, 65535)]

@@ -1,3 +1,4 @@
+using EdgeGateway.Core.Traces;
 using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Ingest.Hosting;
@@ -6,9 +7,12 @@ namespace EdgeGateway.Ingest.Hosting;
 [OptionsValidator]
 internal sealed partial class IngestOptionsAnnotations : IValidateOptions<IngestOptions>;
 
-/// <summary>Rules across fields of the ingest's options; each failure names the key.</summary>
-internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
+/// <summary>Rules across fields of the ingest's options, and ranges of keys that are no numbers; each failure names the key.</summary>
+internal sealed class IngestOptionsValidator(TimeProvider time) : IValidateOptions<IngestOptions>
 {
+    /// <summary>Longest <c>Ingest:MaxFutureSkew</c>: near an hour it would let a clock set to local time instead of UTC pass.</summary>
+    public static readonly TimeSpan LongestFutureSkew = TimeSpan.FromMinutes(30);
+
     public ValidateOptionsResult Validate(string? name, IngestOptions options)
     {
         var failures = new List<string>();
@@ -43,6 +47,18 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
         {
             // Also the period of a timer, which takes at most 49.7 days (a longer one failed the status logger at start).
             failures.Add("Ingest:StatusInterval must be between 00:00:01 and 1.00:00:00");
+        }
+
+        if (options.MaxFutureSkew < TimeSpan.Zero || options.MaxFutureSkew > LongestFutureSkew)
+        {
+            failures.Add($"Ingest:MaxFutureSkew must be between 00:00:00 and {LongestFutureSkew:c}");
+        }
+
+        var now = time.GetUtcNow();
+        if (options.EarliestTime < DateTimeOffset.UnixEpoch || options.EarliestTime > now)
+        {
+            // Later than now, it would dead-letter every record.
+            failures.Add($"Ingest:EarliestTime must be between 1970-01-01T00:00:00.000Z and now ({TraceTimestamp.Format(now.ToUnixTimeMilliseconds())})");
         }
 
         if (!Uri.TryCreate(influx.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))

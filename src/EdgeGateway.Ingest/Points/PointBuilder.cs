@@ -114,6 +114,15 @@ public static class PointBuilder
         line.Field("outbox_depth", r.OutboxDepth);
         line.Field("outbox_dropped", r.OutboxDropped);
         line.Field("outbox_corrupt", r.OutboxCorrupt);
+        if (r.Delivery is { } delivery)
+        {
+            line.Field("delivery_confirmed", delivery.Confirmed);
+            line.Field("delivery_unconfirmed", delivery.Unconfirmed);
+            line.Field("delivery_oldest_unconfirmed_age_s", delivery.OldestUnconfirmedAgeS);
+            line.Field("delivery_resent", delivery.Resent);
+            line.Field("delivery_no_subscriber", delivery.NoSubscriber);
+        }
+
         line.Field("clock_synced", r.ClockSynced);
         return line.End(r.AtMs);
     }

@@ -13,6 +13,7 @@ public sealed class IngestCounters
     private long _retries;
     private long _acksLost;
     private long _ignored;
+    private long _confirmed;
 
     /// <summary>A message arrived.</summary>
     public void Receive() => Interlocked.Increment(ref _received);
@@ -32,6 +33,9 @@ public sealed class IngestCounters
     /// <summary>A message of the ingest's own dead-letter topic was skipped.</summary>
     public void Ignore() => Interlocked.Increment(ref _ignored);
 
+    /// <summary><paramref name="records"/> records were confirmed to their gateway as stored (or dead-lettered).</summary>
+    public void Confirm(int records) => Interlocked.Add(ref _confirmed, records);
+
     /// <summary>The counters now.</summary>
     public IngestCountersSnapshot Snapshot()
     {
@@ -43,7 +47,7 @@ public sealed class IngestCounters
 
         return new IngestCountersSnapshot(
             Interlocked.Read(ref _received), Interlocked.Read(ref _written), deadLettered,
-            Interlocked.Read(ref _retries), Interlocked.Read(ref _acksLost), Interlocked.Read(ref _ignored));
+            Interlocked.Read(ref _retries), Interlocked.Read(ref _acksLost), Interlocked.Read(ref _ignored), Interlocked.Read(ref _confirmed));
     }
 }
 
@@ -54,7 +58,8 @@ public sealed class IngestCounters
 /// <param name="Retries">Writes that failed and were tried again.</param>
 /// <param name="AcksLost">Acknowledgements not sent because the connection was gone (those messages come again).</param>
 /// <param name="Ignored">The ingest's own dead letters seen through its subscription.</param>
-public sealed record IngestCountersSnapshot(long Received, long Written, IReadOnlyList<long> DeadLetteredByKind, long Retries, long AcksLost, long Ignored)
+/// <param name="Confirmed">Records confirmed to their gateways as stored or dead-lettered (a record confirmed twice counts twice).</param>
+public sealed record IngestCountersSnapshot(long Received, long Written, IReadOnlyList<long> DeadLetteredByKind, long Retries, long AcksLost, long Ignored, long Confirmed)
 {
     /// <summary>Messages dead-lettered in all.</summary>
     public long DeadLettered => DeadLetteredByKind.Sum();

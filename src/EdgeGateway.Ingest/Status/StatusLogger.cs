@@ -31,13 +31,13 @@ internal sealed partial class StatusLogger(IngestCounters counters, IOptions<Ing
 
         var s = counters.Snapshot();
         var byKind = s.DeadLetteredText();
-        Log.Counters(logger, s.Received, s.Written, s.DeadLettered, byKind, s.Retries, s.AcksLost, s.Ignored);
+        Log.Counters(logger, s.Received, s.Written, s.DeadLettered, byKind, s.Retries, s.AcksLost, s.Ignored, s.Confirmed);
     }
 
     private static partial class Log
     {
         [LoggerMessage(EventId = 560, Level = LogLevel.Information,
-            Message = "Ingest status: received {Received}, written {Written}, dead-lettered {DeadLettered} ({DeadLetteredByKind}), retries {Retries}, acknowledgements lost to reconnects {AcksLost}, own dead letters skipped {Ignored}")]
-        public static partial void Counters(ILogger logger, long received, long written, long deadLettered, string deadLetteredByKind, long retries, long acksLost, long ignored);
+            Message = "Ingest status: received {Received}, written {Written}, dead-lettered {DeadLettered} ({DeadLetteredByKind}), retries {Retries}, acknowledgements lost to reconnects {AcksLost}, own dead letters skipped {Ignored}, records confirmed to gateways {Confirmed}")]
+        public static partial void Counters(ILogger logger, long received, long written, long deadLettered, string deadLetteredByKind, long retries, long acksLost, long ignored, long confirmed);
     }
 }

@@ -1,4 +1,3 @@
-using EdgeGateway.Ingest.DeadLetter;
 using EdgeGateway.Ingest.Hosting;
 using EdgeGateway.Ingest.Status;
 using EdgeGateway.Mqtt;
@@ -14,7 +13,7 @@ namespace EdgeGateway.Ingest.Subscription;
 /// is sent only on the connection its message came on, because packet ids are per connection: a PUBACK with an old id
 /// on a new connection could acknowledge a different message. What was not acknowledged the broker sends again.
 /// </summary>
-public sealed class MqttSession : IDeadLetterPublisher, IDisposable
+public sealed class MqttSession : IBrokerPublisher, IDisposable
 {
     private readonly IngestCounters _counters;
     private int _generation;

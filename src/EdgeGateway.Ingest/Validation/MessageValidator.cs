@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using EdgeGateway.Core.Kpi;
+using EdgeGateway.Core.Payload;
 using EdgeGateway.Core.Traces;
 
 namespace EdgeGateway.Ingest.Validation;
@@ -10,12 +11,23 @@ namespace EdgeGateway.Ingest.Validation;
 /// <summary>What became of a message: a record to store, a rejection to dead-letter, or the ingest's own dead letter to skip.</summary>
 public readonly struct ValidationResult
 {
-    private ValidationResult(IngestRecord? record, Rejection rejection, bool ignored)
+    private ValidationResult(IngestRecord? record, Rejection rejection, bool ignored, RecordSender? sender, BatchEnvelope? batch = null)
     {
         Record = record;
         Rejection = rejection;
         Ignored = ignored;
+        Sender = sender;
+        Batch = batch;
     }
+
+    /// <summary>Set when the message is a readable batch: its records, each to be validated with <see cref="MessageValidator.ValidateBatched"/>.</summary>
+    public BatchEnvelope? Batch { get; }
+
+    /// <summary>
+    /// The gateway and sequence number of a record from a gateway's outbox (kpi, state), valid or not, where they could be
+    /// read: the ingest confirms it to that gateway once it is stored or dead-lettered.
+    /// </summary>
+    public RecordSender? Sender { get; }
 
     /// <summary>Set when the message is valid.</summary>
     public IngestRecord? Record { get; }
@@ -27,25 +39,35 @@ public readonly struct ValidationResult
     public bool Ignored { get; }
 
     /// <summary>The message is invalid.</summary>
-    public bool IsRejected => Record is null && !Ignored;
+    public bool IsRejected => Record is null && !Ignored && Batch is null;
 
-    internal static ValidationResult Accept(IngestRecord record) => new(record, default, ignored: false);
+    internal static ValidationResult Accept(IngestRecord record) => new(record, default, ignored: false, record switch
+    {
+        KpiRecord kpi => new RecordSender(kpi.Site, kpi.Gateway, kpi.Seq),
+        StateRecord change => new RecordSender(change.Site, change.Gateway, change.Seq),
+        _ => null,
+    });
 
-    internal static ValidationResult Reject(RejectionKind kind, string reason) => new(null, new Rejection(kind, reason), ignored: false);
+    internal static ValidationResult Reject(RejectionKind kind, string reason) => new(null, new Rejection(kind, reason), ignored: false, null);
 
-    internal static ValidationResult Reject(Rejection rejection) => new(null, rejection, ignored: false);
+    internal static ValidationResult Reject(Rejection rejection, RecordSender? sender = null) => new(null, rejection, ignored: false, sender);
 
-    internal static ValidationResult Ignore() => new(null, default, ignored: true);
+    internal static ValidationResult Ignore() => new(null, default, ignored: true, null);
+
+    internal static ValidationResult Split(BatchEnvelope batch) => new(null, default, ignored: false, null, batch);
 }
+
+/// <summary>A batch's site and gateway (from its topic, checked against its payload) and its records.</summary>
+public sealed record BatchEnvelope(string Site, string Gateway, IReadOnlyList<BatchedRecord> Records);
 
 /// <summary>
 /// Checks every message against payload schema v1 and the topic scheme (src/README.md): the topic's shape and ids, size,
 /// UTF-8, JSON, required and unknown fields, types, ranges, the window (end after start, length fitting its kind), buckets
 /// adding up to the window within 1 ms, counts agreeing (good = produced − scrap), and the topic's ids agreeing with the
-/// payload's. The first problem found is the reason, naming the field: <c>kpi.availability: 1.7 is out of range [0, 1]</c>.
-/// Never throws for any input.
+/// payload's, and the times plausible (<see cref="PlausibleTime"/>). The first problem found is the reason, naming the
+/// field: <c>kpi.availability: 1.7 is out of range [0, 1]</c>. Never throws for any input.
 /// </summary>
-public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
+public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, PlausibleTime plausibleTime)
 {
     /// <summary>Bound of counts and of quantities without a natural one; larger values are typing or overflow errors.</summary>
     internal const double Large = 1e12;
@@ -66,15 +88,25 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
         (0, 1), (0, Large), (-Large, 1), (-Large, Large), (-Large, Large), (0, 1), (0, 1), (-Large, Large), (0, Large), (0, Large), (0, Large), (0, Large),
     ];
 
+    /// <summary>A validator with the default <see cref="PlausibleTime"/>.</summary>
+    public MessageValidator(string topicPrefix, int maxPayloadBytes)
+        : this(topicPrefix, maxPayloadBytes, PlausibleTime.Default)
+    {
+    }
+
     /// <summary>The topic prefix messages must be under.</summary>
     public string TopicPrefix { get; } = topicPrefix;
 
     /// <summary>The payload size limit.</summary>
     public int MaxPayloadBytes { get; } = maxPayloadBytes;
 
+    /// <summary>The times records may carry.</summary>
+    public PlausibleTime PlausibleTime { get; } = plausibleTime;
+
     /// <summary>
     /// Validates one message. <paramref name="payloadSize"/> is the size as received (the payload itself may be cut to
-    /// <see cref="MaxPayloadBytes"/> bytes); <paramref name="receivedAtMs"/> is the time of an offline status.
+    /// <see cref="MaxPayloadBytes"/> bytes); <paramref name="receivedAtMs"/>, the ingest's clock when it arrived, is the time
+    /// of an offline status and the "now" the times of the others must not lie too far beyond.
     /// </summary>
     public ValidationResult Validate(string topic, ReadOnlyMemory<byte> payload, long payloadSize, long receivedAtMs)
     {
@@ -103,6 +135,11 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
             return ValidationResult.Reject(RejectionKind.Encoding, $"payload is not UTF-8: invalid byte sequence at offset {InvalidUtf8Offset(payload.Span)}");
         }
 
+        if (address.Kind == MessageKind.Batch)
+        {
+            return ReadBatch(payload, address);
+        }
+
         JsonDocument document;
         try
         {
@@ -115,25 +152,81 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
 
         using (document)
         {
+            // JSON lets "\ud800" stand alone; no string holds it, and reading one throws (RFC 7493 forbids it).
+            if (LoneSurrogateEscape(payload.Span) is var at and >= 0)
+            {
+                return ValidationResult.Reject(RejectionKind.Json, $"payload is not valid JSON: the escape {Encoding.ASCII.GetString(payload.Span.Slice(at, 6))} at offset {at} is half a surrogate pair, not a character");
+            }
+
             Fields.Begin();
             try
             {
+                var clock = new Clock(PlausibleTime, receivedAtMs);
                 IngestRecord record = address.Kind switch
                 {
-                    MessageKind.Kpi => ReadKpi(document.RootElement, address),
-                    MessageKind.State => ReadState(document.RootElement, address),
-                    _ => ReadStatus(document.RootElement, address, receivedAtMs),
+                    MessageKind.Kpi => ReadKpi(document.RootElement, address, clock),
+                    MessageKind.State => ReadState(document.RootElement, address, clock),
+                    _ => ReadStatus(document.RootElement, address, clock),
                 };
                 return ValidationResult.Accept(record);
             }
             catch (InvalidPayloadException e)
             {
-                return ValidationResult.Reject(e.Rejection);
+                return ValidationResult.Reject(e.Rejection, SenderOf(document.RootElement, address));
             }
         }
     }
 
-    private static KpiRecord ReadKpi(JsonElement root, TopicAddress topic)
+    /// <summary>
+    /// Validates one record of a batch as if it had come alone on its topic; it must be a kpi or state record of the batch's
+    /// site and gateway. Its sender is kept only when it is the batch's, so that a confirmation never goes elsewhere.
+    /// </summary>
+    public ValidationResult ValidateBatched(BatchedRecord record, BatchEnvelope batch, long receivedAtMs)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var result = Validate(record.Topic, record.Payload, record.Payload.Length, receivedAtMs);
+        if (result.Batch is not null || result.Ignored || result.Record is StatusRecord)
+        {
+            return ValidationResult.Reject(RejectionKind.Topic, $"a batch holds only kpi and state records, not '{Quote(record.Topic, 64)}'");
+        }
+
+        if (result.Sender is { } sender && (sender.Site != batch.Site || sender.Gateway != batch.Gateway))
+        {
+            return ValidationResult.Reject(RejectionKind.Mismatch, $"a record of {sender.Site}/{sender.Gateway} in the batch of {batch.Site}/{batch.Gateway}");
+        }
+
+        return result;
+    }
+
+    private static ValidationResult ReadBatch(ReadOnlyMemory<byte> payload, TopicAddress address)
+    {
+        var records = new List<BatchedRecord>();
+        if (!RecordBatch.TryRead(payload, records, out var site, out var gateway, out var error))
+        {
+            return ValidationResult.Reject(RejectionKind.Schema, Quote(error!, 300));
+        }
+
+        if (site != address.Site || gateway != address.Gateway)
+        {
+            return ValidationResult.Reject(RejectionKind.Mismatch, $"topic site/gateway '{address.Site}/{address.Gateway}' differs from the batch's '{Quote(site, 64)}/{Quote(gateway, 64)}'");
+        }
+
+        return ValidationResult.Split(new BatchEnvelope(site, gateway, records));
+    }
+
+    /// <summary>
+    /// The sender of an invalid kpi or state record, read leniently (a valid id and a positive integer seq), so that the
+    /// ingest confirms its dead letter and the gateway does not send it again forever; null when unreadable.
+    /// </summary>
+    private static RecordSender? SenderOf(JsonElement root, TopicAddress address) =>
+        address.Kind is MessageKind.Kpi or MessageKind.State
+        && root.ValueKind == JsonValueKind.Object
+        && root.TryGetProperty("gateway", out var gateway) && gateway.ValueKind == JsonValueKind.String && gateway.GetString() is { } id && Ids.IsValid(id)
+        && root.TryGetProperty("seq", out var seq) && seq.ValueKind == JsonValueKind.Number && seq.TryGetInt64(out var number) && number > 0
+            ? new RecordSender(address.Site, id, number)
+            : null;
+
+    private static KpiRecord ReadKpi(JsonElement root, TopicAddress topic, Clock clock)
     {
         var f = Fields.Of(root, "");
         ReadVersion(f);
@@ -151,8 +244,8 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
             throw Mismatch($"topic window '{topic.Window}' differs from payload window.kind '{kind}'");
         }
 
-        var start = w.Timestamp("start");
-        var end = w.Timestamp("end");
+        var start = w.Timestamp("start", clock);
+        var end = w.Timestamp("end", clock);
         w.End();
         if (end <= start)
         {
@@ -303,7 +396,7 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
         return aux;
     }
 
-    private static StateRecord ReadState(JsonElement root, TopicAddress topic)
+    private static StateRecord ReadState(JsonElement root, TopicAddress topic, Clock clock)
     {
         var f = Fields.Of(root, "");
         ReadVersion(f);
@@ -317,14 +410,14 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
             Cell = cell,
             Gateway = f.Id("gateway"),
             Seq = f.Integer("seq", 0, long.MaxValue),
-            AtMs = f.Timestamp("at"),
+            AtMs = f.Timestamp("at", clock),
             State = f.OneOf("state", s_states),
         };
         f.End();
         return record;
     }
 
-    private static StatusRecord ReadStatus(JsonElement root, TopicAddress topic, long receivedAtMs)
+    private static StatusRecord ReadStatus(JsonElement root, TopicAddress topic, Clock clock)
     {
         var f = Fields.Of(root, "");
         ReadVersion(f);
@@ -337,10 +430,10 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
         {
             // The last will carries no time: it is published by the broker when the gateway is gone.
             f.End();
-            return new StatusRecord { Site = site, Gateway = gateway, Status = status, AtMs = receivedAtMs };
+            return new StatusRecord { Site = site, Gateway = gateway, Status = status, AtMs = clock.NowMs };
         }
 
-        var at = f.Timestamp("at");
+        var at = f.Timestamp("at", clock);
         var software = f.String("software", IsSoftwareVersion, "a software version (1-64 of A-Z a-z 0-9 . + _ -)");
         var sha = f.String("config_sha256", IsSha256, "a SHA-256 in lower-case hex (64 digits)");
         ReadCells(f.Required("cells"));
@@ -350,12 +443,24 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
         var corrupt = o.Integer("corrupt", 0, (long)Large);
         o.NullableNumber("oldest_age_s", 0, Large);
         o.End();
+
+        // Optional: gateways before delivery confirmations do not send it.
+        DeliveryCounts? delivery = null;
+        if (f.Optional("delivery") is { } element)
+        {
+            var d = Fields.Of(element, "delivery");
+            delivery = new DeliveryCounts(
+                d.Integer("confirmed", 0, (long)Large), d.Integer("unconfirmed", 0, (long)Large), d.NullableNumber("oldest_unconfirmed_age_s", 0, Large),
+                d.Integer("resent", 0, (long)Large), d.Integer("no_subscriber", 0, (long)Large));
+            d.End();
+        }
+
         var clockSynced = f.Boolean("clock_synced");
         f.End();
         return new StatusRecord
         {
             Site = site, Gateway = gateway, Status = status, AtMs = at, Software = software, ConfigSha256 = sha,
-            OutboxDepth = depth, OutboxDropped = dropped, OutboxCorrupt = corrupt, ClockSynced = clockSynced,
+            OutboxDepth = depth, OutboxDropped = dropped, OutboxCorrupt = corrupt, Delivery = delivery, ClockSynced = clockSynced,
         };
     }
 
@@ -406,6 +511,39 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
 
     private static bool IsSha256(string text) => text.Length == 64 && text.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 
+    /// <summary>The offset of the first <c>\uXXXX</c> escape that is half a surrogate pair, or -1; <paramref name="json"/> is well-formed.</summary>
+    private static int LoneSurrogateEscape(ReadOnlySpan<byte> json)
+    {
+        var high = -1; // the escape of a high half, which the very next escape must complete
+        var i = json.IndexOf((byte)'\\');
+        while (i >= 0)
+        {
+            var unit = json[i + 1] == (byte)'u' ? int.Parse(json.Slice(i + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture) : -1;
+            var low = unit is >= 0xDC00 and <= 0xDFFF;
+            if (low != (high >= 0))
+            {
+                return high >= 0 ? high : i;
+            }
+
+            high = unit is >= 0xD800 and <= 0xDBFF ? i : -1;
+            i += unit < 0 ? 2 : 6;
+
+            // In a well-formed document a string's closing quote follows every escape: i is within it.
+            if (json[i] != (byte)'\\')
+            {
+                if (high >= 0)
+                {
+                    return high;
+                }
+
+                var next = json[i..].IndexOf((byte)'\\');
+                i = next < 0 ? -1 : i + next;
+            }
+        }
+
+        return -1;
+    }
+
     private static int InvalidUtf8Offset(ReadOnlySpan<byte> bytes)
     {
         var offset = 0;
@@ -441,24 +579,43 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
         _ => value.ToString("R", CultureInfo.InvariantCulture),
     };
 
-    /// <summary>Text from a message as a reason quotes it: clipped, control characters escaped.</summary>
+    /// <summary>
+    /// Text from a message as a reason quotes it: clipped (never between the halves of a surrogate pair), and every
+    /// character that would not show as itself escaped as <c>\uXXXX</c>: controls, format characters (bidirectional
+    /// overrides, zero-width characters, tags), line and paragraph separators, lone surrogates; a backslash as <c>\\</c>,
+    /// so that an escape always is one. A reason is read in logs, terminals and JSON: none of these may hide, reorder or
+    /// break its text, or make it invalid UTF-16.
+    /// </summary>
     internal static string Quote(string text, int max)
     {
-        var clipped = text.Length > max ? text[..max] + "…" : text;
-        var builder = new StringBuilder(clipped.Length);
-        foreach (var c in clipped)
+        var clipped = text.Length > max;
+        var length = clipped ? max - (char.IsHighSurrogate(text[max - 1]) ? 1 : 0) : text.Length;
+        var builder = new StringBuilder(length + 1);
+        var rest = text.AsSpan(0, length);
+        while (!rest.IsEmpty)
         {
-            if (char.IsControl(c))
+            var decoded = Rune.DecodeFromUtf16(rest, out var rune, out var consumed) == System.Buffers.OperationStatus.Done;
+            if (rune.Value == '\\')
             {
-                builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+                builder.Append(@"\\");
+            }
+            else if (decoded && Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.Control or UnicodeCategory.Format
+                or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator))
+            {
+                builder.Append(rest[..consumed]);
             }
             else
             {
-                builder.Append(c);
+                foreach (var c in rest[..consumed])
+                {
+                    builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+                }
             }
+
+            rest = rest[consumed..];
         }
 
-        return builder.ToString();
+        return clipped ? builder.Append('…').ToString() : builder.ToString();
     }
 
     internal static string Describe(JsonElement element) => element.ValueKind switch
@@ -477,6 +634,11 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
     private static InvalidPayloadException Range(string reason) => new(new Rejection(RejectionKind.Range, reason));
 
     private static InvalidPayloadException Mismatch(string reason) => new(new Rejection(RejectionKind.Mismatch, reason));
+
+    private static InvalidPayloadException Implausible(string reason) => new(new Rejection(RejectionKind.Time, reason));
+
+    /// <summary>The limits of times and the ingest's clock when the message arrived.</summary>
+    private readonly record struct Clock(PlausibleTime Limits, long NowMs);
 
     /// <summary>The fields of one JSON object: each read at most once, none unknown, none repeated.</summary>
     /// <remarks>
@@ -642,7 +804,8 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
             throw Range($"{PathOf(name)}: \"{Quote(element.GetString()!, 64)}\" is not one of {string.Join(", ", allowed)}");
         }
 
-        public long Timestamp(string name)
+        /// <summary>A timestamp of the contract's form, within the years 0001–9999 and plausible at <paramref name="clock"/>.</summary>
+        public long Timestamp(string name, Clock clock)
         {
             var element = Required(name);
             if (element.ValueKind != JsonValueKind.String)
@@ -657,12 +820,15 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes)
                 text = Encoding.UTF8.GetBytes(element.GetString()!);
             }
 
-            if (text.Length > TraceTimestamp.Length + 8 || !TraceTimestamp.TryParse(text, out var ms))
+            // Any year of the form is read: a well-formed 1677 or 9999 is a time out of range, not text of the wrong form.
+            if (text.Length > TraceTimestamp.Length + 8 || !TraceTimestamp.TryParseAnyYear(text, out var ms))
             {
                 throw Range($"{PathOf(name)}: \"{Quote(element.GetString()!, 64)}\" is not a UTC timestamp like 2026-03-30T06:00:00.000Z");
             }
 
-            return ms;
+            return clock.Limits.Problem(ms, clock.NowMs) is { } problem
+                ? throw Implausible($"{PathOf(name)} {TraceTimestamp.Format(ms)} {problem}")
+                : ms;
         }
 
         public bool Boolean(string name)

@@ -1,5 +1,8 @@
 namespace EdgeGateway.Ingest.Validation;
 
+/// <summary>Where a record from a gateway's outbox came from: its site (from the topic), gateway and sequence number.</summary>
+public readonly record struct RecordSender(string Site, string Gateway, long Seq);
+
 /// <summary>A validated message, ready to become one point.</summary>
 public abstract class IngestRecord
 {
@@ -139,6 +142,12 @@ public sealed class StatusRecord : IngestRecord
     /// <summary>Corrupt outbox frames (online only).</summary>
     public long? OutboxCorrupt { get; init; }
 
+    /// <summary>The gateway's delivery counts (online, from gateways with delivery confirmations).</summary>
+    public DeliveryCounts? Delivery { get; init; }
+
     /// <summary>Whether the gateway's clock was synchronised (online only).</summary>
     public bool? ClockSynced { get; init; }
 }
+
+/// <summary>A birth message's <c>delivery</c> object (src/README.md, "Delivery confirmations").</summary>
+public sealed record DeliveryCounts(long Confirmed, long Unconfirmed, double? OldestUnconfirmedAgeS, long Resent, long NoSubscriber);

@@ -3,7 +3,7 @@ namespace EdgeGateway.Ingest.Validation;
 /// <summary>Why a message was dead-lettered, by class; the class names the dead-letter topic and the counter.</summary>
 public enum RejectionKind
 {
-    /// <summary>The topic is not a kpi, state or status topic, or one of its ids is malformed.</summary>
+    /// <summary>The topic is not a kpi, state, status or batch topic, or one of its ids is malformed.</summary>
     Topic,
 
     /// <summary>The payload is larger than <c>Ingest:MaxPayloadBytes</c>.</summary>
@@ -26,13 +26,16 @@ public enum RejectionKind
 
     /// <summary>The database refused the point as invalid (or too large to write on its own).</summary>
     Database,
+
+    /// <summary>A time lies before <c>Ingest:EarliestTime</c> or further in the future than <c>Ingest:MaxFutureSkew</c>: the gateway's clock is wrong.</summary>
+    Time,
 }
 
 /// <summary>Contract names of <see cref="RejectionKind"/> (the last level of the dead-letter topic).</summary>
 public static class RejectionKinds
 {
     /// <summary>All names, in enum order.</summary>
-    public static readonly IReadOnlyList<string> Names = ["topic", "oversize", "encoding", "json", "schema", "range", "mismatch", "database"];
+    public static readonly IReadOnlyList<string> Names = ["topic", "oversize", "encoding", "json", "schema", "range", "mismatch", "database", "time"];
 
     /// <summary>Number of kinds.</summary>
     public static int Count => Names.Count;

@@ -1,3 +1,4 @@
+using EdgeGateway.Core.Payload;
 using EdgeGateway.Core.Kpi;
 
 namespace EdgeGateway.Ingest.Validation;
@@ -16,6 +17,9 @@ public enum MessageKind
 
     /// <summary><c>{prefix}/_deadletter/…</c>: the ingest's own output, seen again through its subscription; skipped.</summary>
     DeadLetter,
+
+    /// <summary><c>{prefix}/{site}/batch/{gateway}</c>: several kpi and state records of one gateway in one message.</summary>
+    Batch,
 }
 
 /// <summary>The levels of a topic the ingest reads (src/README.md, "MQTT").</summary>
@@ -29,7 +33,8 @@ public static class TopicParser
 
     /// <summary>
     /// Splits <paramref name="topic"/> into its ids. A topic <c>{prefix}/{site}/status/state</c> is read as the status of
-    /// gateway <c>state</c>, not as the state of a cell named <c>status</c>.
+    /// gateway <c>state</c>, not as the state of a cell named <c>status</c>; <c>{prefix}/{site}/batch/state</c> likewise as
+    /// a batch of gateway <c>state</c>.
     /// </summary>
     public static bool TryParse(string prefix, string topic, out TopicAddress address, out Rejection rejection)
     {
@@ -57,13 +62,17 @@ public static class TopicParser
         {
             (kind, gateway) = (MessageKind.Status, levels[2]);
         }
+        else if (levels.Length == 3 && levels[1] == RecordBatch.TopicLevel)
+        {
+            (kind, gateway) = (MessageKind.Batch, levels[2]);
+        }
         else if (levels.Length == 3 && levels[2] == "state")
         {
             (kind, cell) = (MessageKind.State, levels[1]);
         }
         else
         {
-            return Fail($"topic '{MessageValidator.Quote(topic, 64)}' is not a kpi, state or status topic under '{prefix}'", out rejection);
+            return Fail($"topic '{MessageValidator.Quote(topic, 64)}' is not a kpi, state, status or batch topic under '{prefix}'", out rejection);
         }
 
         if (!Ids.IsValid(levels[0]))

@@ -35,7 +35,7 @@ public sealed class AgentDiskDeliveryTests(PlainBroker fixture, ITestOutputHelpe
         run.Settings["Outbox:Directory"] = Path.Combine(_disk.Path, "outbox");
         run.Settings["Outbox:SegmentBytes"] = (64 * 1024).ToString(CultureInfo.InvariantCulture);
         run.EndSimulationAfter(TimeSpan.FromHours(20));
-        await using var subscriber = await RecordSubscriber.ConnectAsync(_broker, run.GatewayId);
+        await using var subscriber = await RecordSubscriber.ConnectAsync(_broker, run.GatewayId, confirm: true);
         _broker.Stop();
         _disk.Fill(leaveBytes: 200 * 1024);
         var agent = run.Start();

@@ -23,7 +23,7 @@ public sealed class AgentKillTests(PlainBroker fixture, ITestOutputHelper output
         using var run = new AgentRun("gw-kill", _broker.Port, speedFactor: 21_600);
         // Each start simulates from the same instant; two days (8 s) outlast every kill, and let the last start finish.
         run.EndSimulationAfter(TimeSpan.FromDays(2));
-        await using var subscriber = await RecordSubscriber.ConnectAsync(_broker, run.GatewayId);
+        await using var subscriber = await RecordSubscriber.ConnectAsync(_broker, run.GatewayId, confirm: true);
         var clock = Stopwatch.StartNew();
         var rounds = new List<string>();
         for (var kill = 1; kill <= Kills; kill++)

@@ -8,10 +8,17 @@ using Microsoft.Extensions.Options;
 namespace EdgeGateway.Agent.Tests.Integration;
 
 /// <summary>What the agent's status file says (src/README.md, "Agent": <c>edgegw status</c>).</summary>
-internal sealed record AgentStatus(int Pid, DateTimeOffset At, bool Connected, string? LastError, long Depth, long Bytes, long NextSeq, long Dropped, long Corrupt)
+internal sealed record AgentStatus(int Pid, DateTimeOffset At, bool Connected, string? LastError, long Depth, long Bytes, long NextSeq, long Dropped, long Corrupt, DeliveryCounts Delivery)
 {
     public override string ToString() =>
-        $"pid {Pid} at {At:HH:mm:ss.fff}: connected {Connected}, last error '{LastError}', outbox depth {Depth}, bytes {Bytes}, next_seq {NextSeq}, dropped {Dropped}, corrupt {Corrupt}";
+        $"pid {Pid} at {At:HH:mm:ss.fff}: connected {Connected}, last error '{LastError}', outbox depth {Depth}, bytes {Bytes}, next_seq {NextSeq}, dropped {Dropped}, corrupt {Corrupt}, {Delivery}";
+}
+
+/// <summary>The status file's <c>delivery</c> object (src/README.md, "Delivery confirmations").</summary>
+internal sealed record DeliveryCounts(long Confirmed, long Unconfirmed, double? OldestUnconfirmedAgeS, long Resent, long NoSubscriber)
+{
+    public override string ToString() =>
+        $"confirmed {Confirmed}, unconfirmed {Unconfirmed} (oldest {OldestUnconfirmedAgeS?.ToString(CultureInfo.InvariantCulture) ?? "-"} s), resent {Resent}, no subscriber {NoSubscriber}";
 }
 
 /// <summary>The outbox as a stopped agent left it: next sequence, the records still held (not acknowledged), losses.</summary>
@@ -24,10 +31,22 @@ internal sealed record LeftOutbox(long NextSequence, IReadOnlyList<long> Held, l
 internal sealed class AgentRun : IDisposable
 {
     /// <summary>The site of the sample config.</summary>
-    public const string Site = "sme-0042";
+    public const string Site = RecordSubscriber.Site;
 
     /// <summary>Monday 23 March 2026, 06:00 in Amsterdam: the first shift starts.</summary>
     public static readonly DateTimeOffset SimulationStart = new(2026, 3, 23, 5, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// THE SWITCH for database-confirmed delivery (issue 11): the <c>Agent:Mqtt:ConfirmTimeout</c> every agent under test
+    /// gets, short so that re-sends of unconfirmed records happen within a test. Null: the key is not passed, because an
+    /// agent that does not know it refuses to start (unknown keys are an error). Set it to <c>"00:00:03"</c> here once
+    /// the agent has the key, or set the environment variable <c>EDGEGW_TEST_CONFIRM_TIMEOUT=00:00:03</c> for a run.
+    /// </summary>
+    private const string? ConfirmTimeoutByDefault = null;
+
+    /// <summary>The confirmation timeout passed to the agents (null: none, see <see cref="ConfirmTimeoutByDefault"/>).</summary>
+    public static string? ConfirmTimeout { get; } =
+        Environment.GetEnvironmentVariable("EDGEGW_TEST_CONFIRM_TIMEOUT") is { Length: > 0 } fromEnvironment ? fromEnvironment : ConfirmTimeoutByDefault;
 
     private readonly string _folder;
     private readonly List<ServiceProcess> _processes = [];
@@ -52,7 +71,14 @@ internal sealed class AgentRun : IDisposable
             ["Mqtt:Port"] = brokerPort.ToString(CultureInfo.InvariantCulture),
             ["Mqtt:MinBackoff"] = "00:00:00.2",
             ["Mqtt:MaxBackoff"] = "00:00:01",
+
+            // Records lost on their way (a broker restart, no ingest) are sent again this soon: tests take seconds, not minutes.
+            ["Mqtt:ConfirmTimeout"] = "00:00:05",
         };
+        if (ConfirmTimeout is { } confirmTimeout)
+        {
+            Settings["Mqtt:ConfirmTimeout"] = confirmTimeout;
+        }
     }
 
     public string GatewayId { get; }
@@ -104,6 +130,8 @@ internal sealed class AgentRun : IDisposable
             var root = document.RootElement;
             var broker = root.GetProperty("broker");
             var outbox = root.GetProperty("outbox");
+            var delivery = root.GetProperty("delivery");
+            var oldest = delivery.GetProperty("oldest_unconfirmed_age_s");
             var status = new AgentStatus(
                 root.GetProperty("pid").GetInt32(),
                 DateTimeOffset.Parse(root.GetProperty("at").GetString()!, CultureInfo.InvariantCulture),
@@ -113,7 +141,13 @@ internal sealed class AgentRun : IDisposable
                 outbox.GetProperty("bytes").GetInt64(),
                 outbox.GetProperty("next_seq").GetInt64(),
                 outbox.GetProperty("dropped").GetInt64(),
-                outbox.GetProperty("corrupt").GetInt64());
+                outbox.GetProperty("corrupt").GetInt64(),
+                new DeliveryCounts(
+                    delivery.GetProperty("confirmed").GetInt64(),
+                    delivery.GetProperty("unconfirmed").GetInt64(),
+                    oldest.ValueKind == JsonValueKind.Number ? oldest.GetDouble() : null,
+                    delivery.GetProperty("resent").GetInt64(),
+                    delivery.GetProperty("no_subscriber").GetInt64()));
             return status.Pid == Current.Id ? status : null;
         }
         catch (FileNotFoundException)

@@ -22,7 +22,7 @@ public sealed class BrokerOutageTests(PersistentBroker fixture, ITestOutputHelpe
         // 12 simulated hours per second: about 750 records a second.
         using var run = new AgentRun("gw-outage", _broker.Port, speedFactor: 43_200);
         run.EndSimulationAfter(TimeSpan.FromDays(3));
-        await using var subscriber = await RecordSubscriber.ConnectAsync(_broker, run.GatewayId);
+        await using var subscriber = await RecordSubscriber.ConnectAsync(_broker, run.GatewayId, confirm: true);
         run.Start();
         await Poll.Until(() => subscriber.MaxSeq >= 300, s_timeout, "the first 300 records at the subscriber", () => $"max seq {subscriber.MaxSeq}. {run.Current.Tail()}");
 
@@ -40,7 +40,8 @@ public sealed class BrokerOutageTests(PersistentBroker fixture, ITestOutputHelpe
         var got = await DeliveryAssert.EveryRecordArrivedAsync(subscriber, drained, run.OpenOutbox(), expectedDropped: 0, ended: run.Bounded);
         Assert.True(got.Seqs.Count > before + 1440, $"only {got.Seqs.Count} records arrived");
         Assert.True(got.Statuses.Count(s => s.Status == "online") >= 2, "no birth message after the broker came back");
-        output.WriteLine($"broker stopped after seq {before}; while down: {down}; drained: {drained}; {got}");
+        Assert.True(subscriber.Batches > 0, "the backlog after the outage did not go in batches");
+        output.WriteLine($"broker stopped after seq {before}; while down: {down}; drained: {drained}; {got}; {subscriber.Batches} batch messages");
     }
 
     [Fact]
@@ -56,7 +57,7 @@ public sealed class BrokerOutageTests(PersistentBroker fixture, ITestOutputHelpe
         run.EndSimulationAfter(TimeSpan.FromDays(3));
 
         // The subscriber's session exists before the outage, so the broker queues for it from the first record on.
-        await using var subscriber = await RecordSubscriber.ConnectAsync(_broker, run.GatewayId);
+        await using var subscriber = await RecordSubscriber.ConnectAsync(_broker, run.GatewayId, confirm: true);
         _broker.Stop();
         var agent = run.Start();
 

@@ -24,7 +24,7 @@ public sealed class BrokerSecurityTests(SecureBroker fixture) : IClassFixture<Se
         run.Settings["Mqtt:Password"] = "not-the-password";
         run.Settings["Outbox:MaxBytes"] = MaxBytes.ToString(CultureInfo.InvariantCulture);
         run.Settings["Outbox:SegmentBytes"] = "65536";
-        await using var subscriber = await RecordSubscriber.ConnectAsync(_broker, run.GatewayId, SecureBroker.Subscriber);
+        await using var subscriber = await RecordSubscriber.ConnectAsync(_broker, run.GatewayId, SecureBroker.Subscriber, confirm: true);
         var agent = run.Start();
 
         var first = await run.WaitForStatusAsync(s => s.LastError is not null, s_timeout, "the first refused connection");
@@ -71,7 +71,7 @@ public sealed class BrokerSecurityTests(SecureBroker fixture) : IClassFixture<Se
     {
         using var run = SecureRun("gw-pinned", _broker.CaFile);
         run.EndSimulationAfter(TimeSpan.FromDays(1));
-        await using var subscriber = await RecordSubscriber.ConnectAsync(_broker, run.GatewayId, SecureBroker.Subscriber);
+        await using var subscriber = await RecordSubscriber.ConnectAsync(_broker, run.GatewayId, SecureBroker.Subscriber, confirm: true);
         run.Start();
         await Poll.Until(() => subscriber.MaxSeq >= 200, s_timeout, "200 records over TLS", () => $"max seq {subscriber.MaxSeq}. {run.Current.Tail()}");
 

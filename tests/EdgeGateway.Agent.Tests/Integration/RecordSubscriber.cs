@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Threading.Channels;
+using EdgeGateway.Core.Payload;
 using EdgeGateway.Tests.Shared;
 using MQTTnet;
 using MQTTnet.Formatter;
@@ -35,10 +37,15 @@ internal sealed record Deliveries(
 /// <summary>
 /// An MQTTnet 5 subscriber on everything of the site (QoS 1) that keeps, per sequence number, the first payload of one
 /// gateway's KPI and state records. Its session is persistent (clean start off, session expiry), and it reconnects
-/// by itself, so with broker persistence a broker restart loses nothing that reached the broker.
+/// by itself, so with broker persistence a broker restart loses nothing that reached the broker. With
+/// <c>confirm</c> it is the backend for the agent's tests without an ingest: it confirms every record it receives
+/// (src/README.md, "Delivery confirmations"), as the ingest does once the database holds it.
 /// </summary>
 internal sealed class RecordSubscriber : IAsyncDisposable
 {
+    /// <summary>The site of the test configs (deploy/sample).</summary>
+    public const string Site = "sme-0042";
+
     private readonly IMqttClient _client;
     private readonly MqttClientOptions _options;
     private readonly MqttClientSubscribeOptions _subscription;
@@ -52,15 +59,24 @@ internal sealed class RecordSubscriber : IAsyncDisposable
     private int _messages;
     private int _duplicates;
     private int _sessionsLost;
+    private int _batches;
     private long _maxSeq;
     private DateTimeOffset _lastArrival;
     private volatile bool _disposed;
     private Task _reconnecting = Task.CompletedTask;
+    private readonly Channel<long>? _toConfirm;
+    private readonly Task _confirming = Task.CompletedTask;
 
-    private RecordSubscriber(int port, string gateway, (string User, string Password)? credentials)
+    private RecordSubscriber(int port, string gateway, (string User, string Password)? credentials, bool confirm)
     {
         _gateway = gateway;
-        _statusTopic = $"edgegw/v1/{AgentRun.Site}/status/{gateway}";
+        if (confirm)
+        {
+            _toConfirm = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
+            _confirming = Task.Run(ConfirmAsync);
+        }
+
+        _statusTopic = $"edgegw/v1/{Site}/status/{gateway}";
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(MosquittoBroker.Host, port)
             // MQTTnet sets SO_RCVBUF/SO_SNDBUF to its BufferSize (8 KiB unless told), which turns off the kernel's
@@ -86,7 +102,7 @@ internal sealed class RecordSubscriber : IAsyncDisposable
         }
 
         _subscription = new MqttClientSubscribeOptionsBuilder()
-            .WithTopicFilter(f => f.WithTopic($"edgegw/v1/{AgentRun.Site}/#").WithAtLeastOnceQoS())
+            .WithTopicFilter(f => f.WithTopic($"edgegw/v1/{Site}/#").WithAtLeastOnceQoS())
             .Build();
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessage;
@@ -105,6 +121,18 @@ internal sealed class RecordSubscriber : IAsyncDisposable
         }
     }
 
+    /// <summary>Batch messages received so far (src/README.md, "Batches").</summary>
+    public int Batches
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _batches;
+            }
+        }
+    }
+
     /// <summary>The highest sequence number received so far (0 before the first).</summary>
     public long MaxSeq
     {
@@ -118,9 +146,9 @@ internal sealed class RecordSubscriber : IAsyncDisposable
     }
 
     /// <summary>Connects and subscribes to the site of <paramref name="gateway"/>.</summary>
-    public static async Task<RecordSubscriber> ConnectAsync(MosquittoBroker broker, string gateway, (string User, string Password)? credentials = null)
+    public static async Task<RecordSubscriber> ConnectAsync(MosquittoBroker broker, string gateway, (string User, string Password)? credentials = null, bool confirm = false)
     {
-        var subscriber = new RecordSubscriber(broker.Port, gateway, credentials);
+        var subscriber = new RecordSubscriber(broker.Port, gateway, credentials, confirm);
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -170,6 +198,8 @@ internal sealed class RecordSubscriber : IAsyncDisposable
         }
 
         await _reconnecting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _toConfirm?.Writer.TryComplete();
+        await _confirming.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _client.Dispose();
     }
 
@@ -237,6 +267,32 @@ internal sealed class RecordSubscriber : IAsyncDisposable
         lock (_lock)
         {
             _lastArrival = DateTimeOffset.UtcNow;
+            if (message.Topic.Contains($"/{RecordBatch.TopicLevel}/", StringComparison.Ordinal))
+            {
+                _batches++;
+            }
+        }
+
+        if (message.Topic.Contains($"/{RecordBatch.TopicLevel}/", StringComparison.Ordinal))
+        {
+            // Several records in one message (src/README.md, "Batches"): each counts as if it had come alone.
+            var records = new List<BatchedRecord>();
+            if (!RecordBatch.TryRead(payload, records, out _, out _, out var error))
+            {
+                lock (_lock)
+                {
+                    _problems.Add($"unreadable batch on {message.Topic}: {error}");
+                }
+
+                return Task.CompletedTask;
+            }
+
+            foreach (var record in records)
+            {
+                OnRecord(record.Topic, record.Payload.ToArray());
+            }
+
+            return Task.CompletedTask;
         }
 
         if (message.Topic.Contains("/status/", StringComparison.Ordinal))
@@ -255,21 +311,28 @@ internal sealed class RecordSubscriber : IAsyncDisposable
             return Task.CompletedTask;
         }
 
+        OnRecord(message.Topic, payload);
+        return Task.CompletedTask;
+    }
+
+    private void OnRecord(string topic, byte[] payload)
+    {
         if (!TryReadRecord(payload, out var gateway, out var seq))
         {
             lock (_lock)
             {
-                _problems.Add($"unreadable payload on {message.Topic}: {System.Text.Encoding.UTF8.GetString(payload)}");
+                _problems.Add($"unreadable payload on {topic}: {System.Text.Encoding.UTF8.GetString(payload)}");
             }
 
-            return Task.CompletedTask;
+            return;
         }
 
         if (gateway != _gateway)
         {
-            return Task.CompletedTask;
+            return;
         }
 
+        _toConfirm?.Writer.TryWrite(seq);
         lock (_lock)
         {
             _messages++;
@@ -294,7 +357,35 @@ internal sealed class RecordSubscriber : IAsyncDisposable
             }
         }
 
-        return Task.CompletedTask;
+    }
+
+    /// <summary>Confirms what arrived, as ranges, outside the receive handler (a publish awaited in it would wait on itself).</summary>
+    private async Task ConfirmAsync()
+    {
+        var topic = DeliveryConfirmation.Topic(DeliveryConfirmation.DefaultTopicPrefix, Site, _gateway);
+        var reader = _toConfirm!.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            var sequences = new List<long>();
+            while (reader.TryRead(out var seq))
+            {
+                sequences.Add(seq);
+            }
+
+            foreach (var payload in DeliveryConfirmation.Write(Site, _gateway, sequences))
+            {
+                try
+                {
+                    var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build();
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    await _client.PublishAsync(message, timeout.Token);
+                }
+                catch (Exception e) when (e is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+                {
+                    // Not connected (a broker restart): the agent sends these records again after its timeout.
+                }
+            }
+        }
     }
 
     private static bool TryReadRecord(byte[] payload, out string? gateway, out long seq)

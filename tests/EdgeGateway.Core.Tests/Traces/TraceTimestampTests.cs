@@ -33,6 +33,27 @@ public sealed class TraceTimestampTests
     [InlineData("yesterday")]
     public void Parse_RejectsAnythingElse(string text) => Assert.False(TraceTimestamp.TryParse(Encoding.ASCII.GetBytes(text), out _));
 
+    [Theory]
+    [InlineData("1969-12-31T23:59:59.999Z", -1L)]
+    [InlineData("0001-01-01T00:00:00.000Z", -62_135_596_800_000L)]
+    [InlineData("1677-09-21T00:12:43.145Z", -9_223_372_036_855L)]
+    [InlineData("9000-12-31T23:59:59.999Z", 221_876_928_000_000L - 1)]
+    [InlineData("9999-12-30T00:00:00.000Z", 253_402_128_000_000L)]
+    public void ParseAnyYear_ReadsWellFormedTimesOutsideTheYearsParseAccepts(string text, long expected)
+    {
+        Assert.True(TraceTimestamp.TryParseAnyYear(Encoding.ASCII.GetBytes(text), out var ms));
+        Assert.Equal(expected, ms);
+        Assert.Equal(text, TraceTimestamp.Format(ms));
+        Assert.Equal(expected is >= 0 and < 221_876_928_000_000L, TraceTimestamp.TryParse(Encoding.ASCII.GetBytes(text), out _));
+    }
+
+    [Theory]
+    [InlineData("0000-01-01T00:00:00.000Z")]
+    [InlineData("1900-02-29T00:00:00.000Z")]
+    [InlineData("+10000-01-01T00:00:00.000Z")]
+    [InlineData("9999-12-31T24:00:00.000Z")]
+    public void ParseAnyYear_RejectsWhatIsNoTime(string text) => Assert.False(TraceTimestamp.TryParseAnyYear(Encoding.ASCII.GetBytes(text), out _));
+
     [Fact]
     public void Format_RoundTripsEveryMillisecondShape()
     {

@@ -57,9 +57,14 @@ public sealed class PipelineTests : IDisposable
             "the database rejected the point: partial write: field type conflict: input field \"seq\" on measurement \"kpi\" is type float, already exists as type integer dropped=1",
             (string?)deadLetter["reason"]);
         Assert.Equal(messages[5].Payload, Convert.FromBase64String((string)deadLetter["payload_base64"]!));
-        Assert.Equal("edgegw/v1/_deadletter/database", Assert.Single(harness.Publisher.Published).Topic);
+        Assert.Equal("edgegw/v1/_deadletter/database", Assert.Single(harness.Publisher.DeadLetters).Topic);
         var counters = harness.Counters.Snapshot();
         Assert.Equal((7L, 1L), (counters.Written, counters.DeadLetteredOf(RejectionKind.Database)));
+
+        // Each record confirmed to its gateway once: the seven written and the one dead-lettered (it can never be stored).
+        var seqs = messages.Select(m => JsonNode.Parse(m.Payload)!["seq"]!.GetValue<long>()).Order().ToList();
+        Assert.Equal(seqs, harness.Publisher.Confirmed().Order().ToList());
+        Assert.Equal(8, counters.Confirmed);
     }
 
     [Fact]
@@ -250,7 +255,8 @@ public sealed class PipelineTests : IDisposable
             harness.Publisher.Succeed = true;
             await PipelineHarness.WaitAsync(() => harness.Acks.Count == 1, "the acknowledgement");
             Assert.Equal(1, harness.Counters.Snapshot().DeadLetteredOf(RejectionKind.Json));
-            Assert.Equal("edgegw/v1/_deadletter/json", Assert.Single(harness.Publisher.Published).Topic);
+            Assert.Equal("edgegw/v1/_deadletter/json", Assert.Single(harness.Publisher.DeadLetters).Topic);
+            Assert.Empty(harness.Publisher.Confirmed()); // not JSON: no gateway or seq to confirm to
         }
         finally
         {
@@ -262,6 +268,77 @@ public sealed class PipelineTests : IDisposable
         new(new InfluxOptions { Url = _influx.Url, Database = "edgegw", RetentionPolicy = "autogen", CreateDatabase = createDatabase, Timeout = TimeSpan.FromSeconds(5) });
 
     private static int LineCount(RecordedRequest request) => request.Body.Split('\n').Length;
+
+    [Fact]
+    public async Task Batch_EachRecordStoredOrDeadLetteredOnItsOwn_MessageAcknowledgedOnceAllAre_EveryRecordConfirmed()
+    {
+        var gate = new TaskCompletionSource();
+        var writer = new RecordingWriter { Gate = gate.Task };
+        await using var harness = new PipelineHarness(writer);
+        var minutes = Minutes(3);
+        var bad = Payloads.Bytes(Payloads.Mutate(System.Text.Encoding.UTF8.GetString(minutes[1].Payload), root => root["kpi"]!["availability"] = 1.7));
+        using var batch = new EdgeGateway.Core.Payload.RecordBatch();
+        batch.Begin("sme-0042", "gw-1");
+        batch.Add(minutes[0].Topic, minutes[0].Payload);
+        batch.Add(minutes[1].Topic, bad);
+        batch.Add(minutes[2].Topic, minutes[2].Payload);
+        harness.Start();
+
+        await harness.SubmitAsync("edgegw/v1/sme-0042/batch/gw-1", batch.End());
+        await PipelineHarness.WaitAsync(() => harness.Counters.Snapshot().DeadLettered == 1, "the bad record dead-lettered");
+
+        // The message waits for its last record: the two good ones are not written yet.
+        Assert.Equal(0, harness.Acks.Count);
+        gate.SetResult();
+        await PipelineHarness.WaitAsync(() => harness.Acks.Count == 1, "the batch's one acknowledgement");
+        Assert.Equal(2, writer.Stored.Count);
+        var deadLetter = JsonNode.Parse(Assert.Single(File.ReadAllLines(harness.Sink.FilePath)))!.AsObject();
+        Assert.Equal(("range", minutes[1].Topic), ((string?)deadLetter["kind"], (string?)deadLetter["topic"]));
+        Assert.Equal(bad, Convert.FromBase64String((string)deadLetter["payload_base64"]!));
+        var seqs = minutes.Select(m => JsonNode.Parse(m.Payload)!["seq"]!.GetValue<long>()).Order().ToList();
+        Assert.Equal(seqs, harness.Publisher.Confirmed().Order().ToList());
+        var counters = harness.Counters.Snapshot();
+        Assert.Equal((3L, 2L, 1L), (counters.Received, counters.Written, counters.DeadLettered));
+    }
+
+    [Fact]
+    public async Task Batch_OfAnotherGatewayOrWithAStatusInside_RecordsRejected_NothingConfirmedElsewhere()
+    {
+        var writer = new RecordingWriter();
+        await using var harness = new PipelineHarness(writer);
+        var minute = Minutes(1)[0];
+        using var batch = new EdgeGateway.Core.Payload.RecordBatch();
+        batch.Begin("sme-0042", "gw-2");
+        batch.Add(minute.Topic, minute.Payload); // a gw-1 record in gw-2's batch
+        batch.Add(Payloads.StatusTopic, Payloads.Bytes(Payloads.StatusOnline));
+        harness.Start();
+
+        await harness.SubmitAsync("edgegw/v1/sme-0042/batch/gw-2", batch.End());
+        await PipelineHarness.WaitAsync(() => harness.Acks.Count == 1, "the batch's one acknowledgement");
+
+        Assert.Empty(writer.Stored);
+        var reasons = File.ReadAllLines(harness.Sink.FilePath).Select(l => (string?)JsonNode.Parse(l)!["reason"]).ToList();
+        Assert.Equal(["a record of sme-0042/gw-1 in the batch of sme-0042/gw-2", $"a batch holds only kpi and state records, not '{Payloads.StatusTopic}'"], reasons);
+        Assert.DoesNotContain(harness.Publisher.Published, p => p.Topic.StartsWith("edgegw/confirm/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Batch_WhoseEnvelopeNamesAnotherSite_IsOneDeadLetter()
+    {
+        await using var harness = new PipelineHarness(new RecordingWriter());
+        var minute = Minutes(1)[0];
+        using var batch = new EdgeGateway.Core.Payload.RecordBatch();
+        batch.Begin("sme-0099", "gw-1");
+        batch.Add(minute.Topic, minute.Payload);
+        harness.Start();
+
+        await harness.SubmitAsync("edgegw/v1/sme-0042/batch/gw-1", batch.End());
+        await PipelineHarness.WaitAsync(() => harness.Acks.Count == 1, "the acknowledgement");
+
+        var deadLetter = JsonNode.Parse(Assert.Single(File.ReadAllLines(harness.Sink.FilePath)))!.AsObject();
+        Assert.Equal(("mismatch", "topic site/gateway 'sme-0042/gw-1' differs from the batch's 'sme-0099/gw-1'"), ((string?)deadLetter["kind"], (string?)deadLetter["reason"]));
+        Assert.Empty(harness.Publisher.Confirmed());
+    }
 
     /// <summary>The first <paramref name="count"/> 1m records of the sample (sequence numbers 1, 2, …).</summary>
     private static List<(string Topic, byte[] Payload)> Minutes(int count) =>

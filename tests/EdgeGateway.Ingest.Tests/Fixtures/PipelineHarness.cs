@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using EdgeGateway.Core.Payload;
 using EdgeGateway.Ingest.Batching;
+using EdgeGateway.Ingest.Confirmation;
 using EdgeGateway.Ingest.DeadLetter;
 using EdgeGateway.Ingest.Hosting;
 using EdgeGateway.Ingest.Status;
@@ -10,7 +12,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeGateway.Ingest.Tests.Fixtures;
 
-/// <summary>An <see cref="IngestPipeline"/> without MQTT: messages submitted directly, acknowledgements and dead-letter publishes counted.</summary>
+/// <summary>An <see cref="IngestPipeline"/> without MQTT: messages submitted directly, acknowledgements, dead-letter and confirmation publishes counted.</summary>
 internal sealed class PipelineHarness : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
@@ -29,7 +31,8 @@ internal sealed class PipelineHarness : IAsyncDisposable
         };
         configure?.Invoke(Options);
         Sink = new DeadLetterSink(Publisher, Options.Mqtt.TopicPrefix, Options.DeadLetterDirectory, NullLogger<DeadLetterSink>.Instance);
-        Pipeline = new IngestPipeline(Options, writer, Sink, Counters, time ?? TimeProvider.System, NullLogger<IngestPipeline>.Instance);
+        var confirmer = new DeliveryConfirmer(Publisher, Options.Mqtt.ConfirmTopicPrefix, Counters, NullLogger<DeliveryConfirmer>.Instance);
+        Pipeline = new IngestPipeline(Options, writer, Sink, confirmer, Counters, time ?? TimeProvider.System, NullLogger<IngestPipeline>.Instance);
     }
 
     public string Directory { get; }
@@ -87,13 +90,31 @@ internal sealed class TestAcknowledgement : IDeliveryAcknowledgement
 }
 
 /// <summary>Records dead-letter publishes; <see cref="Succeed"/> decides whether the broker "acknowledged".</summary>
-internal sealed class FakePublisher : IDeadLetterPublisher
+internal sealed class FakePublisher : IBrokerPublisher
 {
     private readonly ConcurrentQueue<(string Topic, byte[] Payload)> _published = new();
 
     public bool Succeed { get; set; } = true;
 
     public IReadOnlyList<(string Topic, byte[] Payload)> Published => [.. _published];
+
+    /// <summary>The dead letters published.</summary>
+    public IReadOnlyList<(string Topic, byte[] Payload)> DeadLetters => [.. _published.Where(p => p.Topic.StartsWith("edgegw/v1/_deadletter/", StringComparison.Ordinal))];
+
+    /// <summary>Every sequence number confirmed to the gateway <c>sme-0042/gw-1</c>, in the order confirmed (repeats kept).</summary>
+    public IReadOnlyList<long> Confirmed()
+    {
+        var topic = DeliveryConfirmation.Topic(DeliveryConfirmation.DefaultTopicPrefix, "sme-0042", "gw-1");
+        var sequences = new List<long>();
+        var ranges = new List<SequenceRange>();
+        foreach (var (_, payload) in _published.Where(p => p.Topic == topic))
+        {
+            Assert.True(DeliveryConfirmation.TryRead(new System.Buffers.ReadOnlySequence<byte>(payload), "sme-0042", "gw-1", ranges, out var error), error);
+            sequences.AddRange(ranges.SelectMany(r => Enumerable.Range(0, (int)(r.To - r.From + 1)).Select(i => r.From + i)));
+        }
+
+        return sequences;
+    }
 
     public Task<bool> PublishAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {

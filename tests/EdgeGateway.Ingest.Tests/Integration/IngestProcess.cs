@@ -5,12 +5,12 @@ using EdgeGateway.Tests.Shared;
 namespace EdgeGateway.Ingest.Tests.Integration;
 
 /// <summary>The counters of one <c>Ingest status:</c> line (src/README.md, "Ingest").</summary>
-internal sealed record IngestStatus(long Received, long Written, long DeadLettered, string DeadLetteredByKind, long Retries, long AcksLost, long Ignored)
+internal sealed record IngestStatus(long Received, long Written, long DeadLettered, string DeadLetteredByKind, long Retries, long AcksLost, long Ignored, long Confirmed)
 {
-    public static readonly IngestStatus None = new(0, 0, 0, "none", 0, 0, 0);
+    public static readonly IngestStatus None = new(0, 0, 0, "none", 0, 0, 0, 0);
 
     public override string ToString() =>
-        $"received {Received}, written {Written}, dead-lettered {DeadLettered} ({DeadLetteredByKind}), retries {Retries}, acks lost {AcksLost}, own dead letters {Ignored}";
+        $"received {Received}, written {Written}, dead-lettered {DeadLettered} ({DeadLetteredByKind}), retries {Retries}, acks lost {AcksLost}, own dead letters {Ignored}, confirmed {Confirmed}";
 }
 
 /// <summary>
@@ -58,6 +58,9 @@ internal sealed partial class IngestProcess : IDisposable
 
     public string DeadLetterFile => Path.Combine(DeadLetterDirectory, "deadletter.jsonl");
 
+    /// <summary>Every instance started, in order (the last is <see cref="Current"/>).</summary>
+    public IReadOnlyList<ServiceProcess> Processes => _processes;
+
     /// <summary>The instance started last.</summary>
     public ServiceProcess Current => _processes.Count > 0 ? _processes[^1] : throw new InvalidOperationException("no ingest started yet");
 
@@ -96,7 +99,7 @@ internal sealed partial class IngestProcess : IDisposable
         }
 
         long Number(int group) => long.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture);
-        return new IngestStatus(Number(1), Number(2), Number(3), match.Groups[4].Value, Number(5), Number(6), Number(7));
+        return new IngestStatus(Number(1), Number(2), Number(3), match.Groups[4].Value, Number(5), Number(6), Number(7), Number(8));
     }
 
     /// <summary>Waits for a status line written after now (the counters as they are now, at the latest a second late).</summary>
@@ -141,6 +144,6 @@ internal sealed partial class IngestProcess : IDisposable
         }
     }
 
-    [GeneratedRegex(@"Ingest status: received (\d+), written (\d+), dead-lettered (\d+) \(([^)]*)\), retries (\d+), acknowledgements lost to reconnects (\d+), own dead letters skipped (\d+)")]
+    [GeneratedRegex(@"Ingest status: received (\d+), written (\d+), dead-lettered (\d+) \(([^)]*)\), retries (\d+), acknowledgements lost to reconnects (\d+), own dead letters skipped (\d+), records confirmed to gateways (\d+)")]
     private static partial Regex StatusLine();
 }

@@ -15,9 +15,29 @@ public sealed class RealServicesGroup
 /// <summary>A real Mosquitto and a real InfluxDB 1.x with the schema's database, on free loopback ports.</summary>
 public sealed class BrokerAndDatabase : IDisposable
 {
-    internal MosquittoBroker Broker { get; } = MosquittoBroker.Launch();
+    public BrokerAndDatabase()
+        : this(new MosquittoSettings())
+    {
+    }
 
-    internal InfluxDb Influx { get; } = InfluxDb.Launch();
+    /// <summary>A broker with <paramref name="broker"/> (e.g. persistence, as a production broker has it) and a database.</summary>
+    internal BrokerAndDatabase(MosquittoSettings broker)
+    {
+        Broker = MosquittoBroker.Launch(broker);
+        try
+        {
+            Influx = InfluxDb.Launch();
+        }
+        catch
+        {
+            Broker.Dispose();
+            throw;
+        }
+    }
+
+    internal MosquittoBroker Broker { get; }
+
+    internal InfluxDb Influx { get; }
 
     public void Dispose()
     {

@@ -10,11 +10,15 @@ internal sealed record StoredPoint(string Measurement, string Cell, string Windo
 /// <summary>
 /// The KPI and state records as published (the payloads a separate subscriber saw) against the points in InfluxDB
 /// (src/README.md, "InfluxDB schema"): same keys — measurement, cell, window kind, time (window start or <c>at</c>) — and,
-/// per key, the same sequence number, gateway and values (<c>run_s</c>, <c>good</c>, <c>produced</c>, <c>oee</c>, <c>kwh</c>;
+/// per key, the same sequence number, gateway and values (every bucket and count, minor stops, availability, OEE, kWh;
 /// <c>state</c>).
 /// </summary>
 internal static class StoredRecords
 {
+    private static readonly string[] s_buckets = ["run", "setup", "down", "idle", "planned_stop", "unplanned_time", "unknown"];
+    private static readonly string[] s_counts = ["produced", "good", "scrap", "unattended_good", "failures"];
+    private static readonly string[] s_ratios = ["availability", "oee", "kwh"];
+
     /// <summary>The points the payloads should become, by key.</summary>
     public static Dictionary<(string, string, string, long), StoredPoint> Expected(IEnumerable<byte[]> payloads)
     {
@@ -31,12 +35,11 @@ internal static class StoredRecords
             {
                 var kpi = root.GetProperty("kpi");
                 var counts = root.GetProperty("counts");
+                var buckets = root.GetProperty("buckets");
                 var values = Values(
-                    root.GetProperty("buckets").GetProperty("run").GetDouble(),
-                    counts.GetProperty("good").GetInt64(),
-                    counts.GetProperty("produced").GetInt64(),
-                    kpi.GetProperty("oee") is { ValueKind: JsonValueKind.Number } oee ? oee.GetDouble() : null,
-                    root.GetProperty("energy").GetProperty("kwh") is { ValueKind: JsonValueKind.Number } kwh ? kwh.GetDouble() : null);
+                    [.. s_buckets.Select(b => buckets.GetProperty(b).GetDouble())],
+                    [.. s_counts.Select(c => counts.GetProperty(c).GetInt64()), root.GetProperty("minor_stops").GetProperty("count").GetInt64()],
+                    [Nullable(kpi.GetProperty("availability")), Nullable(kpi.GetProperty("oee")), Nullable(root.GetProperty("energy").GetProperty("kwh"))]);
                 point = new StoredPoint("kpi", cell, window.GetProperty("kind").GetString()!, Ms(window.GetProperty("start").GetString()!), seq, gateway, values);
             }
             else
@@ -54,10 +57,15 @@ internal static class StoredRecords
     public static Dictionary<(string, string, string, long), StoredPoint> Read(InfluxDb influx)
     {
         var stored = new Dictionary<(string, string, string, long), StoredPoint>();
-        foreach (var row in influx.Rows("""SELECT "cell", "window", "seq", "gateway", "run_s", "good", "produced", "oee", "kwh" FROM "kpi" """))
+        var fields = string.Join(", ", s_buckets.Select(b => $"\"{b}_s\"").Concat(s_counts.Select(c => $"\"{c}\"")).Append("\"minor_stops\"").Concat(s_ratios.Select(r => $"\"{r}\"")));
+        foreach (var row in influx.Rows($"""SELECT "cell", "window", "seq", "gateway", {fields} FROM "kpi" """))
         {
+            const int first = 5;
             var point = new StoredPoint("kpi", row[1].GetString()!, row[2].GetString()!, Ms(row[0].GetString()!), row[3].GetInt64(), row[4].GetString()!,
-                Values(row[5].GetDouble(), row[6].GetInt64(), row[7].GetInt64(), Nullable(row[8]), Nullable(row[9])));
+                Values(
+                    [.. row[first..(first + s_buckets.Length)].Select(v => v.GetDouble())],
+                    [.. row[(first + s_buckets.Length)..(first + s_buckets.Length + s_counts.Length + 1)].Select(v => v.GetInt64())],
+                    [.. row[(first + s_buckets.Length + s_counts.Length + 1)..].Select(Nullable)]));
             stored.Add((point.Measurement, point.Cell, point.Window, point.TimeMs), point);
         }
 
@@ -90,8 +98,18 @@ internal static class StoredRecords
         Assert.Equal(expected.Count, stored.Count);
     }
 
-    private static string Values(double run, long good, long produced, double? oee, double? kwh) =>
-        string.Create(CultureInfo.InvariantCulture, $"run_s={run:R} good={good} produced={produced} oee={oee?.ToString("R", CultureInfo.InvariantCulture) ?? "null"} kwh={kwh?.ToString("R", CultureInfo.InvariantCulture) ?? "null"}");
+    /// <summary>
+    /// The compared values, named as in InfluxDB: every bucket (seconds), every count, the minor stops, and the
+    /// availability, OEE and energy (null when the payload has null: InfluxDB then has no field).
+    /// </summary>
+    private static string Values(double[] buckets, long[] counts, double?[] ratios)
+    {
+        var parts = new List<string>();
+        parts.AddRange(s_buckets.Select((b, i) => string.Create(CultureInfo.InvariantCulture, $"{b}_s={buckets[i]:R}")));
+        parts.AddRange(s_counts.Append("minor_stops").Select((c, i) => string.Create(CultureInfo.InvariantCulture, $"{c}={counts[i]}")));
+        parts.AddRange(s_ratios.Select((r, i) => $"{r}={ratios[i]?.ToString("R", CultureInfo.InvariantCulture) ?? "null"}"));
+        return string.Join(' ', parts);
+    }
 
     private static double? Nullable(JsonElement value) => value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
 

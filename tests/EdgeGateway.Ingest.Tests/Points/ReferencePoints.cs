@@ -122,6 +122,18 @@ public static class ReferencePoints
             point = point.Field("outbox_corrupt", corrupt);
         }
 
+        if (r.Delivery is { } delivery)
+        {
+            point = point.Field("delivery_confirmed", delivery.Confirmed)
+                .Field("delivery_unconfirmed", delivery.Unconfirmed)
+                .Field("delivery_resent", delivery.Resent)
+                .Field("delivery_no_subscriber", delivery.NoSubscriber);
+            if (delivery.OldestUnconfirmedAgeS is { } age)
+            {
+                point = point.Field("delivery_oldest_unconfirmed_age_s", age);
+            }
+        }
+
         if (r.ClockSynced is { } synced)
         {
             point = point.Field("clock_synced", synced);

@@ -78,7 +78,8 @@ public sealed class MqttIngestTests
         await using var broker = await InProcessBroker.StartAsync();
         var failing = 1;
         var writer = new RecordingWriter { Decide = _ => Volatile.Read(ref failing) == 1 ? new WriteOutcome(WriteStatus.Failed, "database down") : WriteOutcome.Ok };
-        await using var ingest = await IngestHost.StartAsync(broker, writer);
+        // A kept session (not the default since delivery confirmations): the broker redelivers what was not acknowledged.
+        await using var ingest = await IngestHost.StartAsync(broker, writer, new() { ["Ingest:Mqtt:SessionExpiry"] = "01:00:00" });
         await ingest.WaitReadyAsync();
         var gateway = await broker.ConnectAsync("gw-1");
         await InProcessBroker.PublishAsync(gateway, Payloads.KpiTopic, Payloads.Bytes(Payloads.Kpi));
@@ -242,7 +243,7 @@ public sealed class MqttIngestTests
 
     private static string LineOf((string Topic, byte[] Payload) message)
     {
-        var record = new MessageValidator(Payloads.Prefix, Payloads.MaxBytes).Validate(message.Topic, message.Payload, message.Payload.Length, 0).Record!;
+        var record = new MessageValidator(Payloads.Prefix, Payloads.MaxBytes).Validate(message.Topic, message.Payload, message.Payload.Length, 1_774_900_000_000).Record!;
         return PointBuilder.Line(record);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using CsCheck;
 using EdgeGateway.Ingest.Validation;
 using static EdgeGateway.Ingest.Tests.Fixtures.Payloads;
 
@@ -172,6 +173,169 @@ public sealed class MessageValidatorTests
     public void Timestamp_NotInTheContractFormat_IsRejected(string start) =>
         AssertRejected(Set("window", "start", start), RejectionKind.Range, $"window.start: {start} is not a UTC timestamp like 2026-03-30T06:00:00.000Z");
 
+    [Theory]
+    [InlineData("9999-12-30T00:00:00.000Z", "window.start 9999-12-30T00:00:00.000Z is 7973 years in the future (tolerance 5 min, Ingest:MaxFutureSkew)")]
+    [InlineData("1677-09-21T00:12:43.145Z", "window.start 1677-09-21T00:12:43.145Z is before the earliest accepted time 2020-01-01T00:00:00.000Z (Ingest:EarliestTime)")]
+    [InlineData("0001-01-01T00:00:00.000Z", "window.start 0001-01-01T00:00:00.000Z is before the earliest accepted time 2020-01-01T00:00:00.000Z (Ingest:EarliestTime)")]
+    public void Timestamp_WellFormedButOutOfRange_IsATimeRejection_NotAFormOne(string start, string reason) =>
+        AssertRejected(Set("window", "start", $"\"{start}\""), RejectionKind.Time, reason);
+
+    [Theory]
+    [InlineData("window", "start", "2099-01-01T00:00:00.000Z", "window.start 2099-01-01T00:00:00.000Z is 72 years in the future (tolerance 5 min, Ingest:MaxFutureSkew)")]
+    [InlineData("window", "start", "1970-01-01T00:00:00.000Z", "window.start 1970-01-01T00:00:00.000Z is before the earliest accepted time 2020-01-01T00:00:00.000Z (Ingest:EarliestTime)")]
+    [InlineData("window", "start", "2019-12-31T23:59:59.999Z", "window.start 2019-12-31T23:59:59.999Z is before the earliest accepted time 2020-01-01T00:00:00.000Z (Ingest:EarliestTime)")]
+    [InlineData("window", "end", "2026-03-30T19:51:40.001Z", "window.end 2026-03-30T19:51:40.001Z is 5 min 0.001 s in the future (tolerance 5 min, Ingest:MaxFutureSkew)")]
+    [InlineData("window", "end", "2026-03-31T03:46:40.000Z", "window.end 2026-03-31T03:46:40.000Z is 8 h in the future (tolerance 5 min, Ingest:MaxFutureSkew)")]
+    public void KpiWindow_InTheFutureBeyondTheTolerance_OrBeforeTheEarliestTime_IsDeadLetteredAsTime(string objectPath, string field, string time, string reason)
+    {
+        var json = Mutate(Kpi, root =>
+        {
+            // The window kept at 8 h, so that only its time is wrong.
+            var window = At(root, objectPath);
+            var ms = DateTimeOffset.Parse(time, System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
+            window["start"] = Time(field == "start" ? ms : ms - (8 * 3_600_000));
+            window["end"] = Time(field == "end" ? ms : ms + (8 * 3_600_000));
+        });
+
+        AssertRejected(json, RejectionKind.Time, reason);
+    }
+
+    [Fact]
+    public void KpiWindow_EndingExactlyAtTheTolerance_IsAccepted()
+    {
+        // ArrivalMs is 2026-03-30T19:46:40.000Z; the tolerance 5 min.
+        var json = Mutate(Kpi, root =>
+        {
+            root["window"]!["start"] = "2026-03-30T11:51:40.000Z";
+            root["window"]!["end"] = "2026-03-30T19:51:40.000Z";
+        });
+
+        Assert.IsType<KpiRecord>(Accept(KpiTopic, json));
+    }
+
+    [Fact]
+    public void StateAndBirth_InTheFuture_AreDeadLetteredAsTime()
+    {
+        var state = Mutate(State, root => root["at"] = "2026-03-30T20:00:00.000Z");
+        var birth = Mutate(StatusOnline, root => root["at"] = "2099-01-01T00:00:00.000Z");
+
+        AssertRejected(StateTopic, state, RejectionKind.Time, "at 2026-03-30T20:00:00.000Z is 13 min 20 s in the future (tolerance 5 min, Ingest:MaxFutureSkew)");
+        AssertRejected(StatusTopic, birth, RejectionKind.Time, "at 2099-01-01T00:00:00.000Z is 72 years in the future (tolerance 5 min, Ingest:MaxFutureSkew)");
+    }
+
+    [Fact]
+    public void OfflineStatus_IsTimedAtArrival_WhateverTheLimits()
+    {
+        var validator = new MessageValidator(Prefix, MaxBytes, new PlausibleTime(TimeSpan.Zero, DateTimeOffset.FromUnixTimeMilliseconds(ArrivalMs)));
+        var payload = Bytes(StatusOffline);
+
+        var record = Assert.IsType<StatusRecord>(validator.Validate(StatusTopic, payload, payload.Length, ArrivalMs).Record);
+
+        Assert.Equal(ArrivalMs, record.AtMs);
+    }
+
+    [Fact]
+    public void ConfiguredLimits_AreTheOnesApplied_AndNamedInTheReason()
+    {
+        var validator = new MessageValidator(Prefix, MaxBytes, new PlausibleTime(TimeSpan.FromSeconds(30), new DateTimeOffset(2026, 3, 30, 6, 30, 0, TimeSpan.Zero)));
+        var state = Bytes(State);
+        var later = Bytes(Mutate(State, root => root["at"] = "2026-03-30T19:47:10.001Z"));
+
+        Assert.Equal(
+            new Rejection(RejectionKind.Time, "at 2026-03-30T06:01:02.345Z is before the earliest accepted time 2026-03-30T06:30:00.000Z (Ingest:EarliestTime)"),
+            validator.Validate(StateTopic, state, state.Length, ArrivalMs).Rejection);
+        Assert.Equal(
+            new Rejection(RejectionKind.Time, "at 2026-03-30T19:47:10.001Z is 30.001 s in the future (tolerance 30 s, Ingest:MaxFutureSkew)"),
+            validator.Validate(StateTopic, later, later.Length, ArrivalMs).Rejection);
+    }
+
+    [Theory]
+    [InlineData(0, "0 s")]
+    [InlineData(1, "0.001 s")]
+    [InlineData(59_999, "59.999 s")]
+    [InlineData(60_000, "1 min")]
+    [InlineData(300_000, "5 min")]
+    [InlineData(300_001, "5 min 0.001 s")]
+    [InlineData(7_199_999, "119 min 59.999 s")]
+    [InlineData(7_200_000, "2 h")]
+    [InlineData(172_799_999, "47 h")]
+    [InlineData(172_800_000, "2 days")]
+    [InlineData(63_113_903_999, "730 days")]
+    [InlineData(63_113_904_000, "2 years")]
+    public void Durations_InReasons_AreExactBelowTwoHours_WholeUnitsAbove(long ms, string text) =>
+        Assert.Equal(text, PlausibleTime.Duration(ms));
+
+    [Fact]
+    public void TimeRejections_GoToTheirOwnDeadLetterKind() =>
+        Assert.Equal(("time", 9), (RejectionKind.Time.Name(), RejectionKinds.Count));
+
+    [Theory]
+    [InlineData("cell\u202egnp.exe", "cell: \"cell\\u202egnp.exe\" is not an id (1-64 of A-Z a-z 0-9 . _ -)")]
+    [InlineData("a\u2028b\u200bc\u0000d\u0085", "cell: \"a\\u2028b\\u200bc\\u0000d\\u0085\" is not an id (1-64 of A-Z a-z 0-9 . _ -)")]
+    [InlineData("\ud83d\ude00 ok", "cell: \"\ud83d\ude00 ok\" is not an id (1-64 of A-Z a-z 0-9 . _ -)")]
+    [InlineData("\udb40\udc41", "cell: \"\\udb40\\udc41\" is not an id (1-64 of A-Z a-z 0-9 . _ -)")]
+    public void QuotedInput_ShowsInvisibleAndReorderingCharactersEscaped(string cell, string reason) =>
+        AssertRejected(StateTopic, Mutate(State, root => root["cell"] = cell), RejectionKind.Range, reason);
+
+    [Theory]
+    [InlineData("x\\ud800y")]
+    [InlineData("x\\ude00")]
+    [InlineData("x\\ud83d\\u0041")]
+    [InlineData("\\\\\\ud83dx")]
+    public void LoneSurrogateEscape_IsRejectedAsJson_NotAValidatorCrash(string cell)
+    {
+        // Reading such a string threw InvalidOperationException out of the validator.
+        var json = State.Replace("\"cell\": \"cell-1\"", $"\"cell\": \"{cell}\"", StringComparison.Ordinal);
+        var at = json.LastIndexOf("\\ud", StringComparison.Ordinal);
+
+        AssertRejected(StateTopic, json, RejectionKind.Json, $"payload is not valid JSON: the escape {json.Substring(at, 6)} at offset {at} is half a surrogate pair, not a character");
+    }
+
+    [Fact]
+    public void StringEscapes_AreRejectedAsJson_ExactlyWhenNoTextHoldsThem()
+    {
+        string[] pieces = ["\\ud83d", "\\ude00", "\\u0041", "\\\\", "\\n", "a"];
+
+        Gen.Int[0, pieces.Length - 1].Array[0, 6].Sample(picks =>
+        {
+            var json = State.Replace("\"cell\": \"cell-1\"", $"\"cell\": \"{string.Concat(picks.Select(p => pieces[p]))}\"", StringComparison.Ordinal);
+            bool readable;
+            using (var document = System.Text.Json.JsonDocument.Parse(json))
+            {
+                try
+                {
+                    document.RootElement.GetProperty("cell").GetString();
+                    readable = true;
+                }
+                catch (InvalidOperationException)
+                {
+                    readable = false;
+                }
+            }
+
+            var payload = Bytes(json);
+            var result = s_validator.Validate(StateTopic, payload, payload.Length, ArrivalMs);
+            Assert.True(result.IsRejected, json);
+            Assert.True(readable == (result.Rejection.Kind != RejectionKind.Json), $"{json}: {result.Rejection.Reason}");
+        }, iter: 3000);
+    }
+
+    [Theory]
+    [InlineData("\\ud83d\\ude00", "cell: \"\ud83d\ude00\" is not an id (1-64 of A-Z a-z 0-9 . _ -)")]
+    [InlineData("\\\\ud800", "cell: \"\\\\ud800\" is not an id (1-64 of A-Z a-z 0-9 . _ -)")]
+    public void SurrogatePairEscape_OrEscapedBackslash_IsReadAsText(string cell, string reason) =>
+        AssertRejected(StateTopic, State.Replace("\"cell\": \"cell-1\"", $"\"cell\": \"{cell}\"", StringComparison.Ordinal), RejectionKind.Range, reason);
+
+    [Fact]
+    public void QuotedInput_ClippedAtTheLimit_NeverSplitsASurrogatePair()
+    {
+        var cell = new string('a', 63) + "\ud83d\ude00";
+
+        var reason = Reject(StateTopic, Mutate(State, root => root["cell"] = cell)).Reason;
+
+        Assert.Equal($"cell: \"{new string('a', 63)}…\" is not an id (1-64 of A-Z a-z 0-9 . _ -)", reason);
+    }
+
     [Fact]
     public void Timestamp_WrittenWithJsonEscapes_IsReadAsItsText()
     {
@@ -240,7 +404,7 @@ public sealed class MessageValidatorTests
         AssertRejected("edgegw/v1/sme-0042/status/gw-2", StatusOnline, RejectionKind.Mismatch, "topic gateway 'gw-2' differs from payload gateway 'gw-1'");
 
     [Theory]
-    [InlineData("edgegw/v1/sme-0042/cell-1/kpi", "topic 'edgegw/v1/sme-0042/cell-1/kpi' is not a kpi, state or status topic under 'edgegw/v1'")]
+    [InlineData("edgegw/v1/sme-0042/cell-1/kpi", "topic 'edgegw/v1/sme-0042/cell-1/kpi' is not a kpi, state, status or batch topic under 'edgegw/v1'")]
     [InlineData("edgegw/v1/sme-0042/cell-1/kpi/5m", "topic window '5m' is not one of total, day, shift, 1m")]
     [InlineData("edgegw/v1/sme 42/cell-1/state", "topic site 'sme 42' is not an id (1-64 of A-Z a-z 0-9 . _ -)")]
     [InlineData("edgegw/v2/sme-0042/cell-1/state", "topic 'edgegw/v2/sme-0042/cell-1/state' is not under the prefix 'edgegw/v1'")]

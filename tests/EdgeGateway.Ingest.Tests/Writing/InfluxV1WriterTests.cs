@@ -139,11 +139,13 @@ public sealed class InfluxV1WriterTests : IDisposable
     /// <summary>The line protocol of two points (a KPI record and a state change), as the pipeline hands it to a writer.</summary>
     internal static string[] TwoPoints()
     {
+        // Arriving after the records' times (2026-03-30T19:46:40Z): records from the future are dead-lettered.
+        const long arrivalMs = 1_774_900_000_000;
         var validator = new MessageValidator(Payloads.Prefix, Payloads.MaxBytes);
         return
         [
-            PointBuilder.Line(validator.Validate(Payloads.KpiTopic, Payloads.Bytes(Payloads.Kpi), Payloads.Kpi.Length, 0).Record!),
-            PointBuilder.Line(validator.Validate(Payloads.StateTopic, Payloads.Bytes(Payloads.State), Payloads.State.Length, 0).Record!),
+            PointBuilder.Line(validator.Validate(Payloads.KpiTopic, Payloads.Bytes(Payloads.Kpi), Payloads.Kpi.Length, arrivalMs).Record!),
+            PointBuilder.Line(validator.Validate(Payloads.StateTopic, Payloads.Bytes(Payloads.State), Payloads.State.Length, arrivalMs).Record!),
         ];
     }
 }
