@@ -57,12 +57,12 @@ internal static class EvaluateCommand
         var clock = Stopwatch.StartNew();
         if (!TryDate(arguments.From, out var from))
         {
-            return InputError(stderr, $"--from: '{arguments.From}' is not a date (2026-03-02)");
+            return InputError(stderr, $"--from: '{InputText.Quote(arguments.From)}' is not a date (2026-03-02)");
         }
 
         if (!TryDate(arguments.To, out var to))
         {
-            return InputError(stderr, $"--to: '{arguments.To}' is not a date (2026-05-25)");
+            return InputError(stderr, $"--to: '{InputText.Quote(arguments.To)}' is not a date (2026-05-25)");
         }
 
         if (to <= from)
@@ -72,7 +72,7 @@ internal static class EvaluateCommand
 
         if (!Uri.TryCreate(arguments.Url, UriKind.Absolute, out var baseUrl) || (baseUrl.Scheme != Uri.UriSchemeHttp && baseUrl.Scheme != Uri.UriSchemeHttps))
         {
-            return InputError(stderr, $"--influx-url: '{arguments.Url}' is not an http(s) URL");
+            return InputError(stderr, $"--influx-url: '{InputText.Quote(arguments.Url)}' is not an http(s) URL");
         }
 
         if (arguments.Database.Length == 0)
@@ -90,15 +90,21 @@ internal static class EvaluateCommand
             return InputError(stderr, $"--period-days/--bootstrap: {e.Message}");
         }
 
+        if (File.Exists(arguments.Output))
+        {
+            // Found now rather than after the whole evaluation has run.
+            return InputError(stderr, $"--out: '{InputText.Quote(arguments.Output)}' is a file, not a directory");
+        }
+
         IReadOnlyList<RegisterEntry> register;
         try
         {
-            using var reader = new StreamReader(arguments.Register, Encoding.UTF8);
+            using var reader = new StreamReader(InputFiles.OpenRead(arguments.Register, "register"), Encoding.UTF8);
             register = ProgrammeRegister.Read(reader, arguments.Register);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return InputError(stderr, $"{arguments.Register}: cannot read the register: {e.Message}");
+            return InputError(stderr, $"{arguments.Register}: cannot read the register: {InputText.Quote(e.Message, 200)}");
         }
         catch (InputException e)
         {

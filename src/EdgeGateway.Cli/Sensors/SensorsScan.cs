@@ -32,6 +32,13 @@ internal static class SensorsScan
 
     public static int Run(string? configPath, int bus, string devRoot, Stream stdout, TextWriter stderr)
     {
+        if (bus is < 0 or > SourceAddress.MaxBus)
+        {
+            // A bad argument, not missing hardware: no /dev/i2c-N can exist for it.
+            stderr.WriteLine($"edgegw sensors scan: --bus: {bus} is not an I2C bus number 0-{SourceAddress.MaxBus} (/dev/i2c-N; 1 on a Raspberry Pi header)");
+            return Program.InputError;
+        }
+
         IReadOnlyList<HardwareInput> inputs = [];
         if (configPath is not null)
         {

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using EdgeGateway.Core;
 using EdgeGateway.Core.Calendar;
-using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Kpi;
 using EdgeGateway.Core.Traces;
 using EdgeGateway.Sensors.Simulation;
@@ -46,7 +45,7 @@ internal static class SimulateCommand
         try
         {
             var kinds = ParseWindows(windowsText);
-            var gateway = ConfigReader.Read(ReadAll(configPath), configPath);
+            var gateway = InputFiles.ReadConfig(configPath);
             var options = SimulationOptions.ReadAll(gateway);
             var fromMs = ParseInstant("--from", fromText, gateway.TimeZone);
             var toMs = ParseInstant("--to", toText, gateway.TimeZone);
@@ -55,6 +54,7 @@ internal static class SimulateCommand
                 throw new InputException("--to", 0, $"{TraceTimestamp.Format(toMs)} is not after --from {TraceTimestamp.Format(fromMs)}");
             }
 
+            CheckDistinct(tracePath, truthPath);
             traceTemp = TempBeside("--trace", tracePath);
             truthTemp = TempBeside("--truth", truthPath);
             SimulationSummary summary;
@@ -93,7 +93,7 @@ internal static class SimulateCommand
         {
             if (!WindowKinds.TryParse(name, out var kind))
             {
-                throw new InputException("--windows", 0, $"'{name}' is not a window kind: use {string.Join(", ", WindowKinds.Names)}");
+                throw new InputException("--windows", 0, $"'{InputText.Quote(name)}' is not a window kind: use {string.Join(", ", WindowKinds.Names)}");
             }
 
             if (!kinds.Contains(kind))
@@ -117,36 +117,24 @@ internal static class SimulateCommand
             return ms;
         }
 
-        throw new InputException(option, 0, $"'{text}' is not {Usage}");
+        throw new InputException(option, 0, $"'{InputText.Quote(text)}' is not {Usage}");
     }
 
-    private static byte[] ReadAll(string path)
+    private static void CheckDistinct(string tracePath, string truthPath)
     {
-        try
+        // One output would replace the other when both are moved into place, and the run would look successful.
+        var trace = InputFiles.Canonical(InputFiles.CheckOutputFile("--trace", tracePath));
+        var truth = InputFiles.Canonical(InputFiles.CheckOutputFile("--truth", truthPath));
+        if (string.Equals(trace, truth, StringComparison.Ordinal))
         {
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException(path, 0, $"cannot read the config: {e.Message}");
+            throw new InputException("--truth", 0, $"'{InputText.Quote(truthPath)}' is the same file as --trace '{InputText.Quote(tracePath)}'; the two outputs need two files");
         }
     }
 
     private static string TempBeside(string option, string path)
     {
-        var full = Path.GetFullPath(path);
-        if (Directory.Exists(full))
-        {
-            throw new InputException(option, 0, $"'{path}' is a directory; give a file name");
-        }
-
-        var directory = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(directory))
-        {
-            throw new InputException(option, 0, $"cannot write '{path}': directory '{directory}' does not exist");
-        }
-
-        return Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        var full = InputFiles.CheckOutputFile(option, path);
+        return Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
     }
 
     private static FileStream Create(string option, string path)
@@ -157,7 +145,7 @@ internal static class SimulateCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InputException(option, 0, $"cannot write: {e.Message}");
+            throw new InputException(option, 0, $"cannot write '{InputText.Quote(Path.GetDirectoryName(path)!)}': {(e is UnauthorizedAccessException ? "permission denied" : InputText.Quote(e.Message, 200))}");
         }
     }
 

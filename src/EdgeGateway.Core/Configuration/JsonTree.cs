@@ -31,6 +31,12 @@ internal sealed class JsonTree
     /// <summary>Parses <paramref name="utf8"/>; a syntax error becomes an <see cref="InputException"/> naming <paramref name="source"/> and the line.</summary>
     public static JsonTree Parse(ReadOnlySpan<byte> utf8, string source)
     {
+        // Editors on Windows save UTF-8 with a byte order mark; it is not JSON, but it is not the user's mistake either.
+        if (utf8.StartsWith("\uFEFF"u8))
+        {
+            utf8 = utf8[3..];
+        }
+
         var lineStarts = LineStarts(utf8);
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         try
@@ -70,7 +76,7 @@ internal sealed class JsonTree
                     {
                         if (string.Equals(existing.Key, key, StringComparison.OrdinalIgnoreCase))
                         {
-                            throw new InputException(source, keyLine, $"key '{key}' appears twice in the same object");
+                            throw new InputException(source, keyLine, $"key '{InputText.Quote(key)}' appears twice in the same object");
                         }
                     }
 

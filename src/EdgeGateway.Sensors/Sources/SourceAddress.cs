@@ -76,6 +76,9 @@ public sealed record SourceAddress(SourceKind Kind, int Bus, int Address, int Li
     /// <summary>Highest BCM line of the 40-pin header.</summary>
     public const int MaxBcmLine = 27;
 
+    /// <summary>Highest I2C bus number accepted (<c>/dev/i2c-BUS</c>; the header's bus is 1).</summary>
+    public const int MaxBus = 99;
+
     /// <summary>Shunt resistor of the common INA219 breakout boards (R100).</summary>
     public const double DefaultShuntOhms = 0.1;
 
@@ -144,9 +147,9 @@ public sealed record SourceAddress(SourceKind Kind, int Bus, int Address, int Li
             return false;
         }
 
-        if (!int.TryParse(busAndAddress[0], NumberStyles.None, CultureInfo.InvariantCulture, out var bus) || bus > 99)
+        if (!int.TryParse(busAndAddress[0], NumberStyles.None, CultureInfo.InvariantCulture, out var bus) || bus > MaxBus)
         {
-            problem = $"bus '{busAndAddress[0]}' is not a bus number 0-99 (/dev/i2c-BUS; 1 on a Raspberry Pi header)";
+            problem = $"bus '{InputText.Quote(busAndAddress[0])}' is not a bus number 0-{MaxBus} (/dev/i2c-BUS; 1 on a Raspberry Pi header)";
             return false;
         }
 
