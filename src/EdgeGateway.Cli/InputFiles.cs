@@ -49,8 +49,7 @@ internal static class InputFiles
 
     /// <summary>
     /// Checks an output path of <paramref name="option"/> that is written to a temporary file beside it and moved into
-    /// place: it must name a file (or nothing yet) in an existing directory. Returns its full path. (A pipe cannot
-    /// take such an output: its directory, <c>/dev/fd</c>, refuses the temporary file, which is reported when created.)
+    /// place: it must name a file (or nothing yet) in an existing directory, not a device or a pipe. Returns its full path.
     /// </summary>
     public static string CheckOutputFile(string option, string path)
     {
@@ -58,6 +57,12 @@ internal static class InputFiles
         if (Directory.Exists(full))
         {
             throw new InputException(option, 0, $"'{InputText.Quote(path)}' is a directory; give a file name");
+        }
+
+        if (IsSystemPath(full) || IsSystemPath(Canonical(full)))
+        {
+            // Moving a file over /dev/stdout or /dev/null would replace the device for everyone (as root it succeeds).
+            throw new InputException(option, 0, $"'{InputText.Quote(path)}' is a device or a pipe: the output is written to a temporary file beside it and moved into place, so give a file name");
         }
 
         var directory = Path.GetDirectoryName(full)!;
@@ -87,6 +92,10 @@ internal static class InputFiles
             return fullPath;
         }
     }
+
+    // Devices, pipes (process substitution hands over /dev/fd/N) and the kernel's files live here, never outputs.
+    private static bool IsSystemPath(string fullPath) =>
+        fullPath.StartsWith("/dev/", StringComparison.Ordinal) || fullPath.StartsWith("/proc/", StringComparison.Ordinal);
 
     private static void CheckNotDirectory(string path, string what)
     {

@@ -57,6 +57,20 @@ public sealed class SimulateCommandTests : IDisposable
         Assert.Equal($"edgegw simulate: --trace: '{_dir}' is a directory; give a file name\n", stderr.ReplaceLineEndings("\n"));
     }
 
+    [Theory]
+    [InlineData("/dev/stdout")]
+    [InlineData("/dev/null")]
+    [InlineData("/dev/fd/63")]
+    public void OutputIsADeviceOrAPipe_ExitsTwo_InsteadOfReplacingIt(string device)
+    {
+        // Outputs are moved into place: as root, a move onto /dev/null would replace the device for every process.
+        var (exit, _, stderr) = Run(Simulate(device, Path.Combine(_dir, "truth.json")));
+
+        Assert.Equal(Program.InputError, exit);
+        Assert.Equal($"edgegw simulate: --trace: '{device}' is a device or a pipe: the output is written to a temporary file beside it and moved into place, so give a file name\n", stderr.ReplaceLineEndings("\n"));
+        Assert.Empty(Directory.GetFileSystemEntries(_dir));
+    }
+
     [Fact]
     public void ConfigIsADirectory_ExitsTwoSayingSo()
     {
