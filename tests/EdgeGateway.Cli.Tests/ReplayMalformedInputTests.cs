@@ -421,10 +421,12 @@ public sealed class ReplayMalformedInputTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--window", "5m")]
-    [InlineData("--window", "week")]
-    [InlineData("--format", "csv")]
-    public void BadOptionValue_ExitsTwoWithOneLineNamingOptionAndValue(string option, string value)
+    [InlineData("--window", "5m", "5m")]
+    [InlineData("--window", "week", "week")]
+    [InlineData("--format", "csv", "csv")]
+    [InlineData("--window", "1m\u001b[2J", "1m\\u001b[2J")] // control characters are shown escaped, not sent to the terminal
+    [InlineData("--format", "json\0", "json\\u0000")]
+    public void BadOptionValue_ExitsTwoWithOneLineNamingOptionAndValue(string option, string value, string shown)
     {
         var config = Write("edgegw.json", s_validConfig);
         var trace = Write("trace.csv", string.Join('\n', ValidTraceLines(10)) + "\n");
@@ -436,7 +438,8 @@ public sealed class ReplayMalformedInputTests : IDisposable
         Assert.Equal(Program.InputError, result.ExitCode);
         Assert.Empty(result.Stdout);
         var message = AssertOneLine(result.Stderr);
-        Assert.Contains(value, message, StringComparison.Ordinal);
+        Assert.Contains(shown, message, StringComparison.Ordinal);
+        Assert.DoesNotContain(message, char.IsControl);
     }
 
     private static void AssertRejected(ReplayResult result, string file, int? line, string[] words, string @case)

@@ -78,14 +78,14 @@ internal static class CalibrateCommand
         var candidates = gateway.Cells.Where(c => cellId is null || c.Id == cellId).ToList();
         if (candidates.Count == 0)
         {
-            throw new InputException(configPath, 0, $"no cell '{cellId}' (cells: {string.Join(", ", gateway.Cells.Select(c => c.Id))})");
+            throw new InputException(configPath, 0, $"no cell '{InputText.Quote(cellId)}' (cells: {string.Join(", ", gateway.Cells.Select(c => c.Id))})");
         }
 
         var withPower = candidates.Where(c => c.Signals.Any(s => s.Role == SignalRole.PowerKw)).ToList();
         if (withPower.Count != 1)
         {
             throw new InputException(configPath, 0, withPower.Count == 0
-                ? $"no PowerKw signal in {(cellId is null ? "any cell" : $"cell '{cellId}'")}: calibration needs the power recording"
+                ? $"no PowerKw signal in {(cellId is null ? "any cell" : $"cell '{InputText.Quote(cellId)}'")}: calibration needs the power recording"
                 : $"several cells have a PowerKw signal ({string.Join(", ", withPower.Select(c => c.Id))}): choose one with --cell");
         }
 

@@ -161,7 +161,7 @@ internal static class EvaluateCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return InputError(stderr, $"--out: cannot write to '{arguments.Output}': {e.Message}");
+            return InputError(stderr, $"--out: cannot write to '{InputText.Quote(arguments.Output)}': {InputText.Quote(e.Message, 200)}");
         }
 
         Progress(stderr, clock, $"wrote {string.Join(", ", Outputs)} to {arguments.Output}");

@@ -157,7 +157,7 @@ internal static class SimulateCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InputException(option, 0, $"cannot write '{to}': {e.Message}");
+            throw new InputException(option, 0, $"cannot write '{InputText.Quote(to)}': {InputText.Quote(e.Message, 200)}");
         }
     }
 

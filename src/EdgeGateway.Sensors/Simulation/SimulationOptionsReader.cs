@@ -350,7 +350,7 @@ internal static class SimulationOptionsReader
                 }
             }
 
-            Problem(key, $"'{text}' is not one of {string.Join(", ", System.Enum.GetNames<T>())}");
+            Problem(key, $"'{InputText.Quote(text)}' is not one of {string.Join(", ", System.Enum.GetNames<T>())}");
             return fallback;
         }
 
@@ -364,7 +364,7 @@ internal static class SimulationOptionsReader
 
             if (!TimeOnly.TryParseExact(text, ["HH:mm", "H:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
             {
-                Problem(key, $"'{text}' is not a time of day; use HH:mm, e.g. 06:00");
+                Problem(key, $"'{InputText.Quote(text)}' is not a time of day; use HH:mm, e.g. 06:00");
                 return null;
             }
 
@@ -381,7 +381,7 @@ internal static class SimulationOptionsReader
 
             if (!TryParseDays(text, out var days))
             {
-                Problem(key, $"'{text}' is not a set of days; use e.g. Mon-Fri, Sat, Mon,Wed,Fri or Fri-Mon");
+                Problem(key, $"'{InputText.Quote(text)}' is not a set of days; use e.g. Mon-Fri, Sat, Mon,Wed,Fri or Fri-Mon");
                 return null;
             }
 
@@ -407,7 +407,7 @@ internal static class SimulationOptionsReader
                 return ms;
             }
 
-            Problem(key, $"'{text}' is not a date (2026-06-01: site-local midnight) or a UTC timestamp (2026-06-01T04:00:00Z)");
+            Problem(key, $"'{InputText.Quote(text)}' is not a date (2026-06-01: site-local midnight) or a UTC timestamp (2026-06-01T04:00:00Z)");
             return null;
         }
 
