@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using EdgeGateway.Agent.Status;
+using EdgeGateway.Core;
 
 namespace EdgeGateway.Cli.Status;
 
@@ -24,6 +25,26 @@ internal static class StatusCommand
     }
 
     public static int Run(string path, bool asJson, DateTimeOffset now, Stream stdout, TextWriter stderr)
+    {
+        if (Directory.Exists(path))
+        {
+            stderr.WriteLine($"edgegw status: --status-file: '{InputText.Quote(path)}' is a directory, not a file");
+            return Program.InputError;
+        }
+
+        try
+        {
+            return Show(path, asJson, now, stdout, stderr);
+        }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            // JSON, but not what the agent writes (another file given, or a field missing): no agent reports there.
+            stderr.WriteLine($"edgegw status: the agent is not running ({InputText.Quote(path)} is not a status document)");
+            return NotRunning;
+        }
+    }
+
+    private static int Show(string path, bool asJson, DateTimeOffset now, Stream stdout, TextWriter stderr)
     {
         byte[] bytes;
         try
