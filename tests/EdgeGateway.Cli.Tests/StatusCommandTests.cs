@@ -39,6 +39,19 @@ public sealed class StatusCommandTests : IDisposable
     }
 
     [Fact]
+    public void StatusFileWithByteOrderMark_IsRead()
+    {
+        var path = WriteStatus(DateTimeOffset.UtcNow);
+        File.WriteAllBytes(path, [.. Encoding.UTF8.GetPreamble(), .. File.ReadAllBytes(path)]);
+
+        var (stdout, stderr, exit) = Status(path);
+
+        Assert.Equal("", stderr);
+        Assert.Equal(0, exit);
+        Assert.Contains("lathe", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void StatusFileIsADirectory_IsABadArgument_Exit2()
     {
         var (_, stderr, exit) = Status(_dir);

@@ -60,7 +60,7 @@ internal static class StatusCommand
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(bytes);
+            document = JsonDocument.Parse(Utf8Bom.Skip(bytes.AsMemory()));
         }
         catch (JsonException)
         {

@@ -24,6 +24,7 @@ public sealed class ConfigReader
     private const double MaxDwellSeconds = 3_600;
     private const double MaxPowerCycleSeconds = 3 * MaxIdealCycleSeconds;
     private const double MaxCtRatio = 100_000;
+    private const double MinBurdenOhms = 0.01; // the current divides by it: a vanishing burden is an infinite reading
     private const double MaxBurdenOhms = 100_000;
     private const double MaxStuckAfterSeconds = 7 * 86_400;
     private const double MaxPlausible = 1e9;
@@ -169,7 +170,7 @@ public sealed class ConfigReader
         SampleRateHz = signal.Number("SampleRateHz", required: false, min: 0, exclusiveMin: true, max: Unbounded),
         WindowMs = signal.Number("WindowMs", required: false, min: 0, exclusiveMin: true, max: Unbounded),
         CtRatio = signal.Number("CtRatio", required: false, min: 0, exclusiveMin: true, max: MaxCtRatio),
-        BurdenOhms = signal.Number("BurdenOhms", required: false, min: 0, exclusiveMin: true, max: MaxBurdenOhms),
+        BurdenOhms = signal.Number("BurdenOhms", required: false, min: MinBurdenOhms, exclusiveMin: false, max: MaxBurdenOhms),
         VoltageV = signal.Number("VoltageV", required: false, min: 0, exclusiveMin: true, max: Unbounded),
         Phases = signal.Number("Phases", required: false, min: 1, exclusiveMin: false, max: Unbounded) is { } phases ? CheckPhases(signal, phases) : null,
         PowerFactor = signal.Number("PowerFactor", required: false, min: 0, exclusiveMin: true, max: 1),

@@ -31,12 +31,7 @@ internal sealed class JsonTree
     /// <summary>Parses <paramref name="utf8"/>; a syntax error becomes an <see cref="InputException"/> naming <paramref name="source"/> and the line.</summary>
     public static JsonTree Parse(ReadOnlySpan<byte> utf8, string source)
     {
-        // Editors on Windows save UTF-8 with a byte order mark; it is not JSON, but it is not the user's mistake either.
-        if (utf8.StartsWith("\uFEFF"u8))
-        {
-            utf8 = utf8[3..];
-        }
-
+        utf8 = Utf8Bom.Skip(utf8);
         var lineStarts = LineStarts(utf8);
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         try

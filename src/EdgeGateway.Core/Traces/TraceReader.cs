@@ -197,12 +197,12 @@ public sealed class TraceReader : IDisposable
 
     private ReadOnlySpan<byte> TakeLine(int length, int consumed)
     {
-        var line = _buffer.AsSpan(_start, length);
+        ReadOnlySpan<byte> line = _buffer.AsSpan(_start, length);
         _start += consumed;
         Line++;
-        if (Line == 1 && line.StartsWith("\uFEFF"u8))
+        if (Line == 1)
         {
-            line = line[3..];
+            line = Utf8Bom.Skip(line);
         }
 
         line = line.EndsWith((byte)'\r') ? line[..^1] : line;

@@ -72,7 +72,8 @@ public sealed class ConfigReaderTests
 
     [Theory]
     [InlineData("\"CtRatio\": 1e9", "CtRatio: 1e9 is out of range: must be greater than 0 and at most 100000")]
-    [InlineData("\"BurdenOhms\": 1e9", "BurdenOhms: 1e9 is out of range: must be greater than 0 and at most 100000")]
+    [InlineData("\"BurdenOhms\": 1e9", "BurdenOhms: 1e9 is out of range: must be at least 0.01 and at most 100000")]
+    [InlineData("\"BurdenOhms\": 1e-300", "BurdenOhms: 1e-300 is out of range: must be at least 0.01 and at most 100000")]
     [InlineData("\"PlausibleMax\": 1e300", "PlausibleMax: 1e300 is out of range: must be at least -1000000000 and at most 1000000000")]
     [InlineData("\"StuckAfterSeconds\": 1e9", "StuckAfterSeconds: 1e9 is out of range: must be greater than 0 and at most 604800")]
     [InlineData("\"PowerFactor\": 1.5", "PowerFactor: 1.5 is out of range: must be greater than 0 and at most 1")]
