@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Cli.Tests;
 
@@ -352,11 +353,11 @@ public sealed class ReplayMalformedInputTests : IDisposable
     public async Task ConfigAndTraceThroughNamedPipes_AreRead()
     {
         // What a shell's process substitution <(...) hands over: a pipe that can be read once and not seeked.
-        var config = Fifo("config.pipe");
-        var trace = Fifo("trace.pipe");
+        var config = Path.Combine(_dir, "config.pipe");
+        var trace = Path.Combine(_dir, "trace.pipe");
         var writers = Task.WhenAll(
-            Task.Run(() => File.WriteAllText(config, s_validConfig)),
-            Task.Run(() => File.WriteAllText(trace, string.Join('\n', ValidTraceLines(200)) + "\n")));
+            NamedPipe.Serve(config, s_validConfig),
+            NamedPipe.Serve(trace, string.Join('\n', ValidTraceLines(200)) + "\n"));
 
         var result = Replay(config, trace);
 
@@ -520,15 +521,6 @@ public sealed class ReplayMalformedInputTests : IDisposable
         }
 
         return count;
-    }
-
-    private string Fifo(string name)
-    {
-        var path = Path.Combine(_dir, name);
-        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]);
-        mkfifo.WaitForExit();
-        Assert.Equal(0, mkfifo.ExitCode);
-        return path;
     }
 
     private string Write(string name, string text)
