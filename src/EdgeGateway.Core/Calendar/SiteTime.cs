@@ -30,11 +30,12 @@ public static class SiteTime
     {
         wallClock = DateTime.SpecifyKind(wallClock, DateTimeKind.Unspecified);
 
-        // No two transitions are a day apart: a day earlier and later the offsets before and after the change hold.
-        var before = zone.GetUtcOffset(wallClock.AddDays(-1));
-        var after = zone.GetUtcOffset(wallClock.AddDays(1));
         if (zone.IsInvalidTime(wallClock))
         {
+            // No two transitions are a day apart: a day earlier and later the offsets before and after the jump hold.
+            var before = zone.GetUtcOffset(wallClock.AddDays(-1));
+            var after = zone.GetUtcOffset(wallClock.AddDays(1));
+
             // The clock jumps over this time at the transition: find that instant, the first at which the clock shows
             // this time or later. Read with the offset after the jump it lies before the transition, with the offset
             // before the jump after it.
@@ -57,7 +58,9 @@ public static class SiteTime
         }
 
         // Shown twice: the first time is the one with the larger offset (summer time, before the clock goes back).
-        var offset = zone.IsAmbiguousTime(wallClock) ? (before > after ? before : after) : zone.GetUtcOffset(wallClock);
+        var offset = zone.IsAmbiguousTime(wallClock)
+            ? TimeSpan.FromTicks(Math.Max(zone.GetUtcOffset(wallClock.AddDays(-1)).Ticks, zone.GetUtcOffset(wallClock.AddDays(1)).Ticks))
+            : zone.GetUtcOffset(wallClock);
         return ToUnixMs(DateTime.SpecifyKind(wallClock - offset, DateTimeKind.Utc));
     }
 
