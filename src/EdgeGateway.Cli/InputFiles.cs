@@ -1,3 +1,4 @@
+using System.CommandLine;
 using EdgeGateway.Core;
 using EdgeGateway.Core.Configuration;
 
@@ -12,6 +13,26 @@ internal static class InputFiles
 {
     // Sections of /etc/edgegw/edgegw.json that belong to the agent, not to the commands that read the same file.
     private static readonly string[] s_otherPrograms = ["Agent", "Logging"];
+
+    /// <summary>
+    /// Makes <paramref name="option"/> a path option: an empty path (<c>--config ""</c>, an unset shell variable) is a
+    /// parse error — one line, exit code 2 — instead of an ArgumentException from the file system with its stack.
+    /// </summary>
+    public static T PathOption<T>(T option)
+        where T : Option
+    {
+        option.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                if (string.IsNullOrWhiteSpace(token.Value))
+                {
+                    result.AddError($"{option.Name}: the path is empty; give a file name");
+                }
+            }
+        });
+        return option;
+    }
 
     /// <summary>Reads and validates a gateway config; the agent's sections in the same file are left alone.</summary>
     public static GatewayConfig ReadConfig(string path) => ConfigReader.Read(ReadAll(path, "config"), path, s_otherPrograms);

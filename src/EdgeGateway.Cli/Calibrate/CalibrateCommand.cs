@@ -19,8 +19,8 @@ internal static class CalibrateCommand
 
     public static Command Create(Stream stdout, TextWriter stderr)
     {
-        var config = new Option<string>("--config") { Description = "Gateway config file (JSON)", Required = true };
-        var trace = new Option<string>("--trace") { Description = "Trace recorded from the cell (CSV), with running and idle periods", Required = true };
+        var config = InputFiles.PathOption(new Option<string>("--config") { Description = "Gateway config file (JSON)", Required = true });
+        var trace = InputFiles.PathOption(new Option<string>("--trace") { Description = "Trace recorded from the cell (CSV), with running and idle periods", Required = true });
         var cell = new Option<string?>("--cell") { Description = "Cell id (default: the only cell with a PowerKw signal)" };
         var command = new Command("calibrate", "Suggest power thresholds for state and cycles from a recorded trace, printed as config")
         {

@@ -27,10 +27,10 @@ internal static class EvaluateCommand
 
     public static Command Create(Stream stdout, TextWriter stderr)
     {
-        var register = new Option<string>("--register") { Description = "Programme register (CSV: site,cell,treated,go_live,ramp_up_days[,sector,size_class])", Required = true };
+        var register = InputFiles.PathOption(new Option<string>("--register") { Description = "Programme register (CSV: site,cell,treated,go_live,ramp_up_days[,sector,size_class])", Required = true });
         var from = new Option<string>("--from") { Description = "First day of the evaluation (site-local date, 2026-03-02)", Required = true };
         var to = new Option<string>("--to") { Description = "Day after the last one (exclusive)", Required = true };
-        var output = new Option<string>("--out") { Description = "Folder for report.html, evaluation.json, effects.csv, event_time.csv, cells.csv (created)", Required = true };
+        var output = InputFiles.PathOption(new Option<string>("--out") { Description = "Folder for report.html, evaluation.json, effects.csv, event_time.csv, cells.csv (created)", Required = true });
         var url = new Option<string>("--influx-url") { Description = "InfluxDB HTTP API (1.x, or 2.x with its v1 compatibility API)", DefaultValueFactory = _ => "http://127.0.0.1:8086" };
         var database = new Option<string>("--database") { Description = "Database (1.x) or DBRP-mapped bucket (2.x)", DefaultValueFactory = _ => "edgegw" };
         var token = new Option<string?>("--token") { Description = "InfluxDB 2 API token with read access (default: $EDGEGW_INFLUX_TOKEN)" };

@@ -13,8 +13,8 @@ internal static class ReplayCommand
 {
     public static Command Create(Stream stdout, TextWriter stderr)
     {
-        var config = new Option<string>("--config") { Description = "Gateway config file (JSON, see src/README.md)", Required = true };
-        var trace = new Option<string>("--trace") { Description = "Trace file (CSV: timestamp,signal,value)", Required = true };
+        var config = InputFiles.PathOption(new Option<string>("--config") { Description = "Gateway config file (JSON, see src/README.md)", Required = true });
+        var trace = InputFiles.PathOption(new Option<string>("--trace") { Description = "Trace file (CSV: timestamp,signal,value)", Required = true });
         var window = new Option<string>("--window") { Description = "Window of the records", DefaultValueFactory = _ => "total" };
         window.AcceptOnlyFromAmong([.. WindowKinds.Names]);
         var format = new Option<string>("--format") { Description = "json: one array of schema-v1 records; table: for people", DefaultValueFactory = _ => "table" };

@@ -23,7 +23,7 @@ internal static class SensorsScan
 
     public static Command Create(Stream stdout, TextWriter stderr, string devRoot)
     {
-        var config = new Option<string?>("--config") { Description = "Gateway config: scan its buses and lines and name what each feeds" };
+        var config = InputFiles.PathOption(new Option<string?>("--config") { Description = "Gateway config: scan its buses and lines and name what each feeds" });
         var bus = new Option<int>("--bus") { Description = "I2C bus to scan without a config (/dev/i2c-N)", DefaultValueFactory = _ => 1 };
         var command = new Command("scan", "List the I2C addresses that answer and the GPIO lines with their levels") { config, bus };
         command.SetAction(parsed => Run(parsed.GetValue(config), parsed.GetValue(bus), devRoot, stdout, stderr));

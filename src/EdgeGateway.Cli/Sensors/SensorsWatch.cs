@@ -21,7 +21,7 @@ internal static class SensorsWatch
 
     public static Command Create(Stream stdout, TextWriter stderr, string devRoot)
     {
-        var config = new Option<string>("--config") { Description = "Gateway config whose sources to read", Required = true };
+        var config = InputFiles.PathOption(new Option<string>("--config") { Description = "Gateway config whose sources to read", Required = true });
         var interval = new Option<int>("--interval-ms") { Description = "Refresh period", DefaultValueFactory = _ => 500 };
         var seconds = new Option<double?>("--seconds") { Description = "Stop after this many seconds (default: until Ctrl+C)" };
         var command = new Command("watch", "Show live values of the configured hardware inputs, refreshed in place") { config, interval, seconds };

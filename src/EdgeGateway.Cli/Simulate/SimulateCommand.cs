@@ -19,12 +19,12 @@ internal static class SimulateCommand
 
     public static Command Create(Stream stdout, TextWriter stderr)
     {
-        var config = new Option<string>("--config") { Description = "Gateway config file with the cells' Simulation sections (JSON, see src/README.md)", Required = true };
+        var config = InputFiles.PathOption(new Option<string>("--config") { Description = "Gateway config file with the cells' Simulation sections (JSON, see src/README.md)", Required = true });
         var from = new Option<string>("--from") { Description = $"Start: {Usage}", Required = true };
         var to = new Option<string>("--to") { Description = $"End (after the start): {Usage}", Required = true };
         var seed = new Option<long>("--seed") { Description = "Random seed: the same seed gives the same trace and truth", Required = true };
-        var trace = new Option<string>("--trace") { Description = "Trace file to write (CSV: timestamp,signal,value)", Required = true };
-        var truth = new Option<string>("--truth") { Description = "Ground-truth file to write (one JSON array of schema-v1 records)", Required = true };
+        var trace = InputFiles.PathOption(new Option<string>("--trace") { Description = "Trace file to write (CSV: timestamp,signal,value)", Required = true });
+        var truth = InputFiles.PathOption(new Option<string>("--truth") { Description = "Ground-truth file to write (one JSON array of schema-v1 records)", Required = true });
         var windows = new Option<string>("--windows") { Description = "Window kinds of the truth, comma-separated: total, day, shift, 1m", DefaultValueFactory = _ => "total,day,shift" };
 
         var command = new Command("simulate", "Simulate the work cells: write their raw signals as a trace and the ground-truth KPI records")

@@ -18,7 +18,7 @@ internal static class StatusCommand
     public static Command Create(Stream stdout, TextWriter stderr)
     {
         var json = new Option<bool>("--json") { Description = "Print the agent's status document as JSON" };
-        var file = new Option<string>("--status-file") { Description = "Status file of the agent (Agent:StatusFile)", DefaultValueFactory = _ => "/run/edgegw/status.json" };
+        var file = InputFiles.PathOption(new Option<string>("--status-file") { Description = "Status file of the agent (Agent:StatusFile)", DefaultValueFactory = _ => "/run/edgegw/status.json" });
         var command = new Command("status", "Show what the running agent is doing") { json, file };
         command.SetAction(parsed => Run(parsed.GetValue(file)!, parsed.GetValue(json), DateTimeOffset.UtcNow, stdout, stderr));
         return command;
