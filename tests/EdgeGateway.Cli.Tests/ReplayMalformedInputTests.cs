@@ -302,6 +302,19 @@ public sealed class ReplayMalformedInputTests : IDisposable
         Assert.Equal(0, result.ExitCode);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("\n  \n")]
+    [InlineData("\uFEFF")]
+    public void EmptyConfig_SaysTheFileIsEmpty(string text)
+    {
+        var config = Write("edgegw.json", text);
+
+        var result = Replay(config, Write("trace.csv", "timestamp,signal,value\n"));
+
+        AssertRejected(result, config, 1, ["the file is empty; expected a JSON object"], "empty config");
+    }
+
     [Fact]
     public void ConfigWithTheAgentsSections_IsAccepted()
     {

@@ -32,6 +32,12 @@ internal sealed class JsonTree
     public static JsonTree Parse(ReadOnlySpan<byte> utf8, string source)
     {
         utf8 = Utf8Bom.Skip(utf8);
+        if (utf8.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            // The reader would say "does not contain any JSON tokens … isFinalBlock": this is what it means.
+            throw new InputException(source, 1, "the file is empty; expected a JSON object");
+        }
+
         var lineStarts = LineStarts(utf8);
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         try
