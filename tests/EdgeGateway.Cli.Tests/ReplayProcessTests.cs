@@ -172,6 +172,37 @@ public sealed class ReplayProcessTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task Replay_UnreadableConfig_SaysPermissionDenied()
+    {
+        // Root reads every file, and these tests run as root in CI: the built edgegw then runs as 'nobody'.
+        var sample = Path.Combine(RepoPaths.Root, "deploy", "sample");
+        var config = Path.Combine(_dir, "secret.json");
+        File.Copy(Path.Combine(sample, "edgegw.json"), config);
+        File.SetUnixFileMode(config, Environment.UserName == "root" ? UnixFileMode.UserRead | UnixFileMode.UserWrite : UnixFileMode.None);
+        File.SetUnixFileMode(_dir, (UnixFileMode)0b111_101_101);
+        string[] replay = [Path.Combine(AppContext.BaseDirectory, "edgegw"), "replay", "--config", config, "--trace", Path.Combine(sample, "sample-trace.csv")];
+        var start = new System.Diagnostics.ProcessStartInfo(Environment.UserName == "root" ? "runuser" : replay[0])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in Environment.UserName == "root" ? ["-u", "nobody", "--", .. replay] : replay[1..])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal($"edgegw replay: {config}: cannot read the config: permission denied\n", await stderr);
+        Assert.Equal(2, process.ExitCode);
+        Assert.Equal("", await stdout);
+    }
+
+    [Fact]
     public async Task Replay_ConfigWithByteOrderMark_AndTheAgentsSections_IsAccepted()
     {
         // Was "invalid JSON: '0xEF' is an invalid start of a value"; /etc/edgegw/edgegw.json also holds Agent and Logging.
