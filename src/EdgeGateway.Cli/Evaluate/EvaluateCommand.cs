@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using EdgeGateway.Cli.Report;
 using EdgeGateway.Core;
+using EdgeGateway.Core.Traces;
 using EdgeGateway.Evaluation.Estimation;
 using EdgeGateway.Evaluation.Register;
 using EdgeGateway.Evaluation.Report;
@@ -55,12 +56,12 @@ internal static class EvaluateCommand
     public static int Run(EvaluateArguments arguments, Stream stdout, TextWriter stderr)
     {
         var clock = Stopwatch.StartNew();
-        if (!TryDate(arguments.From, out var from))
+        if (!TraceTimestamp.TryParseDate(arguments.From, out var from))
         {
             return InputError(stderr, $"--from: '{InputText.Quote(arguments.From)}' is not a date (2026-03-02)");
         }
 
-        if (!TryDate(arguments.To, out var to))
+        if (!TraceTimestamp.TryParseDate(arguments.To, out var to))
         {
             return InputError(stderr, $"--to: '{InputText.Quote(arguments.To)}' is not a date (2026-05-25)");
         }
@@ -227,9 +228,6 @@ internal static class EvaluateCommand
 
         output.WriteLine($"Report: {Path.Combine(folder, "report.html")}");
     }
-
-    private static bool TryDate(string text, out DateOnly date) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
     private static void Progress(TextWriter stderr, Stopwatch clock, string message) =>
         stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"edgegw evaluate: [{clock.Elapsed.TotalSeconds,5:0.0} s] {message}"));

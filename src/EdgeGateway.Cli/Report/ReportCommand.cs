@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using EdgeGateway.Core;
 using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Traces;
 
 namespace EdgeGateway.Cli.Report;
 
@@ -128,13 +129,14 @@ internal static class ReportCommand
     private static bool TryParseInstant(string text, out DateTimeOffset? instant)
     {
         instant = null;
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (TraceTimestamp.TryParseDate(text, out var date))
         {
             instant = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
             return true;
         }
 
-        if (text.EndsWith('Z') && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        if (text.EndsWith('Z') && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+            && parsed.Year is >= TraceTimestamp.MinYear and <= TraceTimestamp.MaxYear)
         {
             instant = parsed;
             return true;

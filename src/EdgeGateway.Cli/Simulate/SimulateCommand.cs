@@ -105,20 +105,8 @@ internal static class SimulateCommand
         return kinds.Count > 0 ? kinds : throw new InputException("--windows", 0, $"no window kind given: use {string.Join(", ", WindowKinds.Names)}");
     }
 
-    private static long ParseInstant(string option, string text, TimeZoneInfo zone)
-    {
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) && date.Year is >= 1970 and <= 9000)
-        {
-            return SiteTime.FromWallClock(date.ToDateTime(TimeOnly.MinValue), zone);
-        }
-
-        if (TraceTimestamp.TryParse(Encoding.UTF8.GetBytes(text), out var ms))
-        {
-            return ms;
-        }
-
-        throw new InputException(option, 0, $"'{InputText.Quote(text)}' is not {Usage}");
-    }
+    private static long ParseInstant(string option, string text, TimeZoneInfo zone) =>
+        SiteTime.TryParseInstant(text, zone, out var ms) ? ms : throw new InputException(option, 0, $"'{InputText.Quote(text)}' is not {Usage}");
 
     private static void CheckDistinct(string tracePath, string truthPath)
     {

@@ -64,6 +64,21 @@ public static class SiteTime
         return ToUnixMs(DateTime.SpecifyKind(wallClock - offset, DateTimeKind.Utc));
     }
 
+    /// <summary>
+    /// Parses an instant as command lines and the simulation's <c>GoLive</c> give it: a date (<c>2026-03-02</c>, the
+    /// site-local midnight that starts it) or a contract UTC timestamp (<c>2026-03-02T06:00:00Z</c>).
+    /// </summary>
+    public static bool TryParseInstant(string text, TimeZoneInfo zone, out long ms)
+    {
+        if (Traces.TraceTimestamp.TryParseDate(text, out var date))
+        {
+            ms = FromWallClock(date.ToDateTime(TimeOnly.MinValue), zone);
+            return true;
+        }
+
+        return Traces.TraceTimestamp.TryParse(System.Text.Encoding.UTF8.GetBytes(text), out ms);
+    }
+
     /// <summary>Start of the site-local calendar day that contains <paramref name="ms"/>.</summary>
     public static long StartOfLocalDay(long ms, TimeZoneInfo zone) => FromWallClock(ToWallClock(ms, zone).Date, zone);
 }

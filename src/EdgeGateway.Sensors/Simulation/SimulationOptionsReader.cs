@@ -1,10 +1,8 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using EdgeGateway.Core;
 using EdgeGateway.Core.Calendar;
 using EdgeGateway.Core.Configuration;
-using EdgeGateway.Core.Traces;
 
 namespace EdgeGateway.Sensors.Simulation;
 
@@ -397,12 +395,7 @@ internal static class SimulationOptionsReader
                 return null;
             }
 
-            if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) && date.Year is >= 1970 and <= 9000)
-            {
-                return SiteTime.FromWallClock(date.ToDateTime(TimeOnly.MinValue), zone);
-            }
-
-            if (TraceTimestamp.TryParse(Encoding.UTF8.GetBytes(text), out var ms))
+            if (SiteTime.TryParseInstant(text, zone, out var ms))
             {
                 return ms;
             }
