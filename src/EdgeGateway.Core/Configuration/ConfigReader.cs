@@ -366,7 +366,7 @@ public sealed class ConfigReader
         {
             if (!cellIds.Add(cell.Id))
             {
-                gateway.Problem("Cells", $"cell id '{cell.Id}' is used twice");
+                gateway.Problem("Cells", $"cell id '{InputText.Quote(cell.Id)}' is used twice");
             }
         }
     }
@@ -378,7 +378,7 @@ public sealed class ConfigReader
         {
             if (!firstCell.TryAdd(name, cell))
             {
-                reader.Problem(null, $"signal name '{name}' of cell '{cell}' is already used in cell '{firstCell[name]}'; signal names must be unique across cells");
+                reader.Problem(null, $"signal name '{InputText.Quote(name)}' of cell '{InputText.Quote(cell)}' is already used in cell '{InputText.Quote(firstCell[name])}'; signal names must be unique across cells");
             }
         }
     }
