@@ -413,6 +413,21 @@ public sealed class ReplayMalformedInputTests : IDisposable
     }
 
     [Fact]
+    public void OutputThatCannotBeWritten_ExitsOneWithOneLine_NotAStack()
+    {
+        // A full disk under the held output or a stdout that fails: not the input's fault, and no stack trace.
+        var config = Write("edgegw.json", s_validConfig);
+        var trace = Write("trace.csv", string.Join('\n', ValidTraceLines(200)) + "\n");
+        using var stdout = new FullDisk();
+        using var stderr = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
+
+        var exit = Program.Run(["replay", "--config", config, "--trace", trace, "--format", "json"], stdout, stderr);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("edgegw replay: cannot write the output: No space left on device\n", stderr.ToString());
+    }
+
+    [Fact]
     public void MissingConfigFile_ExitsTwoWithOneLineNamingTheFile()
     {
         var config = Path.Combine(_dir, "no-such-config.json");
@@ -552,6 +567,14 @@ public sealed class ReplayMalformedInputTests : IDisposable
         using var stderr = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
         var exitCode = Program.Run(args, stdout, stderr);
         return new ReplayResult(exitCode, stdout.ToArray(), stderr.ToString());
+    }
+
+    /// <summary>A stdout whose every write fails as on a full disk.</summary>
+    private sealed class FullDisk : MemoryStream
+    {
+        public override void Write(byte[] buffer, int offset, int count) => throw new IOException("No space left on device");
+
+        public override void Write(ReadOnlySpan<byte> buffer) => throw new IOException("No space left on device");
     }
 
     private readonly record struct ReplayResult(int ExitCode, byte[] Stdout, string Stderr);

@@ -11,6 +11,9 @@ namespace EdgeGateway.Cli.Replay;
 /// </summary>
 internal static class ReplayCommand
 {
+    /// <summary>Exit code when the output cannot be written (a full disk, a closed stdout).</summary>
+    public const int OutputFailed = 1;
+
     public static Command Create(Stream stdout, TextWriter stderr)
     {
         var config = InputFiles.PathOption(new Option<string>("--config") { Description = "Gateway config file (JSON, see src/README.md)", Required = true });
@@ -62,6 +65,12 @@ internal static class ReplayCommand
         {
             stderr.WriteLine($"edgegw replay: {e.Message}");
             return Program.InputError;
+        }
+        catch (IOException e)
+        {
+            // Not the input's fault: the held output (in TMPDIR) or stdout could not be written, e.g. a full disk.
+            stderr.WriteLine($"edgegw replay: cannot write the output: {InputText.Quote(e.Message, 200)}");
+            return OutputFailed;
         }
     }
 }

@@ -58,10 +58,16 @@ internal static class SimulateCommand
             traceTemp = TempBeside("--trace", tracePath);
             truthTemp = TempBeside("--truth", truthPath);
             SimulationSummary summary;
-            using (var traceStream = Create("--trace", traceTemp))
-            using (var truthStream = Create("--truth", truthTemp))
+            try
             {
+                using var traceStream = Create("--trace", traceTemp);
+                using var truthStream = Create("--truth", truthTemp);
                 summary = Simulator.Write(gateway, options, seed, fromMs, toMs, kinds, traceStream, truthStream);
+            }
+            catch (IOException e)
+            {
+                // A full disk while writing: the outputs cannot be written, and neither is left half written.
+                throw new InputException("--trace/--truth", 0, $"cannot write the outputs: {InputText.Quote(e.Message, 200)}");
             }
 
             Move("--trace", traceTemp, tracePath);
