@@ -126,9 +126,10 @@ internal static class InputFiles
         }
     }
 
+    // The words are those the agent and the ingest use for their config file, so an operator reads one language.
     private static InputException CannotRead(string path, string what, Exception e) => new(path, 0, e switch
     {
-        FileNotFoundException or DirectoryNotFoundException => $"cannot read the {what}: no such file",
+        FileNotFoundException or DirectoryNotFoundException => $"cannot read the {what}: the file does not exist",
         UnauthorizedAccessException => $"cannot read the {what}: permission denied",
         _ => $"cannot read the {what}: {InputText.Quote(e.Message, 200)}",
     });

@@ -33,7 +33,7 @@ public sealed class EvaluateInputFilesTests : IDisposable
         var (exit, stderr) = Evaluate(register, Path.Combine(_dir, "out"));
 
         Assert.Equal(Program.InputError, exit);
-        Assert.Equal($"edgegw evaluate: {register}: cannot read the register: no such file\n", stderr);
+        Assert.Equal($"edgegw evaluate: {register}: cannot read the register: the file does not exist\n", stderr);
     }
 
     [Fact]
