@@ -315,6 +315,22 @@ public sealed class ReplayMalformedInputTests : IDisposable
         AssertRejected(result, config, 1, ["the file is empty; expected a JSON object"], "empty config");
     }
 
+    [Theory]
+    [InlineData("config")]
+    [InlineData("trace")]
+    public void Utf16File_SaysSaveItAsUtf8(string which)
+    {
+        // Windows Notepad's "Unicode": was "invalid JSON: '0xFF' is an invalid start of a value" (a bad header for a trace).
+        var config = Path.Combine(_dir, "edgegw.json");
+        File.WriteAllText(config, s_validConfig, which == "config" ? Encoding.Unicode : new UTF8Encoding(false));
+        var trace = Path.Combine(_dir, "trace.csv");
+        File.WriteAllText(trace, string.Join('\n', ValidTraceLines(10)) + "\n", which == "trace" ? Encoding.Unicode : new UTF8Encoding(false));
+
+        var result = Replay(config, trace);
+
+        AssertRejected(result, which == "config" ? config : trace, 1, ["the file is UTF-16 text; save it as UTF-8"], which);
+    }
+
     [Fact]
     public void ConfigWithTheAgentsSections_IsAccepted()
     {

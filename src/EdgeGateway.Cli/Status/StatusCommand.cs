@@ -60,7 +60,7 @@ internal static class StatusCommand
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(Utf8Bom.Skip(bytes.AsMemory()));
+            document = JsonDocument.Parse(ByteOrderMark.SkipUtf8(bytes.AsMemory()));
         }
         catch (JsonException)
         {

@@ -31,7 +31,12 @@ internal sealed class JsonTree
     /// <summary>Parses <paramref name="utf8"/>; a syntax error becomes an <see cref="InputException"/> naming <paramref name="source"/> and the line.</summary>
     public static JsonTree Parse(ReadOnlySpan<byte> utf8, string source)
     {
-        utf8 = Utf8Bom.Skip(utf8);
+        if (ByteOrderMark.IsUtf16(utf8))
+        {
+            throw new InputException(source, 1, ByteOrderMark.Utf16Problem);
+        }
+
+        utf8 = ByteOrderMark.SkipUtf8(utf8);
         if (utf8.Trim(" \t\r\n"u8).IsEmpty)
         {
             // The reader would say "does not contain any JSON tokens … isFinalBlock": this is what it means.

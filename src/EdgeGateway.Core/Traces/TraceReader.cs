@@ -202,7 +202,12 @@ public sealed class TraceReader : IDisposable
         Line++;
         if (Line == 1)
         {
-            line = Utf8Bom.Skip(line);
+            if (ByteOrderMark.IsUtf16(line))
+            {
+                Fail(ByteOrderMark.Utf16Problem);
+            }
+
+            line = ByteOrderMark.SkipUtf8(line);
         }
 
         line = line.EndsWith((byte)'\r') ? line[..^1] : line;
