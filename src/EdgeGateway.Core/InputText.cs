@@ -4,33 +4,48 @@ using System.Text;
 namespace EdgeGateway.Core;
 
 /// <summary>
-/// Input text quoted in an error message. Control and other invisible characters are written as <c>\uXXXX</c>, so a
-/// NUL or an escape sequence after a value is seen rather than silently shown (or acted on by the terminal), and a
-/// line break inside a value cannot split the one-line error. Long text is clipped.
+/// Input text quoted in an error message or a dead letter's reason: clipped (never between the halves of a surrogate
+/// pair, then ending in …), and every character that would not show as itself escaped as <c>\uXXXX</c>: controls (a NUL
+/// after a value is seen, an escape sequence is not acted on by the terminal), format characters (bidirectional
+/// overrides, zero-width characters, tags), line and paragraph separators (a line break cannot split a one-line error),
+/// lone surrogates; a backslash as <c>\\</c>, so that an escape always is one.
 /// </summary>
 public static class InputText
 {
     /// <summary>How many characters of an input are quoted by default.</summary>
     public const int DefaultMax = 60;
 
-    /// <summary><paramref name="text"/> with invisible characters escaped, clipped to <paramref name="max"/> characters (then ending in …).</summary>
+    /// <summary><paramref name="text"/> with invisible characters escaped, clipped to <paramref name="max"/> characters.</summary>
     public static string Quote(ReadOnlySpan<char> text, int max = DefaultMax)
     {
-        var clipped = text.Length > max ? text[..max] : text;
-        var builder = new StringBuilder(clipped.Length + 1);
-        foreach (var c in clipped)
+        var clipped = text.Length > max;
+        var length = clipped ? max - (char.IsHighSurrogate(text[max - 1]) ? 1 : 0) : text.Length;
+        var builder = new StringBuilder(length + 1);
+        var rest = text[..length];
+        while (!rest.IsEmpty)
         {
-            if (char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format)
+            var decoded = Rune.DecodeFromUtf16(rest, out var rune, out var consumed) == System.Buffers.OperationStatus.Done;
+            if (rune.Value == '\\')
             {
-                builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+                builder.Append(@"\\");
+            }
+            else if (decoded && Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.Control or UnicodeCategory.Format
+                or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator))
+            {
+                builder.Append(rest[..consumed]);
             }
             else
             {
-                builder.Append(c);
+                foreach (var c in rest[..consumed])
+                {
+                    builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+                }
             }
+
+            rest = rest[consumed..];
         }
 
-        return text.Length > max ? builder.Append('…').ToString() : builder.ToString();
+        return clipped ? builder.Append('…').ToString() : builder.ToString();
     }
 
     /// <summary>UTF-8 <paramref name="utf8"/> (invalid bytes become U+FFFD) quoted as by <see cref="Quote(ReadOnlySpan{char}, int)"/>.</summary>
