@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EdgeGateway.Core;
 using EdgeGateway.Cli.Calibrate;
 using EdgeGateway.Cli.Replay;
 using EdgeGateway.Cli.Status;
@@ -34,8 +35,11 @@ public static class Program
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            // One line, like every other input error: scripts read the first line of stderr.
-            var messages = parsed.Errors.Select(error => string.Join(' ', error.Message.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+            // One line, like every other input error: scripts read the first line of stderr. The parser quotes the
+            // arguments it rejects; control characters in them are shown escaped like everywhere else.
+            var messages = parsed.Errors.Select(error => InputText.Quote(
+                string.Join(' ', error.Message.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
+                int.MaxValue));
             stderr.WriteLine($"edgegw: {string.Join("; ", messages)} (see 'edgegw --help')");
             return InputError;
         }

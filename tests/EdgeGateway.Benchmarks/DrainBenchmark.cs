@@ -21,7 +21,7 @@ using MQTTnet.Protocol;
 namespace EdgeGateway.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/EdgeGateway.Benchmarks -- drain [RECORDS] [ROUNDS]</c>: a backlog of
+/// <c>dotnet run -c Release --project tests/EdgeGateway.Benchmarks -- drain [RECORDS] [ROUNDS] [--batch=N]</c>: a backlog of
 /// 30 days of one-minute KPI records (43 200, real payloads from the engine) drained to a loopback Mosquitto, in one
 /// run: (a) by the agent's <see cref="MqttPublisher"/> from a <see cref="SegmentOutbox"/> on disk, until the backend has
 /// confirmed every record (src/README.md, "Delivery confirmations"), (b) by a bare MQTTnet publisher sending the same
@@ -43,14 +43,19 @@ public static class DrainBenchmark
     /// <summary>Runs the benchmark; exit code 0 when both targets are met, 1 when not, 2 for bad arguments.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        if (!TryParse(args, 0, DefaultRecords, out var count) || !TryParse(args, 1, 5, out var rounds))
+        var numbers = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        var batchArgument = args.FirstOrDefault(a => a.StartsWith("--batch=", StringComparison.Ordinal));
+        var options = new AgentOptions { GatewayId = Gateway };
+        var batchRecords = options.Mqtt.BatchRecords;
+        if (!TryParse(numbers, 0, DefaultRecords, out var count) || !TryParse(numbers, 1, 5, out var rounds)
+            || (batchArgument is not null && !TryParse([batchArgument["--batch=".Length..]], 0, 1, out batchRecords)))
         {
-            Console.Error.WriteLine("drain: usage: drain [RECORDS] [ROUNDS] (positive integers)");
+            Console.Error.WriteLine("drain: usage: drain [RECORDS] [ROUNDS] [--batch=N] (positive integers; N: the agent's Mqtt:BatchRecords, 1 for one record a message)");
             return 2;
         }
 
+        options.Mqtt.BatchRecords = batchRecords;
         var config = SteadyStateMix.ReadSampleConfig();
-        var options = new AgentOptions { GatewayId = Gateway };
         var topics = new Topics(options.Mqtt.TopicPrefix, config.Site, Gateway);
         var records = OneMinuteRecords(config, topics, count);
         using var broker = MosquittoBroker.Launch();
@@ -59,7 +64,7 @@ public static class DrainBenchmark
         var window = options.Mqtt.MaxInFlight;
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"drain: {records.Count} one-minute KPI records (payload {records.Average(r => r.Payload.Length):F0} B on average), QoS 1, {window} in flight, Mosquitto on {MosquittoBroker.Host}:{broker.Port}, {Environment.ProcessorCount} cores, load average {LoadAverage()}"));
+            $"drain: {records.Count} one-minute KPI records (payload {records.Average(r => r.Payload.Length):F0} B on average), agent batches of up to {batchRecords}, QoS 1, {window} messages in flight, Mosquitto on {MosquittoBroker.Host}:{broker.Port}, {Environment.ProcessorCount} cores, load average {LoadAverage()}"));
 
         // A warm-up round of each (JIT, page cache, broker), not counted.
         await DrainWithPublisherAsync(broker, config, options, topics, records);

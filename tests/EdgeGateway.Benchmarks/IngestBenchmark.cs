@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using EdgeGateway.Agent.Hosting;
 using EdgeGateway.Agent.Publishing;
+using EdgeGateway.Core.Payload;
 using EdgeGateway.Ingest.Points;
 using EdgeGateway.Ingest.Status;
 using EdgeGateway.Ingest.Subscription;
@@ -18,9 +19,10 @@ using MQTTnet;
 namespace EdgeGateway.Benchmarks;
 
 /// <summary>
-/// <c>DOTNET_gcServer=1 dotnet run -c Release --project tests/EdgeGateway.Benchmarks -- ingest [RECORDS] [ROUNDS] [--Ingest:Key=value …]</c>:
+/// <c>DOTNET_gcServer=1 dotnet run -c Release --project tests/EdgeGateway.Benchmarks -- ingest [RECORDS] [ROUNDS] [--batch=N] [--Ingest:Key=value …]</c>:
 /// one-minute KPI records of the engine (100 000, one cell, real payloads) into a real InfluxDB 1.x, in one run:
-/// (a) through the ingest — published beforehand at QoS 1 to a real Mosquitto, queued in the ingest's persistent
+/// (a) through the ingest, delivery confirmations included — published beforehand at QoS 1 to a real Mosquitto as the
+/// agent sends a backlog (N records a message, default the agent's <c>Mqtt:BatchRecords</c>; 1: each alone), queued in the ingest's persistent
 /// session, then the ingest (composed as the process composes it, in this process) started and timed until its
 /// counters say the last point was stored; (b) the same points' line protocol posted raw to <c>/write</c> in batches
 /// of 5 000 by one writer. Each round writes into fresh databases, dropped once measured; each measurement starts
@@ -38,9 +40,12 @@ public static class IngestBenchmark
     {
         var overrides = args.Where(a => a.StartsWith("--Ingest:", StringComparison.Ordinal)).ToArray();
         var numbers = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
-        if (!DrainBenchmark.TryParse(numbers, 0, DefaultRecords, out var count) || !DrainBenchmark.TryParse(numbers, 1, 3, out var rounds))
+        var batchArgument = args.FirstOrDefault(a => a.StartsWith("--batch=", StringComparison.Ordinal));
+        var batchRecords = new MqttOptions().BatchRecords;
+        if (!DrainBenchmark.TryParse(numbers, 0, DefaultRecords, out var count) || !DrainBenchmark.TryParse(numbers, 1, 3, out var rounds)
+            || (batchArgument is not null && !DrainBenchmark.TryParse([batchArgument["--batch=".Length..]], 0, 1, out batchRecords)))
         {
-            Console.Error.WriteLine("ingest: usage: ingest [RECORDS] [ROUNDS] [--Ingest:Key=value …] (positive integers)");
+            Console.Error.WriteLine("ingest: usage: ingest [RECORDS] [ROUNDS] [--batch=N] [--Ingest:Key=value …] (positive integers; N records per MQTT message as the agent drains a backlog, default the agent's Mqtt:BatchRecords)");
             return 2;
         }
 
@@ -55,15 +60,16 @@ public static class IngestBenchmark
         var options = new AgentOptions { GatewayId = "bench" };
         var records = DrainBenchmark.OneMinuteRecords(config, new Topics(options.Mqtt.TopicPrefix, config.Site, options.GatewayId), count);
         var lines = LineProtocolBatches(records);
+        var messages = Messages(config.Site, options.GatewayId, records, batchRecords);
         using var broker = MosquittoBroker.Launch();
         using var influx = InfluxDb.Launch("bench_warmup");
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"ingest: {records.Count} one-minute KPI records (payload {records.Average(r => r.Payload.Length):F0} B, {lines.Sum(l => l.Length) / records.Count} B of line protocol on average), Mosquitto on {MosquittoBroker.Host}:{broker.Port}, InfluxDB {influx.Url}, {Environment.ProcessorCount} cores, load average {LoadAverage()}; ingest settings {(overrides.Length == 0 ? "default" : string.Join(' ', overrides))}"));
+            $"ingest: {records.Count} one-minute KPI records in {messages.Count} MQTT messages (payload {records.Average(r => r.Payload.Length):F0} B, {lines.Sum(l => l.Length) / records.Count} B of line protocol on average), Mosquitto on {MosquittoBroker.Host}:{broker.Port}, InfluxDB {influx.Url}, {Environment.ProcessorCount} cores, load average {LoadAverage()}; ingest settings {(overrides.Length == 0 ? "default" : string.Join(' ', overrides))}"));
 
         // A warm-up round of each (JIT, page cache, database), not counted.
         await RawWriteAsync(influx, "bench_warmup_raw", lines);
-        await ThroughIngestAsync(broker, influx, "bench_warmup_ingest", records, overrides);
+        await ThroughIngestAsync(broker, influx, "bench_warmup_ingest", records, messages, overrides);
 
         var ingestRates = new List<double>();
         var rawRates = new List<double>();
@@ -71,14 +77,14 @@ public static class IngestBenchmark
         {
             // Turn about which goes first: whatever one leaves behind in the database falls on the other equally.
             var rawFirst = round % 2 == 1;
-            var (total, firstToLast, ingestCpu) = rawFirst ? default : await ThroughIngestAsync(broker, influx, $"bench_ingest_{round}", records, overrides);
+            var (total, firstToLast, ingestCpu) = rawFirst ? default : await ThroughIngestAsync(broker, influx, $"bench_ingest_{round}", records, messages, overrides);
             await SettleAsync(influx);
             var cpu = CpuTimes.Of(influx, broker);
             var raw = records.Count / (await RawWriteAsync(influx, $"bench_raw_{round}", lines)).TotalSeconds;
             var rawCpu = CpuTimes.Of(influx, broker) - cpu;
             if (rawFirst)
             {
-                (total, firstToLast, ingestCpu) = await ThroughIngestAsync(broker, influx, $"bench_ingest_{round}", records, overrides);
+                (total, firstToLast, ingestCpu) = await ThroughIngestAsync(broker, influx, $"bench_ingest_{round}", records, messages, overrides);
             }
 
             var ingest = records.Count / total.TotalSeconds;
@@ -102,7 +108,8 @@ public static class IngestBenchmark
     /// published at QoS 1 and queued for it by the broker, then the ingest started; timed from its start (and from
     /// its first stored point) until its counters say every point was stored.
     /// </summary>
-    private static async Task<(TimeSpan Total, TimeSpan FirstToLast, CpuTimes Cpu)> ThroughIngestAsync(MosquittoBroker broker, InfluxDb influx, string database, List<(string Topic, byte[] Payload)> records, string[] overrides)
+    private static async Task<(TimeSpan Total, TimeSpan FirstToLast, CpuTimes Cpu)> ThroughIngestAsync(
+        MosquittoBroker broker, InfluxDb influx, string database, List<(string Topic, byte[] Payload)> records, List<(string Topic, byte[] Payload)> messages, string[] overrides)
     {
         var directory = Directory.CreateTempSubdirectory("edgegw-ingest-bench-").FullName;
         try
@@ -130,7 +137,7 @@ public static class IngestBenchmark
             var counters = host.Services.GetRequiredService<IngestCounters>();
             var session = host.Services.GetRequiredService<MqttSession>();
             await MakeSessionAsync(session);
-            await BurstPublisher.PublishAsync(MosquittoBroker.Host, broker.Port, records, window: 64);
+            await BurstPublisher.PublishAsync(MosquittoBroker.Host, broker.Port, messages, window: 64);
             await SettleAsync(influx);
 
             var cpu = CpuTimes.Of(influx, broker);
@@ -174,6 +181,30 @@ public static class IngestBenchmark
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    /// <summary>The records as the agent publishes a backlog: <paramref name="batchRecords"/> to a message (src/README.md, "Batches").</summary>
+    private static List<(string Topic, byte[] Payload)> Messages(string site, string gateway, List<(string Topic, byte[] Payload)> records, int batchRecords)
+    {
+        if (batchRecords == 1)
+        {
+            return records;
+        }
+
+        using var batch = new RecordBatch();
+        var messages = new List<(string Topic, byte[] Payload)>();
+        foreach (var chunk in records.Chunk(batchRecords))
+        {
+            batch.Begin(site, gateway);
+            foreach (var (topic, payload) in chunk)
+            {
+                batch.Add(topic, payload);
+            }
+
+            messages.Add((RecordBatch.Topic("edgegw/v1", site, gateway), batch.End()));
+        }
+
+        return messages;
     }
 
     /// <summary>Connects with the ingest's client options (persistent session), subscribes as it does, and leaves: the broker then queues for it.</summary>

@@ -46,6 +46,24 @@ public sealed class CalibrateCommandTests : IDisposable
     }
 
     [Fact]
+    public void ImplausiblePowerSample_IsABadValueNamingTheLine_Exit2()
+    {
+        // power,1e308 followed by another sample crashed replay with exit code 1; calibrate reads the same traces.
+        var lines = File.ReadAllLines(Trace(seed: 4, levels: [1.2, 6.0], sigma: 0.25)).ToList();
+        var bad = lines.Count + 1;
+        lines.Add("2030-01-01T00:00:00.000Z,power,1e308");
+        lines.Add("2030-01-01T00:00:01.000Z,power,1.5");
+        var trace = Path.Combine(_dir, "implausible.csv");
+        File.WriteAllLines(trace, lines);
+
+        var (stdout, stderr, exit) = Calibrate(trace);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.Equal($"edgegw calibrate: {trace}:{bad.ToString(CultureInfo.InvariantCulture)}: bad value '1e308' for signal 'power' (PowerKw): above 1000000 kW, not a machine's power (a unit or sensor error)\n", stderr.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public void UnknownCell_IsAnInputError_Exit2()
     {
         var config = Path.Combine(_dir, "edgegw.json");

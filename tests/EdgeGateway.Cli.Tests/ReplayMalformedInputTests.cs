@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Cli.Tests;
 
@@ -114,6 +115,20 @@ public sealed class ReplayMalformedInputTests : IDisposable
             "\"13:00\"", 1, ["Shifts", "overlaps", "06:00-14:00", "13:00-22:00"]
         },
         {
+            // Was an unhandled ArgumentException (a TimeSpan of Infinity) with exit code 1.
+            "implausible IdealCycleSeconds", "\"IdealCycleSeconds\": 30,", "\"IdealCycleSeconds\": 1e308,",
+            "1e308", 1, ["IdealCycleSeconds", "1e308", "out of range", "at most 86400"]
+        },
+        {
+            // Was an InvalidOperationException: "Total window for -9223370262603306901 ms is no longer open".
+            "implausible MinorStopSeconds", "\"MinorStopSeconds\": 120,", "\"MinorStopSeconds\": 9.3e15,",
+            "9.3e15", 1, ["MinorStopSeconds", "9.3e15", "out of range", "at most 86400"]
+        },
+        {
+            "unknown top-level section", "{\n  \"EdgeGateway\": {", "{\n  \"Agents\": {},\n  \"EdgeGateway\": {",
+            "\"Agents\"", 1, ["Agents", "unknown key"]
+        },
+        {
             // The error belongs on the second declaration of the name (cell-2), as a compiler reports a duplicate.
             "duplicate signal name across cells", "\"press-run\"", "\"green\"",
             "\"green\"", 2, ["green", "cell-1", "cell-2", "unique"]
@@ -146,6 +161,11 @@ public sealed class ReplayMalformedInputTests : IDisposable
         { "too few fields", "{next},power", ["three fields"] },
         { "too many fields", "{next},power,1.5,kW", ["three fields"] },
         { "decimal comma", "{next},power,12,5", ["three fields", "12,5"] },
+
+        // Followed by further power samples: was an overflow to infinity in the energy sum and a crash with exit code 1.
+        { "implausible power", "{next},power,1e308", ["bad value", "'1e308'", "power", "above 1000000 kW"] },
+        { "NUL after a value", "{next},power,0.29\0", ["bad value", "'0.29\\u0000'", "power"] },
+        { "escape sequence in a signal name", "{next},gr\u001b[2Jeen,1", ["unknown signal", "'gr\\u001b[2Jeen'"] },
     };
 
     [Fact]
@@ -268,6 +288,162 @@ public sealed class ReplayMalformedInputTests : IDisposable
     }
 
     [Fact]
+    public void ConfigWithUtf8ByteOrderMark_IsAccepted()
+    {
+        // Was "invalid JSON: '0xEF' is an invalid start of a value", though traces with a BOM were accepted.
+        var config = Path.Combine(_dir, "bom.json");
+        File.WriteAllText(config, s_validConfig, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        Assert.Equal(0xEF, File.ReadAllBytes(config)[0]);
+        var trace = Write("trace.csv", string.Join('\n', ValidTraceLines(200)) + "\n");
+
+        var result = Replay(config, trace);
+
+        Assert.Equal("", result.Stderr);
+        Assert.Equal(0, result.ExitCode);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("\n  \n")]
+    [InlineData("\uFEFF")]
+    public void EmptyConfig_SaysTheFileIsEmpty(string text)
+    {
+        var config = Write("edgegw.json", text);
+
+        var result = Replay(config, Write("trace.csv", "timestamp,signal,value\n"));
+
+        AssertRejected(result, config, 1, ["the file is empty; expected a JSON object"], "empty config");
+    }
+
+    [Theory]
+    [InlineData("config")]
+    [InlineData("trace")]
+    public void Utf16File_SaysSaveItAsUtf8(string which)
+    {
+        // Windows Notepad's "Unicode": was "invalid JSON: '0xFF' is an invalid start of a value" (a bad header for a trace).
+        var config = Path.Combine(_dir, "edgegw.json");
+        File.WriteAllText(config, s_validConfig, which == "config" ? Encoding.Unicode : new UTF8Encoding(false));
+        var trace = Path.Combine(_dir, "trace.csv");
+        File.WriteAllText(trace, string.Join('\n', ValidTraceLines(10)) + "\n", which == "trace" ? Encoding.Unicode : new UTF8Encoding(false));
+
+        var result = Replay(config, trace);
+
+        AssertRejected(result, which == "config" ? config : trace, 1, ["the file is UTF-16 text; save it as UTF-8"], which);
+    }
+
+    [Fact]
+    public void ConfigWithTheAgentsSections_IsAccepted()
+    {
+        // /etc/edgegw/edgegw.json holds the agent's sections too; the commands read the same file.
+        var text = s_validConfig.Replace("{\n  \"EdgeGateway\": {", "{\n  \"Agent\": { \"Source\": \"Simulator\" },\n  \"Logging\": { \"LogLevel\": { \"Default\": \"Warning\" } },\n  \"EdgeGateway\": {", StringComparison.Ordinal);
+        Assert.NotEqual(s_validConfig, text);
+        var config = Write("edgegw.json", text);
+        var trace = Write("trace.csv", string.Join('\n', ValidTraceLines(200)) + "\n");
+
+        var result = Replay(config, trace);
+
+        Assert.Equal("", result.Stderr);
+        Assert.Equal(0, result.ExitCode);
+    }
+
+    [Fact]
+    public void ConfigIsADirectory_ExitsTwoSayingSo()
+    {
+        // Was "Access to the path '/tmp' is denied".
+        var trace = Write("trace.csv", string.Join('\n', ValidTraceLines(10)) + "\n");
+
+        var result = Replay(_dir, trace);
+
+        AssertRejected(result, _dir, line: null, ["config", "is a directory, not a file"], "config is a directory");
+    }
+
+    [Fact]
+    public void TraceIsADirectory_ExitsTwoSayingSo()
+    {
+        var config = Write("edgegw.json", s_validConfig);
+
+        var result = Replay(config, _dir);
+
+        AssertRejected(result, _dir, line: null, ["trace", "is a directory, not a file"], "trace is a directory");
+    }
+
+    [Fact]
+    public void ConfigBelowAFile_ExitsTwoWithOneLine()
+    {
+        // ENOTDIR: a path through a file. (Permissions cannot be tested here: the tests run as root, who reads anything.)
+        var config = Path.Combine(Write("plain.txt", "x"), "edgegw.json");
+
+        var result = Replay(config, Write("trace.csv", "timestamp,signal,value\n"));
+
+        AssertRejected(result, config, line: null, ["cannot read the config"], "parent is a file");
+    }
+
+    [Fact]
+    public async Task ConfigAndTraceThroughNamedPipes_AreRead()
+    {
+        // What a shell's process substitution <(...) hands over: a pipe that can be read once and not seeked.
+        var config = Path.Combine(_dir, "config.pipe");
+        var trace = Path.Combine(_dir, "trace.pipe");
+        var writers = Task.WhenAll(
+            NamedPipe.Serve(config, s_validConfig),
+            NamedPipe.Serve(trace, string.Join('\n', ValidTraceLines(200)) + "\n"));
+
+        var result = Replay(config, trace);
+
+        await writers.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("", result.Stderr);
+        Assert.Equal(0, result.ExitCode);
+        Assert.NotEmpty(result.Stdout);
+    }
+
+    /// <summary>The documented limit is 65 536 bytes per line, not counting its line end: that many are read, one more is not.</summary>
+    [Theory]
+    [InlineData(65_535, "\n", true)]
+    [InlineData(65_536, "\n", true)]
+    [InlineData(65_536, "\r\n", true)]
+    [InlineData(65_537, "\n", false)]
+    [InlineData(65_537, "", false)]
+    public void TraceLineLength_AcceptedUpTo65536Bytes(int length, string lineEnd, bool accepted)
+    {
+        var config = Write("edgegw.json", s_validConfig);
+        var lines = ValidTraceLines(20);
+        lines.Insert(2, "#" + new string('x', length - 1));
+        var trace = Write("trace.csv", string.Join(lineEnd.Length == 0 ? "\n" : lineEnd, lines) + lineEnd);
+        if (lineEnd.Length == 0)
+        {
+            // The long line is the last one, without a line end.
+            trace = Write("trace.csv", string.Join('\n', ValidTraceLines(20)) + "\n#" + new string('x', length - 1));
+        }
+
+        var result = Replay(config, trace);
+
+        if (accepted)
+        {
+            Assert.Equal("", result.Stderr);
+            Assert.Equal(0, result.ExitCode);
+        }
+        else
+        {
+            AssertRejected(result, trace, lineEnd.Length == 0 ? 21 : 3, ["line longer than 65536 bytes"], $"{length} bytes");
+        }
+    }
+
+    [Fact]
+    public void OutputThatCannotBeWritten_ExitsOneWithOneLine_NotAStack()
+    {
+        // A full disk under the held output or a stdout that fails: not the input's fault, and no stack trace.
+        var config = Write("edgegw.json", s_validConfig);
+        var trace = Write("trace.csv", string.Join('\n', ValidTraceLines(200)) + "\n");
+        using var stdout = new FullDisk();
+        using var stderr = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
+
+        var exit = Program.Run(["replay", "--config", config, "--trace", trace, "--format", "json"], stdout, stderr);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("edgegw replay: cannot write the output: No space left on device\n", stderr.ToString());
+    }
+
+    [Fact]
     public void MissingConfigFile_ExitsTwoWithOneLineNamingTheFile()
     {
         var config = Path.Combine(_dir, "no-such-config.json");
@@ -290,10 +466,12 @@ public sealed class ReplayMalformedInputTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--window", "5m")]
-    [InlineData("--window", "week")]
-    [InlineData("--format", "csv")]
-    public void BadOptionValue_ExitsTwoWithOneLineNamingOptionAndValue(string option, string value)
+    [InlineData("--window", "5m", "5m")]
+    [InlineData("--window", "week", "week")]
+    [InlineData("--format", "csv", "csv")]
+    [InlineData("--window", "1m\u001b[2J", "1m\\u001b[2J")] // control characters are shown escaped, not sent to the terminal
+    [InlineData("--format", "json\0", "json\\u0000")]
+    public void BadOptionValue_ExitsTwoWithOneLineNamingOptionAndValue(string option, string value, string shown)
     {
         var config = Write("edgegw.json", s_validConfig);
         var trace = Write("trace.csv", string.Join('\n', ValidTraceLines(10)) + "\n");
@@ -305,7 +483,8 @@ public sealed class ReplayMalformedInputTests : IDisposable
         Assert.Equal(Program.InputError, result.ExitCode);
         Assert.Empty(result.Stdout);
         var message = AssertOneLine(result.Stderr);
-        Assert.Contains(value, message, StringComparison.Ordinal);
+        Assert.Contains(shown, message, StringComparison.Ordinal);
+        Assert.DoesNotContain(message, char.IsControl);
     }
 
     private static void AssertRejected(ReplayResult result, string file, int? line, string[] words, string @case)
@@ -404,6 +583,14 @@ public sealed class ReplayMalformedInputTests : IDisposable
         using var stderr = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
         var exitCode = Program.Run(args, stdout, stderr);
         return new ReplayResult(exitCode, stdout.ToArray(), stderr.ToString());
+    }
+
+    /// <summary>A stdout whose every write fails as on a full disk.</summary>
+    private sealed class FullDisk : MemoryStream
+    {
+        public override void Write(byte[] buffer, int offset, int count) => throw new IOException("No space left on device");
+
+        public override void Write(ReadOnlySpan<byte> buffer) => throw new IOException("No space left on device");
     }
 
     private readonly record struct ReplayResult(int ExitCode, byte[] Stdout, string Stderr);

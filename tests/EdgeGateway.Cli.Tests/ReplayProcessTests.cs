@@ -121,6 +121,104 @@ public sealed class ReplayProcessTests : IDisposable
         Assert.Contains("backwards", stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The bad inputs of issue 11, byte for byte, through the built program: each was a crash with a stack trace and exit
+    /// code 1 (or a misleading line); now one stderr line naming the file, the line and the problem, exit code 2, nothing
+    /// on stdout. <c>{line}</c> is the line the error must name.
+    /// </summary>
+    [Theory]
+    [InlineData("IdealCycleSeconds 1e308", "config", "\"IdealCycleSeconds\": 30.0,", "\"IdealCycleSeconds\": 1e308,", 8, "IdealCycleSeconds: 1e308 is out of range")]
+    [InlineData("MinorStopSeconds 9.3e15", "config", "\"MinorStopSeconds\": 120,", "\"MinorStopSeconds\": 9.3e15,", 9, "MinorStopSeconds: 9.3e15 is out of range")]
+    [InlineData("power 1e308, then another sample", "trace", "2026-03-22T23:00:30.000Z,power,0.31", "2026-03-22T23:00:30.000Z,power,1e308", 0, "bad value '1e308' for signal 'power' (PowerKw): above 1000000 kW")]
+    [InlineData("NUL after a value", "trace", "2026-03-22T23:00:30.000Z,power,0.31", "2026-03-22T23:00:30.000Z,power,0.31\0", 0, "bad value '0.31\\u0000'")]
+    [InlineData("line of 65 537 bytes", "trace", "2026-03-22T23:00:30.000Z,power,0.31", "LONG", 0, "line longer than 65536 bytes")]
+    public async Task Replay_IssueInputs_OneLineExitTwoNoStackNoOutput(string @case, string file, string find, string replace, int line, string expected)
+    {
+        var sample = Path.Combine(RepoPaths.Root, "deploy", "sample");
+        var config = Path.Combine(sample, "edgegw.json");
+        var trace = Path.Combine(sample, "sample-trace.csv");
+        if (replace == "LONG")
+        {
+            replace = "#" + new string('x', 65_536);
+        }
+
+        var original = await File.ReadAllTextAsync(file == "config" ? config : trace);
+        Assert.True(original.Contains(find, StringComparison.Ordinal), $"{@case}: test setup: '{find}' not in the sample {file}");
+        var changed = Path.Combine(_dir, file == "config" ? "edgegw.json" : "trace.csv");
+        await File.WriteAllTextAsync(changed, original.Replace(find, replace, StringComparison.Ordinal));
+        if (line == 0)
+        {
+            line = original[..original.IndexOf(find, StringComparison.Ordinal)].Count(c => c == '\n') + 1;
+        }
+
+        var result = await Edgegw("replay", "--config", file == "config" ? changed : config, "--trace", file == "trace" ? changed : trace, "--window", "1m", "--format", "json");
+
+        Assert.True(result.ExitCode == 2, $"{@case}: exit code {result.ExitCode}; stderr: {result.Stderr}");
+        Assert.Equal("", result.Stdout);
+        var stderr = result.Stderr.TrimEnd('\n');
+        Assert.DoesNotContain("\n", stderr, StringComparison.Ordinal);
+        Assert.StartsWith($"edgegw replay: {changed}:{line.ToString(CultureInfo.InvariantCulture)}: ", stderr, StringComparison.Ordinal);
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Replay_ConfigIsADirectory_SaysSo()
+    {
+        // Was "Access to the path '/tmp' is denied".
+        var result = await Edgegw("replay", "--config", _dir, "--trace", Path.Combine(RepoPaths.Root, "deploy", "sample", "sample-trace.csv"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"edgegw replay: {_dir}: cannot read the config: it is a directory, not a file\n", result.Stderr.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task Replay_UnreadableConfig_SaysPermissionDenied()
+    {
+        // Root reads every file, and these tests run as root in CI: the built edgegw then runs as 'nobody'.
+        var sample = Path.Combine(RepoPaths.Root, "deploy", "sample");
+        var config = Path.Combine(_dir, "secret.json");
+        File.Copy(Path.Combine(sample, "edgegw.json"), config);
+        File.SetUnixFileMode(config, Environment.UserName == "root" ? UnixFileMode.UserRead | UnixFileMode.UserWrite : UnixFileMode.None);
+        File.SetUnixFileMode(_dir, (UnixFileMode)0b111_101_101);
+        string[] replay = [Path.Combine(AppContext.BaseDirectory, "edgegw"), "replay", "--config", config, "--trace", Path.Combine(sample, "sample-trace.csv")];
+        var start = new System.Diagnostics.ProcessStartInfo(Environment.UserName == "root" ? "runuser" : replay[0])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in Environment.UserName == "root" ? ["-u", "nobody", "--", .. replay] : replay[1..])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal($"edgegw replay: {config}: cannot read the config: permission denied\n", await stderr);
+        Assert.Equal(2, process.ExitCode);
+        Assert.Equal("", await stdout);
+    }
+
+    [Fact]
+    public async Task Replay_ConfigWithByteOrderMark_AndTheAgentsSections_IsAccepted()
+    {
+        // Was "invalid JSON: '0xEF' is an invalid start of a value"; /etc/edgegw/edgegw.json also holds Agent and Logging.
+        var sample = Path.Combine(RepoPaths.Root, "deploy", "sample");
+        var text = (await File.ReadAllTextAsync(Path.Combine(sample, "edgegw.json"))).Replace(
+            "{\n  \"EdgeGateway\"", "{\n  \"Agent\": { \"Source\": \"Trace\" }, \"Logging\": {},\n  \"EdgeGateway\"", StringComparison.Ordinal);
+        Assert.Contains("\"Agent\"", text, StringComparison.Ordinal);
+        var config = Path.Combine(_dir, "edgegw.json");
+        await File.WriteAllTextAsync(config, text, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+
+        var result = await Edgegw("replay", "--config", config, "--trace", Path.Combine(sample, "sample-trace.csv"), "--format", "json");
+
+        Assert.True(result.ExitCode == 0, $"exit code {result.ExitCode}; stderr: {result.Stderr}");
+        Assert.Equal("", result.Stderr);
+    }
+
     private static DateTime ParseTimestamp(JsonElement element)
     {
         var text = element.GetString();

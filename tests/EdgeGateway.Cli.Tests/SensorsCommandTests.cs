@@ -77,6 +77,47 @@ public sealed class SensorsCommandTests : IDisposable
         Assert.Equal(0, _stdout.Length);
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(100)]
+    [InlineData(int.MinValue)]
+    public void Scan_BusOutsideItsRange_IsABadArgument_Exit2(int bus)
+    {
+        // Was exit code 1 with a raspi-config hint, as if the hardware were missing.
+        var exit = SensorsScan.Run(null, bus, _dev, _stdout, _stderr);
+
+        Assert.Equal(Program.InputError, exit);
+        Assert.Equal($"edgegw sensors scan: --bus: {bus} is not an I2C bus number 0-99 (/dev/i2c-N; 1 on a Raspberry Pi header)\n", _stderr.ToString().ReplaceLineEndings("\n"));
+        Assert.Equal(0, _stdout.Length);
+    }
+
+    [Fact]
+    public async Task ScanBusMinusOne_ThroughTheBuiltEdgegw_IsExit2WithOneLine()
+    {
+        var (exit, stdout, stderr) = await EdgeGateway.Tests.Shared.ServiceProcess.RunToExitAsync("edgegw", ["sensors", "scan", "--bus", "-1"], TimeSpan.FromMinutes(1));
+
+        Assert.Equal(Program.InputError, exit);
+        Assert.Equal("", stdout);
+        Assert.Equal("edgegw sensors scan: --bus: -1 is not an I2C bus number 0-99 (/dev/i2c-N; 1 on a Raspberry Pi header)\n", stderr.ReplaceLineEndings("\n"));
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(0)]
+    [InlineData(double.NaN)]
+    [InlineData(1e300)]
+    public async Task Watch_SecondsOutsideItsRange_IsABadArgument_Exit2(double seconds)
+    {
+        // 1e300 was an unhandled OverflowException from TimeSpan.FromSeconds.
+        var config = WriteConfig("\"green\": { \"Role\": \"StateRun\", \"Source\": \"gpio:17\" }");
+
+        var exit = await SensorsWatch.RunAsync(config, 500, seconds, _dev, _stdout, _stderr, CancellationToken.None);
+
+        Assert.Equal(Program.InputError, exit);
+        Assert.StartsWith("edgegw sensors watch: --seconds must be greater than 0 and at most 2592000 (30 days), found ", _stderr.ToString(), StringComparison.Ordinal);
+        Assert.Single(_stderr.ToString().TrimEnd('\n').Split('\n'));
+    }
+
     [Fact]
     public async Task Watch_BadSource_IsAnInputError_WithFileAndLine_Exit2()
     {

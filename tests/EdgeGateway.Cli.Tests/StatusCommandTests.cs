@@ -22,6 +22,44 @@ public sealed class StatusCommandTests : IDisposable
         Assert.Equal($"edgegw status: the agent is not running (no status at {Path.Combine(_dir, "status.json")})", stderr.TrimEnd('\n'));
     }
 
+    [Theory]
+    [InlineData("{ \"EdgeGateway\": {} }")] // the config given by mistake: was a KeyNotFoundException with its stack
+    [InlineData("{ \"at\": \"yesterday\", \"pid\": 1 }")]
+    [InlineData("[1, 2]")]
+    public void JsonThatIsNotAStatusDocument_SaysNotRunning_InOneLine_Exit3(string json)
+    {
+        var path = Path.Combine(_dir, "other.json");
+        File.WriteAllText(path, json);
+
+        var (stdout, stderr, exit) = Status(path);
+
+        Assert.Equal(3, exit);
+        Assert.Equal("", stdout);
+        Assert.Equal($"edgegw status: the agent is not running ({path} is not a status document)", stderr.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public void StatusFileWithByteOrderMark_IsRead()
+    {
+        var path = WriteStatus(DateTimeOffset.UtcNow);
+        File.WriteAllBytes(path, [.. Encoding.UTF8.GetPreamble(), .. File.ReadAllBytes(path)]);
+
+        var (stdout, stderr, exit) = Status(path);
+
+        Assert.Equal("", stderr);
+        Assert.Equal(0, exit);
+        Assert.Contains("lathe", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StatusFileIsADirectory_IsABadArgument_Exit2()
+    {
+        var (_, stderr, exit) = Status(_dir);
+
+        Assert.Equal(Program.InputError, exit);
+        Assert.Equal($"edgegw status: --status-file: '{_dir}' is a directory, not a file", stderr.TrimEnd('\n'));
+    }
+
     [Fact]
     public void StaleStatus_SaysNotRunning()
     {

@@ -19,8 +19,8 @@ internal static class CalibrateCommand
 
     public static Command Create(Stream stdout, TextWriter stderr)
     {
-        var config = new Option<string>("--config") { Description = "Gateway config file (JSON)", Required = true };
-        var trace = new Option<string>("--trace") { Description = "Trace recorded from the cell (CSV), with running and idle periods", Required = true };
+        var config = InputFiles.PathOption(new Option<string>("--config") { Description = "Gateway config file (JSON)", Required = true });
+        var trace = InputFiles.PathOption(new Option<string>("--trace") { Description = "Trace recorded from the cell (CSV), with running and idle periods", Required = true });
         var cell = new Option<string?>("--cell") { Description = "Cell id (default: the only cell with a PowerKw signal)" };
         var command = new Command("calibrate", "Suggest power thresholds for state and cycles from a recorded trace, printed as config")
         {
@@ -78,14 +78,14 @@ internal static class CalibrateCommand
         var candidates = gateway.Cells.Where(c => cellId is null || c.Id == cellId).ToList();
         if (candidates.Count == 0)
         {
-            throw new InputException(configPath, 0, $"no cell '{cellId}' (cells: {string.Join(", ", gateway.Cells.Select(c => c.Id))})");
+            throw new InputException(configPath, 0, $"no cell '{InputText.Quote(cellId)}' (cells: {string.Join(", ", gateway.Cells.Select(c => c.Id))})");
         }
 
         var withPower = candidates.Where(c => c.Signals.Any(s => s.Role == SignalRole.PowerKw)).ToList();
         if (withPower.Count != 1)
         {
             throw new InputException(configPath, 0, withPower.Count == 0
-                ? $"no PowerKw signal in {(cellId is null ? "any cell" : $"cell '{cellId}'")}: calibration needs the power recording"
+                ? $"no PowerKw signal in {(cellId is null ? "any cell" : $"cell '{InputText.Quote(cellId)}'")}: calibration needs the power recording"
                 : $"several cells have a PowerKw signal ({string.Join(", ", withPower.Select(c => c.Id))}): choose one with --cell");
         }
 

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using EdgeGateway.Cli.Report;
 using EdgeGateway.Core;
+using EdgeGateway.Core.Traces;
 using EdgeGateway.Evaluation.Estimation;
 using EdgeGateway.Evaluation.Register;
 using EdgeGateway.Evaluation.Report;
@@ -27,10 +28,10 @@ internal static class EvaluateCommand
 
     public static Command Create(Stream stdout, TextWriter stderr)
     {
-        var register = new Option<string>("--register") { Description = "Programme register (CSV: site,cell,treated,go_live,ramp_up_days[,sector,size_class])", Required = true };
+        var register = InputFiles.PathOption(new Option<string>("--register") { Description = "Programme register (CSV: site,cell,treated,go_live,ramp_up_days[,sector,size_class])", Required = true });
         var from = new Option<string>("--from") { Description = "First day of the evaluation (site-local date, 2026-03-02)", Required = true };
         var to = new Option<string>("--to") { Description = "Day after the last one (exclusive)", Required = true };
-        var output = new Option<string>("--out") { Description = "Folder for report.html, evaluation.json, effects.csv, event_time.csv, cells.csv (created)", Required = true };
+        var output = InputFiles.PathOption(new Option<string>("--out") { Description = "Folder for report.html, evaluation.json, effects.csv, event_time.csv, cells.csv (created)", Required = true });
         var url = new Option<string>("--influx-url") { Description = "InfluxDB HTTP API (1.x, or 2.x with its v1 compatibility API)", DefaultValueFactory = _ => "http://127.0.0.1:8086" };
         var database = new Option<string>("--database") { Description = "Database (1.x) or DBRP-mapped bucket (2.x)", DefaultValueFactory = _ => "edgegw" };
         var token = new Option<string?>("--token") { Description = "InfluxDB 2 API token with read access (default: $EDGEGW_INFLUX_TOKEN)" };
@@ -55,14 +56,14 @@ internal static class EvaluateCommand
     public static int Run(EvaluateArguments arguments, Stream stdout, TextWriter stderr)
     {
         var clock = Stopwatch.StartNew();
-        if (!TryDate(arguments.From, out var from))
+        if (!TraceTimestamp.TryParseDate(arguments.From, out var from))
         {
-            return InputError(stderr, $"--from: '{arguments.From}' is not a date (2026-03-02)");
+            return InputError(stderr, $"--from: '{InputText.Quote(arguments.From)}' is not a date (2026-03-02)");
         }
 
-        if (!TryDate(arguments.To, out var to))
+        if (!TraceTimestamp.TryParseDate(arguments.To, out var to))
         {
-            return InputError(stderr, $"--to: '{arguments.To}' is not a date (2026-05-25)");
+            return InputError(stderr, $"--to: '{InputText.Quote(arguments.To)}' is not a date (2026-05-25)");
         }
 
         if (to <= from)
@@ -72,7 +73,7 @@ internal static class EvaluateCommand
 
         if (!Uri.TryCreate(arguments.Url, UriKind.Absolute, out var baseUrl) || (baseUrl.Scheme != Uri.UriSchemeHttp && baseUrl.Scheme != Uri.UriSchemeHttps))
         {
-            return InputError(stderr, $"--influx-url: '{arguments.Url}' is not an http(s) URL");
+            return InputError(stderr, $"--influx-url: '{InputText.Quote(arguments.Url)}' is not an http(s) URL");
         }
 
         if (arguments.Database.Length == 0)
@@ -90,15 +91,21 @@ internal static class EvaluateCommand
             return InputError(stderr, $"--period-days/--bootstrap: {e.Message}");
         }
 
+        if (File.Exists(arguments.Output))
+        {
+            // Found now rather than after the whole evaluation has run.
+            return InputError(stderr, $"--out: '{InputText.Quote(arguments.Output)}' is a file, not a directory");
+        }
+
         IReadOnlyList<RegisterEntry> register;
         try
         {
-            using var reader = new StreamReader(arguments.Register, Encoding.UTF8);
+            using var reader = new StreamReader(InputFiles.OpenRead(arguments.Register, "register"), Encoding.UTF8);
             register = ProgrammeRegister.Read(reader, arguments.Register);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return InputError(stderr, $"{arguments.Register}: cannot read the register: {e.Message}");
+            return InputError(stderr, $"{arguments.Register}: cannot read the register: {InputText.Quote(e.Message, 200)}");
         }
         catch (InputException e)
         {
@@ -155,7 +162,7 @@ internal static class EvaluateCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return InputError(stderr, $"--out: cannot write to '{arguments.Output}': {e.Message}");
+            return InputError(stderr, $"--out: cannot write to '{InputText.Quote(arguments.Output)}': {InputText.Quote(e.Message, 200)}");
         }
 
         Progress(stderr, clock, $"wrote {string.Join(", ", Outputs)} to {arguments.Output}");
@@ -221,9 +228,6 @@ internal static class EvaluateCommand
 
         output.WriteLine($"Report: {Path.Combine(folder, "report.html")}");
     }
-
-    private static bool TryDate(string text, out DateOnly date) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
     private static void Progress(TextWriter stderr, Stopwatch clock, string message) =>
         stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"edgegw evaluate: [{clock.Elapsed.TotalSeconds,5:0.0} s] {message}"));

@@ -11,10 +11,13 @@ namespace EdgeGateway.Cli.Replay;
 /// </summary>
 internal static class ReplayCommand
 {
+    /// <summary>Exit code when the output cannot be written (a full disk, a closed stdout).</summary>
+    public const int OutputFailed = 1;
+
     public static Command Create(Stream stdout, TextWriter stderr)
     {
-        var config = new Option<string>("--config") { Description = "Gateway config file (JSON, see src/README.md)", Required = true };
-        var trace = new Option<string>("--trace") { Description = "Trace file (CSV: timestamp,signal,value)", Required = true };
+        var config = InputFiles.PathOption(new Option<string>("--config") { Description = "Gateway config file (JSON, see src/README.md)", Required = true });
+        var trace = InputFiles.PathOption(new Option<string>("--trace") { Description = "Trace file (CSV: timestamp,signal,value)", Required = true });
         var window = new Option<string>("--window") { Description = "Window of the records", DefaultValueFactory = _ => "total" };
         window.AcceptOnlyFromAmong([.. WindowKinds.Names]);
         var format = new Option<string>("--format") { Description = "json: one array of schema-v1 records; table: for people", DefaultValueFactory = _ => "table" };
@@ -62,6 +65,12 @@ internal static class ReplayCommand
         {
             stderr.WriteLine($"edgegw replay: {e.Message}");
             return Program.InputError;
+        }
+        catch (IOException e)
+        {
+            // Not the input's fault: the held output (in TMPDIR) or stdout could not be written, e.g. a full disk.
+            stderr.WriteLine($"edgegw replay: cannot write the output: {InputText.Quote(e.Message, 200)}");
+            return OutputFailed;
         }
     }
 }

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using EdgeGateway.Core;
 using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Traces;
 
 namespace EdgeGateway.Cli.Report;
 
@@ -42,12 +44,12 @@ internal static class ReportCommand
         var (url, database, from, to, site, token) = arguments;
         if (!Uri.TryCreate(url, UriKind.Absolute, out var baseUrl) || (baseUrl.Scheme != Uri.UriSchemeHttp && baseUrl.Scheme != Uri.UriSchemeHttps))
         {
-            return InputError(stderr, $"--influx-url: '{url}' is not an http(s) URL");
+            return InputError(stderr, $"--influx-url: '{InputText.Quote(url)}' is not an http(s) URL");
         }
 
         if (site is not null && !Ids.IsValid(site))
         {
-            return InputError(stderr, $"--site: '{site}' is not a site id (1-64 of A-Z a-z 0-9 . _ -)");
+            return InputError(stderr, $"--site: '{InputText.Quote(site)}' is not a site id (1-64 of A-Z a-z 0-9 . _ -)");
         }
 
         if (database.Length == 0)
@@ -58,12 +60,12 @@ internal static class ReportCommand
         DateTimeOffset? start = null, end = null;
         if (from is not null && !TryParseInstant(from, out start))
         {
-            return InputError(stderr, $"--from: '{from}' is not a date (2026-03-02) or a UTC timestamp (2026-03-02T06:00:00Z)");
+            return InputError(stderr, $"--from: '{InputText.Quote(from)}' is not a date (2026-03-02) or a UTC timestamp (2026-03-02T06:00:00Z)");
         }
 
         if (to is not null && !TryParseInstant(to, out end))
         {
-            return InputError(stderr, $"--to: '{to}' is not a date (2026-05-25) or a UTC timestamp (2026-05-25T00:00:00Z)");
+            return InputError(stderr, $"--to: '{InputText.Quote(to)}' is not a date (2026-05-25) or a UTC timestamp (2026-05-25T00:00:00Z)");
         }
 
         if (start >= end)
@@ -192,13 +194,14 @@ internal static class ReportCommand
     private static bool TryParseInstant(string text, out DateTimeOffset? instant)
     {
         instant = null;
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (TraceTimestamp.TryParseDate(text, out var date))
         {
             instant = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
             return true;
         }
 
-        if (text.EndsWith('Z') && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        if (text.EndsWith('Z') && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+            && parsed.Year is >= TraceTimestamp.MinYear and <= TraceTimestamp.MaxYear)
         {
             instant = parsed;
             return true;

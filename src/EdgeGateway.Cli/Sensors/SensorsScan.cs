@@ -23,7 +23,7 @@ internal static class SensorsScan
 
     public static Command Create(Stream stdout, TextWriter stderr, string devRoot)
     {
-        var config = new Option<string?>("--config") { Description = "Gateway config: scan its buses and lines and name what each feeds" };
+        var config = InputFiles.PathOption(new Option<string?>("--config") { Description = "Gateway config: scan its buses and lines and name what each feeds" });
         var bus = new Option<int>("--bus") { Description = "I2C bus to scan without a config (/dev/i2c-N)", DefaultValueFactory = _ => 1 };
         var command = new Command("scan", "List the I2C addresses that answer and the GPIO lines with their levels") { config, bus };
         command.SetAction(parsed => Run(parsed.GetValue(config), parsed.GetValue(bus), devRoot, stdout, stderr));
@@ -32,6 +32,13 @@ internal static class SensorsScan
 
     public static int Run(string? configPath, int bus, string devRoot, Stream stdout, TextWriter stderr)
     {
+        if (bus is < 0 or > SourceAddress.MaxBus)
+        {
+            // A bad argument, not missing hardware: no /dev/i2c-N can exist for it.
+            stderr.WriteLine($"edgegw sensors scan: --bus: {bus} is not an I2C bus number 0-{SourceAddress.MaxBus} (/dev/i2c-N; 1 on a Raspberry Pi header)");
+            return Program.InputError;
+        }
+
         IReadOnlyList<HardwareInput> inputs = [];
         if (configPath is not null)
         {

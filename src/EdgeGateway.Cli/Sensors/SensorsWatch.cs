@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
 using EdgeGateway.Core;
@@ -15,9 +16,12 @@ namespace EdgeGateway.Cli.Sensors;
 /// </summary>
 internal static class SensorsWatch
 {
+    // A timer can wait at most about 49 days; a month of watching is more than anyone needs.
+    private const double MaxSeconds = 30 * 86_400;
+
     public static Command Create(Stream stdout, TextWriter stderr, string devRoot)
     {
-        var config = new Option<string>("--config") { Description = "Gateway config whose sources to read", Required = true };
+        var config = InputFiles.PathOption(new Option<string>("--config") { Description = "Gateway config whose sources to read", Required = true });
         var interval = new Option<int>("--interval-ms") { Description = "Refresh period", DefaultValueFactory = _ => 500 };
         var seconds = new Option<double?>("--seconds") { Description = "Stop after this many seconds (default: until Ctrl+C)" };
         var command = new Command("watch", "Show live values of the configured hardware inputs, refreshed in place") { config, interval, seconds };
@@ -31,6 +35,12 @@ internal static class SensorsWatch
         if (intervalMs is < 50 or > 60_000)
         {
             stderr.WriteLine($"edgegw sensors watch: --interval-ms must be 50-60000, found {intervalMs}");
+            return Program.InputError;
+        }
+
+        if (seconds is { } wanted && !(wanted > 0 && wanted <= MaxSeconds))
+        {
+            stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"edgegw sensors watch: --seconds must be greater than 0 and at most {MaxSeconds} (30 days), found {wanted}"));
             return Program.InputError;
         }
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using EdgeGateway.Core;
 using EdgeGateway.Core.Calendar;
-using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Kpi;
 using EdgeGateway.Core.Traces;
 using EdgeGateway.Sensors.Simulation;
@@ -20,12 +19,12 @@ internal static class SimulateCommand
 
     public static Command Create(Stream stdout, TextWriter stderr)
     {
-        var config = new Option<string>("--config") { Description = "Gateway config file with the cells' Simulation sections (JSON, see src/README.md)", Required = true };
+        var config = InputFiles.PathOption(new Option<string>("--config") { Description = "Gateway config file with the cells' Simulation sections (JSON, see src/README.md)", Required = true });
         var from = new Option<string>("--from") { Description = $"Start: {Usage}", Required = true };
         var to = new Option<string>("--to") { Description = $"End (after the start): {Usage}", Required = true };
         var seed = new Option<long>("--seed") { Description = "Random seed: the same seed gives the same trace and truth", Required = true };
-        var trace = new Option<string>("--trace") { Description = "Trace file to write (CSV: timestamp,signal,value)", Required = true };
-        var truth = new Option<string>("--truth") { Description = "Ground-truth file to write (one JSON array of schema-v1 records)", Required = true };
+        var trace = InputFiles.PathOption(new Option<string>("--trace") { Description = "Trace file to write (CSV: timestamp,signal,value)", Required = true });
+        var truth = InputFiles.PathOption(new Option<string>("--truth") { Description = "Ground-truth file to write (one JSON array of schema-v1 records)", Required = true });
         var windows = new Option<string>("--windows") { Description = "Window kinds of the truth, comma-separated: total, day, shift, 1m", DefaultValueFactory = _ => "total,day,shift" };
 
         var command = new Command("simulate", "Simulate the work cells: write their raw signals as a trace and the ground-truth KPI records")
@@ -46,7 +45,7 @@ internal static class SimulateCommand
         try
         {
             var kinds = ParseWindows(windowsText);
-            var gateway = ConfigReader.Read(ReadAll(configPath), configPath);
+            var gateway = InputFiles.ReadConfig(configPath);
             var options = SimulationOptions.ReadAll(gateway);
             var fromMs = ParseInstant("--from", fromText, gateway.TimeZone);
             var toMs = ParseInstant("--to", toText, gateway.TimeZone);
@@ -55,13 +54,20 @@ internal static class SimulateCommand
                 throw new InputException("--to", 0, $"{TraceTimestamp.Format(toMs)} is not after --from {TraceTimestamp.Format(fromMs)}");
             }
 
+            CheckDistinct(tracePath, truthPath);
             traceTemp = TempBeside("--trace", tracePath);
             truthTemp = TempBeside("--truth", truthPath);
             SimulationSummary summary;
-            using (var traceStream = Create("--trace", traceTemp))
-            using (var truthStream = Create("--truth", truthTemp))
+            try
             {
+                using var traceStream = Create("--trace", traceTemp);
+                using var truthStream = Create("--truth", truthTemp);
                 summary = Simulator.Write(gateway, options, seed, fromMs, toMs, kinds, traceStream, truthStream);
+            }
+            catch (IOException e)
+            {
+                // A full disk while writing: the outputs cannot be written, and neither is left half written.
+                throw new InputException("--trace/--truth", 0, $"cannot write the outputs: {InputText.Quote(e.Message, 200)}");
             }
 
             Move("--trace", traceTemp, tracePath);
@@ -93,7 +99,7 @@ internal static class SimulateCommand
         {
             if (!WindowKinds.TryParse(name, out var kind))
             {
-                throw new InputException("--windows", 0, $"'{name}' is not a window kind: use {string.Join(", ", WindowKinds.Names)}");
+                throw new InputException("--windows", 0, $"'{InputText.Quote(name)}' is not a window kind: use {string.Join(", ", WindowKinds.Names)}");
             }
 
             if (!kinds.Contains(kind))
@@ -105,48 +111,24 @@ internal static class SimulateCommand
         return kinds.Count > 0 ? kinds : throw new InputException("--windows", 0, $"no window kind given: use {string.Join(", ", WindowKinds.Names)}");
     }
 
-    private static long ParseInstant(string option, string text, TimeZoneInfo zone)
+    private static long ParseInstant(string option, string text, TimeZoneInfo zone) =>
+        SiteTime.TryParseInstant(text, zone, out var ms) ? ms : throw new InputException(option, 0, $"'{InputText.Quote(text)}' is not {Usage}");
+
+    private static void CheckDistinct(string tracePath, string truthPath)
     {
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) && date.Year is >= 1970 and <= 9000)
+        // One output would replace the other when both are moved into place, and the run would look successful.
+        var trace = InputFiles.Canonical(InputFiles.CheckOutputFile("--trace", tracePath));
+        var truth = InputFiles.Canonical(InputFiles.CheckOutputFile("--truth", truthPath));
+        if (string.Equals(trace, truth, StringComparison.Ordinal))
         {
-            return SiteTime.FromWallClock(date.ToDateTime(TimeOnly.MinValue), zone);
-        }
-
-        if (TraceTimestamp.TryParse(Encoding.UTF8.GetBytes(text), out var ms))
-        {
-            return ms;
-        }
-
-        throw new InputException(option, 0, $"'{text}' is not {Usage}");
-    }
-
-    private static byte[] ReadAll(string path)
-    {
-        try
-        {
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException(path, 0, $"cannot read the config: {e.Message}");
+            throw new InputException("--truth", 0, $"'{InputText.Quote(truthPath)}' is the same file as --trace '{InputText.Quote(tracePath)}'; the two outputs need two files");
         }
     }
 
     private static string TempBeside(string option, string path)
     {
-        var full = Path.GetFullPath(path);
-        if (Directory.Exists(full))
-        {
-            throw new InputException(option, 0, $"'{path}' is a directory; give a file name");
-        }
-
-        var directory = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(directory))
-        {
-            throw new InputException(option, 0, $"cannot write '{path}': directory '{directory}' does not exist");
-        }
-
-        return Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        var full = InputFiles.CheckOutputFile(option, path);
+        return Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
     }
 
     private static FileStream Create(string option, string path)
@@ -157,7 +139,7 @@ internal static class SimulateCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InputException(option, 0, $"cannot write: {e.Message}");
+            throw new InputException(option, 0, $"cannot write '{InputText.Quote(Path.GetDirectoryName(path)!)}': {(e is UnauthorizedAccessException ? "permission denied" : InputText.Quote(e.Message, 200))}");
         }
     }
 
@@ -169,7 +151,7 @@ internal static class SimulateCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InputException(option, 0, $"cannot write '{to}': {e.Message}");
+            throw new InputException(option, 0, $"cannot write '{InputText.Quote(to)}': {InputText.Quote(e.Message, 200)}");
         }
     }
 

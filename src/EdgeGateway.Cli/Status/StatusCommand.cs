@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using EdgeGateway.Agent.Status;
+using EdgeGateway.Core;
 
 namespace EdgeGateway.Cli.Status;
 
@@ -17,13 +18,33 @@ internal static class StatusCommand
     public static Command Create(Stream stdout, TextWriter stderr)
     {
         var json = new Option<bool>("--json") { Description = "Print the agent's status document as JSON" };
-        var file = new Option<string>("--status-file") { Description = "Status file of the agent (Agent:StatusFile)", DefaultValueFactory = _ => "/run/edgegw/status.json" };
+        var file = InputFiles.PathOption(new Option<string>("--status-file") { Description = "Status file of the agent (Agent:StatusFile)", DefaultValueFactory = _ => "/run/edgegw/status.json" });
         var command = new Command("status", "Show what the running agent is doing") { json, file };
         command.SetAction(parsed => Run(parsed.GetValue(file)!, parsed.GetValue(json), DateTimeOffset.UtcNow, stdout, stderr));
         return command;
     }
 
     public static int Run(string path, bool asJson, DateTimeOffset now, Stream stdout, TextWriter stderr)
+    {
+        if (Directory.Exists(path))
+        {
+            stderr.WriteLine($"edgegw status: --status-file: '{InputText.Quote(path)}' is a directory, not a file");
+            return Program.InputError;
+        }
+
+        try
+        {
+            return Show(path, asJson, now, stdout, stderr);
+        }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            // JSON, but not what the agent writes (another file given, or a field missing): no agent reports there.
+            stderr.WriteLine($"edgegw status: the agent is not running ({InputText.Quote(path)} is not a status document)");
+            return NotRunning;
+        }
+    }
+
+    private static int Show(string path, bool asJson, DateTimeOffset now, Stream stdout, TextWriter stderr)
     {
         byte[] bytes;
         try
@@ -39,7 +60,7 @@ internal static class StatusCommand
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(bytes);
+            document = JsonDocument.Parse(ByteOrderMark.SkipUtf8(bytes.AsMemory()));
         }
         catch (JsonException)
         {

@@ -27,8 +27,9 @@ public readonly record struct CalendarSegment(long End, CalendarState State, boo
 
 /// <summary>
 /// A cell's shifts in the site's time zone. Shift occurrences are computed on demand from wall-clock
-/// rules, so a shift spanning a DST jump has its real length (7 h or 9 h for a 22:00-06:00 shift).
-/// Locating allocates nothing.
+/// rules, so a shift spanning a DST jump has its real length (7 h or 9 h for a 22:00-06:00 shift). A start, end or
+/// break time that the clock skips or shows twice is placed by <see cref="SiteTime.FromWallClock"/>: the first
+/// instant the clock shows it or later. Locating allocates nothing.
 /// </summary>
 public sealed class ShiftCalendar
 {

@@ -1,10 +1,11 @@
 namespace EdgeGateway.Core.Calendar;
 
 /// <summary>
-/// Conversions between the engine's time (Unix milliseconds, UTC) and a site's wall clock.
-/// Wall-clock times that do not exist (spring-forward gap) or exist twice (autumn) resolve
-/// with the offset in force before the jump: 02:30 in the gap is 03:30 summer time, an
-/// ambiguous 02:30 is its first occurrence.
+/// Conversions between the engine's time (Unix milliseconds, UTC) and a site's wall clock. A wall-clock time is the
+/// first instant at which the site's clock shows that time or a later one (src/README.md, "Calendar and DST"): a time
+/// in the spring-forward gap (02:30 when the clock jumps from 02:00 to 03:00) is the end of the gap, 03:00; a time that
+/// occurs twice on the autumn change is its first occurrence. The mapping never goes backwards, so a shift never
+/// ends before it starts and breaks and shifts keep their order.
 /// </summary>
 public static class SiteTime
 {
@@ -28,10 +29,54 @@ public static class SiteTime
     public static long FromWallClock(DateTime wallClock, TimeZoneInfo zone)
     {
         wallClock = DateTime.SpecifyKind(wallClock, DateTimeKind.Unspecified);
-        var offset = zone.IsInvalidTime(wallClock) || zone.IsAmbiguousTime(wallClock)
-            ? zone.GetUtcOffset(wallClock.AddDays(-1)) // no two transitions are a day apart
+
+        if (zone.IsInvalidTime(wallClock))
+        {
+            // No two transitions are a day apart: a day earlier and later the offsets before and after the jump hold.
+            var before = zone.GetUtcOffset(wallClock.AddDays(-1));
+            var after = zone.GetUtcOffset(wallClock.AddDays(1));
+
+            // The clock jumps over this time at the transition: find that instant, the first at which the clock shows
+            // this time or later. Read with the offset after the jump it lies before the transition, with the offset
+            // before the jump after it.
+            var early = ToUnixMs(DateTime.SpecifyKind(wallClock - after, DateTimeKind.Utc));
+            var late = ToUnixMs(DateTime.SpecifyKind(wallClock - before, DateTimeKind.Utc));
+            while (late - early > 1)
+            {
+                var middle = early + ((late - early) / 2);
+                if (ToWallClock(middle, zone) >= wallClock)
+                {
+                    late = middle;
+                }
+                else
+                {
+                    early = middle;
+                }
+            }
+
+            return late;
+        }
+
+        // Shown twice: the first time is the one with the larger offset (summer time, before the clock goes back).
+        var offset = zone.IsAmbiguousTime(wallClock)
+            ? TimeSpan.FromTicks(Math.Max(zone.GetUtcOffset(wallClock.AddDays(-1)).Ticks, zone.GetUtcOffset(wallClock.AddDays(1)).Ticks))
             : zone.GetUtcOffset(wallClock);
         return ToUnixMs(DateTime.SpecifyKind(wallClock - offset, DateTimeKind.Utc));
+    }
+
+    /// <summary>
+    /// Parses an instant as command lines and the simulation's <c>GoLive</c> give it: a date (<c>2026-03-02</c>, the
+    /// site-local midnight that starts it) or a contract UTC timestamp (<c>2026-03-02T06:00:00Z</c>).
+    /// </summary>
+    public static bool TryParseInstant(string text, TimeZoneInfo zone, out long ms)
+    {
+        if (Traces.TraceTimestamp.TryParseDate(text, out var date))
+        {
+            ms = FromWallClock(date.ToDateTime(TimeOnly.MinValue), zone);
+            return true;
+        }
+
+        return Traces.TraceTimestamp.TryParse(System.Text.Encoding.UTF8.GetBytes(text), out ms);
     }
 
     /// <summary>Start of the site-local calendar day that contains <paramref name="ms"/>.</summary>

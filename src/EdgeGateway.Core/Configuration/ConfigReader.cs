@@ -14,6 +14,22 @@ public sealed class ConfigReader
     private const int MaxAuxSignals = Kpi.AuxChannels.Capacity;
     private const int MaxSignalsPerCell = 64;
 
+    // Upper bounds of the numeric keys (src/README.md, "Config"): beyond them a value is a typo or a unit error, and
+    // the engine's arithmetic in milliseconds and kWh could overflow. Source options that depend on the chip
+    // (DebounceMs, SampleRateHz, WindowMs, VoltageV) are checked per source kind where the sources are read.
+    private const double MaxIdealCycleSeconds = 86_400;
+    private const double MinIdealCycleSeconds = 0.001;
+    private const double MaxMinorStopSeconds = 86_400;
+    private const double MaxPowerKw = 10_000;
+    private const double MaxDwellSeconds = 3_600;
+    private const double MaxPowerCycleSeconds = 3 * MaxIdealCycleSeconds;
+    private const double MaxCtRatio = 100_000;
+    private const double MinBurdenOhms = 0.01; // the current divides by it: a vanishing burden is an infinite reading
+    private const double MaxBurdenOhms = 100_000;
+    private const double MaxStuckAfterSeconds = 7 * 86_400;
+    private const double MaxPlausible = 1e9;
+    private const double Unbounded = double.MaxValue;
+
     private readonly List<InputException> _problems = [];
 
     // Where each signal was declared, so a duplicate name is reported at its second declaration.
@@ -57,7 +73,7 @@ public sealed class ConfigReader
             zone = FindTimeZone(zoneName);
             if (zone is null)
             {
-                gateway.Problem("TimeZone", $"unknown time zone '{zoneName}' (use an IANA name such as Europe/Amsterdam)");
+                gateway.Problem("TimeZone", $"unknown time zone '{InputText.Quote(zoneName)}' (use an IANA name such as Europe/Amsterdam)");
             }
         }
 
@@ -80,8 +96,8 @@ public sealed class ConfigReader
     private CellConfig? ReadCell(ObjectReader cell)
     {
         var id = cell.Id("Id");
-        var ideal = cell.Number("IdealCycleSeconds", required: true, min: 0, exclusiveMin: true) ?? 0;
-        var minorStop = cell.Number("MinorStopSeconds", required: false, min: 0, exclusiveMin: false) ?? 0;
+        var ideal = cell.Number("IdealCycleSeconds", required: true, min: MinIdealCycleSeconds, exclusiveMin: false, max: MaxIdealCycleSeconds) ?? 0;
+        var minorStop = cell.Number("MinorStopSeconds", required: false, min: 0, exclusiveMin: false, max: MaxMinorStopSeconds) ?? 0;
         var policy = cell.Enum<MinorStopPolicy>("MinorStopPolicy", MinorStopPolicy.Iso22400);
 
         var signals = new List<SignalConfig>();
@@ -92,7 +108,7 @@ public sealed class ConfigReader
             {
                 if (!Ids.IsValid(name))
                 {
-                    signal.Problem(null, $"signal name '{name}' may hold only letters, digits, '.', '_' and '-'");
+                    signal.Problem(null, $"signal name '{InputText.Quote(name)}' may hold only letters, digits, '.', '_' and '-'");
                 }
 
                 var role = signal.Enum<SignalRole>("Role", null);
@@ -150,17 +166,17 @@ public sealed class ConfigReader
     {
         ActiveLow = signal.Bool("ActiveLow"),
         Pull = signal.Enum<InputPull>("Pull", fallback: null, required: false),
-        DebounceMs = signal.Number("DebounceMs", required: false, min: 0, exclusiveMin: false),
-        SampleRateHz = signal.Number("SampleRateHz", required: false, min: 0, exclusiveMin: true),
-        WindowMs = signal.Number("WindowMs", required: false, min: 0, exclusiveMin: true),
-        CtRatio = signal.Number("CtRatio", required: false, min: 0, exclusiveMin: true),
-        BurdenOhms = signal.Number("BurdenOhms", required: false, min: 0, exclusiveMin: true),
-        VoltageV = signal.Number("VoltageV", required: false, min: 0, exclusiveMin: true),
-        Phases = signal.Number("Phases", required: false, min: 1, exclusiveMin: false) is { } phases ? CheckPhases(signal, phases) : null,
-        PowerFactor = signal.Number("PowerFactor", required: false, min: 0, exclusiveMin: true) is { } pf ? CheckAtMost(signal, "PowerFactor", pf, 1) : null,
-        PlausibleMin = signal.Number("PlausibleMin", required: false, min: double.MinValue, exclusiveMin: false),
-        PlausibleMax = signal.Number("PlausibleMax", required: false, min: double.MinValue, exclusiveMin: false),
-        StuckAfterSeconds = signal.Number("StuckAfterSeconds", required: false, min: 0, exclusiveMin: true),
+        DebounceMs = signal.Number("DebounceMs", required: false, min: 0, exclusiveMin: false, max: Unbounded),
+        SampleRateHz = signal.Number("SampleRateHz", required: false, min: 0, exclusiveMin: true, max: Unbounded),
+        WindowMs = signal.Number("WindowMs", required: false, min: 0, exclusiveMin: true, max: Unbounded),
+        CtRatio = signal.Number("CtRatio", required: false, min: 0, exclusiveMin: true, max: MaxCtRatio),
+        BurdenOhms = signal.Number("BurdenOhms", required: false, min: MinBurdenOhms, exclusiveMin: false, max: MaxBurdenOhms),
+        VoltageV = signal.Number("VoltageV", required: false, min: 0, exclusiveMin: true, max: Unbounded),
+        Phases = signal.Number("Phases", required: false, min: 1, exclusiveMin: false, max: Unbounded) is { } phases ? CheckPhases(signal, phases) : null,
+        PowerFactor = signal.Number("PowerFactor", required: false, min: 0, exclusiveMin: true, max: 1),
+        PlausibleMin = signal.Number("PlausibleMin", required: false, min: -MaxPlausible, exclusiveMin: false, max: MaxPlausible),
+        PlausibleMax = signal.Number("PlausibleMax", required: false, min: -MaxPlausible, exclusiveMin: false, max: MaxPlausible),
+        StuckAfterSeconds = signal.Number("StuckAfterSeconds", required: false, min: 0, exclusiveMin: true, max: MaxStuckAfterSeconds),
     };
 
     private static int? CheckPhases(ObjectReader signal, double phases)
@@ -174,23 +190,12 @@ public sealed class ConfigReader
         return null;
     }
 
-    private static double? CheckAtMost(ObjectReader reader, string key, double value, double max)
-    {
-        if (value <= max)
-        {
-            return value;
-        }
-
-        reader.Problem(key, $"{value.ToString(CultureInfo.InvariantCulture)} is out of range: must be at most {max.ToString(CultureInfo.InvariantCulture)}");
-        return null;
-    }
-
     private static string? PowerSignal(ObjectReader section, List<SignalConfig> signals)
     {
         var name = section.String("Signal", required: true);
         if (name is not null && !signals.Exists(s => s.Name == name && s.Role == SignalRole.PowerKw))
         {
-            section.Problem("Signal", $"'{name}' is not a PowerKw signal of this cell");
+            section.Problem("Signal", $"'{InputText.Quote(name)}' is not a PowerKw signal of this cell");
             return null;
         }
 
@@ -206,10 +211,10 @@ public sealed class ConfigReader
         }
 
         var signal = PowerSignal(section, signals);
-        var off = section.Number("OffBelowKw", required: true, min: 0, exclusiveMin: false);
-        var run = section.Number("RunAboveKw", required: true, min: 0, exclusiveMin: true);
-        var hysteresis = section.Number("HysteresisKw", required: false, min: 0, exclusiveMin: false) ?? 0;
-        var dwell = section.Number("MinDwellSeconds", required: false, min: 0, exclusiveMin: false) ?? 0;
+        var off = section.Number("OffBelowKw", required: true, min: 0, exclusiveMin: false, max: MaxPowerKw);
+        var run = section.Number("RunAboveKw", required: true, min: 0, exclusiveMin: true, max: MaxPowerKw);
+        var hysteresis = section.Number("HysteresisKw", required: false, min: 0, exclusiveMin: false, max: MaxPowerKw) ?? 0;
+        var dwell = section.Number("MinDwellSeconds", required: false, min: 0, exclusiveMin: false, max: MaxDwellSeconds) ?? 0;
         section.RejectUnknown();
         if (off is not null && run is not null && off + hysteresis >= run - hysteresis)
         {
@@ -235,12 +240,12 @@ public sealed class ConfigReader
         }
 
         var signal = PowerSignal(section, signals);
-        var above = section.Number("AboveKw", required: true, min: 0, exclusiveMin: true);
-        var below = section.Number("BelowKw", required: false, min: 0, exclusiveMin: true);
-        var hysteresis = section.Number("HysteresisKw", required: false, min: 0, exclusiveMin: false) ?? 0;
-        var smoothing = section.Number("SmoothingSamples", required: false, min: 1, exclusiveMin: false) ?? 1;
-        var minCycle = section.Number("MinCycleSeconds", required: false, min: 0, exclusiveMin: false) ?? 0;
-        var maxCycle = section.Number("MaxCycleSeconds", required: false, min: 0, exclusiveMin: true) ?? (3 * idealCycleSeconds);
+        var above = section.Number("AboveKw", required: true, min: 0, exclusiveMin: true, max: MaxPowerKw);
+        var below = section.Number("BelowKw", required: false, min: 0, exclusiveMin: true, max: MaxPowerKw);
+        var hysteresis = section.Number("HysteresisKw", required: false, min: 0, exclusiveMin: false, max: MaxPowerKw) ?? 0;
+        var smoothing = section.Number("SmoothingSamples", required: false, min: 1, exclusiveMin: false, max: 1000) ?? 1;
+        var minCycle = section.Number("MinCycleSeconds", required: false, min: 0, exclusiveMin: false, max: MaxPowerCycleSeconds) ?? 0;
+        var maxCycle = section.Number("MaxCycleSeconds", required: false, min: 0, exclusiveMin: true, max: MaxPowerCycleSeconds) ?? (3 * idealCycleSeconds);
         section.RejectUnknown();
         if (below is not null && above is not null && below <= above)
         {
@@ -254,7 +259,7 @@ public sealed class ConfigReader
             return null;
         }
 
-        if (smoothing != Math.Floor(smoothing) || smoothing > 1000)
+        if (smoothing != Math.Floor(smoothing))
         {
             section.Problem("SmoothingSamples", "must be a whole number from 1 to 1000");
             return null;
@@ -361,7 +366,7 @@ public sealed class ConfigReader
         {
             if (!cellIds.Add(cell.Id))
             {
-                gateway.Problem("Cells", $"cell id '{cell.Id}' is used twice");
+                gateway.Problem("Cells", $"cell id '{InputText.Quote(cell.Id)}' is used twice");
             }
         }
     }
@@ -373,7 +378,7 @@ public sealed class ConfigReader
         {
             if (!firstCell.TryAdd(name, cell))
             {
-                reader.Problem(null, $"signal name '{name}' of cell '{cell}' is already used in cell '{firstCell[name]}'; signal names must be unique across cells");
+                reader.Problem(null, $"signal name '{InputText.Quote(name)}' of cell '{InputText.Quote(cell)}' is already used in cell '{InputText.Quote(firstCell[name])}'; signal names must be unique across cells");
             }
         }
     }
@@ -434,7 +439,7 @@ public sealed class ConfigReader
             foreach (var (key, value) in node.Properties)
             {
                 _used.Add(key);
-                var reader = new ObjectReader(owner, value, Join(path, key));
+                var reader = new ObjectReader(owner, value, Join(path, InputText.Quote(key, int.MaxValue)));
                 if (value.Kind != JsonValueKind.Object)
                 {
                     reader.Problem(null, "expected an object");
@@ -516,14 +521,14 @@ public sealed class ConfigReader
             var value = String(key, required: true);
             if (value is not null && !Ids.IsValid(value))
             {
-                Problem(key, $"'{value}' is not a valid id: use 1-64 letters, digits, '.', '_' or '-' (ids become MQTT topic levels)");
+                Problem(key, $"'{InputText.Quote(value)}' is not a valid id: use 1-64 letters, digits, '.', '_' or '-' (ids become MQTT topic levels)");
                 return null;
             }
 
             return value;
         }
 
-        public double? Number(string key, bool required, double min, bool exclusiveMin)
+        public double? Number(string key, bool required, double min, bool exclusiveMin, double max)
         {
             var value = Take(key, required);
             if (value is null)
@@ -537,9 +542,10 @@ public sealed class ConfigReader
                 return null;
             }
 
-            if (value.Number < min || (exclusiveMin && value.Number == min))
+            if (value.Number < min || (exclusiveMin && value.Number == min) || value.Number > max)
             {
-                Problem(key, $"{value.RawNumber} is out of range: must be {(exclusiveMin ? "greater than" : "at least")} {min.ToString(CultureInfo.InvariantCulture)}");
+                var bound = max == Unbounded ? "" : $" and at most {max.ToString(CultureInfo.InvariantCulture)}";
+                Problem(key, $"{InputText.Quote(value.RawNumber)} is out of range: must be {(exclusiveMin ? "greater than" : "at least")} {min.ToString(CultureInfo.InvariantCulture)}{bound}");
                 return null;
             }
 
@@ -580,7 +586,7 @@ public sealed class ConfigReader
                 }
             }
 
-            Problem(key, $"'{text}' is not one of {string.Join(", ", System.Enum.GetNames<T>())}");
+            Problem(key, $"'{InputText.Quote(text)}' is not one of {string.Join(", ", System.Enum.GetNames<T>())}");
             return null;
         }
 
@@ -594,7 +600,7 @@ public sealed class ConfigReader
 
             if (!TimeOnly.TryParseExact(text, ["HH:mm", "H:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
             {
-                Problem(key, $"'{text}' is not a time of day; use HH:mm, e.g. 06:00");
+                Problem(key, $"'{InputText.Quote(text)}' is not a time of day; use HH:mm, e.g. 06:00");
                 return null;
             }
 
@@ -611,7 +617,7 @@ public sealed class ConfigReader
 
             if (!TryParseDays(text, out var days))
             {
-                Problem(key, $"'{text}' is not a set of days; use e.g. Mon-Fri, Sat, Mon,Wed,Fri or Fri-Mon");
+                Problem(key, $"'{InputText.Quote(text)}' is not a set of days; use e.g. Mon-Fri, Sat, Mon,Wed,Fri or Fri-Mon");
                 return null;
             }
 
@@ -629,7 +635,7 @@ public sealed class ConfigReader
             {
                 if (!_used.Contains(key))
                 {
-                    owner._problems.Add(new InputException(owner._source, value.Line, $"{Join(path, key)}: unknown key"));
+                    owner._problems.Add(new InputException(owner._source, value.Line, $"{Join(path, InputText.Quote(key))}: unknown key"));
                 }
             }
         }

@@ -31,6 +31,18 @@ internal sealed class JsonTree
     /// <summary>Parses <paramref name="utf8"/>; a syntax error becomes an <see cref="InputException"/> naming <paramref name="source"/> and the line.</summary>
     public static JsonTree Parse(ReadOnlySpan<byte> utf8, string source)
     {
+        if (ByteOrderMark.IsUtf16(utf8))
+        {
+            throw new InputException(source, 1, ByteOrderMark.Utf16Problem);
+        }
+
+        utf8 = ByteOrderMark.SkipUtf8(utf8);
+        if (utf8.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            // The reader would say "does not contain any JSON tokens … isFinalBlock": this is what it means.
+            throw new InputException(source, 1, "the file is empty; expected a JSON object");
+        }
+
         var lineStarts = LineStarts(utf8);
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         try
@@ -70,7 +82,7 @@ internal sealed class JsonTree
                     {
                         if (string.Equals(existing.Key, key, StringComparison.OrdinalIgnoreCase))
                         {
-                            throw new InputException(source, keyLine, $"key '{key}' appears twice in the same object");
+                            throw new InputException(source, keyLine, $"key '{InputText.Quote(key)}' appears twice in the same object");
                         }
                     }
 

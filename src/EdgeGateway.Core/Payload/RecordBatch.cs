@@ -25,7 +25,7 @@ public sealed class RecordBatch : IDisposable
     private static readonly JsonEncodedText s_topic = JsonEncodedText.Encode("topic");
     private static readonly JsonEncodedText s_payload = JsonEncodedText.Encode("payload");
 
-    private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
     private readonly Utf8JsonWriter _json;
 
     /// <summary>A writer of batches (reused: one batch at a time).</summary>

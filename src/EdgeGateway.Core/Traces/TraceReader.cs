@@ -7,7 +7,7 @@ using EdgeGateway.Core.Signals;
 namespace EdgeGateway.Core.Traces;
 
 /// <summary>
-/// Streams a trace (DESIGN.md, "Traces"): <c>timestamp,signal,value</c> lines in time order, <c>#</c> comments.
+/// Streams a trace (src/README.md, "Traces"): <c>timestamp,signal,value</c> lines in time order, <c>#</c> comments.
 /// Reads through one pooled buffer and parses without allocating per line; any malformed line throws an
 /// <see cref="InputException"/> naming the source, the line and the problem.
 /// </summary>
@@ -16,7 +16,17 @@ public sealed class TraceReader : IDisposable
     /// <summary>The header every trace starts with.</summary>
     public const string Header = "timestamp,signal,value";
 
-    private const int BufferSize = 64 * 1024;
+    /// <summary>The longest line, in bytes, without its line end (src/README.md, "Traces").</summary>
+    public const int MaxLineBytes = 64 * 1024;
+
+    /// <summary>The largest <c>PowerKw</c> reading: beyond it a value is a unit or sensor error, not a machine's power.</summary>
+    public const double MaxPowerKw = 1_000_000;
+
+    /// <summary>The largest magnitude of an <c>Aux</c> reading (no temperature, humidity, pressure or vibration gets near it).</summary>
+    public const double MaxAuxMagnitude = 1e9;
+
+    // Room for the longest line plus a BOM on the first line and a CRLF line end.
+    private const int BufferSize = MaxLineBytes + 8;
     private const int MaxSignalName = 64;
 
     private readonly Stream _stream;
@@ -144,6 +154,15 @@ public sealed class TraceReader : IDisposable
         {
             Fail($"bad value '{Show(valueText)}' for signal '{_signals.Name(signal)}' ({role}): power cannot be negative");
         }
+        else if (role == SignalRole.PowerKw && value > MaxPowerKw)
+        {
+            // Energy integrates kW over time: an absurd reading would overflow every sum after it.
+            Fail($"bad value '{Show(valueText)}' for signal '{_signals.Name(signal)}' ({role}): above 1000000 kW, not a machine's power (a unit or sensor error)");
+        }
+        else if (role == SignalRole.Aux && Math.Abs(value) > MaxAuxMagnitude)
+        {
+            Fail($"bad value '{Show(valueText)}' for signal '{_signals.Name(signal)}' ({role}): beyond ±1e9, not a measurement");
+        }
 
         _previousTimestamp = timestamp;
         return new SignalEvent(timestamp, signal, value);
@@ -178,15 +197,26 @@ public sealed class TraceReader : IDisposable
 
     private ReadOnlySpan<byte> TakeLine(int length, int consumed)
     {
-        var line = _buffer.AsSpan(_start, length);
+        ReadOnlySpan<byte> line = _buffer.AsSpan(_start, length);
         _start += consumed;
         Line++;
-        if (Line == 1 && line.StartsWith("\uFEFF"u8))
+        if (Line == 1)
         {
-            line = line[3..];
+            if (ByteOrderMark.IsUtf16(line))
+            {
+                Fail(ByteOrderMark.Utf16Problem);
+            }
+
+            line = ByteOrderMark.SkipUtf8(line);
         }
 
-        return line.EndsWith((byte)'\r') ? line[..^1] : line;
+        line = line.EndsWith((byte)'\r') ? line[..^1] : line;
+        if (line.Length > MaxLineBytes)
+        {
+            Fail(TooLong);
+        }
+
+        return line;
     }
 
     private void Fill()
@@ -198,13 +228,14 @@ public sealed class TraceReader : IDisposable
             _start = 0;
         }
 
-        if (_end == _buffer.Length)
+        if (_end == BufferSize)
         {
+            // No line end within the buffer: the line is longer than the limit whatever follows.
             Line++;
-            Fail($"line longer than {BufferSize / 1024} KiB");
+            Fail(TooLong);
         }
 
-        var read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+        var read = _stream.Read(_buffer, _end, BufferSize - _end);
         if (read == 0)
         {
             _eof = true;
@@ -213,12 +244,9 @@ public sealed class TraceReader : IDisposable
         _end += read;
     }
 
-    private static string Show(ReadOnlySpan<byte> text)
-    {
-        const int Max = 60;
-        var shown = Encoding.UTF8.GetString(text.Length > Max ? text[..Max] : text);
-        return text.Length > Max ? shown + "…" : shown;
-    }
+    private static string TooLong => $"line longer than {MaxLineBytes} bytes (64 KiB, not counting the line end)";
+
+    private static string Show(ReadOnlySpan<byte> text) => InputText.Quote(text);
 
     [DoesNotReturn]
     private void Fail(string problem) => throw new InputException(_source, Line, problem);

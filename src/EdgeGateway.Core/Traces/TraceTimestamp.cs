@@ -1,4 +1,4 @@
-
+using System.Globalization;
 namespace EdgeGateway.Core.Traces;
 
 /// <summary>The contract's timestamp: ISO-8601 UTC with milliseconds, e.g. <c>2026-03-28T21:00:00.000Z</c>.</summary>
@@ -7,13 +7,22 @@ public static class TraceTimestamp
     /// <summary>Length of a formatted timestamp.</summary>
     public const int Length = 24;
 
+    /// <summary>The first year of a timestamp or date (the Unix epoch).</summary>
+    public const int MinYear = 1970;
+
     // Far-future years are typing errors, and calendar arithmetic a day beyond them must not overflow.
-    private const int MaxYear = 9000;
+    /// <summary>The last year of a timestamp or date.</summary>
+    public const int MaxYear = 9000;
 
     private static readonly int s_epochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
 
     // Unix ms of the first instant after MaxYear.
     private static readonly long s_afterMaxYearMs = (new DateOnly(MaxYear + 1, 1, 1).DayNumber - s_epochDay) * 86_400_000L;
+
+    /// <summary>Parses a date <c>yyyy-MM-dd</c> of the years a timestamp may have (command-line dates, <c>GoLive</c>).</summary>
+    public static bool TryParseDate(string text, out DateOnly date) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date)
+        && date.Year is >= MinYear and <= MaxYear;
 
     /// <summary>Parses <c>yyyy-MM-ddTHH:mm:ss[.f{1,3}]Z</c> of a year from 1970 to 9000 to Unix milliseconds.</summary>
     public static bool TryParse(ReadOnlySpan<byte> text, out long unixMs)

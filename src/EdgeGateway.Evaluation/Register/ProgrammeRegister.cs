@@ -54,7 +54,7 @@ public static class ProgrammeRegister
 
             if (seen.TryGetValue((entry.Site, entry.Cell), out var earlier))
             {
-                problems.Add(new InputException(source, firstLine, $"site '{entry.Site}', cell '{entry.Cell}' is listed twice (first on line {earlier})"));
+                problems.Add(new InputException(source, firstLine, $"site '{InputText.Quote(entry.Site)}', cell '{InputText.Quote(entry.Cell)}' is listed twice (first on line {earlier})"));
                 continue;
             }
 
@@ -82,12 +82,12 @@ public static class ProgrammeRegister
             {
                 if (!columns.TryAdd(name, i))
                 {
-                    problems.Add(new InputException(source, line, $"header: column '{name}' appears twice"));
+                    problems.Add(new InputException(source, line, $"header: column '{InputText.Quote(name)}' appears twice"));
                 }
             }
             else
             {
-                problems.Add(new InputException(source, line, $"header: unknown column '{name}' (expected {string.Join(", ", s_required)} and optionally {string.Join(", ", s_optional)})"));
+                problems.Add(new InputException(source, line, $"header: unknown column '{InputText.Quote(name)}' (expected {string.Join(", ", s_required)} and optionally {string.Join(", ", s_optional)})"));
             }
         }
 
@@ -95,7 +95,7 @@ public static class ProgrammeRegister
         {
             if (!columns.ContainsKey(name))
             {
-                problems.Add(new InputException(source, line, $"header: column '{name}' is missing"));
+                problems.Add(new InputException(source, line, $"header: column '{InputText.Quote(name)}' is missing"));
             }
         }
 
@@ -128,7 +128,7 @@ public static class ProgrammeRegister
         };
         if (treated is null)
         {
-            Problem("treated", $"'{treatedText}' is not a yes/no value (use true, false, yes, no, 1 or 0)");
+            Problem("treated", $"'{InputText.Quote(treatedText)}' is not a yes/no value (use true, false, yes, no, 1 or 0)");
         }
 
         var goLiveText = Field("go_live");
@@ -140,12 +140,12 @@ public static class ProgrammeRegister
                 goLive = date;
                 if (treated == false)
                 {
-                    Problem("go_live", $"'{goLiveText}' given for a control (treated = {treatedText}); leave it empty");
+                    Problem("go_live", $"'{InputText.Quote(goLiveText)}' given for a control (treated = {InputText.Quote(treatedText)}); leave it empty");
                 }
             }
             else
             {
-                Problem("go_live", $"'{goLiveText}' is not a date YYYY-MM-DD");
+                Problem("go_live", $"'{InputText.Quote(goLiveText)}' is not a date YYYY-MM-DD");
             }
         }
         else if (treated == true)
@@ -158,7 +158,7 @@ public static class ProgrammeRegister
         if (rampText.Length > 0
             && (!int.TryParse(rampText, NumberStyles.None, CultureInfo.InvariantCulture, out ramp) || ramp > MaxRampUpDays))
         {
-            Problem("ramp_up_days", $"'{rampText}' is not a whole number of days from 0 to {MaxRampUpDays}");
+            Problem("ramp_up_days", $"'{InputText.Quote(rampText)}' is not a whole number of days from 0 to {MaxRampUpDays}");
         }
 
         var sector = Optional("sector", Field("sector"), Problem);
@@ -174,7 +174,7 @@ public static class ProgrammeRegister
         }
         else if (value.Any(char.IsControl))
         {
-            problem(column, $"'{Escape(value)}' contains a control character");
+            problem(column, $"'{InputText.Quote(value, int.MaxValue)}' contains a control character");
         }
     }
 
@@ -182,21 +182,10 @@ public static class ProgrammeRegister
     {
         if (value.Any(char.IsControl))
         {
-            problem(column, $"'{Escape(value)}' contains a control character");
+            problem(column, $"'{InputText.Quote(value, int.MaxValue)}' contains a control character");
         }
 
         return value.Length == 0 ? null : value;
-    }
-
-    private static string Escape(string value)
-    {
-        var text = new StringBuilder(value.Length);
-        foreach (var c in value)
-        {
-            text.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString());
-        }
-
-        return text.ToString();
     }
 
     /// <summary>

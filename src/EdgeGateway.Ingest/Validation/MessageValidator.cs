@@ -1,3 +1,4 @@
+using EdgeGateway.Core;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -579,44 +580,8 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
         _ => value.ToString("R", CultureInfo.InvariantCulture),
     };
 
-    /// <summary>
-    /// Text from a message as a reason quotes it: clipped (never between the halves of a surrogate pair), and every
-    /// character that would not show as itself escaped as <c>\uXXXX</c>: controls, format characters (bidirectional
-    /// overrides, zero-width characters, tags), line and paragraph separators, lone surrogates; a backslash as <c>\\</c>,
-    /// so that an escape always is one. A reason is read in logs, terminals and JSON: none of these may hide, reorder or
-    /// break its text, or make it invalid UTF-16.
-    /// </summary>
-    internal static string Quote(string text, int max)
-    {
-        var clipped = text.Length > max;
-        var length = clipped ? max - (char.IsHighSurrogate(text[max - 1]) ? 1 : 0) : text.Length;
-        var builder = new StringBuilder(length + 1);
-        var rest = text.AsSpan(0, length);
-        while (!rest.IsEmpty)
-        {
-            var decoded = Rune.DecodeFromUtf16(rest, out var rune, out var consumed) == System.Buffers.OperationStatus.Done;
-            if (rune.Value == '\\')
-            {
-                builder.Append(@"\\");
-            }
-            else if (decoded && Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.Control or UnicodeCategory.Format
-                or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator))
-            {
-                builder.Append(rest[..consumed]);
-            }
-            else
-            {
-                foreach (var c in rest[..consumed])
-                {
-                    builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
-                }
-            }
-
-            rest = rest[consumed..];
-        }
-
-        return clipped ? builder.Append('…').ToString() : builder.ToString();
-    }
+    /// <summary>Text from a message as a reason quotes it (<see cref="InputText.Quote(ReadOnlySpan{char}, int)"/>).</summary>
+    internal static string Quote(string text, int max) => InputText.Quote(text, max);
 
     internal static string Describe(JsonElement element) => element.ValueKind switch
     {

@@ -1,10 +1,8 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using EdgeGateway.Core;
 using EdgeGateway.Core.Calendar;
 using EdgeGateway.Core.Configuration;
-using EdgeGateway.Core.Traces;
 
 namespace EdgeGateway.Sensors.Simulation;
 
@@ -350,7 +348,7 @@ internal static class SimulationOptionsReader
                 }
             }
 
-            Problem(key, $"'{text}' is not one of {string.Join(", ", System.Enum.GetNames<T>())}");
+            Problem(key, $"'{InputText.Quote(text)}' is not one of {string.Join(", ", System.Enum.GetNames<T>())}");
             return fallback;
         }
 
@@ -364,7 +362,7 @@ internal static class SimulationOptionsReader
 
             if (!TimeOnly.TryParseExact(text, ["HH:mm", "H:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
             {
-                Problem(key, $"'{text}' is not a time of day; use HH:mm, e.g. 06:00");
+                Problem(key, $"'{InputText.Quote(text)}' is not a time of day; use HH:mm, e.g. 06:00");
                 return null;
             }
 
@@ -381,7 +379,7 @@ internal static class SimulationOptionsReader
 
             if (!TryParseDays(text, out var days))
             {
-                Problem(key, $"'{text}' is not a set of days; use e.g. Mon-Fri, Sat, Mon,Wed,Fri or Fri-Mon");
+                Problem(key, $"'{InputText.Quote(text)}' is not a set of days; use e.g. Mon-Fri, Sat, Mon,Wed,Fri or Fri-Mon");
                 return null;
             }
 
@@ -397,17 +395,12 @@ internal static class SimulationOptionsReader
                 return null;
             }
 
-            if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) && date.Year is >= 1970 and <= 9000)
-            {
-                return SiteTime.FromWallClock(date.ToDateTime(TimeOnly.MinValue), zone);
-            }
-
-            if (TraceTimestamp.TryParse(Encoding.UTF8.GetBytes(text), out var ms))
+            if (SiteTime.TryParseInstant(text, zone, out var ms))
             {
                 return ms;
             }
 
-            Problem(key, $"'{text}' is not a date (2026-06-01: site-local midnight) or a UTC timestamp (2026-06-01T04:00:00Z)");
+            Problem(key, $"'{InputText.Quote(text)}' is not a date (2026-06-01: site-local midnight) or a UTC timestamp (2026-06-01T04:00:00Z)");
             return null;
         }
 

@@ -76,6 +76,9 @@ public sealed record SourceAddress(SourceKind Kind, int Bus, int Address, int Li
     /// <summary>Highest BCM line of the 40-pin header.</summary>
     public const int MaxBcmLine = 27;
 
+    /// <summary>Highest I2C bus number accepted (<c>/dev/i2c-BUS</c>; the header's bus is 1).</summary>
+    public const int MaxBus = 99;
+
     /// <summary>Shunt resistor of the common INA219 breakout boards (R100).</summary>
     public const double DefaultShuntOhms = 0.1;
 
@@ -99,12 +102,12 @@ public sealed record SourceAddress(SourceKind Kind, int Bus, int Address, int Li
         var text = signal.Source ?? throw signal.Location.Problem("Source: missing");
         if (!TryParse(text, out var address, out var problem))
         {
-            throw signal.Location.Problem($"Source '{text}': {problem}");
+            throw signal.Location.Problem($"Source '{InputText.Quote(text)}': {problem}");
         }
 
         if (!Accepts(address.Kind, address.Channel, signal.Role))
         {
-            throw signal.Location.Problem($"Source '{text}': a {address.Kind.ToString().ToLowerInvariant()} source cannot carry role {signal.Role} ({RolesOf(address.Kind)})");
+            throw signal.Location.Problem($"Source '{InputText.Quote(text)}': a {address.Kind.ToString().ToLowerInvariant()} source cannot carry role {signal.Role} ({RolesOf(address.Kind)})");
         }
 
         return address;
@@ -144,9 +147,9 @@ public sealed record SourceAddress(SourceKind Kind, int Bus, int Address, int Li
             return false;
         }
 
-        if (!int.TryParse(busAndAddress[0], NumberStyles.None, CultureInfo.InvariantCulture, out var bus) || bus > 99)
+        if (!int.TryParse(busAndAddress[0], NumberStyles.None, CultureInfo.InvariantCulture, out var bus) || bus > MaxBus)
         {
-            problem = $"bus '{busAndAddress[0]}' is not a bus number 0-99 (/dev/i2c-BUS; 1 on a Raspberry Pi header)";
+            problem = $"bus '{InputText.Quote(busAndAddress[0])}' is not a bus number 0-{MaxBus} (/dev/i2c-BUS; 1 on a Raspberry Pi header)";
             return false;
         }
 
@@ -155,7 +158,7 @@ public sealed record SourceAddress(SourceKind Kind, int Bus, int Address, int Li
             || !int.TryParse(addressText.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var i2cAddress)
             || addressText.Length is < 3 or > 4 || i2cAddress is < 0x03 or > 0x77)
         {
-            problem = $"address '{addressText}' is not a 7-bit I2C address in hex, 0x03-0x77 (e.g. 0x48)";
+            problem = $"address '{InputText.Quote(addressText)}' is not a 7-bit I2C address in hex, 0x03-0x77 (e.g. 0x48)";
             return false;
         }
 
@@ -169,7 +172,7 @@ public sealed record SourceAddress(SourceKind Kind, int Bus, int Address, int Li
             "ina219" => ParseIna219(bus, i2cAddress, channel, out address, out problem),
             "bme280" => ParseBme280(bus, i2cAddress, channel, out address, out problem),
             "adxl345" => ParseAdxl345(bus, i2cAddress, channel, out address, out problem),
-            _ => Fail($"unknown device '{device}' (supported: ads1115, ina219, bme280, adxl345)", out address, out problem),
+            _ => Fail($"unknown device '{InputText.Quote(device)}' (supported: ads1115, ina219, bme280, adxl345)", out address, out problem),
         };
     }
 
@@ -292,7 +295,7 @@ public sealed record SourceAddress(SourceKind Kind, int Bus, int Address, int Li
             : Fail($"adxl345 has one quantity: vibration (RMS in g){Found(channel)}", out result, out problem);
     }
 
-    private static string Found(string? channel) => channel is null ? "" : $", found '{channel}'";
+    private static string Found(string? channel) => channel is null ? "" : $", found '{InputText.Quote(channel)}'";
 
     private static bool Ok(SourceAddress address, out SourceAddress? result, out string? problem)
     {

@@ -37,16 +37,10 @@ internal sealed class AgentRun : IDisposable
     public static readonly DateTimeOffset SimulationStart = new(2026, 3, 23, 5, 0, 0, TimeSpan.Zero);
 
     /// <summary>
-    /// THE SWITCH for database-confirmed delivery (issue 11): the <c>Agent:Mqtt:ConfirmTimeout</c> every agent under test
-    /// gets, short so that re-sends of unconfirmed records happen within a test. Null: the key is not passed, because an
-    /// agent that does not know it refuses to start (unknown keys are an error). Set it to <c>"00:00:03"</c> here once
-    /// the agent has the key, or set the environment variable <c>EDGEGW_TEST_CONFIRM_TIMEOUT=00:00:03</c> for a run.
+    /// The <c>Agent:Mqtt:ConfirmTimeout</c> every agent under test gets: records lost on their way (a broker restart, no
+    /// ingest) are sent again within seconds, so that a test of minutes of outage fits in seconds.
     /// </summary>
-    private const string? ConfirmTimeoutByDefault = null;
-
-    /// <summary>The confirmation timeout passed to the agents (null: none, see <see cref="ConfirmTimeoutByDefault"/>).</summary>
-    public static string? ConfirmTimeout { get; } =
-        Environment.GetEnvironmentVariable("EDGEGW_TEST_CONFIRM_TIMEOUT") is { Length: > 0 } fromEnvironment ? fromEnvironment : ConfirmTimeoutByDefault;
+    public const string ConfirmTimeout = "00:00:03";
 
     private readonly string _folder;
     private readonly List<ServiceProcess> _processes = [];
@@ -71,14 +65,8 @@ internal sealed class AgentRun : IDisposable
             ["Mqtt:Port"] = brokerPort.ToString(CultureInfo.InvariantCulture),
             ["Mqtt:MinBackoff"] = "00:00:00.2",
             ["Mqtt:MaxBackoff"] = "00:00:01",
-
-            // Records lost on their way (a broker restart, no ingest) are sent again this soon: tests take seconds, not minutes.
-            ["Mqtt:ConfirmTimeout"] = "00:00:05",
+            ["Mqtt:ConfirmTimeout"] = ConfirmTimeout,
         };
-        if (ConfirmTimeout is { } confirmTimeout)
-        {
-            Settings["Mqtt:ConfirmTimeout"] = confirmTimeout;
-        }
     }
 
     public string GatewayId { get; }

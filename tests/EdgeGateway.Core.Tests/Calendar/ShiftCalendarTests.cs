@@ -41,6 +41,57 @@ public sealed class ShiftCalendarTests
         Assert.Equal(9 * 3600, shift.Seconds(Bucket.Run));
     }
 
+    /// <summary>
+    /// Golden DST edges in Europe/Berlin (src/README.md, "Calendar and DST"): on Sun 29 March 2026 the clock jumps
+    /// from 02:00 CET (01:00Z) to 03:00 CEST; on Sun 25 October 2026 it goes back from 03:00 CEST (01:00Z) to 02:00 CET.
+    /// A time the clock skips is the end of the gap, a time it shows twice is its first occurrence.
+    /// </summary>
+    [Theory]
+    [InlineData("Sun", "02:30", "06:00", "2026-03-29T01:00:00Z", "2026-03-29T04:00:00Z", 180)] // starts in the gap: at 03:00 CEST
+    [InlineData("Sun", "02:30", "03:30", "2026-03-29T01:00:00Z", "2026-03-29T01:30:00Z", 30)] // was lost: 03:30-03:30
+    [InlineData("Sat", "22:00", "02:30", "2026-03-28T21:00:00Z", "2026-03-29T01:00:00Z", 240)] // ends in the gap: at 03:00 CEST
+    [InlineData("Sun", "02:00", "02:45", "2026-03-29T01:00:00Z", "2026-03-29T01:00:00Z", 0)] // wholly in the gap: no time that day
+    [InlineData("Sun", "02:30", "03:30", "2026-10-25T00:30:00Z", "2026-10-25T02:30:00Z", 120)] // first 02:30 CEST to 03:30 CET
+    [InlineData("Sat", "22:00", "02:30", "2026-10-24T20:00:00Z", "2026-10-25T00:30:00Z", 270)] // ends at the first 02:30
+    [InlineData("Sun", "02:15", "02:45", "2026-10-25T00:15:00Z", "2026-10-25T00:45:00Z", 30)] // both in the repeated hour: the first pass
+    public void ShiftAtDstChange_StartsAndEndsWhereTheClockFirstShowsItsTimes(string days, string start, string end, string expectedStart, string expectedEnd, int minutes)
+    {
+        var config = TestConfig.Cell(TestConfig.Shift(days, start, end), timeZone: "Europe/Berlin");
+        var from = Utc(expectedStart).AddHours(-6);
+        var trace = new TraceBuilder().Light(from, "green").Light(from.AddHours(12), "off");
+
+        var shifts = Replay.Run(config, trace.ToString(), WindowKind.Shift);
+
+        if (minutes == 0)
+        {
+            Assert.Empty(shifts);
+            return;
+        }
+
+        var shift = Assert.Single(shifts);
+        Assert.Equal(Utc(expectedStart), Core.Calendar.SiteTime.FromUnixMs(shift.Start));
+        Assert.Equal(Utc(expectedEnd), Core.Calendar.SiteTime.FromUnixMs(shift.End));
+        Assert.Equal(minutes * 60_000L, shift.LengthMs);
+        Assert.Equal(minutes * 60, shift.Seconds(Bucket.Run));
+    }
+
+    [Fact]
+    public void WallClockToInstant_NeverGoesBackwards_AcrossBothDstChanges()
+    {
+        // The old rule (offset before the jump) put 02:30 at 03:30 CEST, after 03:10: a shift could end before it began.
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        foreach (var day in (DateTime[])[new(2026, 3, 29), new(2026, 10, 25)])
+        {
+            var previous = long.MinValue;
+            for (var minute = 0; minute < 6 * 60; minute++)
+            {
+                var instant = Core.Calendar.SiteTime.FromWallClock(day.AddMinutes(minute), zone);
+                Assert.True(instant >= previous, $"{day.AddMinutes(minute):yyyy-MM-dd HH:mm} maps before the minute before it");
+                previous = instant;
+            }
+        }
+    }
+
     [Fact]
     public void DayWindows_OnDstDays_Last23And25Hours()
     {

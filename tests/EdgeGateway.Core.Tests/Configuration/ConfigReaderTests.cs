@@ -46,6 +46,64 @@ public sealed class ConfigReaderTests
         Assert.Contains(e.Problems, p => p.Line == 4 && p.Problem.Contains("Breaks[0]: break 15:00-15:15 is outside its shift 06:00-14:00", StringComparison.Ordinal));
     }
 
+    /// <summary>Each numeric key beyond its documented bound (src/README.md, "Config"): a range error naming the key, its line and the bounds.</summary>
+    [Theory]
+    [InlineData("\"IdealCycleSeconds\": 1e308", "", "IdealCycleSeconds: 1e308 is out of range: must be at least 0.001 and at most 86400")]
+    [InlineData("\"IdealCycleSeconds\": 0.0001", "", "IdealCycleSeconds: 0.0001 is out of range: must be at least 0.001 and at most 86400")]
+    [InlineData("\"IdealCycleSeconds\": 30, \"MinorStopSeconds\": 9.3e15", "", "MinorStopSeconds: 9.3e15 is out of range: must be at least 0 and at most 86400")]
+    [InlineData("\"IdealCycleSeconds\": 30", "\"StateFromPower\": { \"Signal\": \"power\", \"OffBelowKw\": 0.5, \"RunAboveKw\": 1e12 },", "StateFromPower.RunAboveKw: 1e12 is out of range: must be greater than 0 and at most 10000")]
+    [InlineData("\"IdealCycleSeconds\": 30", "\"StateFromPower\": { \"Signal\": \"power\", \"OffBelowKw\": 0.5, \"RunAboveKw\": 4, \"MinDwellSeconds\": 1e9 },", "StateFromPower.MinDwellSeconds: 1e9 is out of range: must be at least 0 and at most 3600")]
+    [InlineData("\"IdealCycleSeconds\": 30", "\"CyclesFromPower\": { \"Signal\": \"power\", \"AboveKw\": 9, \"MaxCycleSeconds\": 1e300 },", "CyclesFromPower.MaxCycleSeconds: 1e300 is out of range: must be greater than 0 and at most 259200")]
+    [InlineData("\"IdealCycleSeconds\": 30", "\"CyclesFromPower\": { \"Signal\": \"power\", \"AboveKw\": 9, \"HysteresisKw\": 99999 },", "CyclesFromPower.HysteresisKw: 99999 is out of range: must be at least 0 and at most 10000")]
+    public void NumericKey_BeyondItsBound_IsARangeErrorNamingKeyAndLine(string cellKeys, string section, string expected)
+    {
+        var e = Assert.Throws<InputException>(() => Read($$"""
+            { "EdgeGateway": { "Site": "s", "TimeZone": "Etc/UTC",
+              "Cells": [ { "Id": "c",
+                {{cellKeys}},
+                "Signals": { "power": { "Role": "PowerKw" } }, {{section}}
+                "Shifts": [] } ] } }
+            """));
+
+        var problem = Assert.Single(e.Problems);
+        Assert.Equal(section.Length == 0 ? 3 : 4, problem.Line);
+        Assert.Equal("EdgeGateway.Cells[0]." + expected, problem.Problem);
+    }
+
+    [Theory]
+    [InlineData("\"CtRatio\": 1e9", "CtRatio: 1e9 is out of range: must be greater than 0 and at most 100000")]
+    [InlineData("\"BurdenOhms\": 1e9", "BurdenOhms: 1e9 is out of range: must be at least 0.01 and at most 100000")]
+    [InlineData("\"BurdenOhms\": 1e-300", "BurdenOhms: 1e-300 is out of range: must be at least 0.01 and at most 100000")]
+    [InlineData("\"PlausibleMax\": 1e300", "PlausibleMax: 1e300 is out of range: must be at least -1000000000 and at most 1000000000")]
+    [InlineData("\"StuckAfterSeconds\": 1e9", "StuckAfterSeconds: 1e9 is out of range: must be greater than 0 and at most 604800")]
+    [InlineData("\"PowerFactor\": 1.5", "PowerFactor: 1.5 is out of range: must be greater than 0 and at most 1")]
+    public void SourceOption_BeyondItsBound_IsARangeError(string option, string expected)
+    {
+        var e = Assert.Throws<InputException>(() => Read($$"""
+            { "EdgeGateway": { "Site": "s", "TimeZone": "Etc/UTC",
+              "Cells": [ { "Id": "c", "IdealCycleSeconds": 30,
+                "Signals": { "power": { "Role": "PowerKw", {{option}} } },
+                "Shifts": [] } ] } }
+            """));
+
+        var problem = Assert.Single(e.Problems);
+        Assert.Equal(3, problem.Line);
+        Assert.Equal("EdgeGateway.Cells[0].Signals.power." + expected, problem.Problem);
+    }
+
+    [Fact]
+    public void Utf8ByteOrderMark_IsAccepted_AndLinesStillCount()
+    {
+        var json = "\uFEFF{ \"EdgeGateway\": { \"Site\": \"s\", \"TimeZone\": \"Etc/UTC\",\n  \"Cells\": [ { \"Id\": \"c\", \"IdealCycleSeconds\": 0,\n \"Signals\": {}, \"Shifts\": [] } ] } }";
+        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(json[1..])).ToArray();
+
+        var e = Assert.Throws<InputException>(() => ConfigReader.Read(bytes, "bom.json"));
+        Assert.Equal(2, Assert.Single(e.Problems).Line);
+
+        var fixedBytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(json[1..].Replace("\"IdealCycleSeconds\": 0", "\"IdealCycleSeconds\": 1", StringComparison.Ordinal))).ToArray();
+        Assert.Equal("c", Assert.Single(ConfigReader.Read(fixedBytes, "bom.json").Cells).Id);
+    }
+
     [Theory]
     [InlineData("Mon-Fri", DaysOfWeek.Monday | DaysOfWeek.Tuesday | DaysOfWeek.Wednesday | DaysOfWeek.Thursday | DaysOfWeek.Friday)]
     [InlineData("sat", DaysOfWeek.Saturday)]

@@ -1,4 +1,5 @@
 using EdgeGateway.Core.Kpi;
+using EdgeGateway.Core.Traces;
 using static EdgeGateway.Core.Tests.TraceBuilder;
 
 namespace EdgeGateway.Core.Tests.Kpi;
@@ -22,6 +23,21 @@ public sealed class EnergyTests
         Assert.Equal(6.0, total.Kwh, 12);
         Assert.Equal(3.0, total.KwhPerGoodPart!.Value, 12);
         Assert.Equal(1.0 / 6, total.IdleEnergyShare!.Value, 12);
+    }
+
+    [Fact]
+    public void LargestPowerOverACentury_IsFiniteAndExact()
+    {
+        // The trace bounds keep every energy sum finite: at most 1e6 kW × 2.2e14 ms (1970-9000) = 2.2e20 kW·ms, far
+        // from overflow (a 1e308 kW sample once overflowed). A century keeps the test fast and the sum exact.
+        var from = Utc("1970-01-01T00:00:00Z");
+        var to = Utc("2070-01-01T00:00:00Z");
+        var trace = new TraceBuilder().At(from, "power", TraceReader.MaxPowerKw).At(to, "power", TraceReader.MaxPowerKw);
+
+        var total = Replay.Total(TestConfig.Cell(""), trace.ToString());
+
+        var expected = TraceReader.MaxPowerKw * (to - from).TotalHours;
+        Assert.True(Math.Abs(total.Kwh - expected) <= expected * 1e-12, $"{total.Kwh} kWh, expected {expected}");
     }
 
     [Fact]

@@ -30,4 +30,33 @@ public sealed class SimulationDstTests
 
         TruthComparison.AssertReplayMatchesTruth(run);
     }
+
+    /// <summary>
+    /// Shifts whose start or end the clock skips or shows twice (Europe/Berlin, src/README.md "Calendar and DST"): the
+    /// simulator works them exactly when the engine plans them, and both place them where the clock first shows the time.
+    /// </summary>
+    [Theory]
+    [InlineData("2026-03-28", "2026-03-30", "2026-03-28T21:00:00Z", "2026-03-29T01:00:00Z", "2026-03-29T01:00:00Z", "2026-03-29T04:00:00Z")]
+    [InlineData("2026-10-24", "2026-10-26", "2026-10-24T20:00:00Z", "2026-10-25T00:30:00Z", "2026-10-25T00:30:00Z", "2026-10-25T05:00:00Z")]
+    public void ShiftEdgesInTheGapOrTheRepeatedHour_SimulatorAndReplayAgree(
+        string from, string to, string nightStart, string nightEnd, string earlyStart, string earlyEnd)
+    {
+        // Sat 22:00-02:30 ends, Sun 02:30-06:00 starts at a time that does not exist (spring) or exists twice (autumn).
+        var config = s_sample
+            .Replace("\"Europe/Amsterdam\"", "\"Europe/Berlin\"", StringComparison.Ordinal)
+            .Replace(
+                "{ \"Days\": \"Sat\", \"Start\": \"22:00\", \"End\": \"06:00\", \"Staffed\": false, \"Breaks\": [] }",
+                "{ \"Days\": \"Sat\", \"Start\": \"22:00\", \"End\": \"02:30\", \"Staffed\": false, \"Breaks\": [] }, { \"Days\": \"Sun\", \"Start\": \"02:30\", \"End\": \"06:00\", \"Staffed\": true, \"Breaks\": [] }",
+                StringComparison.Ordinal);
+        Assert.NotEqual(s_sample, config);
+
+        var run = SimulatedRun.Simulate(config, seed: 7, from, to);
+
+        var shifts = run.Truth.Where(r => r.Kind == WindowKind.Shift && r.Start >= SimulatedRun.Instant(nightStart, run.Config.TimeZone) && r.Start < SimulatedRun.Instant(earlyEnd, run.Config.TimeZone)).ToList();
+        Assert.Equal(2, shifts.Count);
+        Assert.Equal((SimulatedRun.Instant(nightStart, run.Config.TimeZone), SimulatedRun.Instant(nightEnd, run.Config.TimeZone)), (shifts[0].Start, shifts[0].End));
+        Assert.Equal((SimulatedRun.Instant(earlyStart, run.Config.TimeZone), SimulatedRun.Instant(earlyEnd, run.Config.TimeZone)), (shifts[1].Start, shifts[1].End));
+        Assert.True(shifts[1].Produced > 0, "the machine works the early shift from its first valid instant");
+        TruthComparison.AssertReplayMatchesTruth(run);
+    }
 }
