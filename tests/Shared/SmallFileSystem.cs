@@ -4,19 +4,22 @@ namespace EdgeGateway.Tests.Shared;
 
 /// <summary>
 /// A tmpfs of a few hundred KiB mounted on a temporary folder, to fill a disk or make it read-only for real
-/// (<c>mount -t tmpfs</c>; needs root, as CI runs). Unmounted and removed on dispose.
+/// (<c>mount -t tmpfs</c>; needs root, as CI runs: without it the test fails saying mount failed). Unmounted on dispose.
 /// </summary>
 internal sealed class SmallFileSystem : IDisposable
 {
-    private SmallFileSystem(string path)
+    private readonly bool _ownsFolder;
+
+    private SmallFileSystem(string path, bool ownsFolder)
     {
         Path = path;
+        _ownsFolder = ownsFolder;
     }
 
     /// <summary>The mount point.</summary>
     public string Path { get; }
 
-    /// <summary>Mounts a tmpfs of <paramref name="bytes"/> (whole pages).</summary>
+    /// <summary>Mounts a tmpfs of <paramref name="bytes"/> (whole pages) on a new temporary folder.</summary>
     public static SmallFileSystem Mount(long bytes)
     {
         var path = Directory.CreateTempSubdirectory("edgegw-tmpfs-").FullName;
@@ -30,7 +33,15 @@ internal sealed class SmallFileSystem : IDisposable
             throw;
         }
 
-        return new SmallFileSystem(path);
+        return new SmallFileSystem(path, ownsFolder: true);
+    }
+
+    /// <summary>Mounts a tmpfs of <paramref name="bytes"/> on the existing <paramref name="folder"/> (e.g. a service's outbox), which stays.</summary>
+    public static SmallFileSystem MountOn(string folder, long bytes)
+    {
+        Directory.CreateDirectory(folder);
+        Run("mount", "-t", "tmpfs", "-o", $"size={bytes}", "tmpfs", folder);
+        return new SmallFileSystem(folder, ownsFolder: false);
     }
 
     /// <summary>Makes it read-only (or writable again). Refused (busy) while a file on it is open for writing.</summary>
@@ -80,8 +91,12 @@ internal sealed class SmallFileSystem : IDisposable
 
     public void Dispose()
     {
-        Run("umount", Path);
-        Directory.Delete(Path);
+        // Lazy: a process the test killed may still hold a file open in it for a moment.
+        Run("umount", "-l", Path);
+        if (_ownsFolder)
+        {
+            Directory.Delete(Path);
+        }
     }
 
     private sealed class Cover(string folder) : IDisposable

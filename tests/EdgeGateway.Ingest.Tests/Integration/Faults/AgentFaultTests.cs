@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using EdgeGateway.Agent.Tests.Integration;
@@ -97,8 +96,7 @@ public sealed class AgentFaultTests(ITestOutputHelper output)
     {
         using var scenario = new FaultScenario("outbox-full", TimeSpan.FromDays(4), 21_600, output);
         var outbox = scenario.Agent.OutboxDirectory;
-        Directory.CreateDirectory(outbox);
-        Mount(outbox, "640k");
+        using var disk = SmallFileSystem.MountOn(outbox, 640 * 1024);
         ServiceProcess? agent = null;
         try
         {
@@ -123,8 +121,6 @@ public sealed class AgentFaultTests(ITestOutputHelper output)
             {
                 await agent.KillAsync();
             }
-
-            Unmount(outbox);
         }
     }
 
@@ -143,27 +139,5 @@ public sealed class AgentFaultTests(ITestOutputHelper output)
         }
 
         return resume;
-    }
-
-    private static void Mount(string directory, string size)
-    {
-        var (exit, error) = Run("mount", "-t", "tmpfs", "-o", $"size={size}", "tmpfs", directory);
-        Assert.True(exit == 0, $"cannot mount a {size} tmpfs on {directory} (this test needs root, as CI has): {error}");
-    }
-
-    private static void Unmount(string directory) => Run("umount", "-l", directory);
-
-    private static (int Exit, string Error) Run(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, error);
     }
 }
