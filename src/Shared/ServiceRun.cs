@@ -53,14 +53,12 @@ internal static class ServiceRun
         {
             failure = e;
         }
-
         finally
         {
             host.Dispose();
         }
 
         var where = started ? "stopping" : "the start";
-
         foreach (var service in services)
         {
             if (failure is null && service.ExecuteTask is { IsFaulted: true } task)
