@@ -74,7 +74,7 @@ gateway=gw-smoke-arm64
 mosquitto_sub -h 127.0.0.1 -p "$broker_port" -q 1 -v -t "edgegw/v1/$site/#" >"$work/messages.txt" 2>"$work/sub.log" &
 sub_pid=$!
 
-# No ingest here confirms the records (src/README.md, "Delivery confirmations"): a long confirmation timeout keeps the
+# No ingest here confirms the records (src/docs/payloads-and-topics.md, "Delivery confirmations"): a long confirmation timeout keeps the
 # agent from sending them again while this test reads them, so every cell's seq must only increase.
 qemu-aarch64-static "$artifact/edgegw-agent" --config deploy/sample/simulation-4cells.json \
   --Agent:Mqtt:ConfirmTimeout=01:00:00 --Agent:Source=Simulator --Agent:SpeedFactor=3600 --Agent:SimulationStart=2026-03-23T05:00:00Z \
@@ -85,7 +85,7 @@ launched=$(date +%s)
 echo "$script: arm64 agent under qemu-aarch64-static (pid $agent_pid), broker 127.0.0.1:$broker_port; waiting up to $timeout s for $want KPI records from each of 4 cells"
 
 # Per cell: KPI records seen, first and last seq, and whether a seq ever failed to increase. A batch message (topic
-# .../batch/<gateway>, src/README.md "Batches") holds several records, each with its own topic and payload.
+# .../batch/<gateway>, src/docs/payloads-and-topics.md "Batches") holds several records, each with its own topic and payload.
 summarise() {
   awk 'function record(topic, text,   level) {
          split(topic, level, "/"); if (level[5] != "kpi") return

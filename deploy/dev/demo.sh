@@ -209,7 +209,7 @@ the other six cells are the controls. Demo took $((SECONDS - started)) s.
 
 Open the report:    $dir/evaluation/report.html   (self-contained: any browser, e.g. xdg-open or file:// URL)
 The same numbers:   $dir/evaluation/{evaluation.json,effects.csv,event_time.csv,cells.csv}
-Query the data (InfluxQL over HTTP; the schema is in src/README.md, "InfluxDB schema"):
+Query the data (InfluxQL over HTTP; the schema is in src/docs/influxdb-schema.md):
   curl -sG $INFLUX_URL/query --data-urlencode db=$INFLUX_DATABASE --data-urlencode "q=SELECT sum(\"good\") FROM \"kpi\" WHERE \"window\" = 'day' GROUP BY time(1w, 4d), \"site\", \"cell\""
   dotnet src/EdgeGateway.Cli/$bin/edgegw.dll report --influx-url $INFLUX_URL --site sme-0117 --from ${from%%T*}
 Watch the broker:   mosquitto_sub -p $MQTT_PORT -t 'edgegw/v1/#' -v

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Hosting;
 
-/// <summary>The exit codes of <c>edgegw-agent</c> and <c>edgegw-ingest</c> (src/README.md, "Exit codes").</summary>
+/// <summary>The exit codes of <c>edgegw-agent</c> and <c>edgegw-ingest</c> (src/docs/agent.md and src/docs/ingest.md, "Exit codes").</summary>
 internal static class ExitCodes
 {
     /// <summary>Stopped on request (SIGTERM, SIGINT).</summary>

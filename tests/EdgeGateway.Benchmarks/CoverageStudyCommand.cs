@@ -7,7 +7,7 @@ namespace EdgeGateway.Benchmarks;
 
 /// <summary>
 /// The full coverage study of the evaluation (issue 6, section 3): simulated programmes of 60 cells in 30 sites,
-/// 40 treated with staggered go-lives, +6 pp OEE over a 4-week ramp-up (src/README.md, "Simulated programmes"),
+/// 40 treated with staggered go-lives, +6 pp OEE over a 4-week ramp-up (src/docs/evaluation.md, "Simulated programmes"),
 /// each evaluated with the full bootstrap; prints coverage of the 95 % CI, bias, RMSE, CI width, the naive estimate's
 /// bias and the pre-trend test's rejection rate, then times one evaluation of 200 cells × 2 years (all outcomes).
 /// </summary>

@@ -24,7 +24,7 @@ namespace EdgeGateway.Benchmarks;
 /// <c>dotnet run -c Release --project tests/EdgeGateway.Benchmarks -- drain [RECORDS] [ROUNDS] [--batch=N]</c>: a backlog of
 /// 30 days of one-minute KPI records (43 200, real payloads from the engine) drained to a loopback Mosquitto, in one
 /// run: (a) by the agent's <see cref="MqttPublisher"/> from a <see cref="SegmentOutbox"/> on disk, until the backend has
-/// confirmed every record (src/README.md, "Delivery confirmations"), (b) by a bare MQTTnet publisher sending the same
+/// confirmed every record (src/docs/payloads-and-topics.md, "Delivery confirmations"), (b) by a bare MQTTnet publisher sending the same
 /// payloads from memory until the broker acknowledged them, both QoS 1 with the same in-flight window
 /// (<c>Agent:Mqtt:MaxInFlight</c>). In both a subscriber receives every record; in (a) it is the backend and confirms
 /// them as they arrive (the ingest confirms once the database holds them: its cost is the ingest benchmark's), in (b)

@@ -183,7 +183,7 @@ public static class IngestBenchmark
         }
     }
 
-    /// <summary>The records as the agent publishes a backlog: <paramref name="batchRecords"/> to a message (src/README.md, "Batches").</summary>
+    /// <summary>The records as the agent publishes a backlog: <paramref name="batchRecords"/> to a message (src/docs/payloads-and-topics.md, "Batches").</summary>
     private static List<(string Topic, byte[] Payload)> Messages(string site, string gateway, List<(string Topic, byte[] Payload)> records, int batchRecords)
     {
         if (batchRecords == 1)

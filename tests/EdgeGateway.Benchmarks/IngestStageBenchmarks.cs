@@ -9,7 +9,7 @@ namespace EdgeGateway.Benchmarks;
 /// <summary>
 /// CPU and allocation of the ingest's work per message, stage by stage, on 1 000 real one-minute KPI payloads of the
 /// engine (819 B): validating (JSON → record) and writing its point's line protocol. Where the
-/// ingest's share of the CPU goes in the <c>ingest</c> throughput benchmark (src/README.md, "Ingest", "Throughput").
+/// ingest's share of the CPU goes in the <c>ingest</c> throughput benchmark (src/docs/ingest.md, "Throughput").
 /// <c>dotnet run -c Release --project tests/EdgeGateway.Benchmarks -- --filter '*IngestStage*' --job short</c>.
 /// </summary>
 [MemoryDiagnoser]

@@ -143,7 +143,7 @@ public sealed class SensorsCommandTests : IDisposable
         var exit = await SensorsWatch.RunAsync(config, 500, 1, _dev, _stdout, _stderr, CancellationToken.None);
 
         Assert.Equal(Program.InputError, exit);
-        Assert.Equal($"edgegw sensors watch: {config}: no signal has a Source (see src/README.md, \"Sources\")\n", _stderr.ToString().ReplaceLineEndings("\n"));
+        Assert.Equal($"edgegw sensors watch: {config}: no signal has a Source (see src/docs/sources.md)\n", _stderr.ToString().ReplaceLineEndings("\n"));
     }
 
     [Fact]

@@ -300,7 +300,7 @@ internal sealed class MosquittoBroker : IDisposable
             "log_type notice",
             "log_type information",
             "connection_messages true",
-            // A QoS 1 subscriber under load stalls without it (shared/FACTS.md).
+            // A QoS 1 subscriber under load stalls without it (src/docs/ingest.md, "Broker").
             "set_tcp_nodelay true",
             // Never drop messages queued for a slow or absent subscriber: a loss must be the agent's, not the broker's.
             "max_queued_messages 0",

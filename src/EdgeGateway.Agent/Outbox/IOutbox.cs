@@ -7,7 +7,7 @@ public readonly record struct OutboxRecord(long Sequence, long AppendedAtMs, str
 public readonly record struct OutboxStatus(long Depth, long Bytes, long OldestSequence, long NextSequence, TimeSpan? OldestAge, long Dropped, long Corrupt);
 
 /// <summary>
-/// The durable, bounded, ordered store between the KPI engine and the publisher (src/README.md, "Outbox").
+/// The durable, bounded, ordered store between the KPI engine and the publisher (src/docs/agent.md, "Outbox").
 /// One writer (the pipeline) and one reader (the publisher) may use it concurrently.
 /// </summary>
 public interface IOutbox : IDisposable

@@ -28,7 +28,7 @@ internal readonly record struct FrameHeader(int Length, long Sequence, long Appe
 }
 
 /// <summary>
-/// The on-disk framing of one record (src/README.md, "Outbox"), little-endian:
+/// The on-disk framing of one record (src/docs/agent.md, "Outbox"), little-endian:
 /// magic u32 · length u32 (whole frame) · sequence i64 · appended-at Unix ms i64 · topic length u16 · topic UTF-8 ·
 /// payload · CRC-32C u32 of every byte before it.
 /// </summary>

@@ -8,7 +8,7 @@ using Microsoft.Win32.SafeHandles;
 namespace EdgeGateway.Agent.Outbox;
 
 /// <summary>
-/// <see cref="IOutbox"/> on append-only segment files plus a checkpoint file (src/README.md, "Outbox").
+/// <see cref="IOutbox"/> on append-only segment files plus a checkpoint file (src/docs/agent.md, "Outbox").
 /// Appends go to the OS at once (a killed process loses nothing) and are fsync'd in batches, at the latest
 /// <see cref="OutboxOptions.FlushInterval"/> after they were made: that is the loss window on power failure.
 /// Acknowledgements and drops reach the checkpoint in the same batches; after a crash at most the

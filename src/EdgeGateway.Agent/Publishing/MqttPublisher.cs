@@ -19,7 +19,7 @@ namespace EdgeGateway.Agent.Publishing;
 
 /// <summary>
 /// Delivers the outbox to the broker, in sequence order, QoS 1, up to <c>MaxInFlight</c> publishes awaiting their
-/// PUBACK. A record leaves the outbox only when the backend confirms that the database holds it (src/README.md,
+/// PUBACK. A record leaves the outbox only when the backend confirms that the database holds it (src/docs/payloads-and-topics.md,
 /// "Delivery confirmations"), not on the broker's PUBACK: a broker acknowledges records nobody receives (a lost
 /// shared subscription, no ingest running). Up to <c>MaxUnconfirmed</c> records await their confirmation at once;
 /// those not confirmed within <c>ConfirmTimeout</c> of being sent are sent again, for as long as it takes. Sessions
@@ -255,7 +255,7 @@ internal sealed partial class MqttPublisher(
 
     /// <summary>
     /// Publishes <paramref name="records"/>: one alone as itself, consecutive ones as batches of up to <c>BatchRecords</c>
-    /// records and <c>BatchBytes</c> bytes (src/README.md, "Batches"): in a backlog one message carries many records.
+    /// records and <c>BatchBytes</c> bytes (src/docs/payloads-and-topics.md, "Batches"): in a backlog one message carries many records.
     /// </summary>
     private void PublishAll(IMqttClient client, ReadOnlySpan<OutboxRecord> records, MqttOptions mqtt, Queue<Task<MqttClientPublishResult>> inFlight, CancellationToken cancellationToken)
     {

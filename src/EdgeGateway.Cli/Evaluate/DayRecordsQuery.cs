@@ -6,7 +6,7 @@ using EdgeGateway.Evaluation.Panel;
 namespace EdgeGateway.Cli.Evaluate;
 
 /// <summary>
-/// Reads the cells' <c>day</c> KPI records from InfluxDB (schema in src/README.md): one query for the window, grouped
+/// Reads the cells' <c>day</c> KPI records from InfluxDB (schema in src/docs/influxdb-schema.md): one query for the window, grouped
 /// by site and cell, selecting only the sums the outcomes are recomputed from. A day record is already the database's
 /// aggregate per cell and day; weeks are summed by the evaluation, because ratios need sums of products
 /// (good × ideal cycle) that InfluxQL cannot form.

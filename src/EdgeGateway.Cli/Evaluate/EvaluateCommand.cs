@@ -13,8 +13,8 @@ namespace EdgeGateway.Cli.Evaluate;
 
 /// <summary>
 /// <c>edgegw evaluate --register FILE --from DATE --to DATE --out DIR</c> (+ InfluxDB options): the programme's
-/// effects from the day records in InfluxDB, written as a self-contained HTML report, JSON and CSV (src/README.md,
-/// "Evaluation"). Progress goes to stderr; the files appear only when everything succeeded.
+/// effects from the day records in InfluxDB, written as a self-contained HTML report, JSON and CSV
+/// (src/docs/evaluation.md). Progress goes to stderr; the files appear only when everything succeeded.
 /// </summary>
 internal static class EvaluateCommand
 {

@@ -16,7 +16,7 @@ internal static class ReplayCommand
 
     public static Command Create(Stream stdout, TextWriter stderr)
     {
-        var config = InputFiles.PathOption(new Option<string>("--config") { Description = "Gateway config file (JSON, see src/README.md)", Required = true });
+        var config = InputFiles.PathOption(new Option<string>("--config") { Description = "Gateway config file (JSON, see src/docs/config.md)", Required = true });
         var trace = InputFiles.PathOption(new Option<string>("--trace") { Description = "Trace file (CSV: timestamp,signal,value)", Required = true });
         var window = new Option<string>("--window") { Description = "Window of the records", DefaultValueFactory = _ => "total" };
         window.AcceptOnlyFromAmong([.. WindowKinds.Names]);

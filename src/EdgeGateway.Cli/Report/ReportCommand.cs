@@ -8,7 +8,7 @@ namespace EdgeGateway.Cli.Report;
 
 /// <summary>
 /// <c>edgegw report [--influx-url URL] [--database NAME] [--from T] [--to T] [--site ID] [--token TOKEN]</c>: the weekly KPIs per cell,
-/// read back from InfluxDB with the weekly query of src/README.md and recomputed from its bucket and count sums.
+/// read back from InfluxDB with the weekly query of src/docs/influxdb-schema.md and recomputed from its bucket and count sums.
 /// </summary>
 internal static class ReportCommand
 {
@@ -83,7 +83,7 @@ internal static class ReportCommand
             if (start is null || end is null)
             {
                 // At most a year up to now (or up to --to): one gateway whose clock said 1970 or 2099 stretched the span of
-                // the data over decades, hence every site's report over thousands of empty weeks (src/README.md).
+                // the data over decades, hence every site's report over thousands of empty weeks (src/docs/cli.md, "edgegw report").
                 var upper = end ?? time.GetUtcNow();
                 var lower = start ?? upper.AddYears(-1);
                 var first = Edge(client, first: true, site, lower, upper);

@@ -23,7 +23,7 @@ internal sealed record WeekRow(
 internal sealed record CellWeeks(string Site, string Cell, IReadOnlyList<WeekRow> Weeks);
 
 /// <summary>
-/// The weekly query of src/README.md ("InfluxDB schema"), grouped by site as well as cell so that equal cell ids of
+/// The weekly query of src/docs/influxdb-schema.md, grouped by site as well as cell so that equal cell ids of
 /// different sites stay apart, and the ISO 22400 KPIs recomputed from its sums.
 /// </summary>
 internal static class WeeklyKpis

@@ -59,7 +59,7 @@ internal static class SensorsWatch
 
         if (inputs.Count == 0)
         {
-            stderr.WriteLine($"edgegw sensors watch: {configPath}: no signal has a Source (see src/README.md, \"Sources\")");
+            stderr.WriteLine($"edgegw sensors watch: {configPath}: no signal has a Source (see src/docs/sources.md)");
             return Program.InputError;
         }
 

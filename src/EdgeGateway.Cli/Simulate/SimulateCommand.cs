@@ -19,7 +19,7 @@ internal static class SimulateCommand
 
     public static Command Create(Stream stdout, TextWriter stderr)
     {
-        var config = InputFiles.PathOption(new Option<string>("--config") { Description = "Gateway config file with the cells' Simulation sections (JSON, see src/README.md)", Required = true });
+        var config = InputFiles.PathOption(new Option<string>("--config") { Description = "Gateway config file with the cells' Simulation sections (JSON, see src/docs/config.md and src/docs/simulation.md)", Required = true });
         var from = new Option<string>("--from") { Description = $"Start: {Usage}", Required = true };
         var to = new Option<string>("--to") { Description = $"End (after the start): {Usage}", Required = true };
         var seed = new Option<long>("--seed") { Description = "Random seed: the same seed gives the same trace and truth", Required = true };

@@ -2,7 +2,7 @@ namespace EdgeGateway.Core.Calendar;
 
 /// <summary>
 /// Conversions between the engine's time (Unix milliseconds, UTC) and a site's wall clock. A wall-clock time is the
-/// first instant at which the site's clock shows that time or a later one (src/README.md, "Calendar and DST"): a time
+/// first instant at which the site's clock shows that time or a later one (src/docs/kpi-model.md, "Calendar and DST"): a time
 /// in the spring-forward gap (02:30 when the clock jumps from 02:00 to 03:00) is the end of the gap, 03:00; a time that
 /// occurs twice on the autumn change is its first occurrence. The mapping never goes backwards, so a shift never
 /// ends before it starts and breaks and shifts keep their order.

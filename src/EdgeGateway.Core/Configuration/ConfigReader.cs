@@ -5,7 +5,7 @@ using EdgeGateway.Core.Signals;
 namespace EdgeGateway.Core.Configuration;
 
 /// <summary>
-/// Reads and validates the gateway config (the <c>EdgeGateway</c> section, contract in src/README.md).
+/// Reads and validates the gateway config (the <c>EdgeGateway</c> section, contract in src/docs/config.md).
 /// Keys match case-insensitively, unknown keys are rejected, and every problem names the line and the key path.
 /// </summary>
 public sealed class ConfigReader
@@ -14,7 +14,7 @@ public sealed class ConfigReader
     private const int MaxAuxSignals = Kpi.AuxChannels.Capacity;
     private const int MaxSignalsPerCell = 64;
 
-    // Upper bounds of the numeric keys (src/README.md, "Config"): beyond them a value is a typo or a unit error, and
+    // Upper bounds of the numeric keys (src/docs/config.md): beyond them a value is a typo or a unit error, and
     // the engine's arithmetic in milliseconds and kWh could overflow. Source options that depend on the chip
     // (DebounceMs, SampleRateHz, WindowMs, VoltageV) are checked per source kind where the sources are read.
     private const double MaxIdealCycleSeconds = 86_400;

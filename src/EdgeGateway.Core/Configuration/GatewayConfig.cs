@@ -5,7 +5,7 @@ namespace EdgeGateway.Core.Configuration;
 /// <summary>The validated configuration of one gateway (section <c>EdgeGateway</c>).</summary>
 public sealed record GatewayConfig(string Site, TimeZoneInfo TimeZone, IReadOnlyList<CellConfig> Cells);
 
-/// <summary>How minor stops are booked (DESIGN.md, "Minor stops").</summary>
+/// <summary>How minor stops are booked (src/docs/kpi-model.md, "Minor stops").</summary>
 public enum MinorStopPolicy
 {
     /// <summary>ISO 22400: a minor stop stays in its down/idle bucket (availability loss) and is counted.</summary>
@@ -71,7 +71,7 @@ public enum InputPull
 }
 
 /// <summary>
-/// Hardware options of a signal's source (src/README.md, "Sources"); null means the source's default.
+/// Hardware options of a signal's source (src/docs/sources.md); null means the source's default.
 /// Which options apply depends on the source kind; the sensors layer rejects the others.
 /// </summary>
 public sealed record SourceOptions

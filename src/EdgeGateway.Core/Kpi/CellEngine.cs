@@ -6,7 +6,7 @@ using EdgeGateway.Core.Signals.FromPower;
 namespace EdgeGateway.Core.Kpi;
 
 /// <summary>
-/// The KPI engine of one work cell: signal events in, window records out (DESIGN.md, "The KPI model").
+/// The KPI engine of one work cell: signal events in, window records out (src/docs/kpi-model.md).
 /// Events at one timestamp form a batch that takes effect together when time moves past it, so no
 /// zero-length state exists between them. Allocation-free per event once its windows are open.
 /// </summary>

@@ -3,7 +3,7 @@ using EdgeGateway.Core.Configuration;
 namespace EdgeGateway.Core.Kpi;
 
 /// <summary>
-/// One closed window of one cell: the KPI record of schema v1 (src/README.md). KPIs are computed from the
+/// One closed window of one cell: the KPI record of schema v1 (src/docs/payloads-and-topics.md). KPIs are computed from the
 /// exact totals on read; a ratio whose denominator is zero is null.
 /// </summary>
 public readonly struct WindowRecord

@@ -7,7 +7,7 @@ namespace EdgeGateway.Core.Payload;
 public readonly record struct SequenceRange(long From, long To);
 
 /// <summary>
-/// The backend's word that records are stored (src/README.md, "Delivery confirmations"): published by the ingest on
+/// The backend's word that records are stored (src/docs/payloads-and-topics.md, "Delivery confirmations"): published by the ingest on
 /// <c>{ConfirmTopicPrefix}/{site}/{gateway}</c> once InfluxDB (or the dead-letter store) holds them, read by that gateway,
 /// which only then deletes them from its outbox. Payload:
 /// <c>{"v":1,"site":"sme-0042","gateway":"gw-1","seq":[[1,1000],[1003,1003]]}</c>, ranges ascending and disjoint.

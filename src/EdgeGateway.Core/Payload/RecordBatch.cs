@@ -8,7 +8,7 @@ namespace EdgeGateway.Core.Payload;
 public readonly record struct BatchedRecord(string Topic, ReadOnlyMemory<byte> Payload);
 
 /// <summary>
-/// Several records of one gateway in one MQTT message (src/README.md, "Batches"), on <c>{prefix}/{site}/batch/{gateway}</c>:
+/// Several records of one gateway in one MQTT message (src/docs/payloads-and-topics.md, "Batches"), on <c>{prefix}/{site}/batch/{gateway}</c>:
 /// <c>{"v":1,"site":"sme-0042","gateway":"gw-1","records":[{"topic":"edgegw/v1/sme-0042/cell-1/kpi/1m","payload":{…}}, …]}</c>.
 /// Each payload is exactly the record's own payload; the backend reads each record as if it had come alone on its topic.
 /// A gateway sends batches while it drains a backlog: one message, one PUBACK and one broker hop for many records.

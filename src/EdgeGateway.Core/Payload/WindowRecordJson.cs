@@ -8,7 +8,7 @@ namespace EdgeGateway.Core.Payload;
 public readonly record struct PublishStamp(string Gateway, long Sequence, bool ClockSynced);
 
 /// <summary>
-/// Writes a <see cref="WindowRecord"/> as the KPI payload, schema v1 (src/README.md): the replay output and
+/// Writes a <see cref="WindowRecord"/> as the KPI payload, schema v1 (src/docs/payloads-and-topics.md): the replay output and
 /// the MQTT payload. Property names are pre-encoded; writing allocates nothing.
 /// </summary>
 public static class WindowRecordJson

@@ -1,6 +1,6 @@
 namespace EdgeGateway.Core.Signals;
 
-/// <summary>What a signal means to the KPI model (DESIGN.md, "The KPI model").</summary>
+/// <summary>What a signal means to the KPI model (src/docs/kpi-model.md).</summary>
 public enum SignalRole
 {
     /// <summary>Level 0/1: the machine is producing (e.g. green stack light).</summary>

@@ -7,7 +7,7 @@ using EdgeGateway.Core.Signals;
 namespace EdgeGateway.Core.Traces;
 
 /// <summary>
-/// Streams a trace (src/README.md, "Traces"): <c>timestamp,signal,value</c> lines in time order, <c>#</c> comments.
+/// Streams a trace (src/docs/traces.md): <c>timestamp,signal,value</c> lines in time order, <c>#</c> comments.
 /// Reads through one pooled buffer and parses without allocating per line; any malformed line throws an
 /// <see cref="InputException"/> naming the source, the line and the problem.
 /// </summary>
@@ -16,7 +16,7 @@ public sealed class TraceReader : IDisposable
     /// <summary>The header every trace starts with.</summary>
     public const string Header = "timestamp,signal,value";
 
-    /// <summary>The longest line, in bytes, without its line end (src/README.md, "Traces").</summary>
+    /// <summary>The longest line, in bytes, without its line end (src/docs/traces.md).</summary>
     public const int MaxLineBytes = 64 * 1024;
 
     /// <summary>The largest <c>PowerKw</c> reading: beyond it a value is a unit or sensor error, not a machine's power.</summary>
@@ -130,7 +130,7 @@ public sealed class TraceReader : IDisposable
         double value;
         if (valueText.SequenceEqual("fault"u8))
         {
-            // A sensor fault of this signal until its next valid value (src/README.md, "Traces").
+            // A sensor fault of this signal until its next valid value (src/docs/traces.md).
             value = double.NaN;
             _previousTimestamp = timestamp;
             return new SignalEvent(timestamp, signal, value);

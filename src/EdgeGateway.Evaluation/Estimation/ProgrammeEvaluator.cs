@@ -8,7 +8,7 @@ using MathNet.Numerics.LinearAlgebra;
 namespace EdgeGateway.Evaluation.Estimation;
 
 /// <summary>
-/// The programme evaluation (src/README.md, "Evaluation"): per-cell before/after summaries and the programme-wide
+/// The programme evaluation (src/docs/evaluation.md): per-cell before/after summaries and the programme-wide
 /// effects by staggered difference-in-differences (Callaway &amp; Sant'Anna 2021) with a multiplier bootstrap clustered
 /// by site.
 /// </summary>
@@ -416,7 +416,7 @@ public static class ProgrammeEvaluator
         private PreTrendTest? PreTrend(Inference inference)
         {
             // The last pre periods only: a clustered covariance of many effects from few sites is near singular and
-            // the test would reject almost always (src/README.md, "Pre-trend check").
+            // the test would reject almost always (src/docs/evaluation.md, "Pre-trend check").
             var pre = _events.FindAll(x => x.Event < 0 && x.Event >= -PreTrendPeriods(inference.Clusters));
             if (pre.Count == 0 || _preMean is not var (mean, meanIndex) || !inference.Possible)
             {

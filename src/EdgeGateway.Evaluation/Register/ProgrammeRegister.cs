@@ -5,7 +5,7 @@ using EdgeGateway.Core;
 namespace EdgeGateway.Evaluation.Register;
 
 /// <summary>
-/// Reads the programme register CSV (src/README.md, "Programme register"): a header naming the columns, then one
+/// Reads the programme register CSV (src/docs/evaluation.md, "Programme register"): a header naming the columns, then one
 /// cell per line. Every problem is collected; the first is thrown carrying all of them.
 /// </summary>
 public static class ProgrammeRegister

@@ -4,7 +4,7 @@ using EdgeGateway.Evaluation.Results;
 namespace EdgeGateway.Evaluation.Report;
 
 /// <summary>
-/// The evaluation as three CSV tables (src/README.md "Evaluation"): <c>effects.csv</c> (one row per outcome and per
+/// The evaluation as three CSV tables (src/docs/evaluation.md): <c>effects.csv</c> (one row per outcome and per
 /// shown breakdown), <c>event_time.csv</c> (outcome × period since go-live) and <c>cells.csv</c> (one row per cell with
 /// coverage and before/after per outcome). Numbers in the outcomes' own units (ratios as fractions), invariant
 /// culture, empty when missing.

@@ -8,7 +8,7 @@ namespace EdgeGateway.Evaluation.Report;
 /// <summary>
 /// The evaluation as one self-contained HTML page: styles inline, charts as inline SVG, no script and nothing fetched,
 /// so it opens offline and prints. Sections: effects after ramp-up, effect by period since go-live (CI band),
-/// breakdowns, each cell's OEE before and after, data coverage, method and notes (src/README.md, "Evaluation").
+/// breakdowns, each cell's OEE before and after, data coverage, method and notes (src/docs/evaluation.md).
 /// </summary>
 public static class HtmlReport
 {

@@ -4,7 +4,7 @@ using EdgeGateway.Evaluation.Results;
 namespace EdgeGateway.Evaluation.Report;
 
 /// <summary>
-/// The evaluation as JSON (<c>evaluation.json</c>, src/README.md "Evaluation"): the numbers of the HTML report in the
+/// The evaluation as JSON (<c>evaluation.json</c>, src/docs/evaluation.md): the numbers of the HTML report in the
 /// outcomes' own units — ratios as fractions 0–1 (an OEE effect of 0.061 is +6.1 percentage points).
 /// </summary>
 public static class JsonReport

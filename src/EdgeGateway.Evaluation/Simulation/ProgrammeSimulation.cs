@@ -5,7 +5,7 @@ using EdgeGateway.Evaluation.Register;
 namespace EdgeGateway.Evaluation.Simulation;
 
 /// <summary>
-/// Settings of a simulated programme (src/README.md, "Simulated programmes"): <paramref name="Sites"/> sites holding
+/// Settings of a simulated programme (src/docs/evaluation.md, "Simulated programmes"): <paramref name="Sites"/> sites holding
 /// <paramref name="Cells"/> cells (cell i in site i mod sites), of which <paramref name="TreatedCells"/> (drawn at
 /// random) go live on a random day between <paramref name="FirstGoLiveDay"/> and <paramref name="LastGoLiveDay"/>
 /// (days from <paramref name="Start"/>), the rest are never-treated controls; <paramref name="Days"/> days of

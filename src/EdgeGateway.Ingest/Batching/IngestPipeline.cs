@@ -367,7 +367,7 @@ public sealed partial class IngestPipeline
     /// letter); and its sender, to confirm it to once it is stored. The line, not a point object: InfluxDB.Client's <c>PointData</c> of a KPI record was ~8 KB of objects (its
     /// fields boxed in a sorted dictionary), its line is ~0.5 KB; items wait for their batch and its write long enough to
     /// survive gen 0, and holding points made the garbage collector's gen 1 work a quarter of the ingest's time
-    /// (src/README.md, "Ingest").
+    /// (src/docs/ingest.md).
     /// </summary>
     private sealed record Item(InboundMessage Message, string? Line, Rejection? Rejection, RecordSender? Sender);
 

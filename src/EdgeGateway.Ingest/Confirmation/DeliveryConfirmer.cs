@@ -6,7 +6,7 @@ using EdgeGateway.Ingest.Validation;
 namespace EdgeGateway.Ingest.Confirmation;
 
 /// <summary>
-/// Tells each gateway which of its records the backend now holds (src/README.md, "Delivery confirmations"): called once
+/// Tells each gateway which of its records the backend now holds (src/docs/payloads-and-topics.md, "Delivery confirmations"): called once
 /// the database accepted a batch's points, or once records were dead-lettered, with their senders; publishes one
 /// confirmation per gateway (its sequence numbers as ranges) on <c>{ConfirmTopicPrefix}/{site}/{gateway}</c>. A
 /// confirmation that cannot be published is not retried: the gateway sends the records again after its timeout, and

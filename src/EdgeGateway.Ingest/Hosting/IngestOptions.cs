@@ -73,7 +73,7 @@ public sealed class IngestMqttOptions : BrokerOptions
     /// <summary>
     /// How long the broker keeps this instance's session (and queues its messages) while it is away. 0 by default: with
     /// delivery confirmations a gateway sends again whatever the ingest did not take, and a stopped member of a shared
-    /// subscription with a kept session would go on being assigned its share (src/README.md, "Ingest").
+    /// subscription with a kept session would go on being assigned its share (src/docs/ingest.md).
     /// </summary>
     public TimeSpan SessionExpiry { get; set; } = TimeSpan.Zero;
 
@@ -81,7 +81,7 @@ public sealed class IngestMqttOptions : BrokerOptions
     [Range(1, 65535)]
     public int ReceiveMaximum { get; set; } = 2000;
 
-    /// <summary>Socket send and receive buffer (MQTTnet's default of 8 KiB fixes the TCP window small; see src/README.md).</summary>
+    /// <summary>Socket send and receive buffer (MQTTnet's default of 8 KiB fixes the TCP window small; see src/docs/ingest.md, "Broker").</summary>
     [Range(8 * 1024, 16 * 1024 * 1024)]
     public int SocketBufferBytes { get; set; } = 1024 * 1024;
 }

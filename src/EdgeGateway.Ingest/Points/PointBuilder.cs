@@ -4,7 +4,7 @@ using EdgeGateway.Ingest.Validation;
 namespace EdgeGateway.Ingest.Points;
 
 /// <summary>
-/// Turns a validated record into the line protocol of its InfluxDB point (src/README.md, "InfluxDB schema"): one
+/// Turns a validated record into the line protocol of its InfluxDB point (src/docs/influxdb-schema.md): one
 /// measurement per message kind, ids as tags, numbers as fields (a null is left out), time in milliseconds. A KPI
 /// record's time is its window start, so a re-delivered record (same site, cell, window kind and start) overwrites
 /// itself. Both writers send exactly these lines.
@@ -12,7 +12,7 @@ namespace EdgeGateway.Ingest.Points;
 /// <remarks>
 /// Written here rather than through InfluxDB.Client's <c>PointData</c>: for a KPI record's ~45 fields,
 /// <c>PointData.Builder</c> and <c>ToLineProtocol()</c> cost the ingest 10–14 µs and 12 KB per message, a quarter of
-/// its CPU, and the ingest could not keep up with InfluxDB (src/README.md, "Ingest", "Throughput"); this costs about a
+/// its CPU, and the ingest could not keep up with InfluxDB (src/docs/ingest.md, "Throughput"); this costs about a
 /// fifth of that. The tests hold every line to the point <c>PointData</c> makes of the same record: same measurement,
 /// tags, typed field values and time (<c>tests/EdgeGateway.Ingest.Tests/Points</c>). Doubles are written in their
 /// shortest round-trip form (<c>PointData</c> writes 17 digits): the same value, in fewer bytes.

@@ -100,7 +100,7 @@ public sealed class MqttSession : IBrokerPublisher, IDisposable
 
         // MQTTnet sets SO_RCVBUF to this (default 8 KiB), which turns off Linux's receive-window autotuning. With a
         // broker that leaves Nagle on (Mosquitto's set_tcp_nodelay false), a window that small stalled a QoS 1
-        // subscriber for good under load here (src/README.md, "Ingest"); a larger buffer did not.
+        // subscriber for good under load here (src/docs/ingest.md); a larger buffer did not.
         ((MqttClientTcpOptions)options.ChannelOptions).BufferSize = mqtt.SocketBufferBytes;
         return options;
     }

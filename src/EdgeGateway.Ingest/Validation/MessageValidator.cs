@@ -62,7 +62,7 @@ public readonly struct ValidationResult
 public sealed record BatchEnvelope(string Site, string Gateway, IReadOnlyList<BatchedRecord> Records);
 
 /// <summary>
-/// Checks every message against payload schema v1 and the topic scheme (src/README.md): the topic's shape and ids, size,
+/// Checks every message against payload schema v1 and the topic scheme (src/docs/payloads-and-topics.md): the topic's shape and ids, size,
 /// UTF-8, JSON, required and unknown fields, types, ranges, the window (end after start, length fitting its kind), buckets
 /// adding up to the window within 1 ms, counts agreeing (good = produced − scrap), and the topic's ids agreeing with the
 /// payload's, and the times plausible (<see cref="PlausibleTime"/>). The first problem found is the reason, naming the
@@ -83,7 +83,7 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
     private static readonly string[] s_statuses = ["online", "offline"];
 
     // Ranges of the kpi block, in KpiRecord.KpiNames order. Quality, OEE, NEE and TEEP go negative when a minute's
-    // scrap exceeds its parts (good < 0 is allowed, see src/README.md); effectiveness may exceed 1.
+    // scrap exceeds its parts (good < 0 is allowed, see src/docs/payloads-and-topics.md); effectiveness may exceed 1.
     private static readonly (double Min, double Max)[] s_kpiRanges =
     [
         (0, 1), (0, Large), (-Large, 1), (-Large, Large), (-Large, Large), (0, 1), (0, 1), (-Large, Large), (0, Large), (0, Large), (0, Large), (0, Large),
@@ -609,7 +609,7 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
     /// <remarks>
     /// An object's properties are listed as the document holds them, their names compared in place: copying them into a
     /// dictionary, each name made a string and hashed, was most of the validator's time and of the 6.5 KB it allocated
-    /// per KPI message (src/README.md, "Ingest", "Throughput"). <see cref="End"/> counts: when the object has as many
+    /// per KPI message (src/docs/ingest.md, "Throughput"). <see cref="End"/> counts: when the object has as many
     /// properties as distinct fields were read, none is unknown or repeated; only otherwise does it look for the one to
     /// name. Instances are reused, per thread, from one message to the next (<see cref="Begin"/> starts a message); none
     /// is used after the message's validation returns.

@@ -7,8 +7,8 @@ namespace EdgeGateway.Ingest.Validation;
 /// The times a record may carry (a KPI window's start and end, a state's or a birth message's <c>at</c>): not before
 /// <see cref="EarliestTime"/>, and not later than <see cref="MaxFutureSkew"/> past the ingest's clock when the message
 /// arrived. Records are published once their window has closed or their state has begun, so a time in the future
-/// means the gateway's clock is wrong; and one such gateway would stretch every report over decades (src/README.md,
-/// "Ingest", "Plausible time").
+/// means the gateway's clock is wrong; and one such gateway would stretch every report over decades (src/docs/ingest.md,
+/// "Plausible time").
 /// </summary>
 public sealed class PlausibleTime
 {

@@ -149,5 +149,5 @@ public sealed class StatusRecord : IngestRecord
     public bool? ClockSynced { get; init; }
 }
 
-/// <summary>A birth message's <c>delivery</c> object (src/README.md, "Delivery confirmations").</summary>
+/// <summary>A birth message's <c>delivery</c> object (src/docs/payloads-and-topics.md, "Delivery confirmations").</summary>
 public sealed record DeliveryCounts(long Confirmed, long Unconfirmed, double? OldestUnconfirmedAgeS, long Resent, long NoSubscriber);

@@ -22,7 +22,7 @@ public enum MessageKind
     Batch,
 }
 
-/// <summary>The levels of a topic the ingest reads (src/README.md, "MQTT").</summary>
+/// <summary>The levels of a topic the ingest reads (src/docs/payloads-and-topics.md, "MQTT").</summary>
 public readonly record struct TopicAddress(MessageKind Kind, string Site, string? Cell, string? Window, string? Gateway);
 
 /// <summary>Parses <c>{prefix}/{site}/{cell}/kpi/{window}</c>, <c>{prefix}/{site}/{cell}/state</c> and <c>{prefix}/{site}/status/{gateway}</c>.</summary>

@@ -11,7 +11,7 @@ namespace EdgeGateway.Ingest.Writing;
 /// Writes through InfluxDB 1.x's <c>POST /write?db=&amp;rp=&amp;precision=ms</c> (InfluxDB.Client speaks only the v2 API,
 /// which 1.x answers with 404): the body is the line of each point (<see cref="Points.PointBuilder"/>), encoded as UTF-8 into
 /// a pooled buffer (a batch's body is hundreds of KB: as one string, and again as its bytes, it was two large-object
-/// allocations per write and drove gen 2 collections — src/README.md, "Ingest"), user and password go
+/// allocations per write and drove gen 2 collections — src/docs/ingest.md), user and password go
 /// in a basic-authentication header. The database is created before the first write (and again when a write finds it
 /// gone): <c>CREATE DATABASE</c> is idempotent.
 /// </summary>

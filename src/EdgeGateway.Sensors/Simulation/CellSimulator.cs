@@ -4,7 +4,7 @@ using EdgeGateway.Core.Configuration;
 namespace EdgeGateway.Sensors.Simulation;
 
 /// <summary>
-/// The stochastic model of one work cell (src/README.md, "Simulation"): an endless, time-ordered stream of
+/// The stochastic model of one work cell (src/docs/simulation.md): an endless, time-ordered stream of
 /// activity changes, parts, scrap and power readings, fixed by the seed and the start instant.
 /// </summary>
 /// <remarks>

@@ -7,7 +7,7 @@ namespace EdgeGateway.Sensors.Simulation;
 
 /// <summary>
 /// The ground truth of one simulated cell: its window totals computed from the simulated intervals by the
-/// definitions of the KPI model (src/README.md), without the engine. Each state interval is classified once it has
+/// definitions of the KPI model (src/docs/kpi-model.md), without the engine. Each state interval is classified once it has
 /// ended, when the intervals before and after it are known; then it is cut at calendar segments and windows.
 /// </summary>
 /// <remarks>

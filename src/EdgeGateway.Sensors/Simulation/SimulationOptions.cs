@@ -14,7 +14,7 @@ public enum MinorStopLamp
 }
 
 /// <summary>
-/// The parameters of the cell model in force at one instant (src/README.md, "Simulation"). Rates and durations
+/// The parameters of the cell model in force at one instant (src/docs/simulation.md). Rates and durations
 /// are means of the distributions the simulator draws from.
 /// </summary>
 public readonly record struct SimulationParameters
@@ -132,7 +132,7 @@ public sealed record InvestmentSwitch(long GoLiveMs, double RampUpDays, Simulati
 }
 
 /// <summary>
-/// The simulation model of one cell, read from its <c>Simulation</c> config section (src/README.md, "Simulation").
+/// The simulation model of one cell, read from its <c>Simulation</c> config section (src/docs/simulation.md).
 /// <see cref="ExtraShifts"/> are shifts the machine works besides the cell's calendar (they are not planned time).
 /// </summary>
 public sealed record SimulationOptions(SimulationParameters Before, IReadOnlyList<ShiftConfig> ExtraShifts, InvestmentSwitch? Investment)

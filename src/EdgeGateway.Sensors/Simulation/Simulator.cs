@@ -12,7 +12,7 @@ public readonly record struct SimulationSummary(long Events, int Records);
 
 /// <summary>
 /// Simulates every cell of a gateway over [from, to] and writes the trace (the raw signals) and, separately, the
-/// ground-truth KPI records computed from the simulated intervals (src/README.md, "Simulation").
+/// ground-truth KPI records computed from the simulated intervals (src/docs/simulation.md).
 /// </summary>
 public static class Simulator
 {

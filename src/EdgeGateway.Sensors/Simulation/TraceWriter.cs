@@ -6,7 +6,7 @@ using EdgeGateway.Core.Traces;
 
 namespace EdgeGateway.Sensors.Simulation;
 
-/// <summary>Writes signal events as trace lines (DESIGN.md, "Traces") through one pooled buffer; values round-trip exactly.</summary>
+/// <summary>Writes signal events as trace lines (src/docs/traces.md) through one pooled buffer; values round-trip exactly.</summary>
 internal sealed class TraceWriter : IDisposable
 {
     private const int BufferSize = 64 * 1024;

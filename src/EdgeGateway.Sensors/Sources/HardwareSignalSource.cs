@@ -9,8 +9,8 @@ using Microsoft.Extensions.Logging;
 namespace EdgeGateway.Sensors.Sources;
 
 /// <summary>
-/// The live gateway's source: the GPIO and I2C inputs of every cell, from their <c>Source</c> (src/README.md,
-/// "Sources"). One loop on a <see cref="PeriodicTimer"/> of the injected <see cref="TimeProvider"/> does all the work:
+/// The live gateway's source: the GPIO and I2C inputs of every cell, from their <c>Source</c> (src/docs/sources.md).
+/// One loop on a <see cref="PeriodicTimer"/> of the injected <see cref="TimeProvider"/> does all the work:
 /// it drains the GPIO edges that the driver's callbacks queued, confirms debounced levels, samples the analog channels
 /// that are due, and writes the events in timestamp order (see <see cref="EventOutbox"/>); it allocates nothing per
 /// sample. The tick is the fastest analog sample period, at most <see cref="MaxTick"/>, at least 1 ms. An event

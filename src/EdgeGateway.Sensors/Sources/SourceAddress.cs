@@ -68,7 +68,7 @@ public enum SourceChannel
 }
 
 /// <summary>
-/// A parsed and validated signal <c>Source</c> (src/README.md, "Sources"): <c>gpio:LINE</c> or
+/// A parsed and validated signal <c>Source</c> (src/docs/sources.md): <c>gpio:LINE</c> or
 /// <c>i2c:BUS:0xADDR/DEVICE[:CHANNEL]</c>. <see cref="ToString"/> gives the canonical text.
 /// </summary>
 public sealed record SourceAddress(SourceKind Kind, int Bus, int Address, int Line, SourceChannel Channel)

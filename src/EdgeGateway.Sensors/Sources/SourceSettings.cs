@@ -6,7 +6,7 @@ using EdgeGateway.Core.Signals;
 namespace EdgeGateway.Sensors.Sources;
 
 /// <summary>
-/// A signal's <see cref="SourceOptions"/> with the defaults of its source kind filled in (src/README.md, "Sources").
+/// A signal's <see cref="SourceOptions"/> with the defaults of its source kind filled in (src/docs/sources.md).
 /// An option that does not apply to the source kind or role is a config error.
 /// </summary>
 public sealed record SourceSettings
@@ -161,7 +161,7 @@ public sealed record SourceSettings
         };
     }
 
-    /// <summary>Defaults of sample rate, window and stuck time per I2C kind (documented in src/README.md).</summary>
+    /// <summary>Defaults of sample rate, window and stuck time per I2C kind (documented in src/docs/sources.md).</summary>
     internal static (double RateHz, double WindowMs, double StuckSeconds) Defaults(SourceKind kind, bool currentTransformer) => kind switch
     {
         // 200 Hz is 4 samples per 50 Hz period (10 per 60 Hz cycle) at phases that cover the cycle evenly, and the window holds whole mains cycles.

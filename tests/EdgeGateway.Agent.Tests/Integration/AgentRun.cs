@@ -7,14 +7,14 @@ using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Agent.Tests.Integration;
 
-/// <summary>What the agent's status file says (src/README.md, "Agent": <c>edgegw status</c>).</summary>
+/// <summary>What the agent's status file says (src/docs/cli.md, "<c>edgegw status</c>").</summary>
 internal sealed record AgentStatus(int Pid, DateTimeOffset At, bool Connected, string? LastError, long Depth, long Bytes, long NextSeq, long Dropped, long Corrupt, DeliveryCounts Delivery)
 {
     public override string ToString() =>
         $"pid {Pid} at {At:HH:mm:ss.fff}: connected {Connected}, last error '{LastError}', outbox depth {Depth}, bytes {Bytes}, next_seq {NextSeq}, dropped {Dropped}, corrupt {Corrupt}, {Delivery}";
 }
 
-/// <summary>The status file's <c>delivery</c> object (src/README.md, "Delivery confirmations").</summary>
+/// <summary>The status file's <c>delivery</c> object (src/docs/payloads-and-topics.md, "Delivery confirmations").</summary>
 internal sealed record DeliveryCounts(long Confirmed, long Unconfirmed, double? OldestUnconfirmedAgeS, long Resent, long NoSubscriber)
 {
     public override string ToString() =>

@@ -5,7 +5,7 @@ namespace EdgeGateway.Agent.Tests.Integration;
 
 /// <summary>
 /// The built agent against a real Mosquitto: a record leaves the outbox when the backend confirms it is stored, not when
-/// the broker acknowledges it (src/README.md, "Delivery confirmations"). Here the test subscriber plays the backend.
+/// the broker acknowledges it (src/docs/payloads-and-topics.md, "Delivery confirmations"). Here the test subscriber plays the backend.
 /// </summary>
 [Collection(MosquittoGroup.Name)]
 public sealed class ConfirmationTests(PlainBroker fixture, ITestOutputHelper output) : IClassFixture<PlainBroker>
@@ -54,7 +54,7 @@ public sealed class ConfirmationTests(PlainBroker fixture, ITestOutputHelper out
         var produced = await ProducedAsync(run);
 
         // Mosquitto acknowledges with reason 16 (no matching subscribers), which MQTTnet calls a success.
-        // Records go in batches (src/README.md, "Batches"): no_subscriber counts publishes, resent counts records.
+        // Records go in batches (src/docs/payloads-and-topics.md, "Batches"): no_subscriber counts publishes, resent counts records.
         var ignored = await run.WaitForStatusAsync(s => s.Delivery.Resent >= 2 * produced, s_timeout, "every record sent three times");
         Assert.Equal((produced, 0L), (ignored.Depth, ignored.Delivery.Confirmed));
         Assert.InRange(ignored.Delivery.NoSubscriber, 3 * (produced / 50), 3 * produced);

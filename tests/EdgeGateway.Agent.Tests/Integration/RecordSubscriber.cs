@@ -39,7 +39,7 @@ internal sealed record Deliveries(
 /// gateway's KPI and state records. Its session is persistent (clean start off, session expiry), and it reconnects
 /// by itself, so with broker persistence a broker restart loses nothing that reached the broker. With
 /// <c>confirm</c> it is the backend for the agent's tests without an ingest: it confirms every record it receives
-/// (src/README.md, "Delivery confirmations"), as the ingest does once the database holds it.
+/// (src/docs/payloads-and-topics.md, "Delivery confirmations"), as the ingest does once the database holds it.
 /// </summary>
 internal sealed class RecordSubscriber : IAsyncDisposable
 {
@@ -121,7 +121,7 @@ internal sealed class RecordSubscriber : IAsyncDisposable
         }
     }
 
-    /// <summary>Batch messages received so far (src/README.md, "Batches").</summary>
+    /// <summary>Batch messages received so far (src/docs/payloads-and-topics.md, "Batches").</summary>
     public int Batches
     {
         get
@@ -275,7 +275,7 @@ internal sealed class RecordSubscriber : IAsyncDisposable
 
         if (message.Topic.Contains($"/{RecordBatch.TopicLevel}/", StringComparison.Ordinal))
         {
-            // Several records in one message (src/README.md, "Batches"): each counts as if it had come alone.
+            // Several records in one message (src/docs/payloads-and-topics.md, "Batches"): each counts as if it had come alone.
             var records = new List<BatchedRecord>();
             if (!RecordBatch.TryRead(payload, records, out _, out _, out var error))
             {

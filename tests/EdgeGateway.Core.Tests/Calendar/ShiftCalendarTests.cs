@@ -42,7 +42,7 @@ public sealed class ShiftCalendarTests
     }
 
     /// <summary>
-    /// Golden DST edges in Europe/Berlin (src/README.md, "Calendar and DST"): on Sun 29 March 2026 the clock jumps
+    /// Golden DST edges in Europe/Berlin (src/docs/kpi-model.md, "Calendar and DST"): on Sun 29 March 2026 the clock jumps
     /// from 02:00 CET (01:00Z) to 03:00 CEST; on Sun 25 October 2026 it goes back from 03:00 CEST (01:00Z) to 02:00 CET.
     /// A time the clock skips is the end of the gap, a time it shows twice is its first occurrence.
     /// </summary>

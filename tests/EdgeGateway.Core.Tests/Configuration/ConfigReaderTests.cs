@@ -46,7 +46,7 @@ public sealed class ConfigReaderTests
         Assert.Contains(e.Problems, p => p.Line == 4 && p.Problem.Contains("Breaks[0]: break 15:00-15:15 is outside its shift 06:00-14:00", StringComparison.Ordinal));
     }
 
-    /// <summary>Each numeric key beyond its documented bound (src/README.md, "Config"): a range error naming the key, its line and the bounds.</summary>
+    /// <summary>Each numeric key beyond its documented bound (src/docs/config.md): a range error naming the key, its line and the bounds.</summary>
     [Theory]
     [InlineData("\"IdealCycleSeconds\": 1e308", "", "IdealCycleSeconds: 1e308 is out of range: must be at least 0.001 and at most 86400")]
     [InlineData("\"IdealCycleSeconds\": 0.0001", "", "IdealCycleSeconds: 0.0001 is out of range: must be at least 0.001 and at most 86400")]

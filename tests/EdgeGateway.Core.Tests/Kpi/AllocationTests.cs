@@ -9,7 +9,7 @@ using EdgeGateway.Core.Traces;
 namespace EdgeGateway.Core.Tests.Kpi;
 
 /// <summary>
-/// The per-event path allocates nothing once its windows are open (STYLE.md, "Hot paths"). One cell under the
+/// The per-event path allocates nothing once its windows are open (deploy/README.md, "Benchmarks and measured numbers": 0 B per event). One cell under the
 /// sample config repeats a scripted 54-minute pattern regardless of the calendar: stack-light changes (runs, minor
 /// stops, failures, idling, setup, lamps off), a cycle pulse every 30 s while running with every ninth part scrap,
 /// and in the other slots alternately a power sample and the run lamp's unchanged level; one event every 100 ms. A million events warm up (Monday, every kind of boundary once), then a million more are measured

@@ -62,7 +62,7 @@ public sealed class PowerDetectorTests
     }
 
     /// <summary>
-    /// Below SNR 10 the count is documented, not promised (src/README.md): this pins the measured behaviour
+    /// Below SNR 10 the count is documented, not promised (src/docs/kpi-model.md, "State and parts from power"): this pins the measured behaviour
     /// so that a change to the detector shows up here.
     /// </summary>
     [Theory]

@@ -6,7 +6,7 @@ using EdgeGateway.Evaluation.Simulation;
 namespace EdgeGateway.Evaluation.Tests.Estimation;
 
 /// <summary>
-/// One simulated programme of the issue (src/README.md, "Simulated programmes"): 60 cells in 30 sites, 40 treated
+/// One simulated programme of the issue (src/docs/evaluation.md, "Simulated programmes"): 60 cells in 30 sites, 40 treated
 /// with go-lives staggered from April to September, 20 controls, +6 pp OEE reached linearly over a 4-week ramp-up,
 /// shared season, trend and holiday dip, site-by-week shocks.
 /// </summary>

@@ -14,7 +14,7 @@ namespace EdgeGateway.Evaluation.Tests.Simulation;
 public sealed record SimulatedCell(string Site, string Cell, DateOnly? GoLive, double CycleSeconds, double MtbfHours, int RampUpDays);
 
 /// <summary>
-/// A programme run through the repo's real cell simulator (src/README.md, "Simulation") and its investment switch:
+/// A programme run through the repo's real cell simulator (src/docs/simulation.md) and its investment switch:
 /// each site is one gateway config; a treated cell's investment shortens its cycle (× 0.9) and halves its minor stops
 /// over a linear ramp-up. The truth is the sample effect on the treated: every site is simulated again without its
 /// investments (same seed, so the same days up to go-live), and the treated cells' OEE with minus without the

@@ -18,7 +18,7 @@ internal static class Payloads
     public const string StatusTopic = "edgegw/v1/sme-0042/status/gw-1";
     public const int MaxBytes = 64 * 1024;
 
-    /// <summary>The first golden case of src/README.md as published (with gateway, seq, clock_synced); numbers consistent.</summary>
+    /// <summary>The first golden case of src/docs/payloads-and-topics.md as published (with gateway, seq, clock_synced); numbers consistent.</summary>
     public const string Kpi = """
         { "v": 1, "site": "sme-0042", "cell": "cell-1", "gateway": "gw-1", "seq": 4711,
           "window": { "kind": "shift", "start": "2026-03-30T06:00:00.000Z", "end": "2026-03-30T14:00:00.000Z" },

@@ -17,7 +17,7 @@ public sealed class IngestProcessTests : IDisposable
     [Fact]
     public void TheShippedIngest_CollectsGarbageWithTheServerCollector()
     {
-        // src/README.md, "Ingest", "Throughput": with the workstation collector the ingest did not keep up with InfluxDB.
+        // src/docs/ingest.md, "Throughput": with the workstation collector the ingest did not keep up with InfluxDB.
         using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "edgegw-ingest.runtimeconfig.json")));
 
         Assert.True(config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties").GetProperty("System.GC.Server").GetBoolean());

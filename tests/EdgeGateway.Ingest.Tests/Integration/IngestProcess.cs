@@ -4,7 +4,7 @@ using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Ingest.Tests.Integration;
 
-/// <summary>The counters of one <c>Ingest status:</c> line (src/README.md, "Ingest").</summary>
+/// <summary>The counters of one <c>Ingest status:</c> line (src/docs/ingest.md).</summary>
 internal sealed record IngestStatus(long Received, long Written, long DeadLettered, string DeadLetteredByKind, long Retries, long AcksLost, long Ignored, long Confirmed)
 {
     public static readonly IngestStatus None = new(0, 0, 0, "none", 0, 0, 0, 0);

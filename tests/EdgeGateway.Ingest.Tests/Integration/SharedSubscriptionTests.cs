@@ -9,7 +9,7 @@ namespace EdgeGateway.Ingest.Tests.Integration;
 /// Two ingest processes in one MQTT 5 shared subscription group on a real Mosquitto: the load splits between them,
 /// each message is taken by one of them only, and when one is killed and not restarted, every record still reaches
 /// InfluxDB through the other: what the dead one held, and whatever the broker gave it after, is never confirmed, so the
-/// gateway sends it again and the survivor stores it (src/README.md, "Delivery confirmations").
+/// gateway sends it again and the survivor stores it (src/docs/payloads-and-topics.md, "Delivery confirmations").
 /// </summary>
 /// <remarks>
 /// Before delivery confirmations this lost records: Mosquitto 2.0.11 drops the messages a dead member with a session

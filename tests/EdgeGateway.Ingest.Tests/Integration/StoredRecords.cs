@@ -9,7 +9,7 @@ internal sealed record StoredPoint(string Measurement, string Cell, string Windo
 
 /// <summary>
 /// The KPI and state records as published (the payloads a separate subscriber saw) against the points in InfluxDB
-/// (src/README.md, "InfluxDB schema"): same keys — measurement, cell, window kind, time (window start or <c>at</c>) — and,
+/// (src/docs/influxdb-schema.md): same keys — measurement, cell, window kind, time (window start or <c>at</c>) — and,
 /// per key, the same sequence number, gateway and values (every bucket and count, minor stops, availability, OEE, kWh;
 /// <c>state</c>).
 /// </summary>

@@ -5,7 +5,7 @@ using EdgeGateway.Ingest.Validation;
 namespace EdgeGateway.Ingest.Tests.Points;
 
 /// <summary>
-/// The lines are the points of src/README.md, "InfluxDB schema": measurement, tags, typed fields, nulls left out, ms time;
+/// The lines are the points of src/docs/influxdb-schema.md: measurement, tags, typed fields, nulls left out, ms time;
 /// each means exactly what InfluxDB.Client's <c>PointData</c> of the same record means.
 /// </summary>
 public sealed class PointBuilderTests

@@ -6,7 +6,7 @@ using InfluxDB.Client.Writes;
 namespace EdgeGateway.Ingest.Tests.Points;
 
 /// <summary>
-/// The points of src/README.md, "InfluxDB schema", made with InfluxDB.Client's <see cref="PointData"/>: the reference
+/// The points of src/docs/influxdb-schema.md, made with InfluxDB.Client's <see cref="PointData"/>: the reference
 /// that <see cref="PointBuilder"/>'s own lines are held to (the ingest built its points this way until it was too slow).
 /// </summary>
 public static class ReferencePoints

@@ -27,7 +27,7 @@ public sealed class MessageValidatorTests
         }
 
         // The record, its strings and arrays, and the JsonDocument: 1.1 KB. Copying each JSON object's properties into a
-        // dictionary made it 6.5 KB, and a new dictionary and list per object 12.9 KB (src/README.md, "Ingest").
+        // dictionary made it 6.5 KB, and a new dictionary and list per object 12.9 KB (src/docs/ingest.md).
         var perMessage = (GC.GetAllocatedBytesForCurrentThread() - before) / 100;
         Assert.True(perMessage < 1_500, $"{perMessage} B per message");
     }

@@ -1,7 +1,7 @@
 namespace EdgeGateway.Sensors.Tests.Bus;
 
 /// <summary>
-/// The polling path allocates nothing per sample (STYLE.md, "Hot paths"): <see cref="SteadyStateInputs"/> — four current
+/// The polling path allocates nothing per sample (src/docs/sources.md, "Timing and the queue" and "Cost"): <see cref="SteadyStateInputs"/> — four current
 /// transformers at 100 Hz, eight digital inputs with bouncing pulses and lamp changes, an INA219, a BME280 and an
 /// ADXL345 — through the real bindings against simulated chips. After a warm-up, a minute of input is polled on this
 /// thread (edges raised on it too) and the bytes it allocated are measured.

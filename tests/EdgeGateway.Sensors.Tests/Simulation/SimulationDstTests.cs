@@ -32,7 +32,7 @@ public sealed class SimulationDstTests
     }
 
     /// <summary>
-    /// Shifts whose start or end the clock skips or shows twice (Europe/Berlin, src/README.md "Calendar and DST"): the
+    /// Shifts whose start or end the clock skips or shows twice (Europe/Berlin, src/docs/kpi-model.md "Calendar and DST"): the
     /// simulator works them exactly when the engine plans them, and both place them where the clock first shows the time.
     /// </summary>
     [Theory]

@@ -14,7 +14,7 @@ namespace EdgeGateway.Ingest.Tests.Integration.Faults;
 /// the database must hold.
 /// </summary>
 /// <remarks>
-/// Why this oracle: the live simulator source emits exactly the trace's events (src/README.md, "Live source") into
+/// Why this oracle: the live simulator source emits exactly the trace's events (src/docs/simulation.md, "Live source") into
 /// the same engine, so the replayed records equal the agent's in every field — an exact comparison, state changes
 /// included, independent of every delivery step. The simulator's own ground truth (<c>--truth</c>, computed from the
 /// simulated intervals, not by the engine) agrees with the engine exactly in window keys and counts but only within

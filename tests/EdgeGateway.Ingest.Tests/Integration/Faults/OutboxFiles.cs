@@ -4,7 +4,7 @@ namespace EdgeGateway.Ingest.Tests.Integration.Faults;
 
 /// <summary>
 /// Reads the records a stopped agent's outbox files hold, acknowledged or not, straight from the segment files in the
-/// documented frame format (src/README.md, "Outbox": magic, length, sequence, appended at, topic, payload, CRC-32C),
+/// documented frame format (src/docs/agent.md, "Outbox": magic, length, sequence, appended at, topic, payload, CRC-32C),
 /// without the agent's code. A segment file is deleted only once all its records were acknowledged and it is no longer
 /// the one appended to, so reading after every stop sees every record appended since the previous read, as long as one
 /// run appends less than a segment (<c>Outbox:SegmentBytes</c>, 8 MiB: about 9 000 records).
