@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using System.Net.Sockets;
-using System.Security.Authentication;
 using System.Text.Json;
 using System.Threading.Channels;
 using EdgeGateway.Agent.Hosting;
@@ -98,8 +96,8 @@ internal sealed partial class MqttPublisher(
             catch (Exception e)
             {
                 failures++;
-                var reason = Describe(e, mqtt);
-                var delay = Backoff(mqtt, failures);
+                var reason = BrokerConnection.Describe(e, mqtt, "Agent:Mqtt");
+                var delay = BrokerConnection.Backoff(mqtt, failures);
                 state.Broker = new BrokerState(Connected: false, SinceMs: null, reason);
                 Log.NotDelivering(logger, reason, delay.TotalSeconds, outbox.Status.Depth);
                 await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -470,38 +468,6 @@ internal sealed partial class MqttPublisher(
         return builder.Build();
     }
 
-    private static TimeSpan Backoff(MqttOptions mqtt, int failures)
-    {
-        var exponential = mqtt.MinBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 30));
-        var capped = Math.Min(exponential, mqtt.MaxBackoff.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(capped * (0.8 + (0.4 * Random.Shared.NextDouble())));
-    }
-
-    /// <summary>One line a technician can act on.</summary>
-    internal static string Describe(Exception e, MqttOptions mqtt)
-    {
-        for (var inner = e; inner is not null; inner = inner.InnerException)
-        {
-            switch (inner)
-            {
-                case BrokerRefusedException refused:
-                    return refused.ResultCode is MqttClientConnectResultCode.BadUserNameOrPassword or MqttClientConnectResultCode.NotAuthorized
-                        ? $"the broker {mqtt.Host}:{mqtt.Port} refused the credentials of user '{mqtt.Username}' ({refused.ResultCode}): check Agent:Mqtt:Username and Password"
-                        : $"the broker {mqtt.Host}:{mqtt.Port} refused the connection: {refused.ResultCode} {refused.Reason}";
-                case MQTTnet.Adapter.MqttConnectingFailedException failed:
-                    return $"the broker {mqtt.Host}:{mqtt.Port} refused the connection: {failed.Message}";
-                case AuthenticationException:
-                    return $"TLS with {mqtt.Host}:{mqtt.Port} failed: the broker's certificate is not trusted (must chain to the pinned CA {mqtt.CaFile ?? "(none set)"} and name {mqtt.Host})";
-                case SocketException socket:
-                    return $"cannot reach the broker {mqtt.Host}:{mqtt.Port}: {socket.SocketErrorCode}";
-                case BrokerRejectedException rejected:
-                    return rejected.Message;
-            }
-        }
-
-        return $"connection to {mqtt.Host}:{mqtt.Port} lost: {e.Message}";
-    }
-
     private static partial class Log
     {
         [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Connected to the broker {Host}:{Port}; {Depth} records waiting in the outbox")]
@@ -523,18 +489,6 @@ internal sealed partial class MqttPublisher(
         public static partial void ConfirmationIgnored(ILogger logger, string topic, string reason);
     }
 }
-
-/// <summary>The broker answered CONNECT with a failure reason code.</summary>
-internal sealed class BrokerRefusedException(MqttClientConnectResultCode resultCode, string? reason)
-    : Exception($"the broker refused the connection: {resultCode} {reason}")
-{
-    public MqttClientConnectResultCode ResultCode { get; } = resultCode;
-
-    public string? Reason { get; } = reason;
-}
-
-/// <summary>The broker answered a publish with a failure reason code (e.g. an ACL denial).</summary>
-internal sealed class BrokerRejectedException(string message) : Exception(message);
 
 /// <summary>SHA-256 of the config file the agent runs with (reported in the birth message).</summary>
 public sealed record ConfigFingerprint(string Sha256);
