@@ -85,29 +85,32 @@ public static class Program
             return Fail([.. failures.Select(f => $"{configPath}: {f}")]);
         }
 
-        ISignalSource source;
-        try
-        {
-            source = SignalSources.Create(agent, gateway, TimeProvider.System);
-        }
-        catch (InputException e)
-        {
-            return Fail([.. (e.Problems.Count > 0 ? e.Problems : [e]).Select(p => p.Message)]);
-        }
-        catch (HardwareMissingException e)
-        {
-            Console.Error.WriteLine($"{Name}: {e.Message}");
-            return ExitCodes.Fatal;
-        }
-
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = rest, DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true).LeaveFailuresToServiceRun();
         builder.Services.AddSystemd();
-        builder.Services.AddSingleton(source);
         Compose(builder.Services, builder.Configuration, gateway, new ConfigFingerprint(ConfigSha256.Hex(bytes)));
+        var host = builder.Build();
 
-        return await ServiceRun.RunAsync(builder.Build(), Name, KnownCause).ConfigureAwait(false);
+        // The source is created (and the hardware opened) before anything runs, so that a bad source or a missing chip
+        // is one line and its exit code, not a host failure in the log.
+        try
+        {
+            host.Services.GetRequiredService<ISignalSource>();
+        }
+        catch (InputException e)
+        {
+            host.Dispose();
+            return Fail([.. (e.Problems.Count > 0 ? e.Problems : [e]).Select(p => p.Message)]);
+        }
+        catch (HardwareMissingException e)
+        {
+            host.Dispose();
+            Console.Error.WriteLine($"{Name}: {e.Message}");
+            return ExitCodes.Fatal;
+        }
+
+        return await ServiceRun.RunAsync(host, Name, KnownCause).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -155,6 +158,7 @@ public static class Program
             sp.GetRequiredService<IOptions<AgentOptions>>().Value.GatewayId,
             sp.GetRequiredService<IOutbox>()));
 
+        services.AddSignalSource(gateway);
         services.AddHostedService<SourceWorker>();
         services.AddHostedService<EngineWorker>();
         services.AddHostedService<MqttPublisher>();
