@@ -15,7 +15,7 @@ using Microsoft.Extensions.Options;
 namespace EdgeGateway.Agent;
 
 /// <summary>
-/// <c>edgegw-agent [--config FILE] [--Agent:Key=value …]</c>: the gateway's worker service. Config comes from the
+/// <c>edgegw-agent [--config FILE] [--Agent:Key=value …]</c> (or <c>--help</c>, <c>--version</c>): the gateway's worker service. Config comes from the
 /// file (default <c>/etc/edgegw/edgegw.json</c>, or <c>EDGEGW_CONFIG</c>); its <c>Agent</c> section may be overridden
 /// by environment variables (<c>EDGEGW_Agent__Mqtt__Password</c>) and the command line. Everything is validated
 /// before anything runs; every problem is one line on stderr, and the exit code is 2.
@@ -33,9 +33,21 @@ public static class Program
     /// <summary>Where the config is when nothing says otherwise.</summary>
     public const string DefaultConfigPath = "/etc/edgegw/edgegw.json";
 
+    private static readonly ServiceCommandLine s_commandLine = new(
+        Name,
+        "the gateway's KPI agent: reads the cells' signals, computes their KPI windows and delivers them through its outbox to the MQTT broker.",
+        "Agent",
+        "EDGEGW_CONFIG",
+        DefaultConfigPath);
+
     public static async Task<int> Main(string[] args)
     {
         var (configPath, rest) = ConfigArgument.Split(args, Environment.GetEnvironmentVariable("EDGEGW_CONFIG"), DefaultConfigPath);
+        if (s_commandLine.TryAnswer(rest, Console.Out))
+        {
+            return ExitCodes.Stopped;
+        }
+
         GatewayConfig gateway;
         if (ConfigFile.TryRead(configPath, out var unreadable) is not { } bytes)
         {

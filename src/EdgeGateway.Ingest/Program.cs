@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace EdgeGateway.Ingest;
 
 /// <summary>
-/// <c>edgegw-ingest [--config FILE] [--Ingest:Key=value …]</c>: the backend's ingest worker. Config comes from the file
+/// <c>edgegw-ingest [--config FILE] [--Ingest:Key=value …]</c> (or <c>--help</c>, <c>--version</c>): the backend's ingest worker. Config comes from the file
 /// (default <c>/etc/edgegw/ingest.json</c>, or <c>EDGEGW_INGEST_CONFIG</c>), its <c>Ingest</c> section may be overridden
 /// by environment variables (<c>EDGEGW_Ingest__Influx__Password</c>) and the command line. Everything is validated
 /// before anything runs; every problem is one line on stderr, and the exit code is 2.
@@ -28,9 +28,21 @@ public static class Program
 
     private const string Name = "edgegw-ingest";
 
+    private static readonly ServiceCommandLine s_commandLine = new(
+        Name,
+        "the backend's ingest: takes the gateways' records from the MQTT broker, checks them, writes them to InfluxDB and confirms what is stored.",
+        IngestOptions.Section,
+        "EDGEGW_INGEST_CONFIG",
+        DefaultConfigPath);
+
     public static async Task<int> Main(string[] args)
     {
         var (configPath, rest) = ConfigArgument.Split(args, Environment.GetEnvironmentVariable("EDGEGW_INGEST_CONFIG"), DefaultConfigPath);
+        if (s_commandLine.TryAnswer(rest, Console.Out))
+        {
+            return ExitCodes.Stopped;
+        }
+
         var configuration = IngestConfiguration.Load(configPath, rest, out var problems);
         if (configuration is null)
         {
