@@ -97,10 +97,7 @@ public static class Program
             return Fail([.. failures.Select(f => $"{configPath}: {f}")]);
         }
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = rest, DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddConfiguration(configuration);
-        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true).LeaveFailuresToServiceRun();
-        builder.Services.AddSystemd();
+        var builder = ServiceHost.CreateBuilder(rest, configuration);
         Compose(builder.Services, builder.Configuration, gateway, new ConfigFingerprint(ConfigSha256.Hex(bytes)));
         var host = builder.Build();
 

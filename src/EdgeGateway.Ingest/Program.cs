@@ -54,9 +54,7 @@ public static class Program
             return ConfigError;
         }
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = rest, DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddConfiguration(configuration);
-        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true).LeaveFailuresToServiceRun();
+        var builder = ServiceHost.CreateBuilder(rest, configuration);
         Compose(builder.Services, builder.Configuration);
 
         // A failed service stops the ingest with exit code 1 and one line; the broker redelivers what was not acknowledged.
