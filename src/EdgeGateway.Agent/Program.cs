@@ -63,7 +63,7 @@ public static class Program
             return Fail([.. (e.Problems.Count > 0 ? e.Problems : [e]).Select(p => p.Message)]);
         }
 
-        // Everything the agent needs is read and checked before the host starts, so that a bad config is a few
+        // Everything the agent needs is read and checked before the host runs, so that a bad config is a few
         // clear lines on stderr and exit code 2, not a host failure in the log.
         var configuration = new ConfigurationBuilder()
             .AddJsonStream(ConfigFile.Stream(bytes))
@@ -77,29 +77,15 @@ public static class Program
             return Fail([.. keyProblems.Select(p => $"{configPath}: {p}")]);
         }
 
-        var agent = new AgentOptions();
-        try
-        {
-            configuration.GetSection("Agent").Bind(agent, binder => binder.ErrorOnUnknownConfiguration = true);
-        }
-        catch (InvalidOperationException e)
-        {
-            return Fail($"{configPath}: Agent section: {e.Message}");
-        }
-
-        var failures = new[] { new AgentOptionsAnnotations().Validate(null, agent), new AgentOptionsValidator().Validate(null, agent) }
-            .Where(result => result.Failed)
-            .SelectMany(result => result.Failures ?? [])
-            .Concat(AgentPaths.Problems(agent))
-            .ToArray();
-        if (failures.Length > 0)
-        {
-            return Fail([.. failures.Select(f => $"{configPath}: {f}")]);
-        }
-
         var builder = ServiceHost.CreateBuilder(rest, configuration);
         Compose(builder.Services, builder.Configuration, gateway, new ConfigFingerprint(ConfigSha256.Hex(bytes)));
         var host = builder.Build();
+        var problems = new List<string>();
+        if (ServiceHost.Options<AgentOptions>(host.Services, problems) is null)
+        {
+            host.Dispose();
+            return Fail([.. problems.Select(p => $"{configPath}: {p}")]);
+        }
 
         // The source is created (and the hardware opened) before anything runs, so that a bad source or a missing chip
         // is one line and its exit code, not a host failure in the log.
@@ -142,6 +128,7 @@ public static class Program
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsAnnotations>();
         services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
+        services.AddSingleton<IValidateOptions<AgentOptions>, AgentPaths>();
 
         services.AddSingleton(gateway);
         services.AddSingleton(fingerprint);

@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.Options;
+
 namespace EdgeGateway.Hosting;
 
 /// <summary>
@@ -15,5 +18,30 @@ internal static class ServiceHost
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true).LeaveFailuresToServiceRun();
         builder.Services.AddSystemd();
         return builder;
+    }
+
+    /// <summary>
+    /// The options <typeparamref name="T"/> as the host binds and validates them: the binding and validators that
+    /// <c>ValidateOnStart</c> applies, so that a service checks its options in one place, before it starts. Null when
+    /// they cannot be used, with one line per problem added to <paramref name="problems"/>.
+    /// </summary>
+    public static T? Options<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T>(IServiceProvider services, List<string> problems)
+        where T : class
+    {
+        try
+        {
+            return services.GetRequiredService<IOptions<T>>().Value;
+        }
+        catch (OptionsValidationException e)
+        {
+            problems.AddRange(e.Failures);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder: a value that does not convert to its key's type (the message names the key).
+            problems.Add(e.Message);
+        }
+
+        return null;
     }
 }

@@ -16,9 +16,10 @@ namespace EdgeGateway.Agent.Tests.Hosting;
 
 /// <summary>
 /// The agent as the process composes it (<see cref="Program.Compose"/>), in this process, reading a simulated GPIO chip
-/// and I2C bus: the hardware source logs through the host's logging, and the host disposes what it opened.
+/// and I2C bus: the hardware source logs through the host's logging, and the host disposes what it opened; the host
+/// checks the options as the program does before it starts them.
 /// </summary>
-public sealed class SignalSourceHostingTests : IDisposable
+public sealed class AgentHostTests : IDisposable
 {
     private const string Json = """
         {
@@ -76,7 +77,19 @@ public sealed class SignalSourceHostingTests : IDisposable
         Assert.Contains(_log.Lines, l => l.Id == 2107);
     }
 
-    private IHost Build(HardwareOpener openHardware)
+    [Fact]
+    public async Task AnOutboxFolderThatIsAFile_StopsTheStart_WithTheLineTheProgramPrints()
+    {
+        var file = Path.Combine(_dir, "not-a-folder");
+        File.WriteAllText(file, "");
+        using var host = Build(_ => throw new InvalidOperationException("no hardware is opened when the options are bad"), ("Agent:Outbox:Directory", file));
+
+        var invalid = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Equal($"Agent:Outbox:Directory: '{file}' cannot hold the outbox: it is a file, not a directory", Assert.Single(invalid.Failures));
+    }
+
+    private IHost Build(HardwareOpener openHardware, params (string Key, string Value)[] settings)
     {
         var gateway = ConfigReader.Read(Encoding.UTF8.GetBytes(Json), "edgegw.json");
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -89,6 +102,7 @@ public sealed class SignalSourceHostingTests : IDisposable
             ["Agent:Mqtt:Host"] = "127.0.0.1",
             ["Agent:Mqtt:Port"] = "1", // nobody listens: the publisher retries, which does not matter here
         });
+        builder.Configuration.AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)));
         builder.Logging.AddProvider(_log).SetMinimumLevel(LogLevel.Debug);
         builder.Services.AddSingleton(openHardware);
         Program.Compose(builder.Services, builder.Configuration, gateway, new ConfigFingerprint("test"));
