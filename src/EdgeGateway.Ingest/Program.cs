@@ -46,19 +46,38 @@ public static class Program
         var configuration = IngestConfiguration.Load(configPath, rest, out var problems);
         if (configuration is null)
         {
-            foreach (var problem in problems)
-            {
-                Console.Error.WriteLine($"{Name}: {problem}");
-            }
-
-            return ConfigError;
+            return Fail(problems);
         }
 
         var builder = ServiceHost.CreateBuilder(rest, configuration);
         Compose(builder.Services, builder.Configuration);
+        var host = builder.Build();
+        var options = ServiceHost.Options<IngestOptions>(host.Services, problems);
+
+        // The dead letters' folder is checked now, not at the first bad message, days later.
+        if (options is not null && StorageErrors.DirectoryProblem(options.DeadLetterDirectory) is { } folder)
+        {
+            problems.Add($"Ingest:DeadLetterDirectory: '{options.DeadLetterDirectory}' cannot hold dead letters: {folder}");
+        }
+
+        if (problems.Count > 0)
+        {
+            host.Dispose();
+            return Fail([.. problems.Select(problem => $"{configPath}: {problem}")]);
+        }
 
         // A failed service stops the ingest with exit code 1 and one line; the broker redelivers what was not acknowledged.
-        return await ServiceRun.RunAsync(builder.Build(), Name, static _ => null).ConfigureAwait(false);
+        return await ServiceRun.RunAsync(host, Name, static _ => null).ConfigureAwait(false);
+    }
+
+    private static int Fail(IEnumerable<string> problems)
+    {
+        foreach (var problem in problems)
+        {
+            Console.Error.WriteLine($"{Name}: {problem}");
+        }
+
+        return ConfigError;
     }
 
     /// <summary>
