@@ -5,11 +5,64 @@ using MQTTnet;
 namespace EdgeGateway.Mqtt;
 
 /// <summary>
-/// What the agent's publisher and the ingest's subscriber both do when a broker connection fails: how long to wait
-/// before the next attempt, and the one line that says why (this file is compiled into both, as <c>BrokerSecurity.cs</c>).
+/// What the agent's publisher and the ingest's subscriber both do with their broker connection: connect, serve until
+/// it is lost, and connect again after a backoff, for as long as the service runs; each failure is one line that says
+/// why (this file is compiled into both, as <c>BrokerSecurity.cs</c>).
 /// </summary>
 internal static class BrokerConnection
 {
+    /// <summary>
+    /// Runs <paramref name="attemptAsync"/> (connect, subscribe, serve) again and again until <paramref name="stoppingToken"/>
+    /// is cancelled. An attempt that throws is a failure: <paramref name="failedAsync"/> gets its line and the delay,
+    /// then the next attempt waits that long. <see cref="BrokerAttempt.Connected"/> starts the backoff over;
+    /// <paramref name="onDisconnected"/> runs when the client loses its connection (on MQTTnet's task).
+    /// </summary>
+    public static async Task KeepConnectedAsync(
+        IMqttClient client,
+        BrokerOptions mqtt,
+        string section,
+        TimeProvider time,
+        Func<BrokerAttempt, Task> attemptAsync,
+        Func<string, TimeSpan, Task> failedAsync,
+        Action? onDisconnected,
+        CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            using var lost = new CancellationTokenSource();
+            Task OnDisconnected(MqttClientDisconnectedEventArgs args)
+            {
+                onDisconnected?.Invoke();
+                lost.Cancel();
+                return Task.CompletedTask;
+            }
+
+            client.DisconnectedAsync += OnDisconnected;
+            try
+            {
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lost.Token);
+                await attemptAsync(new BrokerAttempt(() => failures = 0, stoppingToken, linked.Token)).ConfigureAwait(false);
+            }
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
+            {
+                // Shutting down: whatever the attempt was doing when it was cancelled is no connection problem.
+                break;
+            }
+            catch (Exception e)
+            {
+                failures++;
+                var delay = Backoff(mqtt, failures);
+                await failedAsync(Describe(e, mqtt, section), delay).ConfigureAwait(false);
+                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+            finally
+            {
+                client.DisconnectedAsync -= OnDisconnected;
+            }
+        }
+    }
+
     /// <summary>
     /// The delay after the <paramref name="failures"/>-th failure in a row (1, 2, …): <see cref="BrokerOptions.MinBackoff"/>
     /// doubled per failure up to <see cref="BrokerOptions.MaxBackoff"/>, times a random factor in [0.8, 1.2) so that a
@@ -55,6 +108,12 @@ internal static class BrokerConnection
         return $"connection to {mqtt.Host}:{mqtt.Port} lost: {e.Message}";
     }
 }
+
+/// <summary>
+/// One connection attempt of <see cref="BrokerConnection.KeepConnectedAsync"/>: <paramref name="Stopping"/> ends with the
+/// service, <paramref name="Lost"/> also when the connection is lost; <paramref name="Connected"/> says it succeeded.
+/// </summary>
+internal readonly record struct BrokerAttempt(Action Connected, CancellationToken Stopping, CancellationToken Lost);
 
 /// <summary>The broker answered CONNECT with a failure reason code.</summary>
 internal sealed class BrokerRefusedException(MqttClientConnectResultCode resultCode, string? reason)

@@ -60,53 +60,37 @@ internal sealed partial class MqttPublisher(
         using var client = new MqttClientFactory().CreateMqttClient();
         var clientOptions = BuildClientOptions(mqtt);
         client.ApplicationMessageReceivedAsync += OnConfirmationAsync;
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            using var lost = new CancellationTokenSource();
-            Task OnDisconnected(MqttClientDisconnectedEventArgs args)
+        await BrokerConnection.KeepConnectedAsync(
+            client,
+            mqtt,
+            "Agent:Mqtt",
+            time,
+            async attempt =>
             {
-                lost.Cancel();
-                return Task.CompletedTask;
-            }
-
-            client.DisconnectedAsync += OnDisconnected;
-            try
-            {
-                var connected = await client.ConnectAsync(clientOptions, stoppingToken).ConfigureAwait(false);
+                var connected = await client.ConnectAsync(clientOptions, attempt.Stopping).ConfigureAwait(false);
                 if (connected.ResultCode != MqttClientConnectResultCode.Success)
                 {
                     throw new BrokerRefusedException(connected.ResultCode, connected.ReasonString);
                 }
 
-                await SubscribeToConfirmationsAsync(client, stoppingToken).ConfigureAwait(false);
-                failures = 0;
+                await SubscribeToConfirmationsAsync(client, attempt.Stopping).ConfigureAwait(false);
+                attempt.Connected();
                 state.Broker = new BrokerState(Connected: true, time.GetUtcNow().ToUnixTimeMilliseconds(), LastError: null);
                 Log.Connected(logger, mqtt.Host, mqtt.Port, outbox.Status.Depth);
-                await PublishStatusAsync(client, online: true, stoppingToken).ConfigureAwait(false);
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lost.Token);
-                await DrainAsync(client, mqtt, linked.Token).ConfigureAwait(false);
-            }
-            catch (Exception) when (stoppingToken.IsCancellationRequested)
+                await PublishStatusAsync(client, online: true, attempt.Stopping).ConfigureAwait(false);
+
+                // MQTTnet reports a publish cancelled by the stop as a timeout, which is no delivery problem: what was
+                // not confirmed stays in the outbox for the next start.
+                await DrainAsync(client, mqtt, attempt.Lost).ConfigureAwait(false);
+            },
+            (reason, delay) =>
             {
-                // Shutting down. MQTTnet reports a publish cancelled by the token as a timeout, which is no delivery
-                // problem: what was not confirmed stays in the outbox for the next start.
-                break;
-            }
-            catch (Exception e)
-            {
-                failures++;
-                var reason = BrokerConnection.Describe(e, mqtt, "Agent:Mqtt");
-                var delay = BrokerConnection.Backoff(mqtt, failures);
                 state.Broker = new BrokerState(Connected: false, SinceMs: null, reason);
                 Log.NotDelivering(logger, reason, delay.TotalSeconds, outbox.Status.Depth);
-                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-            finally
-            {
-                client.DisconnectedAsync -= OnDisconnected;
-            }
-        }
+                return Task.CompletedTask;
+            },
+            onDisconnected: null,
+            stoppingToken).ConfigureAwait(false);
 
         client.ApplicationMessageReceivedAsync -= OnConfirmationAsync;
         await GoOfflineAsync(client).ConfigureAwait(false);

@@ -21,82 +21,69 @@ public sealed partial class MqttSubscriber(MqttSession session, IngestPipeline p
         var client = session.Client;
         var options = session.Options;
         client.ApplicationMessageReceivedAsync += OnMessageAsync;
-        var failures = 0;
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                using var lost = new CancellationTokenSource();
-                Task OnDisconnected(MqttClientDisconnectedEventArgs args)
+            await BrokerConnection.KeepConnectedAsync(
+                client,
+                options,
+                "Ingest:Mqtt",
+                time,
+                async attempt =>
                 {
                     session.NextGeneration();
-                    lost.Cancel();
-                    return Task.CompletedTask;
-                }
-
-                client.DisconnectedAsync += OnDisconnected;
-                try
-                {
-                    session.NextGeneration();
-                    var connected = await client.ConnectAsync(session.ClientOptions, stoppingToken).ConfigureAwait(false);
+                    var connected = await client.ConnectAsync(session.ClientOptions, attempt.Stopping).ConfigureAwait(false);
                     if (connected.ResultCode != MqttClientConnectResultCode.Success)
                     {
                         throw new BrokerRefusedException(connected.ResultCode, connected.ReasonString);
                     }
 
-                    var subscribed = await client.SubscribeAsync(
-                        new MqttClientSubscribeOptionsBuilder()
-                            .WithTopicFilter(f => f
-                                .WithTopic(session.TopicFilter)
-                                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-
-                                // Retained status messages once, not again on every reconnect (shared subscriptions get none).
-                                .WithRetainHandling(MqttRetainHandling.SendAtSubscribeIfNewSubscriptionOnly))
-                            .Build(),
-                        stoppingToken).ConfigureAwait(false);
-                    foreach (var item in subscribed.Items)
-                    {
-                        if (item.ResultCode != MqttClientSubscribeResultCode.GrantedQoS1)
-                        {
-                            throw new BrokerRejectedException(item.ResultCode == MqttClientSubscribeResultCode.SharedSubscriptionsNotSupported
-                                ? $"the broker {options.Host}:{options.Port} does not support shared subscriptions ({session.TopicFilter}); set Ingest:Mqtt:SharedSubscription to false to subscribe without a group (then run one instance only)"
-                                : $"the broker {options.Host}:{options.Port} did not grant {session.TopicFilter} at QoS 1: {item.ResultCode} (check the broker's ACL for user '{options.Username}')");
-                        }
-                    }
-
-                    failures = 0;
+                    await SubscribeAsync(client, attempt.Stopping).ConfigureAwait(false);
+                    attempt.Connected();
                     Log.Ready(logger, session.TopicFilter, options.Host, options.Port, connected.IsSessionPresent);
-                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lost.Token);
-                    await Task.Delay(Timeout.Infinite, linked.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                    if (!stoppingToken.IsCancellationRequested)
+                    await Task.Delay(Timeout.Infinite, attempt.Lost).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    if (!attempt.Stopping.IsCancellationRequested)
                     {
                         throw new BrokerConnectionLostException();
                     }
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                },
+                async (reason, delay) =>
                 {
-                    break;
-                }
-                catch (Exception e)
-                {
-                    failures++;
-                    var delay = BrokerConnection.Backoff(options, failures);
-                    Log.NotSubscribed(logger, BrokerConnection.Describe(e, options, "Ingest:Mqtt"), delay.TotalSeconds);
+                    Log.NotSubscribed(logger, reason, delay.TotalSeconds);
 
                     // Connected but not subscribed (a refused subscription): start the next attempt from scratch.
                     await DisconnectAsync(client).ConfigureAwait(false);
-                    await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                }
-                finally
-                {
-                    client.DisconnectedAsync -= OnDisconnected;
-                }
-            }
+                },
+                session.NextGeneration,
+                stoppingToken).ConfigureAwait(false);
         }
         finally
         {
             client.ApplicationMessageReceivedAsync -= OnMessageAsync;
             await DisconnectAsync(client).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SubscribeAsync(IMqttClient client, CancellationToken cancellationToken)
+    {
+        var options = session.Options;
+        var subscribed = await client.SubscribeAsync(
+            new MqttClientSubscribeOptionsBuilder()
+                .WithTopicFilter(f => f
+                    .WithTopic(session.TopicFilter)
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+
+                    // Retained status messages once, not again on every reconnect (shared subscriptions get none).
+                    .WithRetainHandling(MqttRetainHandling.SendAtSubscribeIfNewSubscriptionOnly))
+                .Build(),
+            cancellationToken).ConfigureAwait(false);
+        foreach (var item in subscribed.Items)
+        {
+            if (item.ResultCode != MqttClientSubscribeResultCode.GrantedQoS1)
+            {
+                throw new BrokerRejectedException(item.ResultCode == MqttClientSubscribeResultCode.SharedSubscriptionsNotSupported
+                    ? $"the broker {options.Host}:{options.Port} does not support shared subscriptions ({session.TopicFilter}); set Ingest:Mqtt:SharedSubscription to false to subscribe without a group (then run one instance only)"
+                    : $"the broker {options.Host}:{options.Port} did not grant {session.TopicFilter} at QoS 1: {item.ResultCode} (check the broker's ACL for user '{options.Username}')");
+            }
         }
     }
 

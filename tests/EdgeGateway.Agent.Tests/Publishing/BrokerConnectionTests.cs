@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using EdgeGateway.Agent.Publishing;
 using EdgeGateway.Mqtt;
+using Microsoft.Extensions.Time.Testing;
 using MQTTnet;
 
 namespace EdgeGateway.Agent.Tests.Publishing;
@@ -72,5 +73,56 @@ public sealed class BrokerConnectionTests
         Assert.Equal("no ACL", BrokerConnection.Describe(new BrokerRejectedException("no ACL"), s_mqtt, "Agent:Mqtt"));
         Assert.Equal("connection to broker.local:8883 lost", BrokerConnection.Describe(new BrokerConnectionLostException(), s_mqtt, "Ingest:Mqtt"));
         Assert.Equal("connection to broker.local:8883 lost: boom", BrokerConnection.Describe(new IOException("boom"), s_mqtt, "Agent:Mqtt"));
+    }
+
+    [Fact]
+    public async Task KeepConnected_RetriesAfterTheBackoff_StartsItOverOnceConnected_AndEndsOnStop()
+    {
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var time = new FakeTimeProvider();
+        using var stop = new CancellationTokenSource();
+        var attempts = 0;
+        var failures = new List<(string Reason, TimeSpan Delay)>();
+
+        var run = BrokerConnection.KeepConnectedAsync(
+            client,
+            s_mqtt,
+            "Agent:Mqtt",
+            time,
+            attempt =>
+            {
+                if (++attempts == 3)
+                {
+                    attempt.Connected(); // then lost at once: the backoff starts over
+                }
+
+                throw new SocketException((int)SocketError.ConnectionRefused);
+            },
+            (reason, delay) =>
+            {
+                failures.Add((reason, delay));
+                if (failures.Count == 5)
+                {
+                    stop.Cancel();
+                }
+
+                return Task.CompletedTask;
+            },
+            onDisconnected: null,
+            stop.Token);
+        while (!run.IsCompleted)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.Delay(1);
+        }
+
+        await run;
+        Assert.Equal(5, attempts);
+        Assert.All(failures, f => Assert.Equal("cannot reach the broker broker.local:8883: ConnectionRefused", f.Reason));
+        double[] nominal = [1, 2, 1, 2, 4];
+        for (var i = 0; i < nominal.Length; i++)
+        {
+            Assert.InRange(failures[i].Delay.TotalSeconds, nominal[i] * 0.8, nominal[i] * 1.2);
+        }
     }
 }
