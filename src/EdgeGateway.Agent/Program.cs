@@ -15,7 +15,7 @@ using Microsoft.Extensions.Options;
 namespace EdgeGateway.Agent;
 
 /// <summary>
-/// <c>edgegw-agent [--config FILE] [--Agent:Key=value …]</c>: the gateway's worker service. Config comes from the
+/// <c>edgegw-agent [--config FILE] [--Agent:Key=value …]</c> (or <c>--help</c>, <c>--version</c>): the gateway's worker service. Config comes from the
 /// file (default <c>/etc/edgegw/edgegw.json</c>, or <c>EDGEGW_CONFIG</c>); its <c>Agent</c> section may be overridden
 /// by environment variables (<c>EDGEGW_Agent__Mqtt__Password</c>) and the command line. Everything is validated
 /// before anything runs; every problem is one line on stderr, and the exit code is 2.
@@ -33,9 +33,21 @@ public static class Program
     /// <summary>Where the config is when nothing says otherwise.</summary>
     public const string DefaultConfigPath = "/etc/edgegw/edgegw.json";
 
+    private static readonly ServiceCommandLine s_commandLine = new(
+        Name,
+        "the gateway's KPI agent: reads the cells' signals, computes their KPI windows and delivers them through its outbox to the MQTT broker.",
+        "Agent",
+        "EDGEGW_CONFIG",
+        DefaultConfigPath);
+
     public static async Task<int> Main(string[] args)
     {
         var (configPath, rest) = ConfigArgument.Split(args, Environment.GetEnvironmentVariable("EDGEGW_CONFIG"), DefaultConfigPath);
+        if (s_commandLine.TryAnswer(rest, Console.Out))
+        {
+            return ExitCodes.Stopped;
+        }
+
         GatewayConfig gateway;
         if (ConfigFile.TryRead(configPath, out var unreadable) is not { } bytes)
         {
@@ -51,7 +63,7 @@ public static class Program
             return Fail([.. (e.Problems.Count > 0 ? e.Problems : [e]).Select(p => p.Message)]);
         }
 
-        // Everything the agent needs is read and checked before the host starts, so that a bad config is a few
+        // Everything the agent needs is read and checked before the host runs, so that a bad config is a few
         // clear lines on stderr and exit code 2, not a host failure in the log.
         var configuration = new ConfigurationBuilder()
             .AddJsonStream(ConfigFile.Stream(bytes))
@@ -65,49 +77,35 @@ public static class Program
             return Fail([.. keyProblems.Select(p => $"{configPath}: {p}")]);
         }
 
-        var agent = new AgentOptions();
-        try
+        var builder = ServiceHost.CreateBuilder(rest, configuration);
+        Compose(builder.Services, builder.Configuration, gateway, new ConfigFingerprint(ConfigSha256.Hex(bytes)));
+        var host = builder.Build();
+        var problems = new List<string>();
+        if (ServiceHost.Options<AgentOptions>(host.Services, problems) is null)
         {
-            configuration.GetSection("Agent").Bind(agent, binder => binder.ErrorOnUnknownConfiguration = true);
-        }
-        catch (InvalidOperationException e)
-        {
-            return Fail($"{configPath}: Agent section: {e.Message}");
-        }
-
-        var failures = new[] { new AgentOptionsAnnotations().Validate(null, agent), new AgentOptionsValidator().Validate(null, agent) }
-            .Where(result => result.Failed)
-            .SelectMany(result => result.Failures ?? [])
-            .Concat(AgentPaths.Problems(agent))
-            .ToArray();
-        if (failures.Length > 0)
-        {
-            return Fail([.. failures.Select(f => $"{configPath}: {f}")]);
+            host.Dispose();
+            return Fail([.. problems.Select(p => $"{configPath}: {p}")]);
         }
 
-        ISignalSource source;
+        // The source is created (and the hardware opened) before anything runs, so that a bad source or a missing chip
+        // is one line and its exit code, not a host failure in the log.
         try
         {
-            source = SignalSources.Create(agent, gateway, TimeProvider.System);
+            host.Services.GetRequiredService<ISignalSource>();
         }
         catch (InputException e)
         {
+            host.Dispose();
             return Fail([.. (e.Problems.Count > 0 ? e.Problems : [e]).Select(p => p.Message)]);
         }
         catch (HardwareMissingException e)
         {
+            host.Dispose();
             Console.Error.WriteLine($"{Name}: {e.Message}");
             return ExitCodes.Fatal;
         }
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = rest, DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddConfiguration(configuration);
-        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true).LeaveFailuresToServiceRun();
-        builder.Services.AddSystemd();
-        builder.Services.AddSingleton(source);
-        Compose(builder.Services, builder.Configuration, gateway, new ConfigFingerprint(ConfigSha256.Hex(bytes)));
-
-        return await ServiceRun.RunAsync(builder.Build(), Name, KnownCause).ConfigureAwait(false);
+        return await ServiceRun.RunAsync(host, Name, KnownCause).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -130,6 +128,7 @@ public static class Program
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsAnnotations>();
         services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
+        services.AddSingleton<IValidateOptions<AgentOptions>, AgentPaths>();
 
         services.AddSingleton(gateway);
         services.AddSingleton(fingerprint);
@@ -155,6 +154,7 @@ public static class Program
             sp.GetRequiredService<IOptions<AgentOptions>>().Value.GatewayId,
             sp.GetRequiredService<IOutbox>()));
 
+        services.AddSignalSource(gateway);
         services.AddHostedService<SourceWorker>();
         services.AddHostedService<EngineWorker>();
         services.AddHostedService<MqttPublisher>();

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace EdgeGateway.Ingest;
 
 /// <summary>
-/// <c>edgegw-ingest [--config FILE] [--Ingest:Key=value …]</c>: the backend's ingest worker. Config comes from the file
+/// <c>edgegw-ingest [--config FILE] [--Ingest:Key=value …]</c> (or <c>--help</c>, <c>--version</c>): the backend's ingest worker. Config comes from the file
 /// (default <c>/etc/edgegw/ingest.json</c>, or <c>EDGEGW_INGEST_CONFIG</c>), its <c>Ingest</c> section may be overridden
 /// by environment variables (<c>EDGEGW_Ingest__Influx__Password</c>) and the command line. Everything is validated
 /// before anything runs; every problem is one line on stderr, and the exit code is 2.
@@ -28,27 +28,56 @@ public static class Program
 
     private const string Name = "edgegw-ingest";
 
+    private static readonly ServiceCommandLine s_commandLine = new(
+        Name,
+        "the backend's ingest: takes the gateways' records from the MQTT broker, checks them, writes them to InfluxDB and confirms what is stored.",
+        IngestOptions.Section,
+        "EDGEGW_INGEST_CONFIG",
+        DefaultConfigPath);
+
     public static async Task<int> Main(string[] args)
     {
         var (configPath, rest) = ConfigArgument.Split(args, Environment.GetEnvironmentVariable("EDGEGW_INGEST_CONFIG"), DefaultConfigPath);
+        if (s_commandLine.TryAnswer(rest, Console.Out))
+        {
+            return ExitCodes.Stopped;
+        }
+
         var configuration = IngestConfiguration.Load(configPath, rest, out var problems);
         if (configuration is null)
         {
-            foreach (var problem in problems)
-            {
-                Console.Error.WriteLine($"{Name}: {problem}");
-            }
-
-            return ConfigError;
+            return Fail(problems);
         }
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = rest, DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddConfiguration(configuration);
-        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true).LeaveFailuresToServiceRun();
+        var builder = ServiceHost.CreateBuilder(rest, configuration);
         Compose(builder.Services, builder.Configuration);
+        var host = builder.Build();
+        var options = ServiceHost.Options<IngestOptions>(host.Services, problems);
+
+        // The dead letters' folder is checked now, not at the first bad message, days later.
+        if (options is not null && StorageErrors.DirectoryProblem(options.DeadLetterDirectory) is { } folder)
+        {
+            problems.Add($"Ingest:DeadLetterDirectory: '{options.DeadLetterDirectory}' cannot hold dead letters: {folder}");
+        }
+
+        if (problems.Count > 0)
+        {
+            host.Dispose();
+            return Fail([.. problems.Select(problem => $"{configPath}: {problem}")]);
+        }
 
         // A failed service stops the ingest with exit code 1 and one line; the broker redelivers what was not acknowledged.
-        return await ServiceRun.RunAsync(builder.Build(), Name, static _ => null).ConfigureAwait(false);
+        return await ServiceRun.RunAsync(host, Name, static _ => null).ConfigureAwait(false);
+    }
+
+    private static int Fail(IEnumerable<string> problems)
+    {
+        foreach (var problem in problems)
+        {
+            Console.Error.WriteLine($"{Name}: {problem}");
+        }
+
+        return ConfigError;
     }
 
     /// <summary>

@@ -1,13 +1,17 @@
 using EdgeGateway.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Agent.Hosting;
 
 /// <summary>
-/// The files and folders the agent's options name, checked before the host starts so that an unusable one is a line
-/// naming the key, the path and the reason (exit code 2), not a failure once the pipeline runs.
+/// The files and folders the agent's options name, checked with the other options before the host starts so that an
+/// unusable one is a line naming the key, the path and the reason (exit code 2), not a failure once the pipeline runs.
 /// </summary>
-internal static class AgentPaths
+internal sealed class AgentPaths : IValidateOptions<AgentOptions>
 {
+    public ValidateOptionsResult Validate(string? name, AgentOptions options) =>
+        Problems(options).ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
+
     /// <summary>One line per path that cannot be used: the outbox folder (created if missing, must take new files) and the trace.</summary>
     public static IEnumerable<string> Problems(AgentOptions options)
     {

@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using System.Net.Sockets;
-using System.Security.Authentication;
 using System.Text.Json;
 using System.Threading.Channels;
 using EdgeGateway.Agent.Hosting;
@@ -62,53 +60,37 @@ internal sealed partial class MqttPublisher(
         using var client = new MqttClientFactory().CreateMqttClient();
         var clientOptions = BuildClientOptions(mqtt);
         client.ApplicationMessageReceivedAsync += OnConfirmationAsync;
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            using var lost = new CancellationTokenSource();
-            Task OnDisconnected(MqttClientDisconnectedEventArgs args)
+        await BrokerConnection.KeepConnectedAsync(
+            client,
+            mqtt,
+            "Agent:Mqtt",
+            time,
+            async attempt =>
             {
-                lost.Cancel();
-                return Task.CompletedTask;
-            }
-
-            client.DisconnectedAsync += OnDisconnected;
-            try
-            {
-                var connected = await client.ConnectAsync(clientOptions, stoppingToken).ConfigureAwait(false);
+                var connected = await client.ConnectAsync(clientOptions, attempt.Stopping).ConfigureAwait(false);
                 if (connected.ResultCode != MqttClientConnectResultCode.Success)
                 {
                     throw new BrokerRefusedException(connected.ResultCode, connected.ReasonString);
                 }
 
-                await SubscribeToConfirmationsAsync(client, stoppingToken).ConfigureAwait(false);
-                failures = 0;
+                await SubscribeToConfirmationsAsync(client, attempt.Stopping).ConfigureAwait(false);
+                attempt.Connected();
                 state.Broker = new BrokerState(Connected: true, time.GetUtcNow().ToUnixTimeMilliseconds(), LastError: null);
                 Log.Connected(logger, mqtt.Host, mqtt.Port, outbox.Status.Depth);
-                await PublishStatusAsync(client, online: true, stoppingToken).ConfigureAwait(false);
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lost.Token);
-                await DrainAsync(client, mqtt, linked.Token).ConfigureAwait(false);
-            }
-            catch (Exception) when (stoppingToken.IsCancellationRequested)
+                await PublishStatusAsync(client, online: true, attempt.Stopping).ConfigureAwait(false);
+
+                // MQTTnet reports a publish cancelled by the stop as a timeout, which is no delivery problem: what was
+                // not confirmed stays in the outbox for the next start.
+                await DrainAsync(client, mqtt, attempt.Lost).ConfigureAwait(false);
+            },
+            (reason, delay) =>
             {
-                // Shutting down. MQTTnet reports a publish cancelled by the token as a timeout, which is no delivery
-                // problem: what was not confirmed stays in the outbox for the next start.
-                break;
-            }
-            catch (Exception e)
-            {
-                failures++;
-                var reason = Describe(e, mqtt);
-                var delay = Backoff(mqtt, failures);
                 state.Broker = new BrokerState(Connected: false, SinceMs: null, reason);
                 Log.NotDelivering(logger, reason, delay.TotalSeconds, outbox.Status.Depth);
-                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-            finally
-            {
-                client.DisconnectedAsync -= OnDisconnected;
-            }
-        }
+                return Task.CompletedTask;
+            },
+            onDisconnected: null,
+            stoppingToken).ConfigureAwait(false);
 
         client.ApplicationMessageReceivedAsync -= OnConfirmationAsync;
         await GoOfflineAsync(client).ConfigureAwait(false);
@@ -470,38 +452,6 @@ internal sealed partial class MqttPublisher(
         return builder.Build();
     }
 
-    private static TimeSpan Backoff(MqttOptions mqtt, int failures)
-    {
-        var exponential = mqtt.MinBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 30));
-        var capped = Math.Min(exponential, mqtt.MaxBackoff.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(capped * (0.8 + (0.4 * Random.Shared.NextDouble())));
-    }
-
-    /// <summary>One line a technician can act on.</summary>
-    internal static string Describe(Exception e, MqttOptions mqtt)
-    {
-        for (var inner = e; inner is not null; inner = inner.InnerException)
-        {
-            switch (inner)
-            {
-                case BrokerRefusedException refused:
-                    return refused.ResultCode is MqttClientConnectResultCode.BadUserNameOrPassword or MqttClientConnectResultCode.NotAuthorized
-                        ? $"the broker {mqtt.Host}:{mqtt.Port} refused the credentials of user '{mqtt.Username}' ({refused.ResultCode}): check Agent:Mqtt:Username and Password"
-                        : $"the broker {mqtt.Host}:{mqtt.Port} refused the connection: {refused.ResultCode} {refused.Reason}";
-                case MQTTnet.Adapter.MqttConnectingFailedException failed:
-                    return $"the broker {mqtt.Host}:{mqtt.Port} refused the connection: {failed.Message}";
-                case AuthenticationException:
-                    return $"TLS with {mqtt.Host}:{mqtt.Port} failed: the broker's certificate is not trusted (must chain to the pinned CA {mqtt.CaFile ?? "(none set)"} and name {mqtt.Host})";
-                case SocketException socket:
-                    return $"cannot reach the broker {mqtt.Host}:{mqtt.Port}: {socket.SocketErrorCode}";
-                case BrokerRejectedException rejected:
-                    return rejected.Message;
-            }
-        }
-
-        return $"connection to {mqtt.Host}:{mqtt.Port} lost: {e.Message}";
-    }
-
     private static partial class Log
     {
         [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Connected to the broker {Host}:{Port}; {Depth} records waiting in the outbox")]
@@ -523,18 +473,6 @@ internal sealed partial class MqttPublisher(
         public static partial void ConfirmationIgnored(ILogger logger, string topic, string reason);
     }
 }
-
-/// <summary>The broker answered CONNECT with a failure reason code.</summary>
-internal sealed class BrokerRefusedException(MqttClientConnectResultCode resultCode, string? reason)
-    : Exception($"the broker refused the connection: {resultCode} {reason}")
-{
-    public MqttClientConnectResultCode ResultCode { get; } = resultCode;
-
-    public string? Reason { get; } = reason;
-}
-
-/// <summary>The broker answered a publish with a failure reason code (e.g. an ACL denial).</summary>
-internal sealed class BrokerRejectedException(string message) : Exception(message);
 
 /// <summary>SHA-256 of the config file the agent runs with (reported in the birth message).</summary>
 public sealed record ConfigFingerprint(string Sha256);

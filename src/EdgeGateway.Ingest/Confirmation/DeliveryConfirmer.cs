@@ -49,7 +49,7 @@ public sealed partial class DeliveryConfirmer(IBrokerPublisher publisher, string
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 540, Level = LogLevel.Warning, Message = "Could not publish the confirmation of {Count} stored records on {Topic}; the gateway will send them again")]
+        [LoggerMessage(EventId = 550, Level = LogLevel.Warning, Message = "Could not publish the confirmation of {Count} stored records on {Topic}; the gateway will send them again")]
         public static partial void NotConfirmed(ILogger logger, string topic, int count);
     }
 }

@@ -3,10 +3,10 @@ using EdgeGateway.Hosting;
 namespace EdgeGateway.Ingest.Hosting;
 
 /// <summary>
-/// Reads and checks the ingest's configuration before the host starts: the file (only <c>Ingest</c> and
-/// <c>Logging</c> at its top level), environment variables <c>EDGEGW_…</c> and the command line. Every problem is
-/// one line naming the file and the key: unknown keys, values of the wrong type, ranges, rules across fields, a
-/// dead-letter folder that cannot be written. The file is read once, so it may be a pipe (<c>--config &lt;(…)</c>).
+/// Reads the ingest's configuration before the host is built: the file (only <c>Ingest</c> and <c>Logging</c> at its
+/// top level), environment variables <c>EDGEGW_…</c> and the command line. Every problem is one line naming the file
+/// and the key: JSON, unknown keys and enum values (the options' validators, run by the host, say the rest). The file
+/// is read once, so it may be a pipe (<c>--config &lt;(…)</c>).
 /// </summary>
 internal static class IngestConfiguration
 {
@@ -53,36 +53,6 @@ internal static class IngestConfiguration
         var keyProblems = new List<string>();
         s_keys.Check(section, keyProblems);
         problems.AddRange(keyProblems.Select(problem => $"{path}: {problem}"));
-        if (problems.Count > 0)
-        {
-            return null;
-        }
-
-        var options = new IngestOptions();
-        try
-        {
-            section.Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
-        }
-        catch (InvalidOperationException e)
-        {
-            problems.Add($"{path}: {e.Message}");
-            return null;
-        }
-
-        foreach (var result in new[] { new IngestOptionsAnnotations().Validate(null, options), new IngestOptionsValidator(TimeProvider.System).Validate(null, options) })
-        {
-            if (result.Failed)
-            {
-                problems.AddRange((result.Failures ?? []).Select(failure => $"{path}: {failure}"));
-            }
-        }
-
-        // The dead letters' folder is checked now, not at the first bad message, days later.
-        if (problems.Count == 0 && StorageErrors.DirectoryProblem(options.DeadLetterDirectory) is { } folder)
-        {
-            problems.Add($"{path}: Ingest:DeadLetterDirectory: '{options.DeadLetterDirectory}' cannot hold dead letters: {folder}");
-        }
-
         return problems.Count == 0 ? configuration : null;
     }
 }

@@ -1,7 +1,6 @@
 using System.Buffers;
-using System.Net.Sockets;
-using System.Security.Authentication;
 using EdgeGateway.Ingest.Batching;
+using EdgeGateway.Mqtt;
 using MQTTnet;
 using MQTTnet.Protocol;
 
@@ -22,82 +21,69 @@ public sealed partial class MqttSubscriber(MqttSession session, IngestPipeline p
         var client = session.Client;
         var options = session.Options;
         client.ApplicationMessageReceivedAsync += OnMessageAsync;
-        var failures = 0;
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                using var lost = new CancellationTokenSource();
-                Task OnDisconnected(MqttClientDisconnectedEventArgs args)
+            await BrokerConnection.KeepConnectedAsync(
+                client,
+                options,
+                "Ingest:Mqtt",
+                time,
+                async attempt =>
                 {
                     session.NextGeneration();
-                    lost.Cancel();
-                    return Task.CompletedTask;
-                }
-
-                client.DisconnectedAsync += OnDisconnected;
-                try
-                {
-                    session.NextGeneration();
-                    var connected = await client.ConnectAsync(session.ClientOptions, stoppingToken).ConfigureAwait(false);
+                    var connected = await client.ConnectAsync(session.ClientOptions, attempt.Stopping).ConfigureAwait(false);
                     if (connected.ResultCode != MqttClientConnectResultCode.Success)
                     {
-                        throw new SubscriptionException($"the broker {options.Host}:{options.Port} refused the connection: {connected.ResultCode} {connected.ReasonString}");
+                        throw new BrokerRefusedException(connected.ResultCode, connected.ReasonString);
                     }
 
-                    var subscribed = await client.SubscribeAsync(
-                        new MqttClientSubscribeOptionsBuilder()
-                            .WithTopicFilter(f => f
-                                .WithTopic(session.TopicFilter)
-                                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-
-                                // Retained status messages once, not again on every reconnect (shared subscriptions get none).
-                                .WithRetainHandling(MqttRetainHandling.SendAtSubscribeIfNewSubscriptionOnly))
-                            .Build(),
-                        stoppingToken).ConfigureAwait(false);
-                    foreach (var item in subscribed.Items)
-                    {
-                        if (item.ResultCode != MqttClientSubscribeResultCode.GrantedQoS1)
-                        {
-                            throw new SubscriptionException(item.ResultCode == MqttClientSubscribeResultCode.SharedSubscriptionsNotSupported
-                                ? $"the broker {options.Host}:{options.Port} does not support shared subscriptions ({session.TopicFilter}); set Ingest:Mqtt:SharedSubscription to false to subscribe without a group (then run one instance only)"
-                                : $"the broker {options.Host}:{options.Port} did not grant {session.TopicFilter} at QoS 1: {item.ResultCode} (check the broker's ACL for user '{options.Username}')");
-                        }
-                    }
-
-                    failures = 0;
+                    await SubscribeAsync(client, attempt.Stopping).ConfigureAwait(false);
+                    attempt.Connected();
                     Log.Ready(logger, session.TopicFilter, options.Host, options.Port, connected.IsSessionPresent);
-                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lost.Token);
-                    await Task.Delay(Timeout.Infinite, linked.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                    if (!stoppingToken.IsCancellationRequested)
+                    await Task.Delay(Timeout.Infinite, attempt.Lost).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    if (!attempt.Stopping.IsCancellationRequested)
                     {
-                        throw new SubscriptionException($"connection to {options.Host}:{options.Port} lost");
+                        throw new BrokerConnectionLostException();
                     }
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                },
+                async (reason, delay) =>
                 {
-                    break;
-                }
-                catch (Exception e)
-                {
-                    failures++;
-                    var delay = Backoff(failures);
-                    Log.NotSubscribed(logger, Describe(e), delay.TotalSeconds);
+                    Log.NotSubscribed(logger, reason, delay.TotalSeconds);
 
                     // Connected but not subscribed (a refused subscription): start the next attempt from scratch.
                     await DisconnectAsync(client).ConfigureAwait(false);
-                    await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                }
-                finally
-                {
-                    client.DisconnectedAsync -= OnDisconnected;
-                }
-            }
+                },
+                session.NextGeneration,
+                stoppingToken).ConfigureAwait(false);
         }
         finally
         {
             client.ApplicationMessageReceivedAsync -= OnMessageAsync;
             await DisconnectAsync(client).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SubscribeAsync(IMqttClient client, CancellationToken cancellationToken)
+    {
+        var options = session.Options;
+        var subscribed = await client.SubscribeAsync(
+            new MqttClientSubscribeOptionsBuilder()
+                .WithTopicFilter(f => f
+                    .WithTopic(session.TopicFilter)
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+
+                    // Retained status messages once, not again on every reconnect (shared subscriptions get none).
+                    .WithRetainHandling(MqttRetainHandling.SendAtSubscribeIfNewSubscriptionOnly))
+                .Build(),
+            cancellationToken).ConfigureAwait(false);
+        foreach (var item in subscribed.Items)
+        {
+            if (item.ResultCode != MqttClientSubscribeResultCode.GrantedQoS1)
+            {
+                throw new BrokerRejectedException(item.ResultCode == MqttClientSubscribeResultCode.SharedSubscriptionsNotSupported
+                    ? $"the broker {options.Host}:{options.Port} does not support shared subscriptions ({session.TopicFilter}); set Ingest:Mqtt:SharedSubscription to false to subscribe without a group (then run one instance only)"
+                    : $"the broker {options.Host}:{options.Port} did not grant {session.TopicFilter} at QoS 1: {item.ResultCode} (check the broker's ACL for user '{options.Username}')");
+            }
         }
     }
 
@@ -132,38 +118,6 @@ public sealed partial class MqttSubscriber(MqttSession session, IngestPipeline p
             // The broker keeps the session either way.
         }
     }
-
-    private TimeSpan Backoff(int failures)
-    {
-        var options = session.Options;
-        var exponential = options.MinBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 30));
-        var capped = Math.Min(exponential, options.MaxBackoff.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(capped * (0.8 + (0.4 * Random.Shared.NextDouble())));
-    }
-
-    /// <summary>One line an operator can act on.</summary>
-    private string Describe(Exception e)
-    {
-        var options = session.Options;
-        for (var inner = e; inner is not null; inner = inner.InnerException)
-        {
-            switch (inner)
-            {
-                case SubscriptionException subscription:
-                    return subscription.Message;
-                case MQTTnet.Adapter.MqttConnectingFailedException failed:
-                    return $"the broker {options.Host}:{options.Port} refused the connection: {failed.Message} (check Ingest:Mqtt:Username and Password)";
-                case AuthenticationException:
-                    return $"TLS with {options.Host}:{options.Port} failed: the broker's certificate is not trusted (must chain to {options.CaFile ?? "(no CA file set)"} and name {options.Host})";
-                case SocketException socket:
-                    return $"cannot reach the broker {options.Host}:{options.Port}: {socket.SocketErrorCode}";
-            }
-        }
-
-        return $"connection to {options.Host}:{options.Port} failed: {e.Message}";
-    }
-
-    private sealed class SubscriptionException(string message) : Exception(message);
 
     private static partial class Log
     {

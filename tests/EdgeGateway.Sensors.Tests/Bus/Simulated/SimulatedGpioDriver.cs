@@ -118,4 +118,13 @@ public sealed class SimulatedGpioDriver : GpioDriver
     }
 
     public override ComponentInformation QueryComponentInformation() => new(this, "Simulated GPIO driver");
+
+    /// <summary>Whether the controller over it was disposed (which disposes its driver).</summary>
+    public bool Disposed { get; private set; }
+
+    protected override void Dispose(bool disposing)
+    {
+        Disposed = true;
+        base.Dispose(disposing);
+    }
 }

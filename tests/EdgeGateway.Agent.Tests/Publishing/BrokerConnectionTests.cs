@@ -1,0 +1,128 @@
+using System.Net.Sockets;
+using System.Security.Authentication;
+using EdgeGateway.Agent.Publishing;
+using EdgeGateway.Mqtt;
+using Microsoft.Extensions.Time.Testing;
+using MQTTnet;
+
+namespace EdgeGateway.Agent.Tests.Publishing;
+
+/// <summary>The reconnect delay and the one-line failure reason the agent's publisher and the ingest's subscriber share.</summary>
+public sealed class BrokerConnectionTests
+{
+    private static readonly MqttOptions s_mqtt = new()
+    {
+        Host = "broker.local",
+        Port = 8883,
+        Username = "sme-0042",
+        CaFile = "/etc/edgegw/ca.pem",
+        MinBackoff = TimeSpan.FromSeconds(1),
+        MaxBackoff = TimeSpan.FromSeconds(60),
+    };
+
+    [Theory]
+    [InlineData(1, 0.0, 800)]
+    [InlineData(1, 0.5, 1000)]
+    [InlineData(2, 0.5, 2000)]
+    [InlineData(4, 0.0, 6400)]
+    [InlineData(7, 0.5, 60000)] // 64 s capped at MaxBackoff
+    [InlineData(1000, 0.999999, 71999.976)] // the exponent is bounded, the cap holds, jitter is below +20 %
+    public void Backoff_DoublesPerFailure_CappedAtMax_WithTwentyPercentJitter(int failures, double random, double expectedMs) =>
+        Assert.Equal(expectedMs, BrokerConnection.Backoff(s_mqtt, failures, random).TotalMilliseconds, precision: 3);
+
+    [Fact]
+    public void Backoff_StaysWithinJitterBounds()
+    {
+        for (var failures = 1; failures <= 10; failures++)
+        {
+            var nominal = Math.Min(1000 * Math.Pow(2, failures - 1), 60000);
+            var delay = BrokerConnection.Backoff(s_mqtt, failures).TotalMilliseconds;
+            Assert.InRange(delay, nominal * 0.8, nominal * 1.2);
+        }
+    }
+
+    [Fact]
+    public void Describe_UnreachableBroker_NamesHostAndSocketError() =>
+        Assert.Equal(
+            "cannot reach the broker broker.local:8883: ConnectionRefused",
+            BrokerConnection.Describe(new InvalidOperationException("outer", new SocketException((int)SocketError.ConnectionRefused)), s_mqtt, "Agent:Mqtt"));
+
+    [Theory]
+    [InlineData("Agent:Mqtt")]
+    [InlineData("Ingest:Mqtt")]
+    public void Describe_RefusedCredentials_NamesUserAndTheServicesKeys(string section) =>
+        Assert.Equal(
+            $"the broker broker.local:8883 refused the credentials of user 'sme-0042' (BadUserNameOrPassword): check {section}:Username and Password",
+            BrokerConnection.Describe(new BrokerRefusedException(MqttClientConnectResultCode.BadUserNameOrPassword, null), s_mqtt, section));
+
+    [Fact]
+    public void Describe_OtherRefusal_SaysRefusedTheConnection() =>
+        Assert.Equal(
+            "the broker broker.local:8883 refused the connection: ServerBusy try later",
+            BrokerConnection.Describe(new BrokerRefusedException(MqttClientConnectResultCode.ServerBusy, "try later"), s_mqtt, "Ingest:Mqtt"));
+
+    [Fact]
+    public void Describe_UntrustedCertificate_NamesThePinnedCa() =>
+        Assert.Equal(
+            "TLS with broker.local:8883 failed: the broker's certificate is not trusted (must chain to the pinned CA /etc/edgegw/ca.pem and name broker.local)",
+            BrokerConnection.Describe(new AuthenticationException("remote certificate invalid"), s_mqtt, "Agent:Mqtt"));
+
+    [Fact]
+    public void Describe_RejectedAndLost_AreTheirOwnLines()
+    {
+        Assert.Equal("no ACL", BrokerConnection.Describe(new BrokerRejectedException("no ACL"), s_mqtt, "Agent:Mqtt"));
+        Assert.Equal("connection to broker.local:8883 lost", BrokerConnection.Describe(new BrokerConnectionLostException(), s_mqtt, "Ingest:Mqtt"));
+        Assert.Equal("connection to broker.local:8883 lost: boom", BrokerConnection.Describe(new IOException("boom"), s_mqtt, "Agent:Mqtt"));
+    }
+
+    [Fact]
+    public async Task KeepConnected_RetriesAfterTheBackoff_StartsItOverOnceConnected_AndEndsOnStop()
+    {
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var time = new FakeTimeProvider();
+        using var stop = new CancellationTokenSource();
+        var attempts = 0;
+        var failures = new List<(string Reason, TimeSpan Delay)>();
+
+        var run = BrokerConnection.KeepConnectedAsync(
+            client,
+            s_mqtt,
+            "Agent:Mqtt",
+            time,
+            attempt =>
+            {
+                if (++attempts == 3)
+                {
+                    attempt.Connected(); // then lost at once: the backoff starts over
+                }
+
+                throw new SocketException((int)SocketError.ConnectionRefused);
+            },
+            (reason, delay) =>
+            {
+                failures.Add((reason, delay));
+                if (failures.Count == 5)
+                {
+                    stop.Cancel();
+                }
+
+                return Task.CompletedTask;
+            },
+            onDisconnected: null,
+            stop.Token);
+        while (!run.IsCompleted)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.Delay(1);
+        }
+
+        await run;
+        Assert.Equal(5, attempts);
+        Assert.All(failures, f => Assert.Equal("cannot reach the broker broker.local:8883: ConnectionRefused", f.Reason));
+        double[] nominal = [1, 2, 1, 2, 4];
+        for (var i = 0; i < nominal.Length; i++)
+        {
+            Assert.InRange(failures[i].Delay.TotalSeconds, nominal[i] * 0.8, nominal[i] * 1.2);
+        }
+    }
+}
