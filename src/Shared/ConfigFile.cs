@@ -55,6 +55,18 @@ internal sealed class OptionsKeys
         return this;
     }
 
+    /// <summary>What a value of <paramref name="type"/> must look like, when <paramref name="text"/> does not; null when it does (or the type is none of these).</summary>
+    private static string? Expected(Type type, string text)
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        return type == typeof(int) || type == typeof(long) ? (long.TryParse(text, System.Globalization.NumberStyles.Integer, invariant, out _) ? null : "a whole number")
+            : type == typeof(double) ? (double.TryParse(text, System.Globalization.NumberStyles.Float, invariant, out _) ? null : "a number")
+            : type == typeof(bool) ? (bool.TryParse(text, out _) ? null : "true or false")
+            : type == typeof(TimeSpan) ? (TimeSpan.TryParse(text, invariant, out _) ? null : "a duration like 00:00:30 (hh:mm:ss, or d.hh:mm:ss)")
+            : type == typeof(DateTimeOffset) ? (DateTimeOffset.TryParse(text, invariant, System.Globalization.DateTimeStyles.None, out _) ? null : "a time like 2026-03-23T05:00:00Z")
+            : null;
+    }
+
     /// <summary>Adds a line per unknown key and per enum value that is not a name of its enum to <paramref name="problems"/>.</summary>
     public void Check(IConfigurationSection section, List<string> problems)
     {
@@ -70,6 +82,11 @@ internal sealed class OptionsKeys
             if (Array.Find(_nested, n => n._type == type) is { } nested)
             {
                 nested.Check(child, problems);
+            }
+            else if (child.Value is { } text && Expected(type, text) is { } expected)
+            {
+                // Said here rather than by the binder, whose message names .NET types ('System.Int32').
+                problems.Add($"{child.Path}: '{EdgeGateway.Core.InputText.Quote(text)}' is not {expected}");
             }
             else if (type.IsEnum && child.Value is { } value && !Enum.TryParse(type, value, ignoreCase: true, out _))
             {
