@@ -70,8 +70,9 @@ public sealed class SharedSubscriptionTests(ITestOutputHelper output)
         Assert.True(killed.HasExited);
         StoredRecords.AssertExactly(expected, StoredRecords.Read(services.Influx));
         Assert.True(finalA.Received == finalA.Written + finalA.Ignored && finalA.DeadLettered == 0, $"A did not write all it received: {finalA}");
+        // Whether the agent had to send anything again depends on whether B died holding unwritten records (it may have
+        // written all it had); that nothing is missing is the exact check above.
         var resent = second.Current.Lines("not confirmed as stored").Count;
-        Assert.True(resent > 0, "the agent never sent records again, yet B died holding some");
         output.WriteLine($"phase 1: {firstCount} messages; A {splitA}; B {splitB}");
         output.WriteLine($"phase 2: {drained.NextSeq - 1} records; B killed at {atKill}; A at the end {finalA}; the agent re-sent {resent} times");
     }
