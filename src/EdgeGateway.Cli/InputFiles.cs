@@ -1,6 +1,7 @@
 using System.CommandLine;
 using EdgeGateway.Core;
 using EdgeGateway.Core.Configuration;
+using EdgeGateway.Hosting;
 
 namespace EdgeGateway.Cli;
 
@@ -40,7 +41,6 @@ internal static class InputFiles
     /// <summary>The whole content of an input file; <paramref name="what"/> names it in errors ("config").</summary>
     public static byte[] ReadAll(string path, string what)
     {
-        CheckNotDirectory(path, what);
         try
         {
             return File.ReadAllBytes(path);
@@ -54,7 +54,6 @@ internal static class InputFiles
     /// <summary>Opens an input file for streaming (a trace, the register).</summary>
     public static FileStream OpenRead(string path, string what)
     {
-        CheckNotDirectory(path, what);
         try
         {
             return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.SequentialScan);
@@ -118,19 +117,7 @@ internal static class InputFiles
     private static bool IsSystemPath(string fullPath) =>
         fullPath.StartsWith("/dev/", StringComparison.Ordinal) || fullPath.StartsWith("/proc/", StringComparison.Ordinal);
 
-    private static void CheckNotDirectory(string path, string what)
-    {
-        if (Directory.Exists(path))
-        {
-            throw new InputException(path, 0, $"cannot read the {what}: it is a directory, not a file");
-        }
-    }
-
-    // The words are those the agent and the ingest use for their config file, so an operator reads one language.
-    private static InputException CannotRead(string path, string what, Exception e) => new(path, 0, e switch
-    {
-        FileNotFoundException or DirectoryNotFoundException => $"cannot read the {what}: the file does not exist",
-        UnauthorizedAccessException => $"cannot read the {what}: permission denied",
-        _ => $"cannot read the {what}: {InputText.Quote(e.Message, 200)}",
-    });
+    // The agent's and the ingest's words for their config file (StorageErrors), so an operator reads one language.
+    private static InputException CannotRead(string path, string what, Exception e) =>
+        new(path, 0, $"cannot read the {what}: {InputText.Quote(StorageErrors.ReadProblem(path, e), 200)}");
 }
