@@ -44,11 +44,8 @@ public static class DrainBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var numbers = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
-        var batchArgument = args.FirstOrDefault(a => a.StartsWith("--batch=", StringComparison.Ordinal));
         var options = new AgentOptions { GatewayId = Gateway };
-        var batchRecords = options.Mqtt.BatchRecords;
-        if (!TryParse(numbers, 0, DefaultRecords, out var count) || !TryParse(numbers, 1, 5, out var rounds)
-            || (batchArgument is not null && !TryParse([batchArgument["--batch=".Length..]], 0, 1, out batchRecords)))
+        if (!TryParse(numbers, 0, DefaultRecords, out var count) || !TryParse(numbers, 1, 5, out var rounds) || !TryParseBatch(args, out var batchRecords))
         {
             Console.Error.WriteLine("drain: usage: drain [RECORDS] [ROUNDS] [--batch=N] (positive integers; N: the agent's Mqtt:BatchRecords, 1 for one record a message)");
             return 2;
@@ -202,6 +199,14 @@ public static class DrainBenchmark
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    /// <summary>The <c>--batch=N</c> argument: records a message as the agent batches them (default its <c>Mqtt:BatchRecords</c>).</summary>
+    internal static bool TryParseBatch(string[] args, out int batchRecords)
+    {
+        var argument = args.FirstOrDefault(a => a.StartsWith("--batch=", StringComparison.Ordinal));
+        batchRecords = new MqttOptions().BatchRecords;
+        return argument is null || TryParse([argument["--batch=".Length..]], 0, 1, out batchRecords);
     }
 
     internal static bool TryParse(string[] args, int index, int fallback, out int value)

@@ -40,10 +40,8 @@ public static class IngestBenchmark
     {
         var overrides = args.Where(a => a.StartsWith("--Ingest:", StringComparison.Ordinal)).ToArray();
         var numbers = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
-        var batchArgument = args.FirstOrDefault(a => a.StartsWith("--batch=", StringComparison.Ordinal));
-        var batchRecords = new MqttOptions().BatchRecords;
         if (!DrainBenchmark.TryParse(numbers, 0, DefaultRecords, out var count) || !DrainBenchmark.TryParse(numbers, 1, 3, out var rounds)
-            || (batchArgument is not null && !DrainBenchmark.TryParse([batchArgument["--batch=".Length..]], 0, 1, out batchRecords)))
+            || !DrainBenchmark.TryParseBatch(args, out var batchRecords))
         {
             Console.Error.WriteLine("ingest: usage: ingest [RECORDS] [ROUNDS] [--batch=N] [--Ingest:Key=value …] (positive integers; N records per MQTT message as the agent drains a backlog, default the agent's Mqtt:BatchRecords)");
             return 2;
