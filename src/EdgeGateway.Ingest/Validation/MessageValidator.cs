@@ -148,7 +148,7 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
         }
         catch (JsonException e)
         {
-            return ValidationResult.Reject(RejectionKind.Json, $"payload is not valid JSON: {Quote(e.Message, 200)}");
+            return ValidationResult.Reject(RejectionKind.Json, $"payload is not valid JSON: {InputText.Quote(e.Message, 200)}");
         }
 
         using (document)
@@ -188,7 +188,7 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
         var result = Validate(record.Topic, record.Payload, record.Payload.Length, receivedAtMs);
         if (result.Batch is not null || result.Ignored || result.Record is StatusRecord)
         {
-            return ValidationResult.Reject(RejectionKind.Topic, $"a batch holds only kpi and state records, not '{Quote(record.Topic, 64)}'");
+            return ValidationResult.Reject(RejectionKind.Topic, $"a batch holds only kpi and state records, not '{InputText.Quote(record.Topic, 64)}'");
         }
 
         if (result.Sender is { } sender && (sender.Site != batch.Site || sender.Gateway != batch.Gateway))
@@ -204,12 +204,12 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
         var records = new List<BatchedRecord>();
         if (!RecordBatch.TryRead(payload, records, out var site, out var gateway, out var error))
         {
-            return ValidationResult.Reject(RejectionKind.Schema, Quote(error!, 300));
+            return ValidationResult.Reject(RejectionKind.Schema, InputText.Quote(error!, 300));
         }
 
         if (site != address.Site || gateway != address.Gateway)
         {
-            return ValidationResult.Reject(RejectionKind.Mismatch, $"topic site/gateway '{address.Site}/{address.Gateway}' differs from the batch's '{Quote(site, 64)}/{Quote(gateway, 64)}'");
+            return ValidationResult.Reject(RejectionKind.Mismatch, $"topic site/gateway '{address.Site}/{address.Gateway}' differs from the batch's '{InputText.Quote(site, 64)}/{InputText.Quote(gateway, 64)}'");
         }
 
         return ValidationResult.Split(new BatchEnvelope(site, gateway, records));
@@ -353,7 +353,7 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
                 throw Range($"aux: more than {MaxAuxSignals} signals");
             }
 
-            var path = $"aux.{Quote(property.Name, 64)}";
+            var path = $"aux.{InputText.Quote(property.Name, 64)}";
             if (!Ids.IsValid(property.Name))
             {
                 throw Schema($"{path}: the signal name is not an id ({Ids.Rule})");
@@ -580,13 +580,10 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
         _ => value.ToString("R", CultureInfo.InvariantCulture),
     };
 
-    /// <summary>Text from a message as a reason quotes it (<see cref="InputText.Quote(ReadOnlySpan{char}, int)"/>).</summary>
-    internal static string Quote(string text, int max) => InputText.Quote(text, max);
-
     internal static string Describe(JsonElement element) => element.ValueKind switch
     {
-        JsonValueKind.String => $"the string \"{Quote(element.GetString()!, 40)}\"",
-        JsonValueKind.Number => $"the number {Quote(element.GetRawText(), 40)}",
+        JsonValueKind.String => $"the string \"{InputText.Quote(element.GetString()!, 40)}\"",
+        JsonValueKind.Number => $"the number {InputText.Quote(element.GetRawText(), 40)}",
         JsonValueKind.True => "true",
         JsonValueKind.False => "false",
         JsonValueKind.Null => "null",
@@ -735,7 +732,7 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
             }
 
             var id = element.GetString()!;
-            return Ids.IsValid(id) ? id : throw Range($"{PathOf(name)}: \"{Quote(id, 64)}\" is not an id ({Ids.Rule})");
+            return Ids.IsValid(id) ? id : throw Range($"{PathOf(name)}: \"{InputText.Quote(id, 64)}\" is not an id ({Ids.Rule})");
         }
 
         public string String(string name, Func<string, bool> isValid, string what)
@@ -747,7 +744,7 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
             }
 
             var text = element.GetString()!;
-            return isValid(text) ? text : throw Range($"{PathOf(name)}: \"{Quote(text, 64)}\" is not {what}");
+            return isValid(text) ? text : throw Range($"{PathOf(name)}: \"{InputText.Quote(text, 64)}\" is not {what}");
         }
 
         public string OneOf(string name, IReadOnlyList<string> allowed)
@@ -766,7 +763,7 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
                 }
             }
 
-            throw Range($"{PathOf(name)}: \"{Quote(element.GetString()!, 64)}\" is not one of {string.Join(", ", allowed)}");
+            throw Range($"{PathOf(name)}: \"{InputText.Quote(element.GetString()!, 64)}\" is not one of {string.Join(", ", allowed)}");
         }
 
         /// <summary>A timestamp of the contract's form, within the years 0001–9999 and plausible at <paramref name="clock"/>.</summary>
@@ -788,7 +785,7 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
             // Any year of the form is read: a well-formed 1677 or 9999 is a time out of range, not text of the wrong form.
             if (text.Length > TraceTimestamp.Length + 8 || !TraceTimestamp.TryParseAnyYear(text, out var ms))
             {
-                throw Range($"{PathOf(name)}: \"{Quote(element.GetString()!, 64)}\" is not a UTC timestamp like 2026-03-30T06:00:00.000Z");
+                throw Range($"{PathOf(name)}: \"{InputText.Quote(element.GetString()!, 64)}\" is not a UTC timestamp like 2026-03-30T06:00:00.000Z");
             }
 
             return clock.Limits.Problem(ms, clock.NowMs) is { } problem
@@ -816,7 +813,7 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
                 if (raw.Length > 0 && raw.AsSpan(raw[0] == '-' ? 1 : 0).IndexOfAnyExceptInRange('0', '9') < 0)
                 {
                     // All digits, but beyond 64 bits.
-                    throw Range($"{PathOf(name)}: {Quote(raw, 40)} is out of range [{Format(min)}, {Format(max)}]");
+                    throw Range($"{PathOf(name)}: {InputText.Quote(raw, 40)} is out of range [{Format(min)}, {Format(max)}]");
                 }
 
                 throw Schema($"{PathOf(name)}: expected an integer, got {Describe(element)}");
@@ -847,13 +844,13 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
 
             if (!element.TryGetDouble(out var value) || !double.IsFinite(value))
             {
-                throw Range($"{PathOf(name)}: {Quote(element.GetRawText(), 40)} is not a finite number");
+                throw Range($"{PathOf(name)}: {InputText.Quote(element.GetRawText(), 40)} is not a finite number");
             }
 
             var belowMin = minExclusive ? value <= min : value < min - tolerance;
             if (belowMin || value > max + tolerance)
             {
-                throw Range($"{PathOf(name)}: {Quote(element.GetRawText(), 40)} is out of range {(minExclusive ? '(' : '[')}{Format(min)}, {Format(max)}]");
+                throw Range($"{PathOf(name)}: {InputText.Quote(element.GetRawText(), 40)} is out of range {(minExclusive ? '(' : '[')}{Format(min)}, {Format(max)}]");
             }
 
             return value;
@@ -863,7 +860,7 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
         {
             // Made only for a reason: most messages never need one.
             var path = _path ??= _parent!.PathOf(_name);
-            return path.Length == 0 ? Quote(name, 64) : $"{path}.{Quote(name, 64)}";
+            return path.Length == 0 ? InputText.Quote(name, 64) : $"{path}.{InputText.Quote(name, 64)}";
         }
     }
 

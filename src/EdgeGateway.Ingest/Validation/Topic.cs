@@ -1,5 +1,6 @@
-using EdgeGateway.Core.Payload;
+using EdgeGateway.Core;
 using EdgeGateway.Core.Kpi;
+using EdgeGateway.Core.Payload;
 
 namespace EdgeGateway.Ingest.Validation;
 
@@ -42,7 +43,7 @@ public static class TopicParser
         rejection = default;
         if (topic.Length <= prefix.Length || !topic.StartsWith(prefix, StringComparison.Ordinal) || topic[prefix.Length] != '/')
         {
-            return Fail($"topic '{MessageValidator.Quote(topic, 64)}' is not under the prefix '{prefix}'", out rejection);
+            return Fail($"topic '{InputText.Quote(topic, 64)}' is not under the prefix '{prefix}'", out rejection);
         }
 
         var levels = topic[(prefix.Length + 1)..].Split('/');
@@ -72,27 +73,27 @@ public static class TopicParser
         }
         else
         {
-            return Fail($"topic '{MessageValidator.Quote(topic, 64)}' is not a kpi, state, status or batch topic under '{prefix}'", out rejection);
+            return Fail($"topic '{InputText.Quote(topic, 64)}' is not a kpi, state, status or batch topic under '{prefix}'", out rejection);
         }
 
         if (!Ids.IsValid(levels[0]))
         {
-            return Fail($"topic site '{MessageValidator.Quote(levels[0], 64)}' is not an id ({Ids.Rule})", out rejection);
+            return Fail($"topic site '{InputText.Quote(levels[0], 64)}' is not an id ({Ids.Rule})", out rejection);
         }
 
         if (cell is not null && !Ids.IsValid(cell))
         {
-            return Fail($"topic cell '{MessageValidator.Quote(cell, 64)}' is not an id ({Ids.Rule})", out rejection);
+            return Fail($"topic cell '{InputText.Quote(cell, 64)}' is not an id ({Ids.Rule})", out rejection);
         }
 
         if (gateway is not null && !Ids.IsValid(gateway))
         {
-            return Fail($"topic gateway '{MessageValidator.Quote(gateway, 64)}' is not an id ({Ids.Rule})", out rejection);
+            return Fail($"topic gateway '{InputText.Quote(gateway, 64)}' is not an id ({Ids.Rule})", out rejection);
         }
 
         if (window is not null && !WindowKinds.TryParse(window, out _))
         {
-            return Fail($"topic window '{MessageValidator.Quote(window, 64)}' is not one of {string.Join(", ", WindowKinds.Names)}", out rejection);
+            return Fail($"topic window '{InputText.Quote(window, 64)}' is not one of {string.Join(", ", WindowKinds.Names)}", out rejection);
         }
 
         address = new TopicAddress(kind, levels[0], cell, window, gateway);
