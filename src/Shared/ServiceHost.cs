@@ -34,7 +34,7 @@ internal static class ServiceHost
         }
         catch (OptionsValidationException e)
         {
-            problems.AddRange(e.Failures);
+            problems.AddRange(e.Failures.Select(ByConfigKey));
         }
         catch (InvalidOperationException e)
         {
@@ -43,5 +43,36 @@ internal static class ServiceHost
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A DataAnnotations failure said by the key, like every other line: its validators name a key by the options'
+    /// type path (<c>MaxInFlight: The field AgentOptions.Mqtt.MaxInFlight must be between 1 and 1000.</c> becomes
+    /// <c>Agent:Mqtt:MaxInFlight must be between 1 and 1000</c>). String work, not Regex: the agent's memory budget.
+    /// </summary>
+    internal static string ByConfigKey(string failure)
+    {
+        const string field = "The field ";
+        const string required = " field is required.";
+        var colon = failure.IndexOf(": ", StringComparison.Ordinal);
+        var text = colon < 0 ? failure : failure[(colon + 2)..];
+        if (text.StartsWith(field, StringComparison.Ordinal) && text.IndexOf(' ', field.Length) is var end and > 0)
+        {
+            return Key(text[field.Length..end]) + text[end..].TrimEnd('.');
+        }
+
+        return text.StartsWith("The ", StringComparison.Ordinal) && text.EndsWith(required, StringComparison.Ordinal)
+            ? $"{Key(text[4..^required.Length])} is required"
+            : failure;
+
+        // AgentOptions.Mqtt.Port → Agent:Mqtt:Port
+        static string Key(string path)
+        {
+            var dot = path.IndexOf('.', StringComparison.Ordinal);
+            var root = dot < 0 ? path : path[..dot];
+            return root.EndsWith("Options", StringComparison.Ordinal)
+                ? root[..^"Options".Length] + (dot < 0 ? "" : ":" + path[(dot + 1)..].Replace('.', ':'))
+                : path;
+        }
     }
 }

@@ -76,6 +76,9 @@ public sealed class IngestProcessTests : IDisposable
     [InlineData("Ingest:Influx:Version: '3' is not 1 or 2", "--Ingest:Influx:Version=3")]
     [InlineData("Ingest:Influx:Version: 'Three' is not 1 or 2", "--Ingest:Influx:Version=Three")]
     [InlineData("Ingest:Mqtt:Hots: unknown key", "--Ingest:Mqtt:Hots=broker")]
+    [InlineData("Ingest:Mqtt:ReceiveMaximum must be between 1 and 65535", "--Ingest:Mqtt:ReceiveMaximum=70000")]
+    [InlineData("Ingest:Mqtt:ConfirmTopicPrefix: 'a/+/b' must be a topic without the MQTT wildcards # or + and without a trailing /", "--Ingest:Mqtt:ConfirmTopicPrefix=a/+/b")]
+    [InlineData("Ingest:BatchSize: 'many' is not a whole number", "--Ingest:BatchSize=many")]
     [InlineData("Ingest:StatusInterval must be between 00:00:01 and 1.00:00:00", "--Ingest:StatusInterval=100.00:00:00")]
     [InlineData("Ingest:Mqtt:MaxBackoff must be at most 1.00:00:00, found 100.00:00:00", "--Ingest:Mqtt:MaxBackoff=100.00:00:00")]
     public async Task CommandLineOverride_IsCheckedToo_OneLine_Exit2(string problem, string argument)
