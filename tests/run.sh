@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests use: tzdata (IANA time zones for the shift calendar), influxdb (a real influxd: tests/Shared/InfluxDb.cs),
-# mosquitto with mosquitto-clients (mosquitto_passwd) and openssl (test certificates): a real broker, tests/Shared/MosquittoBroker.cs.
+# Debian packages the tests use: tzdata (IANA time zones for the shift calendar), influxdb (a real influxd: tests/EdgeGateway.TestSupport/Services/InfluxDb.cs),
+# mosquitto with mosquitto-clients (mosquitto_passwd) and openssl (test certificates): a real broker, tests/EdgeGateway.TestSupport/Services/MosquittoBroker.cs.
 # chromium: the evaluation report rendered headless (tests/EdgeGateway.Cli.Tests/EvaluateCommandTests.cs).
 # qemu-user-static and the arm64 libraries: the Raspberry Pi build's smoke test (deploy/arm64/smoke.sh, below).
 packages=(tzdata influxdb mosquitto mosquitto-clients openssl chromium qemu-user-static libc6:arm64 libstdc++6:arm64 libssl3:arm64 zlib1g:arm64)
@@ -23,7 +23,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # The outbox and folder tests mount small tmpfs file systems to fill them or make them read-only
-# (tests/Shared/SmallFileSystem.cs): they need root, as CI has; as another user they fail, saying mount failed.
+# (tests/EdgeGateway.TestSupport/SmallFileSystem.cs): they need root, as CI has; as another user they fail, saying mount failed.
 dotnet test EdgeGateway.sln -c Release "$@"
 
 # The Raspberry Pi build: the trimmed self-contained linux-arm64 agent, published here, runs under qemu with the

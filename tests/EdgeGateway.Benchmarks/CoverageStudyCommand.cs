@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using EdgeGateway.Evaluation.Estimation;
-using EdgeGateway.Evaluation.Simulation;
 
 namespace EdgeGateway.Benchmarks;
 
@@ -72,7 +71,7 @@ internal static class CoverageStudyCommand
     /// <summary>
     /// The study on programmes of the real cell simulator (<c>--simulator</c>): 60 cells in 30 sites, 40 with an
     /// investment going live over weeks 10–20 of 30, one shift; truth = the sample effect from re-simulating without
-    /// the investments (<see cref="Evaluation.Tests.Simulation.CellSimulatorProgramme"/>). Slower: about 20 s of CPU
+    /// the investments (<see cref="CellSimulatorProgramme"/>). Slower: about 20 s of CPU
     /// per programme. No seasonality: the simulator has none.
     /// </summary>
     private static int RunOnSimulator(int programmes, int replications, long seed)
@@ -84,7 +83,7 @@ internal static class CoverageStudyCommand
         // One programme per core: the thread pool would otherwise keep adding threads to CPU-bound work.
         Parallel.For(0, programmes, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
-            var programme = Evaluation.Tests.Simulation.CellSimulatorProgramme.Random(sites: 30, cellsPerSite: 2, treated: 40, weeks: 30, seed + i);
+            var programme = CellSimulatorProgramme.Random(sites: 30, cellsPerSite: 2, treated: 40, weeks: 30, seed + i);
             var truth = programme.TrueOeeEffect();
             var options = new EvaluationOptions(programme.From, programme.To, BootstrapReplications: replications, Seed: seed + i, Outcomes: [Evaluation.Panel.Outcome.Oee]);
             var overall = ProgrammeEvaluator.Evaluate(programme.Register, programme.Actual, options).Effects[0].Overall!.Value;

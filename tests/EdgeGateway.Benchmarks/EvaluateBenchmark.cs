@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using EdgeGateway.Evaluation.Simulation;
-using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Benchmarks;
 

@@ -84,7 +84,7 @@ public sealed class SteadyStateMix
 
     /// <summary>The sample config, verbatim; the mix uses its signal names.</summary>
     /// <summary>Path of the shipped sample config.</summary>
-    public static string SampleConfigPath => EdgeGateway.Tests.Shared.RepoPaths.Sample("edgegw.json");
+    public static string SampleConfigPath => RepoPaths.Sample("edgegw.json");
 
     /// <summary>Monday 4 May 2026 00:00 in Amsterdam (CEST): a week without a DST change.</summary>
     public static readonly long MondayMidnight = SiteTime.ToUnixMs(new DateTime(2026, 5, 3, 22, 0, 0, DateTimeKind.Utc));

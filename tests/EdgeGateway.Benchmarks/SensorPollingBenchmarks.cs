@@ -5,8 +5,6 @@ using System.Threading.Channels;
 using BenchmarkDotNet.Attributes;
 using EdgeGateway.Core.Signals;
 using EdgeGateway.Sensors.Sources;
-using EdgeGateway.Sensors.Tests.Bus;
-using EdgeGateway.Sensors.Tests.Bus.Simulated;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeGateway.Benchmarks;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Cli.Tests;
 

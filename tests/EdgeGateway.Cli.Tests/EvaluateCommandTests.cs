@@ -4,8 +4,6 @@ using System.Text;
 using System.Text.Json;
 using EdgeGateway.Evaluation.Estimation;
 using EdgeGateway.Evaluation.Register;
-using EdgeGateway.Evaluation.Simulation;
-using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Cli.Tests;
 

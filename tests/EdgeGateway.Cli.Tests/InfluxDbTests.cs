@@ -1,6 +1,5 @@
 using System.Text;
 using EdgeGateway.Cli.Report;
-using EdgeGateway.Tests.Shared;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Cli.Tests;

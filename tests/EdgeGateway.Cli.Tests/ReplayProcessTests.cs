@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Cli.Tests;
 
@@ -29,7 +28,7 @@ public sealed class ReplayProcessTests : IDisposable
     [InlineData("1m")]
     public async Task Replay_SampleFiles_PrintsOneJsonArrayOfSchemaV1Records(string window)
     {
-        var sample = Path.Combine(EdgeGateway.Tests.Shared.RepoPaths.Root, "deploy", "sample");
+        var sample = Path.Combine(RepoPaths.Root, "deploy", "sample");
 
         var result = await Edgegw(
             "replay", "--config", Path.Combine(sample, "edgegw.json"), "--trace", Path.Combine(sample, "sample-trace.csv"),
@@ -102,7 +101,7 @@ public sealed class ReplayProcessTests : IDisposable
     [Fact]
     public async Task Replay_TraceGoingBackwardsLate_ExitsTwoWithOneStderrLineAndNoStdout()
     {
-        var root = EdgeGateway.Tests.Shared.RepoPaths.Root;
+        var root = RepoPaths.Root;
         var sampleTrace = await File.ReadAllLinesAsync(Path.Combine(root, "deploy", "sample", "sample-trace.csv"));
         var lines = sampleTrace[..^1].ToList();
         var badLine = lines.Count + 1;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using EdgeGateway.Cli.Report;
-using EdgeGateway.Tests.Shared;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Cli.Tests;

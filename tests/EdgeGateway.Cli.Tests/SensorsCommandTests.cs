@@ -94,7 +94,7 @@ public sealed class SensorsCommandTests : IDisposable
     [Fact]
     public async Task ScanBusMinusOne_ThroughTheBuiltEdgegw_IsExit2WithOneLine()
     {
-        var (exit, stdout, stderr) = await EdgeGateway.Tests.Shared.ServiceProcess.RunToExitAsync("edgegw", ["sensors", "scan", "--bus", "-1"], TimeSpan.FromMinutes(1));
+        var (exit, stdout, stderr) = await ServiceProcess.RunToExitAsync("edgegw", ["sensors", "scan", "--bus", "-1"], TimeSpan.FromMinutes(1));
 
         Assert.Equal(Program.InputError, exit);
         Assert.Equal("", stdout);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Cli.Tests;
 

@@ -5,8 +5,6 @@ using EdgeGateway.Agent.Hosting;
 using EdgeGateway.Agent.Publishing;
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Sensors.Sources;
-using EdgeGateway.Sensors.Tests.Bus.Simulated;
-using EdgeGateway.Tests.Shared;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

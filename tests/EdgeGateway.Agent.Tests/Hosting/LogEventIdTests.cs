@@ -1,4 +1,3 @@
-using EdgeGateway.Tests.Shared;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Agent.Tests.Hosting;

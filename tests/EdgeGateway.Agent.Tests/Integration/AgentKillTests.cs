@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using EdgeGateway.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace EdgeGateway.Agent.Tests.Integration;

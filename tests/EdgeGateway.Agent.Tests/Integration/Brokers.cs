@@ -1,4 +1,3 @@
-using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Agent.Tests.Integration;
 

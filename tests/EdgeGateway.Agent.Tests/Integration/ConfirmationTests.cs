@@ -1,4 +1,3 @@
-using EdgeGateway.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace EdgeGateway.Agent.Tests.Integration;

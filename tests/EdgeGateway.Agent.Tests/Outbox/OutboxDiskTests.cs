@@ -1,5 +1,4 @@
 using EdgeGateway.Agent.Outbox;
-using EdgeGateway.Tests.Shared;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using static EdgeGateway.Agent.Tests.Outbox.OutboxFolder;

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Agent.Tests.Outbox;
 

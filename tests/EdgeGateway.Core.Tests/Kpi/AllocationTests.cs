@@ -22,7 +22,7 @@ public sealed class AllocationTests
     private const long StepMs = 100;
 
     // The sample config (deploy/sample/edgegw.json).
-    private static readonly string s_configPath = EdgeGateway.Tests.Shared.RepoPaths.Sample("edgegw.json");
+    private static readonly string s_configPath = RepoPaths.Sample("edgegw.json");
 
     // What the stack light shows, and for how many seconds; repeated (~54 min) across the calendar's boundaries.
     private static readonly (string? Lamp, int Seconds)[] s_script =

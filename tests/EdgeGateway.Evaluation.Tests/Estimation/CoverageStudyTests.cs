@@ -1,4 +1,3 @@
-using EdgeGateway.Evaluation.Simulation;
 
 namespace EdgeGateway.Evaluation.Tests.Estimation;
 

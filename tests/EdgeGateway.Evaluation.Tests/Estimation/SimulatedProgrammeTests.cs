@@ -1,7 +1,6 @@
 using EdgeGateway.Evaluation.Estimation;
 using EdgeGateway.Evaluation.Panel;
 using EdgeGateway.Evaluation.Results;
-using EdgeGateway.Evaluation.Simulation;
 
 namespace EdgeGateway.Evaluation.Tests.Estimation;
 

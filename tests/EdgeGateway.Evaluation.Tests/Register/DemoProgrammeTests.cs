@@ -1,7 +1,6 @@
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Evaluation.Register;
 using EdgeGateway.Sensors.Simulation;
-using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Evaluation.Tests.Register;
 

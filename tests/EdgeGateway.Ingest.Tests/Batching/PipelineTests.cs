@@ -3,7 +3,6 @@ using EdgeGateway.Ingest.Hosting;
 using EdgeGateway.Ingest.Tests.Fixtures;
 using EdgeGateway.Ingest.Validation;
 using EdgeGateway.Ingest.Writing;
-using EdgeGateway.Tests.Shared;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Ingest.Tests.Batching;

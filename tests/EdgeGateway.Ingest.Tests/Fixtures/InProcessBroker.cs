@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using EdgeGateway.Tests.Shared;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using EdgeGateway.Ingest.Status;
 using EdgeGateway.Ingest.Writing;
-using EdgeGateway.Tests.Shared;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

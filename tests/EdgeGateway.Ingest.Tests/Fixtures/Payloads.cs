@@ -5,7 +5,6 @@ using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Kpi;
 using EdgeGateway.Core.Payload;
 using EdgeGateway.Core.Traces;
-using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Ingest.Tests.Fixtures;
 

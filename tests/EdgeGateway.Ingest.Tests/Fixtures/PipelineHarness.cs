@@ -7,7 +7,6 @@ using EdgeGateway.Ingest.Hosting;
 using EdgeGateway.Ingest.Status;
 using EdgeGateway.Ingest.Subscription;
 using EdgeGateway.Ingest.Writing;
-using EdgeGateway.Tests.Shared;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeGateway.Ingest.Tests.Fixtures;

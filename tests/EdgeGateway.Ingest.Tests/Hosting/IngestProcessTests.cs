@@ -1,6 +1,5 @@
 using System.Globalization;
 using EdgeGateway.Ingest.Tests.Fixtures;
-using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Ingest.Tests.Hosting;
 

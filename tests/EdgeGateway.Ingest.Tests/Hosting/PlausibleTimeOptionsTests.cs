@@ -1,5 +1,4 @@
 using EdgeGateway.Ingest.Hosting;
-using EdgeGateway.Tests.Shared;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Ingest.Tests.Hosting;

@@ -1,5 +1,4 @@
 using System.Reflection;
-using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Ingest.Tests.Hosting;
 

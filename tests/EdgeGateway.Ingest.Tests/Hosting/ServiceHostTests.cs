@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using EdgeGateway.Hosting;
-using EdgeGateway.Tests.Shared;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

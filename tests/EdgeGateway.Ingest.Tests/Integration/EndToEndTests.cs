@@ -1,4 +1,3 @@
-using EdgeGateway.Agent.Tests.Integration;
 using Xunit.Abstractions;
 
 namespace EdgeGateway.Ingest.Tests.Integration;

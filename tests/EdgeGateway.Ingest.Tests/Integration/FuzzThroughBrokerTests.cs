@@ -1,7 +1,6 @@
 using System.Text.Json;
 using EdgeGateway.Ingest.Tests.Fixtures;
 using EdgeGateway.Ingest.Validation;
-using EdgeGateway.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace EdgeGateway.Ingest.Tests.Integration;

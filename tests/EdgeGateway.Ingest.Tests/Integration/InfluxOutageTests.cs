@@ -1,5 +1,3 @@
-using EdgeGateway.Agent.Tests.Integration;
-using EdgeGateway.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace EdgeGateway.Ingest.Tests.Integration;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Ingest.Tests.Integration;
 

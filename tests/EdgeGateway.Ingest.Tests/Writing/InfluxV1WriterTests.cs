@@ -4,7 +4,6 @@ using EdgeGateway.Ingest.Points;
 using EdgeGateway.Ingest.Tests.Fixtures;
 using EdgeGateway.Ingest.Validation;
 using EdgeGateway.Ingest.Writing;
-using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Ingest.Tests.Writing;
 

@@ -1,6 +1,5 @@
 using EdgeGateway.Ingest.Hosting;
 using EdgeGateway.Ingest.Writing;
-using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Ingest.Tests.Writing;
 

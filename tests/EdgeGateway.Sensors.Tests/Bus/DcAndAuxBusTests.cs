@@ -1,4 +1,3 @@
-using EdgeGateway.Sensors.Tests.Bus.Simulated;
 
 namespace EdgeGateway.Sensors.Tests.Bus;
 

@@ -2,7 +2,6 @@ using System.Threading.Channels;
 using EdgeGateway.Core.Signals;
 using EdgeGateway.Sensors.I2c;
 using EdgeGateway.Sensors.Sources;
-using EdgeGateway.Sensors.Tests.Bus.Simulated;
 
 namespace EdgeGateway.Sensors.Tests.Bus;
 

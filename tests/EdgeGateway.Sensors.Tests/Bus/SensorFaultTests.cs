@@ -1,5 +1,4 @@
 using EdgeGateway.Sensors.I2c;
-using EdgeGateway.Sensors.Tests.Bus.Simulated;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Sensors.Tests.Bus;

@@ -3,7 +3,6 @@ using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Signals;
 using EdgeGateway.Core.Traces;
 using EdgeGateway.Sensors.Simulation;
-using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Sensors.Tests.Simulation;
 

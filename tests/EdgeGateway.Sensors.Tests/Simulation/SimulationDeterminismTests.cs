@@ -2,7 +2,6 @@ using System.Text;
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Kpi;
 using EdgeGateway.Sensors.Simulation;
-using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Sensors.Tests.Simulation;
 

@@ -1,5 +1,4 @@
 using EdgeGateway.Core.Kpi;
-using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Sensors.Tests.Simulation;
 

@@ -1,5 +1,4 @@
 using EdgeGateway.Sensors.Sources;
-using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Sensors.Tests.Sources;
 

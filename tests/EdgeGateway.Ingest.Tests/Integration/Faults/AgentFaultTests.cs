@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using EdgeGateway.Agent.Tests.Integration;
-using EdgeGateway.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace EdgeGateway.Ingest.Tests.Integration.Faults;

@@ -1,4 +1,3 @@
-using EdgeGateway.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace EdgeGateway.Ingest.Tests.Integration.Faults;

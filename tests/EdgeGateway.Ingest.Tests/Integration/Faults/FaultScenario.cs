@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using EdgeGateway.Agent.Tests.Integration;
-using EdgeGateway.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace EdgeGateway.Ingest.Tests.Integration.Faults;
