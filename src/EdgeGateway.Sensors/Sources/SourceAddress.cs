@@ -5,68 +5,6 @@ using EdgeGateway.Core.Signals;
 
 namespace EdgeGateway.Sensors.Sources;
 
-/// <summary>The kind of hardware behind a signal's <c>Source</c>.</summary>
-public enum SourceKind
-{
-    /// <summary><c>gpio:17</c>: a digital input line (BCM numbering) of GPIO chip 0.</summary>
-    Gpio,
-
-    /// <summary><c>i2c:1:0x48/ads1115:a0</c>: a 16-bit ADC channel (current transformer or a voltage).</summary>
-    Ads1115,
-
-    /// <summary><c>i2c:1:0x40/ina219</c>: a DC current/power monitor.</summary>
-    Ina219,
-
-    /// <summary><c>i2c:1:0x76/bme280:temperature</c>: temperature, humidity or pressure.</summary>
-    Bme280,
-
-    /// <summary><c>i2c:1:0x53/adxl345:vibration</c>: vibration RMS from a 3-axis accelerometer.</summary>
-    Adxl345,
-}
-
-/// <summary>Which input of a device a source reads.</summary>
-public enum SourceChannel
-{
-    /// <summary>The device has a single reading (GPIO line, INA219 power).</summary>
-    None,
-
-    /// <summary>ADS1115 AIN0 against GND.</summary>
-    Ain0,
-
-    /// <summary>ADS1115 AIN1 against GND.</summary>
-    Ain1,
-
-    /// <summary>ADS1115 AIN2 against GND.</summary>
-    Ain2,
-
-    /// <summary>ADS1115 AIN3 against GND.</summary>
-    Ain3,
-
-    /// <summary>ADS1115 AIN0 − AIN1 (differential).</summary>
-    Ain0Ain1,
-
-    /// <summary>ADS1115 AIN0 − AIN3 (differential).</summary>
-    Ain0Ain3,
-
-    /// <summary>ADS1115 AIN1 − AIN3 (differential).</summary>
-    Ain1Ain3,
-
-    /// <summary>ADS1115 AIN2 − AIN3 (differential).</summary>
-    Ain2Ain3,
-
-    /// <summary>BME280 temperature in °C.</summary>
-    Temperature,
-
-    /// <summary>BME280 relative humidity in %.</summary>
-    Humidity,
-
-    /// <summary>BME280 pressure in hPa.</summary>
-    Pressure,
-
-    /// <summary>ADXL345 vibration RMS in g.</summary>
-    Vibration,
-}
-
 /// <summary>
 /// A parsed and validated signal <c>Source</c> (src/docs/sources.md): <c>gpio:LINE</c> or
 /// <c>i2c:BUS:0xADDR/DEVICE[:CHANNEL]</c>. <see cref="ToString"/> gives the canonical text.

@@ -2,22 +2,6 @@ using EdgeGateway.Core.Configuration;
 
 namespace EdgeGateway.Core.Signals.FromPower;
 
-/// <summary>What the power level says about the machine.</summary>
-public enum PowerLevel : byte
-{
-    /// <summary>No sample yet, or the power sensor is faulted.</summary>
-    Unknown,
-
-    /// <summary>Switched off (below the off threshold).</summary>
-    Off,
-
-    /// <summary>Powered but not producing.</summary>
-    Idle,
-
-    /// <summary>Producing (above the run threshold).</summary>
-    Run,
-}
-
 /// <summary>
 /// Machine state from power alone (retrofits without a stack light): thresholds with hysteresis — enter a level
 /// only beyond its threshold plus <c>HysteresisKw</c>, leave it only beyond minus — and a minimum dwell. The dwell

@@ -1,0 +1,259 @@
+using System.Globalization;
+using EdgeGateway.Evaluation.Panel;
+using EdgeGateway.Evaluation.Register;
+using EdgeGateway.Evaluation.Results;
+using MathNet.Numerics.Distributions;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace EdgeGateway.Evaluation.Estimation;
+
+/// <summary>One outcome's aggregates and their inference from the bootstrap draws.</summary>
+public static partial class ProgrammeEvaluator
+{
+    /// <summary>Turns bootstrap draws into standard errors, intervals and the pre-trend covariance.</summary>
+    private sealed class Inference(double[][] draws, int clusters, double level)
+    {
+        // CR1-style small-cluster scaling: the Rademacher bootstrap variance is Σ_s ψ_s², which misses S/(S−1).
+        private readonly double _scale = clusters > 1 ? (double)clusters / (clusters - 1) : double.NaN;
+        private readonly double _critical = clusters > 1 ? StudentT.InvCDF(0, 1, clusters - 1, (1 + level) / 2) : double.NaN;
+
+        public bool Possible => clusters > 1;
+
+        public int Clusters => clusters;
+
+        public Estimate Estimate(int index, double value)
+        {
+            var d = draws[index];
+            var sumSquares = 0.0;
+            foreach (var x in d)
+            {
+                sumSquares += x * x;
+            }
+
+            var se = Math.Sqrt(sumSquares / d.Length * _scale);
+            return new Estimate(value, se, value - (_critical * se), value + (_critical * se));
+        }
+
+        public double Covariance(int a, int b)
+        {
+            var (x, y) = (draws[a], draws[b]);
+            var sum = 0.0;
+            for (var r = 0; r < x.Length; r++)
+            {
+                sum += x[r] * y[r];
+            }
+
+            return sum / x.Length * _scale;
+        }
+    }
+
+    /// <summary>One outcome's aggregates, registered with the bootstrap, waiting for the draws.</summary>
+    private sealed class OutcomePlan
+    {
+        private const int MaxPreTrendPeriods = 8;
+
+        private readonly Outcome _outcome;
+        private readonly List<string> _suppressed = [];
+        private (Aggregate Aggregate, int Index)? _overall;
+        private (Aggregate Aggregate, int Index)? _preMean;
+        private (double Value, int Index)? _naive;
+        private readonly List<(int Event, Aggregate Aggregate, int Index)> _events = [];
+        private readonly List<(string Dimension, string Group, Aggregate Aggregate, int Index)> _breakdowns = [];
+
+        private OutcomePlan(Outcome outcome) => _outcome = outcome;
+
+        public static OutcomePlan Create(Outcome outcome, Setup setup, EvaluationOptions options, List<double[]> influences)
+        {
+            var plan = new OutcomePlan(outcome);
+            var design = setup.Design;
+            var values = setup.Panel.Values(outcome);
+            var effects = new GroupTimeEffects(design, values);
+            int Register(Aggregate aggregate)
+            {
+                influences.Add(aggregate.Influence);
+                return influences.Count - 1;
+            }
+
+            bool PostRamp(int cell, int e) => e >= design.FirstPostRampEvent[cell];
+
+            if (setup.ClusterCount < 2)
+            {
+                plan._suppressed.Add("overall: fewer than 2 sites have data, so no bootstrap is possible");
+            }
+            else if (effects.Aggregate(0, int.MaxValue, PostRamp) is { } overall)
+            {
+                plan._overall = (overall, Register(overall));
+            }
+            else
+            {
+                plan._suppressed.Add("overall: no treated cell has data after its ramp-up together with a control cell");
+            }
+
+            if (setup.ClusterCount >= 2)
+            {
+                var few = new List<int>();
+                foreach (var e in effects.EventTimes())
+                {
+                    var aggregate = effects.Aggregate(e, e)!;
+                    if (aggregate.TreatedSites < options.MinimumSitesPerBreakdown)
+                    {
+                        few.Add(e);
+                        continue;
+                    }
+
+                    plan._events.Add((e, aggregate, Register(aggregate)));
+                }
+
+                if (few.Count > 0)
+                {
+                    plan._suppressed.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"event times {Ranges(few)}: fewer than {options.MinimumSitesPerBreakdown} sites"));
+                }
+
+                if (effects.Aggregate(int.MinValue, -1) is { } preMean)
+                {
+                    plan._preMean = (preMean, Register(preMean));
+                }
+
+                plan.AddBreakdowns(setup, options, effects, PostRamp, Register);
+
+                var changes = setup.NaiveChanges(values);
+                if (changes.Count > 0)
+                {
+                    var mean = changes.Average(c => c.Change);
+                    var influence = new double[design.Sites];
+                    foreach (var (cell, change) in changes)
+                    {
+                        influence[design.Site[cell]] += (change - mean) / changes.Count;
+                    }
+
+                    influences.Add(influence);
+                    plan._naive = (mean, influences.Count - 1);
+                }
+            }
+
+            return plan;
+        }
+
+        public OutcomeEffect Finish(Inference inference, EvaluationOptions options)
+        {
+            Estimate? overall = _overall is var (o, oi) ? inference.Estimate(oi, o.Value) : null;
+            var events = _events.ConvertAll(x => new EventTimeEffect(x.Event, inference.Estimate(x.Index, x.Aggregate.Value), x.Aggregate.TreatedCells));
+            var breakdowns = _breakdowns.ConvertAll(x =>
+                new BreakdownEffect(x.Dimension, x.Group, x.Aggregate.TreatedSites, x.Aggregate.TreatedCells, inference.Estimate(x.Index, x.Aggregate.Value)));
+            double? mde = overall is { } estimate
+                ? (Normal.InvCDF(0, 1, (1 + options.ConfidenceLevel) / 2) + Normal.InvCDF(0, 1, 0.80)) * estimate.StandardError
+                : null;
+            Estimate? naive = _naive is var (n, ni) ? inference.Estimate(ni, n) : null;
+            return new OutcomeEffect(_outcome, overall, events, PreTrend(inference), mde, breakdowns, _suppressed) { NaiveBeforeAfter = naive };
+        }
+
+        private PreTrendTest? PreTrend(Inference inference)
+        {
+            // The last pre periods only: a clustered covariance of many effects from few sites is near singular and
+            // the test would reject almost always (src/docs/evaluation.md, "Pre-trend check").
+            var pre = _events.FindAll(x => x.Event < 0 && x.Event >= -PreTrendPeriods(inference.Clusters));
+            if (pre.Count == 0 || _preMean is not var (mean, meanIndex) || !inference.Possible)
+            {
+                return null;
+            }
+
+            var covariance = Matrix<double>.Build.Dense(pre.Count, pre.Count, (i, j) => inference.Covariance(pre[i].Index, pre[j].Index));
+            var effects = Vector<double>.Build.Dense(pre.Count, i => pre[i].Aggregate.Value);
+
+            // Pseudo-inverse through the eigen-decomposition: directions the bootstrap cannot vary are dropped.
+            var evd = covariance.Evd(Symmetricity.Symmetric);
+            var eigenvalues = evd.EigenValues.Map(z => z.Real);
+            var tolerance = eigenvalues.Maximum() * pre.Count * 1e-10;
+            var projected = evd.EigenVectors.TransposeThisAndMultiply(effects);
+            var chiSquare = 0.0;
+            var rank = 0;
+            for (var i = 0; i < pre.Count; i++)
+            {
+                if (eigenvalues[i] > tolerance)
+                {
+                    chiSquare += projected[i] * projected[i] / eigenvalues[i];
+                    rank++;
+                }
+            }
+
+            if (rank == 0)
+            {
+                return null;
+            }
+
+            // Small-cluster reference (Hotelling): W (S − k) / (k (S − 1)) ~ F(k, S − k) rather than W ~ χ²(k), which
+            // rejects far too often with a covariance estimated from a few dozen sites.
+            var clusters = inference.Clusters;
+            var p = clusters > rank
+                ? 1 - FisherSnedecor.CDF(rank, clusters - rank, chiSquare * (clusters - rank) / (rank * (clusters - 1.0)))
+                : double.NaN;
+            return new PreTrendTest(chiSquare, rank, p, inference.Estimate(meanIndex, mean.Value));
+        }
+
+        private void AddBreakdowns(Setup setup, EvaluationOptions options, GroupTimeEffects effects, Func<int, int, bool> postRamp, Func<Aggregate, int> register)
+        {
+            var design = setup.Design;
+            foreach (var (dimension, key) in new (string, Func<RegisterEntry, string?>)[] { ("sector", e => e.Sector), ("size class", e => e.SizeClass) })
+            {
+                var groups = new SortedDictionary<string, HashSet<int>>(StringComparer.Ordinal);
+                for (var c = 0; c < design.Cells; c++)
+                {
+                    if (design.Cohort[c] is >= 1 and < StaggeredDesign.Never && setup.Panel.DaysWithData[c] > 0 && key(setup.Register[c]) is { } group)
+                    {
+                        if (!groups.TryGetValue(group, out var sites))
+                        {
+                            groups[group] = sites = [];
+                        }
+
+                        sites.Add(design.Site[c]);
+                    }
+                }
+
+                foreach (var (group, sites) in groups)
+                {
+                    if (sites.Count < options.MinimumSitesPerBreakdown)
+                    {
+                        _suppressed.Add(string.Create(CultureInfo.InvariantCulture,
+                            $"{dimension} '{group}': {sites.Count} {(sites.Count == 1 ? "site" : "sites")}, fewer than {options.MinimumSitesPerBreakdown}"));
+                        continue;
+                    }
+
+                    var name = group;
+                    var aggregate = effects.Aggregate(0, int.MaxValue, (c, e) => postRamp(c, e) && key(setup.Register[c]) == name);
+                    if (aggregate is null || aggregate.TreatedSites < options.MinimumSitesPerBreakdown)
+                    {
+                        _suppressed.Add(string.Create(CultureInfo.InvariantCulture,
+                            $"{dimension} '{group}': fewer than {options.MinimumSitesPerBreakdown} sites with data after ramp-up"));
+                        continue;
+                    }
+
+                    _breakdowns.Add((dimension, group, aggregate, register(aggregate)));
+                }
+            }
+        }
+
+        /// <summary>How many pre periods the joint pre-trend test covers: at most 8, and at most (S − 1) / 3.</summary>
+        internal static int PreTrendPeriods(int clusters) => Math.Clamp((clusters - 1) / 3, 1, MaxPreTrendPeriods);
+
+        private static string Ranges(List<int> values)
+        {
+            var parts = new List<string>();
+            for (var i = 0; i < values.Count;)
+            {
+                var j = i;
+                while (j + 1 < values.Count && values[j + 1] == values[j] + 1)
+                {
+                    j++;
+                }
+
+                parts.Add(j == i
+                    ? values[i].ToString(CultureInfo.InvariantCulture)
+                    : string.Create(CultureInfo.InvariantCulture, $"{values[i]}…{values[j]}"));
+                i = j + 1;
+            }
+
+            return string.Join(", ", parts);
+        }
+    }
+}
