@@ -14,9 +14,9 @@ namespace EdgeGateway.Cli.Config;
 /// </summary>
 internal static class ConfigCommand
 {
-    public static Command Create(Stream stdout, TextWriter stderr)
+    /// <summary>The <c>config</c> command group; argument errors are reported by <see cref="Program"/>, the file's problems are the answer.</summary>
+    public static Command Create(Stream stdout)
     {
-        _ = stderr; // Argument errors are reported by Program; every problem of the file is the answer, on stdout.
         var config = InputFiles.PathOption(new Option<string>("--config") { Description = "The config file the agent runs with (JSON, see src/docs/config.md)", Required = true });
         var json = new Option<bool>("--json") { Description = "Print the verdict as a JSON object (fields in src/docs/cli.md)" };
         var validate = new Command("validate", "Check a config file as the agent does at start: every problem with its line, or a summary") { config, json };

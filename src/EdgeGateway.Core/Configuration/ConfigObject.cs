@@ -42,7 +42,7 @@ public sealed class ConfigObject
 
     /// <summary>An object that a later reader reads itself (a cell's <c>Simulation</c>), with where it was written.</summary>
     public ConfigSection? Section(string key) =>
-        Take(key, required: false) is { } value ? (IsObject(key, value) ? new ConfigSection(new ConfigLocation(_file, value.Line, Join(Path, key)), value) : null) : null;
+        Take(key, required: false) is { } value && IsObject(key, value) ? new ConfigSection(new ConfigLocation(_file, value.Line, Join(Path, key)), value) : null;
 
     /// <summary>Each key of this object with its value's reader (the keys are names, like the signals of a cell).</summary>
     public IEnumerable<(string Name, ConfigObject Reader)> Entries()
