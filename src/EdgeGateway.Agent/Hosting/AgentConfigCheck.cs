@@ -83,7 +83,7 @@ internal static class AgentConfigCheck
         {
             var optionProblems = new List<string>();
             options = BindAndValidate(configuration.GetSection("Agent"), optionProblems);
-            problems.AddRange(optionProblems.Select(p => ByKey(document, p)));
+            problems.AddRange(optionProblems.Select(p => document.OptionsProblem("Agent", p)));
         }
 
         // By line, then as found: the order in which an operator reads the file.
@@ -131,48 +131,4 @@ internal static class AgentConfigCheck
 
     /// <summary>The validators of the agent's options: DataAnnotations, the rules across keys, and the paths they name.</summary>
     internal static IValidateOptions<AgentOptions>[] Validators() => [new AgentOptionsAnnotations(), new AgentOptionsValidator(), new AgentPaths()];
-
-    /// <summary>
-    /// An options problem (<c>Agent:Mqtt:Port must be …</c>, <c>Agent:Foo: unknown key</c>) as a config problem: the key
-    /// it starts with is its dotted key path, at the line of that key (or of its nearest parent) in the file.
-    /// </summary>
-    internal static ConfigProblem ByKey(ConfigDocument document, string problem)
-    {
-        var end = 0;
-        while (end < problem.Length && (char.IsAsciiLetterOrDigit(problem[end]) || problem[end] is '_' || (problem[end] == ':' && end + 1 < problem.Length && char.IsAsciiLetter(problem[end + 1]))))
-        {
-            end++;
-        }
-
-        var key = problem[..end];
-        if (!key.StartsWith("Agent", StringComparison.OrdinalIgnoreCase))
-        {
-            return new ConfigProblem(document.File, document.LineOf("Agent"), "Agent", Dotted(problem));
-        }
-
-        var rest = problem[end..];
-        var message = rest.StartsWith(": ", StringComparison.Ordinal) ? rest[2..]
-            : rest.StartsWith(" must ", StringComparison.Ordinal) || rest.StartsWith(" is ", StringComparison.Ordinal) || rest.StartsWith(" (", StringComparison.Ordinal) ? rest[1..]
-            : problem;
-        var path = Dotted(key);
-        return new ConfigProblem(document.File, document.LineOf(path), path, Dotted(message));
-    }
-
-    /// <summary>Config keys in <paramref name="text"/> written as the file nests them (<c>Agent:Mqtt:Port</c> → <c>Agent.Mqtt.Port</c>).</summary>
-    private static string Dotted(string text)
-    {
-        var chars = text.ToCharArray();
-        for (var i = text.IndexOf("Agent:", StringComparison.Ordinal); i >= 0 && i < chars.Length; i = text.IndexOf("Agent:", i + 1, StringComparison.Ordinal))
-        {
-            for (var j = i; j + 1 < chars.Length && (char.IsAsciiLetterOrDigit(chars[j]) || chars[j] == ':'); j++)
-            {
-                if (chars[j] == ':' && char.IsAsciiLetter(chars[j + 1]))
-                {
-                    chars[j] = '.';
-                }
-            }
-        }
-
-        return new string(chars);
-    }
 }

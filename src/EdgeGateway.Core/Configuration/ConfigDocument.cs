@@ -50,4 +50,55 @@ public sealed class ConfigDocument
 
         return node.Line;
     }
+
+    /// <summary>
+    /// A problem that an options class's binding or validators say by configuration key (<c>Agent:Mqtt:Port must be
+    /// between 1 and 65535</c>, <c>Agent:Foo: unknown key</c>) as a problem of this file: the key it starts with becomes
+    /// its dotted key path (<c>Agent.Mqtt.Port</c>), at the line of that key or of its nearest parent; keys of
+    /// <paramref name="section"/> named in the message are dotted too. A line that starts with no key of the section is
+    /// the section's problem.
+    /// </summary>
+    public ConfigProblem OptionsProblem(string section, string problem)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(problem);
+        var end = 0;
+        while (end < problem.Length && (char.IsAsciiLetterOrDigit(problem[end]) || problem[end] == '_' || (problem[end] == ':' && end + 1 < problem.Length && char.IsAsciiLetter(problem[end + 1]))))
+        {
+            end++;
+        }
+
+        var key = problem[..end];
+        if (!key.Equals(section, StringComparison.OrdinalIgnoreCase) && !key.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase))
+        {
+            return new ConfigProblem(File, LineOf(section), section, Dotted(section, problem));
+        }
+
+        // "KEY: what", or "KEY must …" / "KEY is …" / "KEY (value) must …" said as "KEY: must …"; else the whole sentence.
+        var rest = problem[end..];
+        var message = rest.StartsWith(": ", StringComparison.Ordinal) ? rest[2..]
+            : rest.StartsWith(" must ", StringComparison.Ordinal) || rest.StartsWith(" is ", StringComparison.Ordinal) || rest.StartsWith(" (", StringComparison.Ordinal) ? rest[1..]
+            : problem;
+        var path = key.Replace(':', '.');
+        return new ConfigProblem(File, LineOf(path), path, Dotted(section, message));
+    }
+
+    /// <summary>The keys of <paramref name="section"/> in <paramref name="text"/> written as the file nests them (<c>Agent:Mqtt:Port</c> → <c>Agent.Mqtt.Port</c>).</summary>
+    private static string Dotted(string section, string text)
+    {
+        var chars = text.ToCharArray();
+        var marker = section + ":";
+        for (var i = text.IndexOf(marker, StringComparison.Ordinal); i >= 0; i = text.IndexOf(marker, i + 1, StringComparison.Ordinal))
+        {
+            for (var j = i; j + 1 < chars.Length && (char.IsAsciiLetterOrDigit(chars[j]) || chars[j] == ':'); j++)
+            {
+                if (chars[j] == ':' && char.IsAsciiLetter(chars[j + 1]))
+                {
+                    chars[j] = '.';
+                }
+            }
+        }
+
+        return new string(chars);
+    }
 }

@@ -47,4 +47,15 @@ public sealed class ConfigDocumentTests
         Assert.Equal(new ConfigProblem("edgegw.json", 12, "Agent.Mqtt.Port", "70000 is out of range: must be at least 1 and at most 65535"), problem);
         Assert.Equal("edgegw.json:12: Agent.Mqtt.Port: 70000 is out of range: must be at least 1 and at most 65535", problem.ToString());
     }
+
+    [Theory]
+    [InlineData("Agent:Mqtt:Port must be between 1 and 65535", "edgegw.json:12: Agent.Mqtt.Port: must be between 1 and 65535")]
+    [InlineData("Agent:Mqtt:Hots: unknown key", "edgegw.json:11: Agent.Mqtt.Hots: unknown key")]
+    [InlineData("Agent:Mqtt:MaxUnconfirmed (10) must be at least Agent:Mqtt:MaxInFlight (32)", "edgegw.json:11: Agent.Mqtt.MaxUnconfirmed: (10) must be at least Agent.Mqtt.MaxInFlight (32)")]
+    [InlineData("Agent:TracePath is required when Agent:Source is Trace", "edgegw.json:10: Agent.TracePath: is required when Agent.Source is Trace")]
+    [InlineData("Agent:Mqtt:ClientCertFile and Agent:Mqtt:ClientKeyFile go together", "edgegw.json:11: Agent.Mqtt.ClientCertFile: Agent.Mqtt.ClientCertFile and Agent.Mqtt.ClientKeyFile go together")]
+    [InlineData("Agent:Mqtt:KeepAlive must be between 00:00:01 and 18:12:15", "edgegw.json:11: Agent.Mqtt.KeepAlive: must be between 00:00:01 and 18:12:15")]
+    [InlineData("Failed to convert configuration value at 'Agent:Mqtt:Port'", "edgegw.json:10: Agent: Failed to convert configuration value at 'Agent.Mqtt.Port'")]
+    public void OptionsProblems_AreSaidByDottedKey_AtTheKeysLine(string problem, string line) =>
+        Assert.Equal(line, s_document.OptionsProblem("Agent", problem).ToString());
 }
