@@ -67,11 +67,7 @@ internal static class AgentConfigCheck
         AgentOptions? options = null;
         try
         {
-            configuration = new ConfigurationBuilder()
-                .AddJsonStream(ConfigFile.Stream(bytes))
-                .AddEnvironmentVariables("EDGEGW_")
-                .AddCommandLine(args)
-                .Build();
+            configuration = ConfigFile.Configuration(bytes, args);
         }
         catch (FormatException e)
         {
