@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using EdgeGateway.Tests.Shared;
 
 namespace EdgeGateway.Cli.Tests;
 
