@@ -1,3 +1,5 @@
+using EdgeGateway.Core.Payload;
+
 namespace EdgeGateway.Ingest.Validation;
 
 /// <summary>Where a record from a gateway's outbox came from: its site (from the topic), gateway and sequence number.</summary>
@@ -16,13 +18,6 @@ public abstract class IngestRecord
 /// <summary>A KPI record (payload schema v1 as published: with gateway, seq and clock_synced).</summary>
 public sealed class KpiRecord : IngestRecord
 {
-    /// <summary>Bucket names in payload order (fields <c>{name}_s</c>).</summary>
-    public static readonly IReadOnlyList<string> BucketNames = ["run", "setup", "down", "idle", "planned_stop", "unplanned_time", "unknown"];
-
-    /// <summary>KPI names in payload order (fields of the same name).</summary>
-    public static readonly IReadOnlyList<string> KpiNames =
-        ["availability", "effectiveness", "quality", "oee", "nee", "technical_efficiency", "setup_rate", "teep", "scrap_ratio", "mtbf_s", "mttr_s", "throughput_per_h"];
-
     /// <summary>Cell id (tag).</summary>
     public required string Cell { get; init; }
 
@@ -38,7 +33,7 @@ public sealed class KpiRecord : IngestRecord
     /// <summary>Window end, Unix ms.</summary>
     public required long EndMs { get; init; }
 
-    /// <summary>Seconds per bucket, in <see cref="BucketNames"/> order.</summary>
+    /// <summary>Seconds per bucket, in <see cref="EdgeGateway.Core.Payload.KpiPayload.BucketNames"/> order.</summary>
     public required double[] Buckets { get; init; }
 
     /// <summary>Cycle pulses.</summary>
@@ -56,7 +51,7 @@ public sealed class KpiRecord : IngestRecord
     /// <summary>Down intervals that are not minor stops.</summary>
     public required long Failures { get; init; }
 
-    /// <summary>KPIs in <see cref="KpiNames"/> order; null when undefined.</summary>
+    /// <summary>KPIs in <see cref="EdgeGateway.Core.Payload.KpiPayload.KpiNames"/> order; null when undefined.</summary>
     public required double?[] Kpis { get; init; }
 
     /// <summary>Energy of the window.</summary>
@@ -148,6 +143,3 @@ public sealed class StatusRecord : IngestRecord
     /// <summary>Whether the gateway's clock was synchronised (online only).</summary>
     public bool? ClockSynced { get; init; }
 }
-
-/// <summary>A birth message's <c>delivery</c> object (src/docs/payloads-and-topics.md, "Delivery confirmations").</summary>
-public sealed record DeliveryCounts(long Confirmed, long Unconfirmed, double? OldestUnconfirmedAgeS, long Resent, long NoSubscriber);
