@@ -103,6 +103,23 @@ public static class InfluxSchema
         new(KpiPayload.ClockSynced, KpiPayload.ClockSynced),
     ];
 
+    /// <summary>The tags of a KPI point and the payload fields they come from; its time is <c>window.start</c>.</summary>
+    public static readonly IReadOnlyList<SchemaColumn> KpiTags =
+        [new(KpiPayload.Site, SiteTag), new(KpiPayload.Cell, CellTag), new($"{KpiPayload.Window}.{KpiPayload.Kind}", WindowTag)];
+
+    /// <summary>The tags of a state point and the payload fields they come from; its time is <c>at</c>.</summary>
+    public static readonly IReadOnlyList<SchemaColumn> StateTags = [new(KpiPayload.Site, SiteTag), new(KpiPayload.Cell, CellTag)];
+
+    /// <summary>The tags of a gateway_status point and the payload fields they come from; its time is a birth's <c>at</c>.</summary>
+    public static readonly IReadOnlyList<SchemaColumn> StatusTags = [new(KpiPayload.Site, SiteTag), new(KpiPayload.Gateway, GatewayTag)];
+
+    /// <summary>
+    /// Payload fields no column holds: the schema version (checked by the ingest), a birth's cell list and outbox age
+    /// (for a technician reading the retained message; the outbox's depth and the delivery counts are stored).
+    /// </summary>
+    public static readonly IReadOnlyList<string> NotStored =
+        [KpiPayload.V, StatusPayload.Cells, $"{StatusPayload.Outbox}.{StatusPayload.OldestAgeS}"];
+
     /// <summary>The column of one statistic of an Aux signal: <c>aux.{signal}.{statistic}</c> → <c>aux_{signal}_{statistic}</c>.</summary>
     public static string AuxField(string signal, string statistic) => $"{KpiPayload.Aux}_{signal}_{statistic}";
 
