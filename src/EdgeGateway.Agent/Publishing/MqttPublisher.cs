@@ -21,7 +21,8 @@ namespace EdgeGateway.Agent.Publishing;
 /// start clean: the outbox is the source of truth, so after a reconnect everything unconfirmed is sent again (at least
 /// once; a repeat is byte-identical and overwrites itself in the database). Reconnects back off exponentially with
 /// jitter and never give up. On connect a retained birth message goes to the gateway's status topic; the last will
-/// (and a clean shutdown) marks it offline.
+/// (and a clean shutdown) marks it offline (both <see cref="StatusMessages"/>). Confirmations come in through the
+/// <see cref="ConfirmationInbox"/>.
 /// </summary>
 internal sealed partial class MqttPublisher(
     GatewayConfig config,

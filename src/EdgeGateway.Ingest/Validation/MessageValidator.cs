@@ -12,7 +12,9 @@ namespace EdgeGateway.Ingest.Validation;
 /// UTF-8, JSON, required and unknown fields, types, ranges, the window (end after start, length fitting its kind), buckets
 /// adding up to the window within 1 ms, counts agreeing (good = produced − scrap), and the topic's ids agreeing with the
 /// payload's, and the times plausible (<see cref="PlausibleTime"/>). The first problem found is the reason, naming the
-/// field: <c>kpi.availability: 1.7 is out of range [0, 1]</c>. Never throws for any input.
+/// field: <c>kpi.availability: 1.7 is out of range [0, 1]</c>. Never throws for any input. The topic is parsed by Core's
+/// <see cref="TopicScheme"/>; each payload is read by Core's field names in <see cref="KpiPayloadReader"/>,
+/// <see cref="StatePayloadReader"/> and <see cref="StatusPayloadReader"/>.
 /// </summary>
 public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, PlausibleTime plausibleTime)
 {

@@ -44,7 +44,7 @@ internal static class StatusPayloadReader
         DeliveryCounts? delivery = null;
         if (f.Optional(StatusPayload.Delivery) is { } element)
         {
-            var d = JsonFields.Of(element, "delivery");
+            var d = JsonFields.Of(element, StatusPayload.Delivery);
             delivery = new DeliveryCounts(
                 d.Integer(StatusPayload.Confirmed, 0, (long)Large), d.Integer(StatusPayload.Unconfirmed, 0, (long)Large), d.NullableNumber(StatusPayload.OldestUnconfirmedAgeS, 0, Large),
                 d.Integer(StatusPayload.Resent, 0, (long)Large), d.Integer(StatusPayload.NoSubscriber, 0, (long)Large));

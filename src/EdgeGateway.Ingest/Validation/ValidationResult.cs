@@ -37,8 +37,7 @@ public readonly struct ValidationResult
 
     internal static ValidationResult Accept(IngestRecord record) => new(record, default, ignored: false, record switch
     {
-        KpiRecord kpi => new RecordSender(kpi.Site, kpi.Gateway, kpi.Seq),
-        StateRecord change => new RecordSender(change.Site, change.Gateway, change.Seq),
+        CellRecord fromOutbox => fromOutbox.Sender,
         _ => null,
     });
 

@@ -1,29 +1,8 @@
-using EdgeGateway.Core.Payload;
-
 namespace EdgeGateway.Ingest.Validation;
 
-/// <summary>Where a record from a gateway's outbox came from: its site (from the topic), gateway and sequence number.</summary>
-public readonly record struct RecordSender(string Site, string Gateway, long Seq);
-
-/// <summary>A validated message, ready to become one point.</summary>
-public abstract class IngestRecord
-{
-    /// <summary>Site id (tag).</summary>
-    public required string Site { get; init; }
-
-    /// <summary>The gateway that sent it.</summary>
-    public required string Gateway { get; init; }
-}
-
 /// <summary>A KPI record (payload schema v1 as published: with gateway, seq and clock_synced).</summary>
-public sealed class KpiRecord : IngestRecord
+public sealed class KpiRecord : CellRecord
 {
-    /// <summary>Cell id (tag).</summary>
-    public required string Cell { get; init; }
-
-    /// <summary>Per-gateway sequence number.</summary>
-    public required long Seq { get; init; }
-
     /// <summary>Window kind: <c>1m</c>, <c>shift</c>, <c>day</c> or <c>total</c> (tag).</summary>
     public required string Window { get; init; }
 
@@ -96,50 +75,3 @@ public sealed class KpiRecord : IngestRecord
 
 /// <summary>Statistics of one Aux signal in a window.</summary>
 public sealed record AuxStatistics(string Signal, long Samples, double? Min, double? Mean, double? Max);
-
-/// <summary>A machine-state change of a cell.</summary>
-public sealed class StateRecord : IngestRecord
-{
-    /// <summary>Cell id (tag).</summary>
-    public required string Cell { get; init; }
-
-    /// <summary>Per-gateway sequence number.</summary>
-    public required long Seq { get; init; }
-
-    /// <summary>When the state began, Unix ms.</summary>
-    public required long AtMs { get; init; }
-
-    /// <summary><c>unknown</c>, <c>idle</c>, <c>run</c>, <c>down</c> or <c>setup</c>.</summary>
-    public required string State { get; init; }
-}
-
-/// <summary>A gateway's birth (online) or last-will / shutdown (offline) status.</summary>
-public sealed class StatusRecord : IngestRecord
-{
-    /// <summary><c>online</c> or <c>offline</c>.</summary>
-    public required string Status { get; init; }
-
-    /// <summary>The birth message's <c>at</c>; for offline (which has none) the arrival time, Unix ms.</summary>
-    public required long AtMs { get; init; }
-
-    /// <summary>Software version (online only).</summary>
-    public string? Software { get; init; }
-
-    /// <summary>SHA-256 of the gateway's config (online only).</summary>
-    public string? ConfigSha256 { get; init; }
-
-    /// <summary>Outbox depth (online only).</summary>
-    public long? OutboxDepth { get; init; }
-
-    /// <summary>Records the outbox dropped (online only).</summary>
-    public long? OutboxDropped { get; init; }
-
-    /// <summary>Corrupt outbox frames (online only).</summary>
-    public long? OutboxCorrupt { get; init; }
-
-    /// <summary>The gateway's delivery counts (online, from gateways with delivery confirmations).</summary>
-    public DeliveryCounts? Delivery { get; init; }
-
-    /// <summary>Whether the gateway's clock was synchronised (online only).</summary>
-    public bool? ClockSynced { get; init; }
-}
