@@ -25,7 +25,7 @@ public static class KpiPayload
     /// <summary>Object: <see cref="Kind"/>, <see cref="Start"/>, <see cref="End"/>.</summary>
     public const string Window = "window";
 
-    /// <summary><c>window.kind</c>: one of <see cref="Kpi.WindowKinds.Names"/>.</summary>
+    /// <summary><c>window.kind</c>: one of <see cref="EdgeGateway.Core.Kpi.WindowKinds.Names"/>.</summary>
     public const string Kind = "kind";
 
     /// <summary><c>window.start</c>.</summary>
@@ -118,13 +118,13 @@ public static class KpiPayload
     /// <summary>KPI definitions version.</summary>
     public const string Definitions = "definitions";
 
-    /// <summary>Bucket names in payload order, the order of <see cref="Kpi.Bucket"/>.</summary>
+    /// <summary>Bucket names in payload order, the order of <see cref="EdgeGateway.Core.Kpi.Bucket"/>.</summary>
     public static readonly IReadOnlyList<string> BucketNames = ["run", "setup", "down", "idle", "planned_stop", "unplanned_time", "unknown"];
 
     /// <summary>KPI names in payload order.</summary>
     public static readonly IReadOnlyList<string> KpiNames =
         ["availability", "effectiveness", "quality", "oee", "nee", "technical_efficiency", "setup_rate", "teep", "scrap_ratio", "mtbf_s", "mttr_s", "throughput_per_h"];
 
-    /// <summary>Minor-stop policies, in the order of <see cref="Configuration.MinorStopPolicy"/>.</summary>
+    /// <summary>Minor-stop policies, in the order of <see cref="EdgeGateway.Core.Configuration.MinorStopPolicy"/>.</summary>
     public static readonly IReadOnlyList<string> Policies = ["Iso22400", "Nakajima"];
 }

@@ -27,8 +27,7 @@ public static class StatePayload
     private static readonly JsonEncodedText s_seq = JsonEncodedText.Encode(KpiPayload.Seq);
     private static readonly JsonEncodedText s_at = JsonEncodedText.Encode(At);
     private static readonly JsonEncodedText s_state = JsonEncodedText.Encode(State);
-    private static readonly JsonEncodedText[] s_states =
-        [JsonEncodedText.Encode(States[0]), JsonEncodedText.Encode(States[1]), JsonEncodedText.Encode(States[2]), JsonEncodedText.Encode(States[3]), JsonEncodedText.Encode(States[4])];
+    private static readonly JsonEncodedText[] s_states = EncodedNames.Of(States);
 
     /// <summary>Writes one state change as a JSON object.</summary>
     public static void Write(Utf8JsonWriter writer, string site, string cell, in PublishStamp stamp, long atMs, MachineState state)

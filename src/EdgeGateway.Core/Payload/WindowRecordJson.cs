@@ -21,9 +21,9 @@ public static class WindowRecordJson
     private static readonly JsonEncodedText s_start = JsonEncodedText.Encode(KpiPayload.Start);
     private static readonly JsonEncodedText s_end = JsonEncodedText.Encode(KpiPayload.End);
     private static readonly JsonEncodedText s_buckets = JsonEncodedText.Encode(KpiPayload.Buckets);
-    private static readonly JsonEncodedText[] s_bucketNames = Encode(KpiPayload.BucketNames);
+    private static readonly JsonEncodedText[] s_bucketNames = EncodedNames.Of(KpiPayload.BucketNames);
 
-    private static readonly JsonEncodedText[] s_kindNames = Encode(WindowKinds.Names);
+    private static readonly JsonEncodedText[] s_kindNames = EncodedNames.Of(WindowKinds.Names);
 
     private static readonly JsonEncodedText s_counts = JsonEncodedText.Encode(KpiPayload.Counts);
     private static readonly JsonEncodedText s_produced = JsonEncodedText.Encode(KpiPayload.Produced);
@@ -55,8 +55,8 @@ public static class WindowRecordJson
     private static readonly JsonEncodedText s_samples = JsonEncodedText.Encode(KpiPayload.Samples);
     private static readonly JsonEncodedText s_definitions = JsonEncodedText.Encode(KpiPayload.Definitions);
     private static readonly JsonEncodedText s_definitionsValue = JsonEncodedText.Encode(WindowRecord.Definitions);
-    private static readonly JsonEncodedText[] s_policyNames = Encode(KpiPayload.Policies);
-    private static readonly JsonEncodedText[] s_kpiNames = Encode(KpiPayload.KpiNames);
+    private static readonly JsonEncodedText[] s_policyNames = EncodedNames.Of(KpiPayload.Policies);
+    private static readonly JsonEncodedText[] s_kpiNames = EncodedNames.Of(KpiPayload.KpiNames);
 
     /// <summary>Writes one record as a JSON object (as replay prints it: no gateway stamp).</summary>
     public static void Write(Utf8JsonWriter writer, in WindowRecord record) => Write(writer, record, stamp: null);
@@ -178,17 +178,6 @@ public static class WindowRecordJson
         {
             writer.WriteEndObject();
         }
-    }
-
-    private static JsonEncodedText[] Encode(IReadOnlyList<string> names)
-    {
-        var encoded = new JsonEncodedText[names.Count];
-        for (var i = 0; i < encoded.Length; i++)
-        {
-            encoded[i] = JsonEncodedText.Encode(names[i]);
-        }
-
-        return encoded;
     }
 
     private static void Number(Utf8JsonWriter writer, JsonEncodedText name, double? value)

@@ -62,7 +62,7 @@ public static class InfluxSchema
     /// <summary>Bucket columns (<c>buckets.run</c> → <c>run_s</c>), in <see cref="KpiPayload.BucketNames"/> order.</summary>
     public static readonly IReadOnlyList<string> BucketFields = BucketColumns();
 
-    /// <summary>The column of bucket <c>run</c> and its kin: seconds per bucket.</summary>
+    /// <summary>Column of <c>buckets.run</c>.</summary>
     public static string RunSeconds => BucketFields[0];
 
     /// <summary>Column of <c>buckets.setup</c>.</summary>
