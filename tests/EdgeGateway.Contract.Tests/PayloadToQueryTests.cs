@@ -149,7 +149,7 @@ public sealed class PayloadToQueryTests : IDisposable
         };
         using var timeout = new CancellationTokenSource(s_timeout);
         await subscriber.ConnectAsync(Options("contract-ingest"), timeout.Token);
-        await subscriber.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter($"{prefix}/#", MqttQualityOfServiceLevel.AtLeastOnce).Build(), timeout.Token);
+        await subscriber.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(TopicScheme.AllFilter(prefix), MqttQualityOfServiceLevel.AtLeastOnce).Build(), timeout.Token);
         await publisher.ConnectAsync(Options("contract-agent"), timeout.Token);
         foreach (var (topic, payload, retain) in sent)
         {

@@ -42,6 +42,9 @@ public sealed class TopicScheme(string prefix, string site, string gateway)
     /// <summary>State changes of one cell.</summary>
     public string State(string cell) => StateTopic(prefix, site, cell);
 
+    /// <summary>Every topic under <paramref name="prefix"/>: <c>{prefix}/#</c> (the ingest's subscription).</summary>
+    public static string AllFilter(string prefix) => $"{prefix}/#";
+
     /// <summary><c>{prefix}/{site}/{cell}/kpi/{window}</c>.</summary>
     public static string KpiTopic(string prefix, string site, string cell, WindowKind kind) => $"{prefix}/{site}/{cell}/{KpiLevel}/{kind.Name()}";
 

@@ -17,6 +17,7 @@ public sealed class TopicSchemeTests
             [topics.Kpi("lathe-1", WindowKind.Minute), topics.Kpi("lathe-1", WindowKind.Total), topics.State("lathe-1"), topics.Status, topics.Batch, topics.SiteFilter]);
         Assert.Equal("edgegw/confirm/v1/sme-0042/gw-1", TopicScheme.ConfirmationTopic(DeliveryConfirmation.DefaultTopicPrefix, "sme-0042", "gw-1"));
         Assert.Equal("edgegw/v1/_deadletter/schema", TopicScheme.DeadLetterTopic(Prefix, "schema"));
+        Assert.Equal("edgegw/v1/#", TopicScheme.AllFilter(Prefix));
     }
 
     [Fact]
