@@ -13,7 +13,7 @@ namespace EdgeGateway.Contract.Tests;
 
 /// <summary>
 /// One record of every kind as the agent writes it: a KPI record of each window kind (every field set, no two fields of
-/// a record alike, so that a swap shows), a state change and a birth message with delivery counts. All start at
+/// a record alike, so that a swap shows), a state change, a birth message with delivery counts and the last will. All start at
 /// <c>Day</c>, a UTC midnight a few days back.
 /// </summary>
 internal sealed class ContractSample
@@ -50,6 +50,7 @@ internal sealed class ContractSample
         var now = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(startMs + 54_321));
         var status = new StatusMessages(config, Options.Create(options), Outbox, Topics, state, new ConfigFingerprint(new string('c', 63) + "7"), now);
         Birth = status.Birth();
+        LastWill = status.Offline();
     }
 
     public DateOnly Day { get; }
@@ -65,6 +66,9 @@ internal sealed class ContractSample
 
     /// <summary>The birth message's payload.</summary>
     public byte[] Birth { get; }
+
+    /// <summary>The last will's payload (the offline status).</summary>
+    public byte[] LastWill { get; }
 
     private static WindowTotals Totals(long startMs, int scale)
     {

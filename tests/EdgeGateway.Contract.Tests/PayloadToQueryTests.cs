@@ -27,6 +27,9 @@ namespace EdgeGateway.Contract.Tests;
 /// </summary>
 public sealed class PayloadToQueryTests : IDisposable
 {
+    // A field the payload does not have, and a column the point does not have: the one must be the other.
+    private const string Absent = "(absent)";
+
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(20);
 
     private readonly MosquittoBroker _broker = MosquittoBroker.Launch();
@@ -58,14 +61,16 @@ public sealed class PayloadToQueryTests : IDisposable
         var sent = new List<(string Topic, byte[] Payload, bool Retain)>
         {
             (sample.Topics.Status, sample.Birth, true),
+            (sample.Topics.Status, sample.LastWill, true),
             (records[3].Topic, records[3].Payload.ToArray(), false),
             (records[4].Topic, records[4].Payload.ToArray(), false),
             (sample.Topics.Batch, batch.End(), false),
         };
         var received = await ThroughBrokerAsync(sample.TopicPrefix, sent);
 
-        var lines = Ingest(sample.TopicPrefix, received);
-        Assert.Equal(6, lines.Count);
+        var arrivalMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var lines = Ingest(sample.TopicPrefix, received, arrivalMs);
+        Assert.Equal(7, lines.Count);
         using var writer = new InfluxV1Writer(new InfluxOptions { Url = _influx.Url, Database = InfluxDb.DefaultDatabase });
         Assert.Equal(WriteOutcome.Ok, await writer.WriteAsync(lines, CancellationToken.None));
 
@@ -87,7 +92,13 @@ public sealed class PayloadToQueryTests : IDisposable
 
         using (var birth = JsonDocument.Parse(sample.Birth))
         {
-            AssertStored(birth.RootElement, Single(client, $"SELECT * FROM \"{InfluxSchema.StatusMeasurement}\""), InfluxSchema.StatusTags, InfluxSchema.StatusColumns, StatusPayload.At);
+            AssertStored(birth.RootElement, Single(client, StatusQuery(StatusPayload.Online)), InfluxSchema.StatusTags, InfluxSchema.StatusColumns, StatusPayload.At);
+        }
+
+        using (var lastWill = JsonDocument.Parse(sample.LastWill))
+        {
+            // No time in the payload: the point's time is the arrival; every other column is left out.
+            AssertStored(lastWill.RootElement, Single(client, StatusQuery(StatusPayload.Offline)), InfluxSchema.StatusTags, InfluxSchema.StatusColumns, StatusPayload.At, arrivalMs);
         }
 
         var day = Leaves(kpis[InfluxSchema.DayWindow]);
@@ -172,10 +183,9 @@ public sealed class PayloadToQueryTests : IDisposable
         .WithTcpServer(MosquittoBroker.Host, _broker.Port).WithClientId(clientId).WithProtocolVersion(MqttProtocolVersion.V500).Build();
 
     /// <summary>The ingest's validation (a batch split into its records) and point builder; every message must be valid.</summary>
-    private static List<string> Ingest(string prefix, List<(string Topic, byte[] Payload)> received)
+    private static List<string> Ingest(string prefix, List<(string Topic, byte[] Payload)> received, long now)
     {
         var validator = new MessageValidator(prefix, 256 * 1024);
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var lines = new List<string>();
         foreach (var (topic, payload) in received)
         {
@@ -199,6 +209,9 @@ public sealed class PayloadToQueryTests : IDisposable
         return lines;
     }
 
+    private static string StatusQuery(string status) =>
+        $"SELECT * FROM \"{InfluxSchema.StatusMeasurement}\" WHERE \"{StatusPayload.Status}\" = '{status}'";
+
     private static InfluxSeries Single(InfluxQueryClient client, string query)
     {
         var series = Assert.Single(client.Query(query));
@@ -210,7 +223,7 @@ public sealed class PayloadToQueryTests : IDisposable
     /// Every tag and column the schema names holds its payload field's value, the time is the payload's, every payload
     /// field has its place (or is one the schema does not store), and the point has no column the schema does not name.
     /// </summary>
-    private static void AssertStored(JsonElement payload, InfluxSeries series, IReadOnlyList<SchemaColumn> tags, IReadOnlyList<SchemaColumn> columns, string timeField)
+    private static void AssertStored(JsonElement payload, InfluxSeries series, IReadOnlyList<SchemaColumn> tags, IReadOnlyList<SchemaColumn> columns, string timeField, long? arrivalMs = null)
     {
         var leaves = Leaves(payload);
         var row = series.Rows[0];
@@ -225,14 +238,14 @@ public sealed class PayloadToQueryTests : IDisposable
 
         var placed = new HashSet<string>(InfluxSchema.NotStored, StringComparer.Ordinal) { timeField };
         var named = new HashSet<string>(StringComparer.Ordinal) { "time" };
-        Assert.Equal(Time(leaves[timeField]), Time(stored["time"]));
+        Assert.Equal(leaves.TryGetValue(timeField, out var time) ? Time(time) : DateTimeOffset.FromUnixTimeMilliseconds(arrivalMs!.Value), Time(stored["time"]));
         var expected = new List<string>();
         var actual = new List<string>();
         void Compare(string column, string field, string value)
         {
             named.Add(column);
             expected.Add($"{column} ← {field}: {value}");
-            actual.Add($"{column} ← {field}: {(stored.TryGetValue(column, out var found) ? Text(found) : "(missing)")}");
+            actual.Add($"{column} ← {field}: {(stored.TryGetValue(column, out var found) ? Text(found) : Absent)}");
         }
 
         foreach (var (field, column) in tags.Concat(columns))
@@ -246,7 +259,7 @@ public sealed class PayloadToQueryTests : IDisposable
             else
             {
                 placed.Add(field);
-                Compare(column, field, leaves.TryGetValue(field, out var value) ? Text(value) : "(not in the payload)");
+                Compare(column, field, leaves.TryGetValue(field, out var value) ? Text(value) : Absent);
             }
         }
 
@@ -298,11 +311,12 @@ public sealed class PayloadToQueryTests : IDisposable
 
     private static string Text(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
-    /// <summary>A value as both sides can be compared: numbers by their double, strings and booleans as they are.</summary>
+    /// <summary>A value as both sides can be compared: numbers by their double, strings and booleans as they are, null as absent (InfluxDB has no null).</summary>
     private static string Text(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.Number => Text(value.GetDouble()),
         JsonValueKind.String => $"\"{value.GetString()}\"",
+        JsonValueKind.Null => Absent,
         _ => value.GetRawText(),
     };
 }
