@@ -370,6 +370,3 @@ internal sealed partial class MqttPublisher(
         public static partial void NoSubscriber(ILogger logger, string host, int port, double timeoutSeconds);
     }
 }
-
-/// <summary>SHA-256 of the config file the agent runs with (reported in the birth message).</summary>
-public sealed record ConfigFingerprint(string Sha256);

@@ -70,3 +70,6 @@ internal sealed class StatusMessages(
         }
     }
 }
+
+/// <summary>SHA-256 of the config file the agent runs with (reported in the birth message).</summary>
+public sealed record ConfigFingerprint(string Sha256);
