@@ -12,6 +12,9 @@ namespace EdgeGateway.Core.Payload;
 /// </summary>
 public sealed class TopicScheme(string prefix, string site, string gateway)
 {
+    /// <summary>The default topic prefix of the records (agent and ingest): schema v1.</summary>
+    public const string DefaultPrefix = "edgegw/v1";
+
     /// <summary>The level of a KPI topic before its window kind.</summary>
     public const string KpiLevel = "kpi";
 
