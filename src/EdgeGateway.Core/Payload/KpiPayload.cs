@@ -7,6 +7,9 @@ namespace EdgeGateway.Core.Payload;
 /// </summary>
 public static class KpiPayload
 {
+    /// <summary>Bound of counts and of quantities without a natural one; larger values are typing or overflow errors.</summary>
+    public const double Large = 1e12;
+
     /// <summary>Schema version (every payload).</summary>
     public const string V = "v";
 
@@ -124,6 +127,15 @@ public static class KpiPayload
     /// <summary>KPI names in payload order.</summary>
     public static readonly IReadOnlyList<string> KpiNames =
         ["availability", "effectiveness", "quality", "oee", "nee", "technical_efficiency", "setup_rate", "teep", "scrap_ratio", "mtbf_s", "mttr_s", "throughput_per_h"];
+
+    /// <summary>
+    /// The values each KPI can take, in <see cref="KpiNames"/> order. Quality, OEE, NEE and TEEP go negative when a
+    /// minute's scrap exceeds its parts (good &lt; 0 is allowed); effectiveness may exceed 1.
+    /// </summary>
+    public static readonly IReadOnlyList<(double Min, double Max)> KpiRanges =
+    [
+        (0, 1), (0, Large), (-Large, 1), (-Large, Large), (-Large, Large), (0, 1), (0, 1), (-Large, Large), (0, Large), (0, Large), (0, Large), (0, Large),
+    ];
 
     /// <summary>Minor-stop policies, in the order of <see cref="EdgeGateway.Core.Configuration.MinorStopPolicy"/>.</summary>
     public static readonly IReadOnlyList<string> Policies = ["Iso22400", "Nakajima"];

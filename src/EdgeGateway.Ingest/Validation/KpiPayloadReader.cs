@@ -18,13 +18,6 @@ internal static class KpiPayloadReader
     private const double BucketToleranceSeconds = 0.001;
     private const int MaxAuxSignals = 8;
 
-    // Ranges of the kpi block, in KpiPayload.KpiNames order. Quality, OEE, NEE and TEEP go negative when a minute's
-    // scrap exceeds its parts (good < 0 is allowed, see src/docs/payloads-and-topics.md); effectiveness may exceed 1.
-    private static readonly (double Min, double Max)[] s_kpiRanges =
-    [
-        (0, 1), (0, Large), (-Large, 1), (-Large, Large), (-Large, Large), (0, 1), (0, 1), (-Large, Large), (0, Large), (0, Large), (0, Large), (0, Large),
-    ];
-
     public static KpiRecord Read(JsonElement root, TopicAddress topic, PayloadClock clock)
     {
         var f = JsonFields.Of(root, "");
@@ -95,7 +88,7 @@ internal static class KpiPayloadReader
         var kpis = new double?[KpiPayload.KpiNames.Count];
         for (var i = 0; i < kpis.Length; i++)
         {
-            kpis[i] = k.NullableNumber(KpiPayload.KpiNames[i], s_kpiRanges[i].Min, s_kpiRanges[i].Max);
+            kpis[i] = k.NullableNumber(KpiPayload.KpiNames[i], KpiPayload.KpiRanges[i].Min, KpiPayload.KpiRanges[i].Max);
         }
 
         k.End();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using EdgeGateway.Core;
+using EdgeGateway.Core.Payload;
 
 namespace EdgeGateway.Ingest.Validation;
 
@@ -8,7 +9,7 @@ namespace EdgeGateway.Ingest.Validation;
 internal static class PayloadProblem
 {
     /// <summary>Bound of counts and of quantities without a natural one; larger values are typing or overflow errors.</summary>
-    public const double Large = 1e12;
+    public const double Large = KpiPayload.Large;
 
     /// <summary>An integer bound as a reason shows it (±1e12 as such).</summary>
     public static string Format(long value) => value switch
