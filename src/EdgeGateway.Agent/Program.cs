@@ -6,6 +6,7 @@ using EdgeGateway.Agent.Publishing;
 using EdgeGateway.Agent.Status;
 using EdgeGateway.Core;
 using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Payload;
 using EdgeGateway.Core.Signals;
 using EdgeGateway.Hosting;
 using EdgeGateway.Sensors.Sources;
@@ -127,17 +128,18 @@ public static class Program
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
-            return new Topics(options.Mqtt.TopicPrefix, gateway.Site, options.GatewayId);
+            return new TopicScheme(options.Mqtt.TopicPrefix, gateway.Site, options.GatewayId);
         });
         services.AddSingleton(sp => new RecordEncoder(
             gateway,
-            sp.GetRequiredService<Topics>(),
+            sp.GetRequiredService<TopicScheme>(),
             sp.GetRequiredService<IOptions<AgentOptions>>().Value.GatewayId,
             sp.GetRequiredService<IOutbox>()));
 
         services.AddSignalSource(gateway);
         services.AddHostedService<SourceWorker>();
         services.AddHostedService<EngineWorker>();
+        services.AddSingleton<StatusMessages>();
         services.AddHostedService<MqttPublisher>();
         services.AddHostedService<StatusWriter>();
     }

@@ -51,7 +51,7 @@ public static class DrainBenchmark
 
         options.Mqtt.BatchRecords = batchRecords;
         var config = SteadyStateMix.ReadSampleConfig();
-        var topics = new Topics(options.Mqtt.TopicPrefix, config.Site, Gateway);
+        var topics = new TopicScheme(options.Mqtt.TopicPrefix, config.Site, Gateway);
         var records = OneMinuteRecords(config, topics, count);
         using var broker = MosquittoBroker.Launch();
         options.Mqtt.Host = MosquittoBroker.Host;
@@ -87,7 +87,7 @@ public static class DrainBenchmark
     }
 
     /// <summary>The agent's way: the records in a <see cref="SegmentOutbox"/> on disk, the real publisher draining it.</summary>
-    private static async Task<TimeSpan> DrainWithPublisherAsync(MosquittoBroker broker, GatewayConfig config, AgentOptions options, Topics topics, IReadOnlyList<(string Topic, byte[] Payload)> records)
+    private static async Task<TimeSpan> DrainWithPublisherAsync(MosquittoBroker broker, GatewayConfig config, AgentOptions options, TopicScheme topics, IReadOnlyList<(string Topic, byte[] Payload)> records)
     {
         var directory = Directory.CreateTempSubdirectory("edgegw-drain-bench-").FullName;
         try
@@ -102,8 +102,10 @@ public static class DrainBenchmark
 
             outbox.Flush();
             var last = outbox.NextSequence - 1;
+            var state = new AgentState();
+            var status = new StatusMessages(config, Options.Create(options), outbox, topics, state, new ConfigFingerprint("bench"), TimeProvider.System);
             using var publisher = new MqttPublisher(
-                config, Options.Create(options), outbox, topics, new AgentState(), new ConfigFingerprint("bench"), TimeProvider.System, NullLogger<MqttPublisher>.Instance);
+                config, Options.Create(options), outbox, topics, state, status, TimeProvider.System, NullLogger<MqttPublisher>.Instance);
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
             var clock = Stopwatch.StartNew();
             await publisher.StartAsync(timeout.Token);
@@ -168,7 +170,7 @@ public static class DrainBenchmark
     /// <paramref name="count"/> one-minute records as the agent publishes them: the KPI engine on the benchmark's
     /// steady signal mix (sample config), each stamped with its sequence number and encoded as the payload.
     /// </summary>
-    internal static List<(string Topic, byte[] Payload)> OneMinuteRecords(GatewayConfig config, Topics topics, int count)
+    internal static List<(string Topic, byte[] Payload)> OneMinuteRecords(GatewayConfig config, TopicScheme topics, int count)
     {
         var sink = new PayloadSink(topics, count);
         var engine = new GatewayEngine(config, [WindowKind.Minute], sink);
@@ -213,7 +215,7 @@ public static class DrainBenchmark
         return args.Length <= index || (int.TryParse(args[index], NumberStyles.None, CultureInfo.InvariantCulture, out value) && value > 0);
     }
 
-    private sealed class PayloadSink(Topics topics, int count) : IWindowRecordSink
+    private sealed class PayloadSink(TopicScheme topics, int count) : IWindowRecordSink
     {
         private readonly ArrayBufferWriter<byte> _buffer = new(4096);
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using EdgeGateway.Agent.Hosting;
-using EdgeGateway.Agent.Publishing;
 using EdgeGateway.Core.Payload;
 using EdgeGateway.Ingest.Points;
 using EdgeGateway.Ingest.Status;
@@ -54,7 +53,7 @@ public static class IngestBenchmark
 
         var config = SteadyStateMix.ReadSampleConfig();
         var options = new AgentOptions { GatewayId = "bench" };
-        var records = DrainBenchmark.OneMinuteRecords(config, new Topics(options.Mqtt.TopicPrefix, config.Site, options.GatewayId), count);
+        var records = DrainBenchmark.OneMinuteRecords(config, new TopicScheme(options.Mqtt.TopicPrefix, config.Site, options.GatewayId), count);
         var lines = LineProtocolBatches(records);
         var messages = Messages(config.Site, options.GatewayId, records, batchRecords);
         using var broker = MosquittoBroker.Launch();
@@ -197,7 +196,7 @@ public static class IngestBenchmark
                 batch.Add(topic, payload);
             }
 
-            messages.Add((RecordBatch.Topic("edgegw/v1", site, gateway), batch.End()));
+            messages.Add((TopicScheme.BatchTopic("edgegw/v1", site, gateway), batch.End()));
         }
 
         return messages;

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using EdgeGateway.Agent.Hosting;
-using EdgeGateway.Agent.Publishing;
+using EdgeGateway.Core.Payload;
 using EdgeGateway.Ingest.Points;
 using EdgeGateway.Ingest.Validation;
 
@@ -30,7 +30,7 @@ public class IngestStageBenchmarks
     {
         var config = SteadyStateMix.ReadSampleConfig();
         var options = new AgentOptions { GatewayId = "bench" };
-        _records = DrainBenchmark.OneMinuteRecords(config, new Topics(options.Mqtt.TopicPrefix, config.Site, options.GatewayId), Messages);
+        _records = DrainBenchmark.OneMinuteRecords(config, new TopicScheme(options.Mqtt.TopicPrefix, config.Site, options.GatewayId), Messages);
         _validated = [.. _records.Select(r => _validator.Validate(r.Topic, r.Payload, r.Payload.Length, _arrivalMs).Record!)];
     }
 

@@ -1,11 +1,9 @@
 using System.Buffers;
 using System.Text.Json;
 using EdgeGateway.Agent.Outbox;
-using EdgeGateway.Agent.Publishing;
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Kpi;
 using EdgeGateway.Core.Payload;
-using EdgeGateway.Core.Traces;
 
 namespace EdgeGateway.Agent.Pipeline;
 
@@ -16,16 +14,6 @@ namespace EdgeGateway.Agent.Pipeline;
 /// </summary>
 internal sealed class RecordEncoder : IWindowRecordSink, IStateChangeSink, IDisposable
 {
-    private static readonly JsonEncodedText s_v = JsonEncodedText.Encode("v");
-    private static readonly JsonEncodedText s_site = JsonEncodedText.Encode("site");
-    private static readonly JsonEncodedText s_cell = JsonEncodedText.Encode("cell");
-    private static readonly JsonEncodedText s_gateway = JsonEncodedText.Encode("gateway");
-    private static readonly JsonEncodedText s_seq = JsonEncodedText.Encode("seq");
-    private static readonly JsonEncodedText s_at = JsonEncodedText.Encode("at");
-    private static readonly JsonEncodedText s_state = JsonEncodedText.Encode("state");
-    private static readonly JsonEncodedText[] s_states =
-        [JsonEncodedText.Encode("unknown"), JsonEncodedText.Encode("idle"), JsonEncodedText.Encode("run"), JsonEncodedText.Encode("down"), JsonEncodedText.Encode("setup")];
-
     private readonly IOutbox _outbox;
     private readonly string _gateway;
     private readonly string _site;
@@ -33,7 +21,7 @@ internal sealed class RecordEncoder : IWindowRecordSink, IStateChangeSink, IDisp
     private readonly Utf8JsonWriter _writer;
     private readonly Dictionary<CellConfig, (string[] Kpi, string State)> _topics = new(ReferenceEqualityComparer.Instance);
 
-    public RecordEncoder(GatewayConfig config, Topics topics, string gateway, IOutbox outbox)
+    public RecordEncoder(GatewayConfig config, TopicScheme topics, string gateway, IOutbox outbox)
     {
         _outbox = outbox;
         _gateway = gateway;
@@ -71,21 +59,10 @@ internal sealed class RecordEncoder : IWindowRecordSink, IStateChangeSink, IDisp
 
     public void OnStateChange(CellConfig cell, long atMs, MachineState state)
     {
-        Span<byte> at = stackalloc byte[TraceTimestamp.Length];
-        TraceTimestamp.Format(atMs, at);
         _buffer.ResetWrittenCount();
         _writer.Reset();
-        _writer.WriteStartObject();
-        _writer.WriteNumber(s_v, WindowRecord.SchemaVersion);
-        _writer.WriteString(s_site, _site);
-        _writer.WriteString(s_cell, cell.Id);
-        _writer.WriteString(s_gateway, _gateway);
-        _writer.WriteNumber(s_seq, _outbox.NextSequence);
-        _writer.WriteString(s_at, at);
-        _writer.WriteString(s_state, s_states[(int)state]);
-        _writer.WriteEndObject();
+        StatePayload.Write(_writer, _site, cell.Id, new PublishStamp(_gateway, _outbox.NextSequence, ClockSynced), atMs, state);
         _writer.Flush();
         _outbox.Append(_topics[cell].State, _buffer.WrittenSpan);
     }
-
 }

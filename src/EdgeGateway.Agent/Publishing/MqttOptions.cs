@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using EdgeGateway.Core.Payload;
 using EdgeGateway.Mqtt;
 
 namespace EdgeGateway.Agent.Publishing;
@@ -8,7 +9,7 @@ public sealed class MqttOptions : BrokerOptions
 {
     /// <summary>Versioned topic prefix.</summary>
     [Required]
-    public string TopicPrefix { get; set; } = "edgegw/v1";
+    public string TopicPrefix { get; set; } = TopicScheme.DefaultPrefix;
 
     /// <summary>QoS 1 publishes awaiting their PUBACK at once.</summary>
     [Range(1, 1000)]

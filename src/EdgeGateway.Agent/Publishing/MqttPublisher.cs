@@ -1,13 +1,10 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using System.Text.Json;
-using System.Threading.Channels;
 using EdgeGateway.Agent.Hosting;
 using EdgeGateway.Agent.Outbox;
 using EdgeGateway.Agent.Status;
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Payload;
-using EdgeGateway.Core.Traces;
 using EdgeGateway.Mqtt;
 using Microsoft.Extensions.Options;
 using MQTTnet;
@@ -24,25 +21,25 @@ namespace EdgeGateway.Agent.Publishing;
 /// start clean: the outbox is the source of truth, so after a reconnect everything unconfirmed is sent again (at least
 /// once; a repeat is byte-identical and overwrites itself in the database). Reconnects back off exponentially with
 /// jitter and never give up. On connect a retained birth message goes to the gateway's status topic; the last will
-/// (and a clean shutdown) marks it offline.
+/// (and a clean shutdown) marks it offline (both <see cref="StatusMessages"/>). Confirmations come in through the
+/// <see cref="ConfirmationInbox"/>.
 /// </summary>
 internal sealed partial class MqttPublisher(
     GatewayConfig config,
     IOptions<AgentOptions> options,
     IOutbox outbox,
-    Topics topics,
+    TopicScheme topics,
     AgentState state,
-    ConfigFingerprint fingerprint,
+    StatusMessages status,
     TimeProvider time,
     ILogger<MqttPublisher> logger) : BackgroundService
 {
     private const int ReadBatch = 64;
 
     // Confirmations arrive on MQTTnet's receive task; the drain loop applies them (it alone owns the window).
-    private readonly Channel<List<SequenceRange>> _confirmations = Channel.CreateUnbounded<List<SequenceRange>>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConfirmationInbox _confirmations = new(options.Value.Mqtt.ConfirmTopicPrefix, config.Site, options.Value.GatewayId, logger);
     private readonly UnconfirmedWindow _window = new(options.Value.Mqtt.MaxUnconfirmed);
     private readonly RecordBatch _batch = new();
-    private readonly string _confirmTopic = DeliveryConfirmation.Topic(options.Value.Mqtt.ConfirmTopicPrefix, config.Site, options.Value.GatewayId);
     private long _confirmed;
     private long _resent;
     private long _noSubscriber;
@@ -59,7 +56,7 @@ internal sealed partial class MqttPublisher(
         var mqtt = options.Value.Mqtt;
         using var client = new MqttClientFactory().CreateMqttClient();
         var clientOptions = BuildClientOptions(mqtt);
-        client.ApplicationMessageReceivedAsync += OnConfirmationAsync;
+        client.ApplicationMessageReceivedAsync += _confirmations.OnReceivedAsync;
         await BrokerConnection.KeepConnectedAsync(
             client,
             mqtt,
@@ -73,11 +70,11 @@ internal sealed partial class MqttPublisher(
                     throw new BrokerRefusedException(connected.ResultCode, connected.ReasonString);
                 }
 
-                await SubscribeToConfirmationsAsync(client, attempt.Stopping).ConfigureAwait(false);
+                await _confirmations.SubscribeAsync(client, attempt.Stopping).ConfigureAwait(false);
                 attempt.Connected();
                 state.Broker = new BrokerState(Connected: true, time.GetUtcNow().ToUnixTimeMilliseconds(), LastError: null);
                 Log.Connected(logger, mqtt.Host, mqtt.Port, outbox.Status.Depth);
-                await PublishStatusAsync(client, online: true, attempt.Stopping).ConfigureAwait(false);
+                await status.PublishAsync(client, online: true, attempt.Stopping).ConfigureAwait(false);
 
                 // MQTTnet reports a publish cancelled by the stop as a timeout, which is no delivery problem: what was
                 // not confirmed stays in the outbox for the next start.
@@ -92,42 +89,8 @@ internal sealed partial class MqttPublisher(
             onDisconnected: null,
             stoppingToken).ConfigureAwait(false);
 
-        client.ApplicationMessageReceivedAsync -= OnConfirmationAsync;
+        client.ApplicationMessageReceivedAsync -= _confirmations.OnReceivedAsync;
         await GoOfflineAsync(client).ConfigureAwait(false);
-    }
-
-    private async Task SubscribeToConfirmationsAsync(IMqttClient client, CancellationToken cancellationToken)
-    {
-        var subscribed = await client.SubscribeAsync(
-            new MqttClientSubscribeOptionsBuilder().WithTopicFilter(_confirmTopic, MqttQualityOfServiceLevel.AtLeastOnce).Build(),
-            cancellationToken).ConfigureAwait(false);
-        foreach (var item in subscribed.Items)
-        {
-            if (item.ResultCode is not (MqttClientSubscribeResultCode.GrantedQoS0 or MqttClientSubscribeResultCode.GrantedQoS1))
-            {
-                throw new BrokerRejectedException($"the broker did not let this gateway read its delivery confirmations on {_confirmTopic}: {item.ResultCode} (check the broker's ACL: deploy/mosquitto/edgegw.acl)");
-            }
-        }
-    }
-
-    private Task OnConfirmationAsync(MqttApplicationMessageReceivedEventArgs args)
-    {
-        var message = args.ApplicationMessage;
-        var ranges = new List<SequenceRange>();
-        if (message.Topic != _confirmTopic)
-        {
-            Log.ConfirmationIgnored(logger, message.Topic, "not this gateway's confirmation topic");
-        }
-        else if (!DeliveryConfirmation.TryRead(message.Payload, config.Site, options.Value.GatewayId, ranges, out var error))
-        {
-            Log.ConfirmationIgnored(logger, message.Topic, error!);
-        }
-        else
-        {
-            _confirmations.Writer.TryWrite(ranges);
-        }
-
-        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -152,7 +115,7 @@ internal sealed partial class MqttPublisher(
             if (now >= nextHeartbeatMs)
             {
                 // The retained status again, so that the backend's gateway_status is never older than this interval.
-                await PublishStatusAsync(client, online: true, cancellationToken).ConfigureAwait(false);
+                await status.PublishAsync(client, online: true, cancellationToken).ConfigureAwait(false);
                 nextHeartbeatMs = now + heartbeatMs;
             }
 
@@ -339,21 +302,6 @@ internal sealed partial class MqttPublisher(
         }
     }
 
-    private async Task PublishStatusAsync(IMqttClient client, bool online, CancellationToken cancellationToken)
-    {
-        var message = new MqttApplicationMessageBuilder()
-            .WithTopic(topics.Status)
-            .WithPayload(StatusPayload(online))
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithRetainFlag()
-            .Build();
-        var result = await client.PublishAsync(message, cancellationToken).ConfigureAwait(false);
-        if (!result.IsSuccess)
-        {
-            throw new BrokerRejectedException($"the broker refused the status message on {topics.Status}: {result.ReasonCode} {result.ReasonString}");
-        }
-    }
-
     private async Task GoOfflineAsync(IMqttClient client)
     {
         if (!client.IsConnected)
@@ -365,7 +313,7 @@ internal sealed partial class MqttPublisher(
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await PublishStatusAsync(client, online: false, timeout.Token).ConfigureAwait(false);
+            await status.PublishAsync(client, online: false, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException or BrokerRejectedException)
         {
@@ -386,54 +334,6 @@ internal sealed partial class MqttPublisher(
         }
     }
 
-    /// <summary>The retained status: birth (online, with what a technician or the backend needs) or offline.</summary>
-    internal byte[] StatusPayload(bool online)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteNumber("v", 1);
-            json.WriteString("site", config.Site);
-            json.WriteString("gateway", options.Value.GatewayId);
-            json.WriteString("status", online ? "online" : "offline");
-            if (online)
-            {
-                var box = outbox.Status;
-                json.WriteString("at", TraceTimestamp.Format(time.GetUtcNow().ToUnixTimeMilliseconds()));
-                json.WriteString("software", typeof(MqttPublisher).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
-                json.WriteString("config_sha256", fingerprint.Sha256);
-                json.WriteStartArray("cells");
-                foreach (var cell in config.Cells)
-                {
-                    json.WriteStringValue(cell.Id);
-                }
-
-                json.WriteEndArray();
-                json.WriteStartObject("outbox");
-                json.WriteNumber("depth", box.Depth);
-                json.WriteNumber("dropped", box.Dropped);
-                json.WriteNumber("corrupt", box.Corrupt);
-                if (box.OldestAge is { } age)
-                {
-                    json.WriteNumber("oldest_age_s", Math.Round(age.TotalSeconds, 3));
-                }
-                else
-                {
-                    json.WriteNull("oldest_age_s");
-                }
-
-                json.WriteEndObject();
-                state.Delivery.Write(json, box);
-                json.WriteBoolean("clock_synced", state.ClockSynced);
-            }
-
-            json.WriteEndObject();
-        }
-
-        return buffer.ToArray();
-    }
-
     private MqttClientOptions BuildClientOptions(MqttOptions mqtt)
     {
         var builder = new MqttClientOptionsBuilder()
@@ -443,8 +343,8 @@ internal sealed partial class MqttPublisher(
             .WithCleanStart(true)
             .WithKeepAlivePeriod(mqtt.KeepAlive)
             .WithTimeout(TimeSpan.FromSeconds(10))
-            .WithWillTopic(topics.Status)
-            .WithWillPayload(StatusPayload(online: false))
+            .WithWillTopic(status.Topic)
+            .WithWillPayload(status.Offline())
             .WithWillRetain(true)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
         BrokerSecurity.Apply(builder, mqtt);
@@ -468,11 +368,5 @@ internal sealed partial class MqttPublisher(
 
         [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "The broker {Host}:{Port} has no subscriber for this gateway's records (is the ingest running?); they stay in the outbox and are sent again after {TimeoutSeconds:0} s")]
         public static partial void NoSubscriber(ILogger logger, string host, int port, double timeoutSeconds);
-
-        [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "Ignored a message on {Topic}: {Reason}")]
-        public static partial void ConfirmationIgnored(ILogger logger, string topic, string reason);
     }
 }
-
-/// <summary>SHA-256 of the config file the agent runs with (reported in the birth message).</summary>
-public sealed record ConfigFingerprint(string Sha256);

@@ -1,4 +1,5 @@
 using EdgeGateway.Core.Kpi;
+using EdgeGateway.Core.Payload;
 
 namespace EdgeGateway.Agent.Status;
 
@@ -52,25 +53,12 @@ public sealed record DeliveryState(long Confirmed, long Resent, long NoSubscribe
     /// The <c>delivery</c> object of the status file and the birth message: these counts, and as unconfirmed what the
     /// outbox holds (a record leaves it only when it and every older one are confirmed) with the oldest one's age.
     /// </summary>
-    public void Write(System.Text.Json.Utf8JsonWriter json, EdgeGateway.Agent.Outbox.OutboxStatus outbox)
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        json.WriteStartObject("delivery");
-        json.WriteNumber("confirmed", Confirmed);
-        json.WriteNumber("unconfirmed", outbox.Depth);
-        if (outbox.OldestAge is { } age)
-        {
-            json.WriteNumber("oldest_unconfirmed_age_s", Math.Round(age.TotalSeconds, 3));
-        }
-        else
-        {
-            json.WriteNull("oldest_unconfirmed_age_s");
-        }
+    public void Write(System.Text.Json.Utf8JsonWriter json, EdgeGateway.Agent.Outbox.OutboxStatus outbox) =>
+        StatusPayload.WriteDelivery(json, Counts(outbox));
 
-        json.WriteNumber("resent", Resent);
-        json.WriteNumber("no_subscriber", NoSubscriber);
-        json.WriteEndObject();
-    }
+    /// <summary>These counts with what <paramref name="outbox"/> holds unconfirmed.</summary>
+    public DeliveryCounts Counts(EdgeGateway.Agent.Outbox.OutboxStatus outbox) =>
+        new(Confirmed, outbox.Depth, outbox.OldestAge is { } age ? Math.Round(age.TotalSeconds, 3) : null, Resent, NoSubscriber);
 }
 
 /// <summary>The broker connection as the status shows it.</summary>

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using EdgeGateway.Cli.Report;
+using EdgeGateway.Core.Payload;
+using EdgeGateway.Core.Storage;
 using EdgeGateway.Evaluation.Panel;
 
 namespace EdgeGateway.Cli.Evaluate;
@@ -14,7 +16,10 @@ namespace EdgeGateway.Cli.Evaluate;
 internal static class DayRecordsQuery
 {
     private static readonly string[] s_fields =
-        ["run_s", "setup_s", "down_s", "idle_s", "window_s", "produced", "good", "scrap", "unattended_good", "kwh", "ideal_cycle_s", "coverage"];
+    [
+        InfluxSchema.RunSeconds, InfluxSchema.SetupSeconds, InfluxSchema.DownSeconds, InfluxSchema.IdleSeconds, InfluxSchema.WindowSeconds, KpiPayload.Produced,
+        KpiPayload.Good, KpiPayload.Scrap, KpiPayload.UnattendedGood, KpiPayload.Kwh, KpiPayload.IdealCycleS, KpiPayload.Coverage,
+    ];
 
     /// <summary>
     /// The InfluxQL for the day records of [<paramref name="from"/>, <paramref name="to"/>) in site-local dates: a day
@@ -24,8 +29,8 @@ internal static class DayRecordsQuery
     public static string Query(DateOnly from, DateOnly to)
     {
         var fields = string.Join(", ", s_fields.Select(f => $"\"{f}\""));
-        return $"SELECT {fields} FROM \"kpi\" WHERE \"window\" = 'day' AND time >= '{from.AddDays(-1):yyyy-MM-dd}T00:00:00Z' " +
-            $"AND time < '{to.AddDays(1):yyyy-MM-dd}T00:00:00Z' GROUP BY \"site\", \"cell\"";
+        return $"SELECT {fields} {InfluxSchema.FromDayRecords} AND time >= '{from.AddDays(-1):yyyy-MM-dd}T00:00:00Z' " +
+            $"AND time < '{to.AddDays(1):yyyy-MM-dd}T00:00:00Z' GROUP BY \"{InfluxSchema.SiteTag}\", \"{InfluxSchema.CellTag}\"";
     }
 
     /// <summary>The cells of the answer with their days in [from, to), in date order.</summary>
@@ -41,8 +46,8 @@ internal static class DayRecordsQuery
                 index[s.Columns[i]] = i;
             }
 
-            var site = s.Tags.GetValueOrDefault("site", "");
-            var cell = s.Tags.GetValueOrDefault("cell", "");
+            var site = s.Tags.GetValueOrDefault(InfluxSchema.SiteTag, "");
+            var cell = s.Tags.GetValueOrDefault(InfluxSchema.CellTag, "");
             var days = new SortedDictionary<DateOnly, DayRecord>();
             foreach (var row in s.Rows)
             {
@@ -83,10 +88,11 @@ internal static class DayRecordsQuery
             throw new InfluxQueryException($"site {site}, cell {cell}: a day record without a readable time");
         }
 
-        var length = Field("window_s");
+        var length = Field(InfluxSchema.WindowSeconds);
         var day = DateOnly.FromDateTime(start.AddSeconds(length > 0 ? length / 2 : 43_200).UtcDateTime);
         return new DayRecord(
-            day, Field("run_s"), Field("setup_s"), Field("down_s"), Field("idle_s"), length, Field("produced"), Field("good"),
-            Field("scrap"), Field("unattended_good"), Field("kwh"), Field("ideal_cycle_s"), Field("coverage"));
+            day, Field(InfluxSchema.RunSeconds), Field(InfluxSchema.SetupSeconds), Field(InfluxSchema.DownSeconds), Field(InfluxSchema.IdleSeconds), length,
+            Field(KpiPayload.Produced), Field(KpiPayload.Good), Field(KpiPayload.Scrap), Field(KpiPayload.UnattendedGood), Field(KpiPayload.Kwh),
+            Field(KpiPayload.IdealCycleS), Field(KpiPayload.Coverage));
     }
 }

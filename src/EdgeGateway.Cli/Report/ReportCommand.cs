@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using EdgeGateway.Core;
 using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Storage;
 using EdgeGateway.Core.Traces;
 
 namespace EdgeGateway.Cli.Report;
@@ -171,7 +172,7 @@ internal static class ReportCommand
             var count = s.Rows.Count > 0 && s.Columns.Count > 1 && s.Rows[0][1].ValueKind == System.Text.Json.JsonValueKind.Number ? s.Rows[0][1].GetInt64() : 0;
             if (count > 0)
             {
-                bySite[s.Tags.GetValueOrDefault("site", "")] = count;
+                bySite[s.Tags.GetValueOrDefault(InfluxSchema.SiteTag, "")] = count;
             }
         }
 

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using EdgeGateway.Core.Payload;
+using EdgeGateway.Core.Storage;
 
 namespace EdgeGateway.Cli.Report;
 
@@ -28,24 +30,24 @@ internal sealed record CellWeeks(string Site, string Cell, IReadOnlyList<WeekRow
 /// </summary>
 internal static class WeeklyKpis
 {
-    private static readonly string[] s_sums = ["run_s", "setup_s", "down_s", "idle_s", "produced", "good", "unattended_good", "kwh"];
+    private static readonly string[] s_sums =
+        [InfluxSchema.RunSeconds, InfluxSchema.SetupSeconds, InfluxSchema.DownSeconds, InfluxSchema.IdleSeconds, KpiPayload.Produced, KpiPayload.Good, KpiPayload.UnattendedGood, KpiPayload.Kwh];
 
     /// <summary>The InfluxQL for the weeks of [<paramref name="from"/>, <paramref name="to"/>), optionally one site.</summary>
     public static string Query(DateTimeOffset from, DateTimeOffset to, string? site)
     {
         var fields = string.Join(", ", s_sums.Select(f => $"sum(\"{f}\") AS \"{f}\""));
-        return $"SELECT {fields}, mean(\"ideal_cycle_s\") AS \"ideal_cycle_s\" FROM \"kpi\" " +
-            $"WHERE \"window\" = 'day'{SiteFilter(site)}{TimeFilter(from, to)} " +
-            "GROUP BY time(1w, 4d), \"site\", \"cell\"";
+        return $"SELECT {fields}, mean(\"{KpiPayload.IdealCycleS}\") AS \"{KpiPayload.IdealCycleS}\" {InfluxSchema.FromDayRecords}" +
+            $"{SiteFilter(site)}{TimeFilter(from, to)} GROUP BY time(1w, 4d), \"{InfluxSchema.SiteTag}\", \"{InfluxSchema.CellTag}\"";
     }
 
     /// <summary>The InfluxQL that finds the first or last day record, within [<paramref name="from"/>, <paramref name="to"/>) when given.</summary>
     public static string EdgeQuery(bool first, string? site, DateTimeOffset? from = null, DateTimeOffset? to = null) =>
-        $"SELECT {(first ? "first" : "last")}(\"run_s\") FROM \"kpi\" WHERE \"window\" = 'day'{SiteFilter(site)}{TimeFilter(from, to)}";
+        $"SELECT {(first ? "first" : "last")}(\"{InfluxSchema.RunSeconds}\") {InfluxSchema.FromDayRecords}{SiteFilter(site)}{TimeFilter(from, to)}";
 
     /// <summary>The InfluxQL that counts the day records per site within [<paramref name="from"/>, <paramref name="to"/>) (either end open).</summary>
     public static string CountQuery(string? site, DateTimeOffset? from, DateTimeOffset? to) =>
-        $"SELECT count(\"run_s\") FROM \"kpi\" WHERE \"window\" = 'day'{SiteFilter(site)}{TimeFilter(from, to)} GROUP BY \"site\"";
+        $"SELECT count(\"{InfluxSchema.RunSeconds}\") {InfluxSchema.FromDayRecords}{SiteFilter(site)}{TimeFilter(from, to)} GROUP BY \"{InfluxSchema.SiteTag}\"";
 
     /// <summary>The cells of the answer, each with its weeks.</summary>
     public static List<CellWeeks> Read(IReadOnlyList<InfluxSeries> series)
@@ -65,7 +67,7 @@ internal static class WeeklyKpis
                 weeks.Add(Compute(row, index));
             }
 
-            cells.Add(new CellWeeks(s.Tags.GetValueOrDefault("site", ""), s.Tags.GetValueOrDefault("cell", ""), weeks));
+            cells.Add(new CellWeeks(s.Tags.GetValueOrDefault(InfluxSchema.SiteTag, ""), s.Tags.GetValueOrDefault(InfluxSchema.CellTag, ""), weeks));
         }
 
         // InfluxDB orders the series by their tags' names (cell before site); a reader looks for a site's cells together.
@@ -79,19 +81,19 @@ internal static class WeeklyKpis
         var start = DateTimeOffset.Parse(row[index["time"]].GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
         double? Number(string column) => row[index[column]].ValueKind == JsonValueKind.Number ? row[index[column]].GetDouble() : null;
 
-        var run = Number("run_s");
+        var run = Number(InfluxSchema.RunSeconds);
         if (run is null)
         {
             // A week of the range without records: InfluxDB fills its sums with null.
             return new WeekRow(start, false, 0, 0, 0, 0, 0, 0, null, null, null, null, null);
         }
 
-        var pbt = run.Value + (Number("setup_s") ?? 0) + (Number("down_s") ?? 0) + (Number("idle_s") ?? 0);
-        var produced = (long)(Number("produced") ?? 0);
-        var good = (long)(Number("good") ?? 0);
-        var unattended = (long)(Number("unattended_good") ?? 0);
-        var kwh = Number("kwh") ?? 0;
-        var ideal = Number("ideal_cycle_s");
+        var pbt = run.Value + (Number(InfluxSchema.SetupSeconds) ?? 0) + (Number(InfluxSchema.DownSeconds) ?? 0) + (Number(InfluxSchema.IdleSeconds) ?? 0);
+        var produced = (long)(Number(KpiPayload.Produced) ?? 0);
+        var good = (long)(Number(KpiPayload.Good) ?? 0);
+        var unattended = (long)(Number(KpiPayload.UnattendedGood) ?? 0);
+        var kwh = Number(KpiPayload.Kwh) ?? 0;
+        var ideal = Number(KpiPayload.IdealCycleS);
 
         double? availability = pbt > 0 ? run.Value / pbt : null;
         double? effectiveness = run.Value > 0 && ideal is { } i ? i * produced / run.Value : null;
@@ -101,7 +103,7 @@ internal static class WeeklyKpis
         return new WeekRow(start, true, run.Value, pbt, produced, good, unattended, kwh, availability, effectiveness, quality, oee, kwhPerGood);
     }
 
-    private static string SiteFilter(string? site) => site is null ? "" : $" AND \"site\" = '{site}'";
+    private static string SiteFilter(string? site) => site is null ? "" : $" AND \"{InfluxSchema.SiteTag}\" = '{site}'";
 
     private static string TimeFilter(DateTimeOffset? from, DateTimeOffset? to) =>
         (from is { } f ? $" AND time >= '{Timestamp(f)}'" : "") + (to is { } t ? $" AND time < '{Timestamp(t)}'" : "");

@@ -25,9 +25,6 @@ public static class DeliveryConfirmation
     private static readonly JsonEncodedText s_gateway = JsonEncodedText.Encode("gateway");
     private static readonly JsonEncodedText s_seq = JsonEncodedText.Encode("seq");
 
-    /// <summary>The topic a gateway reads its confirmations on.</summary>
-    public static string Topic(string prefix, string site, string gateway) => $"{prefix}/{site}/{gateway}";
-
     /// <summary>
     /// Sorts <paramref name="sequences"/> (in place), joins them into ranges and returns the payloads, at most
     /// <see cref="MaxRanges"/> ranges each.

@@ -15,9 +15,6 @@ public readonly record struct BatchedRecord(string Topic, ReadOnlyMemory<byte> P
 /// </summary>
 public sealed class RecordBatch : IDisposable
 {
-    /// <summary>The topic level that marks a batch: <c>{prefix}/{site}/batch/{gateway}</c>.</summary>
-    public const string TopicLevel = "batch";
-
     private static readonly JsonEncodedText s_v = JsonEncodedText.Encode("v");
     private static readonly JsonEncodedText s_site = JsonEncodedText.Encode("site");
     private static readonly JsonEncodedText s_gateway = JsonEncodedText.Encode("gateway");
@@ -36,9 +33,6 @@ public sealed class RecordBatch : IDisposable
 
     /// <summary>The batch's size so far, closing brackets not included.</summary>
     public long Bytes => _buffer.WrittenCount + _json.BytesPending;
-
-    /// <summary>The topic batches of <paramref name="gateway"/> go to.</summary>
-    public static string Topic(string prefix, string site, string gateway) => $"{prefix}/{site}/{TopicLevel}/{gateway}";
 
     /// <summary>The bytes a record adds to a batch besides its topic and payload.</summary>
     public static int Overhead(string topic) => Encoding.UTF8.GetByteCount(topic) + 24;

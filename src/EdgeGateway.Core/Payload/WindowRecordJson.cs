@@ -13,66 +13,50 @@ public readonly record struct PublishStamp(string Gateway, long Sequence, bool C
 /// </summary>
 public static class WindowRecordJson
 {
-    private static readonly JsonEncodedText s_v = JsonEncodedText.Encode("v");
-    private static readonly JsonEncodedText s_site = JsonEncodedText.Encode("site");
-    private static readonly JsonEncodedText s_cell = JsonEncodedText.Encode("cell");
-    private static readonly JsonEncodedText s_window = JsonEncodedText.Encode("window");
-    private static readonly JsonEncodedText s_kind = JsonEncodedText.Encode("kind");
-    private static readonly JsonEncodedText s_start = JsonEncodedText.Encode("start");
-    private static readonly JsonEncodedText s_end = JsonEncodedText.Encode("end");
-    private static readonly JsonEncodedText s_buckets = JsonEncodedText.Encode("buckets");
-    private static readonly JsonEncodedText[] s_bucketNames =
-    [
-        JsonEncodedText.Encode("run"), JsonEncodedText.Encode("setup"), JsonEncodedText.Encode("down"), JsonEncodedText.Encode("idle"),
-        JsonEncodedText.Encode("planned_stop"), JsonEncodedText.Encode("unplanned_time"), JsonEncodedText.Encode("unknown"),
-    ];
+    private static readonly JsonEncodedText s_v = JsonEncodedText.Encode(KpiPayload.V);
+    private static readonly JsonEncodedText s_site = JsonEncodedText.Encode(KpiPayload.Site);
+    private static readonly JsonEncodedText s_cell = JsonEncodedText.Encode(KpiPayload.Cell);
+    private static readonly JsonEncodedText s_window = JsonEncodedText.Encode(KpiPayload.Window);
+    private static readonly JsonEncodedText s_kind = JsonEncodedText.Encode(KpiPayload.Kind);
+    private static readonly JsonEncodedText s_start = JsonEncodedText.Encode(KpiPayload.Start);
+    private static readonly JsonEncodedText s_end = JsonEncodedText.Encode(KpiPayload.End);
+    private static readonly JsonEncodedText s_buckets = JsonEncodedText.Encode(KpiPayload.Buckets);
+    private static readonly JsonEncodedText[] s_bucketNames = EncodedNames.Of(KpiPayload.BucketNames);
 
-    private static readonly JsonEncodedText[] s_kindNames =
-        [JsonEncodedText.Encode("total"), JsonEncodedText.Encode("day"), JsonEncodedText.Encode("shift"), JsonEncodedText.Encode("1m")];
+    private static readonly JsonEncodedText[] s_kindNames = EncodedNames.Of(WindowKinds.Names);
 
-    private static readonly JsonEncodedText s_counts = JsonEncodedText.Encode("counts");
-    private static readonly JsonEncodedText s_produced = JsonEncodedText.Encode("produced");
-    private static readonly JsonEncodedText s_good = JsonEncodedText.Encode("good");
-    private static readonly JsonEncodedText s_scrap = JsonEncodedText.Encode("scrap");
-    private static readonly JsonEncodedText s_unattendedGood = JsonEncodedText.Encode("unattended_good");
-    private static readonly JsonEncodedText s_kpi = JsonEncodedText.Encode("kpi");
-    private static readonly JsonEncodedText s_availability = JsonEncodedText.Encode("availability");
-    private static readonly JsonEncodedText s_effectiveness = JsonEncodedText.Encode("effectiveness");
-    private static readonly JsonEncodedText s_quality = JsonEncodedText.Encode("quality");
-    private static readonly JsonEncodedText s_oee = JsonEncodedText.Encode("oee");
-    private static readonly JsonEncodedText s_nee = JsonEncodedText.Encode("nee");
-    private static readonly JsonEncodedText s_technicalEfficiency = JsonEncodedText.Encode("technical_efficiency");
-    private static readonly JsonEncodedText s_setupRate = JsonEncodedText.Encode("setup_rate");
-    private static readonly JsonEncodedText s_teep = JsonEncodedText.Encode("teep");
-    private static readonly JsonEncodedText s_scrapRatio = JsonEncodedText.Encode("scrap_ratio");
-    private static readonly JsonEncodedText s_mtbf = JsonEncodedText.Encode("mtbf_s");
-    private static readonly JsonEncodedText s_mttr = JsonEncodedText.Encode("mttr_s");
-    private static readonly JsonEncodedText s_throughput = JsonEncodedText.Encode("throughput_per_h");
-    private static readonly JsonEncodedText s_failures = JsonEncodedText.Encode("failures");
-    private static readonly JsonEncodedText s_energy = JsonEncodedText.Encode("energy");
-    private static readonly JsonEncodedText s_kwh = JsonEncodedText.Encode("kwh");
-    private static readonly JsonEncodedText s_kwhPerGoodPart = JsonEncodedText.Encode("kwh_per_good_part");
-    private static readonly JsonEncodedText s_idleEnergyShare = JsonEncodedText.Encode("idle_energy_share");
-    private static readonly JsonEncodedText s_minorStops = JsonEncodedText.Encode("minor_stops");
-    private static readonly JsonEncodedText s_count = JsonEncodedText.Encode("count");
-    private static readonly JsonEncodedText s_seconds = JsonEncodedText.Encode("seconds");
-    private static readonly JsonEncodedText s_policy = JsonEncodedText.Encode("policy");
-    private static readonly JsonEncodedText s_thresholdS = JsonEncodedText.Encode("threshold_s");
-    private static readonly JsonEncodedText s_idealCycleS = JsonEncodedText.Encode("ideal_cycle_s");
-    private static readonly JsonEncodedText s_dataQuality = JsonEncodedText.Encode("data_quality");
-    private static readonly JsonEncodedText s_coverage = JsonEncodedText.Encode("coverage");
-    private static readonly JsonEncodedText s_gateway = JsonEncodedText.Encode("gateway");
-    private static readonly JsonEncodedText s_seq = JsonEncodedText.Encode("seq");
-    private static readonly JsonEncodedText s_clockSynced = JsonEncodedText.Encode("clock_synced");
-    private static readonly JsonEncodedText s_sensorFaults = JsonEncodedText.Encode("sensor_faults");
-    private static readonly JsonEncodedText s_aux = JsonEncodedText.Encode("aux");
-    private static readonly JsonEncodedText s_mean = JsonEncodedText.Encode("mean");
-    private static readonly JsonEncodedText s_min = JsonEncodedText.Encode("min");
-    private static readonly JsonEncodedText s_max = JsonEncodedText.Encode("max");
-    private static readonly JsonEncodedText s_samples = JsonEncodedText.Encode("samples");
-    private static readonly JsonEncodedText s_definitions = JsonEncodedText.Encode("definitions");
+    private static readonly JsonEncodedText s_counts = JsonEncodedText.Encode(KpiPayload.Counts);
+    private static readonly JsonEncodedText s_produced = JsonEncodedText.Encode(KpiPayload.Produced);
+    private static readonly JsonEncodedText s_good = JsonEncodedText.Encode(KpiPayload.Good);
+    private static readonly JsonEncodedText s_scrap = JsonEncodedText.Encode(KpiPayload.Scrap);
+    private static readonly JsonEncodedText s_unattendedGood = JsonEncodedText.Encode(KpiPayload.UnattendedGood);
+    private static readonly JsonEncodedText s_kpi = JsonEncodedText.Encode(KpiPayload.Kpi);
+    private static readonly JsonEncodedText s_failures = JsonEncodedText.Encode(KpiPayload.Failures);
+    private static readonly JsonEncodedText s_energy = JsonEncodedText.Encode(KpiPayload.Energy);
+    private static readonly JsonEncodedText s_kwh = JsonEncodedText.Encode(KpiPayload.Kwh);
+    private static readonly JsonEncodedText s_kwhPerGoodPart = JsonEncodedText.Encode(KpiPayload.KwhPerGoodPart);
+    private static readonly JsonEncodedText s_idleEnergyShare = JsonEncodedText.Encode(KpiPayload.IdleEnergyShare);
+    private static readonly JsonEncodedText s_minorStops = JsonEncodedText.Encode(KpiPayload.MinorStops);
+    private static readonly JsonEncodedText s_count = JsonEncodedText.Encode(KpiPayload.Count);
+    private static readonly JsonEncodedText s_seconds = JsonEncodedText.Encode(KpiPayload.Seconds);
+    private static readonly JsonEncodedText s_policy = JsonEncodedText.Encode(KpiPayload.Policy);
+    private static readonly JsonEncodedText s_thresholdS = JsonEncodedText.Encode(KpiPayload.ThresholdS);
+    private static readonly JsonEncodedText s_idealCycleS = JsonEncodedText.Encode(KpiPayload.IdealCycleS);
+    private static readonly JsonEncodedText s_dataQuality = JsonEncodedText.Encode(KpiPayload.DataQuality);
+    private static readonly JsonEncodedText s_coverage = JsonEncodedText.Encode(KpiPayload.Coverage);
+    private static readonly JsonEncodedText s_gateway = JsonEncodedText.Encode(KpiPayload.Gateway);
+    private static readonly JsonEncodedText s_seq = JsonEncodedText.Encode(KpiPayload.Seq);
+    private static readonly JsonEncodedText s_clockSynced = JsonEncodedText.Encode(KpiPayload.ClockSynced);
+    private static readonly JsonEncodedText s_sensorFaults = JsonEncodedText.Encode(KpiPayload.SensorFaults);
+    private static readonly JsonEncodedText s_aux = JsonEncodedText.Encode(KpiPayload.Aux);
+    private static readonly JsonEncodedText s_mean = JsonEncodedText.Encode(KpiPayload.Mean);
+    private static readonly JsonEncodedText s_min = JsonEncodedText.Encode(KpiPayload.Min);
+    private static readonly JsonEncodedText s_max = JsonEncodedText.Encode(KpiPayload.Max);
+    private static readonly JsonEncodedText s_samples = JsonEncodedText.Encode(KpiPayload.Samples);
+    private static readonly JsonEncodedText s_definitions = JsonEncodedText.Encode(KpiPayload.Definitions);
     private static readonly JsonEncodedText s_definitionsValue = JsonEncodedText.Encode(WindowRecord.Definitions);
-    private static readonly JsonEncodedText[] s_policyNames = [JsonEncodedText.Encode("Iso22400"), JsonEncodedText.Encode("Nakajima")];
+    private static readonly JsonEncodedText[] s_policyNames = EncodedNames.Of(KpiPayload.Policies);
+    private static readonly JsonEncodedText[] s_kpiNames = EncodedNames.Of(KpiPayload.KpiNames);
 
     /// <summary>Writes one record as a JSON object (as replay prints it: no gateway stamp).</summary>
     public static void Write(Utf8JsonWriter writer, in WindowRecord record) => Write(writer, record, stamp: null);
@@ -119,18 +103,18 @@ public static class WindowRecordJson
         writer.WriteEndObject();
 
         writer.WriteStartObject(s_kpi);
-        Number(writer, s_availability, record.Availability);
-        Number(writer, s_effectiveness, record.Effectiveness);
-        Number(writer, s_quality, record.Quality);
-        Number(writer, s_oee, record.Oee);
-        Number(writer, s_nee, record.Nee);
-        Number(writer, s_technicalEfficiency, record.TechnicalEfficiency);
-        Number(writer, s_setupRate, record.SetupRate);
-        Number(writer, s_teep, record.Teep);
-        Number(writer, s_scrapRatio, record.ScrapRatio);
-        Number(writer, s_mtbf, record.MtbfSeconds);
-        Number(writer, s_mttr, record.MttrSeconds);
-        Number(writer, s_throughput, record.ThroughputPerHour);
+        Number(writer, s_kpiNames[0], record.Availability);
+        Number(writer, s_kpiNames[1], record.Effectiveness);
+        Number(writer, s_kpiNames[2], record.Quality);
+        Number(writer, s_kpiNames[3], record.Oee);
+        Number(writer, s_kpiNames[4], record.Nee);
+        Number(writer, s_kpiNames[5], record.TechnicalEfficiency);
+        Number(writer, s_kpiNames[6], record.SetupRate);
+        Number(writer, s_kpiNames[7], record.Teep);
+        Number(writer, s_kpiNames[8], record.ScrapRatio);
+        Number(writer, s_kpiNames[9], record.MtbfSeconds);
+        Number(writer, s_kpiNames[10], record.MttrSeconds);
+        Number(writer, s_kpiNames[11], record.ThroughputPerHour);
         writer.WriteEndObject();
 
         writer.WriteStartObject(s_energy);

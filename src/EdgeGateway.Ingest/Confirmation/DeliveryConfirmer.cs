@@ -32,7 +32,7 @@ public sealed partial class DeliveryConfirmer(IBrokerPublisher publisher, string
 
         foreach (var ((site, gateway), sequences) in byGateway)
         {
-            var topic = DeliveryConfirmation.Topic(topicPrefix, site, gateway);
+            var topic = TopicScheme.ConfirmationTopic(topicPrefix, site, gateway);
             foreach (var payload in DeliveryConfirmation.Write(site, gateway, sequences))
             {
                 if (await publisher.PublishAsync(topic, payload, cancellationToken).ConfigureAwait(false))

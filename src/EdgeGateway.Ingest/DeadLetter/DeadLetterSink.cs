@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeGateway.Core.Payload;
 using EdgeGateway.Core.Traces;
 using EdgeGateway.Ingest.Subscription;
 using EdgeGateway.Ingest.Validation;
@@ -50,7 +51,7 @@ public sealed partial class DeadLetterSink : IDisposable
     public string FilePath => _path;
 
     /// <summary>The dead-letter topic of a rejection kind.</summary>
-    public string TopicOf(RejectionKind kind) => $"{_topicPrefix}/{TopicParser.DeadLetterLevel}/{kind.Name()}";
+    public string TopicOf(RejectionKind kind) => TopicScheme.DeadLetterTopic(_topicPrefix, kind.Name());
 
     /// <summary>The JSON document of a dead letter (one line, no trailing newline).</summary>
     public static byte[] Encode(DeadLetterEntry entry)

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using EdgeGateway.Core.Payload;
 using EdgeGateway.Ingest.Validation;
 using EdgeGateway.Mqtt;
 
@@ -68,7 +69,7 @@ public sealed class IngestMqttOptions : BrokerOptions
     /// <summary>Versioned topic prefix the gateways publish under.</summary>
     [Required]
     [RegularExpression("^[^#+]*[^#+/]$")]
-    public string TopicPrefix { get; set; } = "edgegw/v1";
+    public string TopicPrefix { get; set; } = TopicScheme.DefaultPrefix;
 
     /// <summary>
     /// How long the broker keeps this instance's session (and queues its messages) while it is away. 0 by default: with

@@ -1,10 +1,12 @@
 using System.Globalization;
+using EdgeGateway.Core.Payload;
+using EdgeGateway.Core.Storage;
 using EdgeGateway.Ingest.Validation;
 
 namespace EdgeGateway.Ingest.Points;
 
 /// <summary>
-/// Turns a validated record into the line protocol of its InfluxDB point (src/docs/influxdb-schema.md): one
+/// Turns a validated record into the line protocol of its InfluxDB point (src/docs/influxdb-schema.md, names from <see cref="InfluxSchema"/>): one
 /// measurement per message kind, ids as tags, numbers as fields (a null is left out), time in milliseconds. A KPI
 /// record's time is its window start, so a re-delivered record (same site, cell, window kind and start) overwrites
 /// itself. Both writers send exactly these lines.
@@ -19,16 +21,14 @@ namespace EdgeGateway.Ingest.Points;
 /// </remarks>
 public static class PointBuilder
 {
-    /// <summary>Measurement of KPI records.</summary>
-    public const string KpiMeasurement = "kpi";
-
-    /// <summary>Measurement of state changes.</summary>
-    public const string StateMeasurement = "state";
-
-    /// <summary>Measurement of gateway status messages.</summary>
-    public const string StatusMeasurement = "gateway_status";
-
-    private static readonly string[] s_bucketFields = [.. KpiRecord.BucketNames.Select(name => name + "_s")];
+    private static readonly string s_outboxDepth = InfluxSchema.OutboxPrefix + StatusPayload.Depth;
+    private static readonly string s_outboxDropped = InfluxSchema.OutboxPrefix + StatusPayload.Dropped;
+    private static readonly string s_outboxCorrupt = InfluxSchema.OutboxPrefix + StatusPayload.Corrupt;
+    private static readonly string s_deliveryConfirmed = InfluxSchema.DeliveryPrefix + StatusPayload.Confirmed;
+    private static readonly string s_deliveryUnconfirmed = InfluxSchema.DeliveryPrefix + StatusPayload.Unconfirmed;
+    private static readonly string s_deliveryOldest = InfluxSchema.DeliveryPrefix + StatusPayload.OldestUnconfirmedAgeS;
+    private static readonly string s_deliveryResent = InfluxSchema.DeliveryPrefix + StatusPayload.Resent;
+    private static readonly string s_deliveryNoSubscriber = InfluxSchema.DeliveryPrefix + StatusPayload.NoSubscriber;
 
     /// <summary>The line of <paramref name="record"/>'s point.</summary>
     public static string Line(IngestRecord record) => record switch
@@ -43,48 +43,48 @@ public static class PointBuilder
     public static string Line(KpiRecord r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        var line = LineWriter.Start(KpiMeasurement);
-        line.Tag("cell", r.Cell);
-        line.Tag("site", r.Site);
-        line.Tag("window", r.Window);
-        for (var i = 0; i < s_bucketFields.Length; i++)
+        var line = LineWriter.Start(InfluxSchema.KpiMeasurement);
+        line.Tag(InfluxSchema.CellTag, r.Cell);
+        line.Tag(InfluxSchema.SiteTag, r.Site);
+        line.Tag(InfluxSchema.WindowTag, r.Window);
+        for (var i = 0; i < InfluxSchema.BucketFields.Count; i++)
         {
-            line.Field(s_bucketFields[i], r.Buckets[i]);
+            line.Field(InfluxSchema.BucketFields[i], r.Buckets[i]);
         }
 
-        line.Field("window_s", (r.EndMs - r.StartMs) / 1000.0);
+        line.Field(InfluxSchema.WindowSeconds, (r.EndMs - r.StartMs) / 1000.0);
         for (var i = 0; i < r.Kpis.Length; i++)
         {
-            line.Field(KpiRecord.KpiNames[i], r.Kpis[i]);
+            line.Field(KpiPayload.KpiNames[i], r.Kpis[i]);
         }
 
-        line.Field("produced", r.Produced);
-        line.Field("good", r.Good);
-        line.Field("scrap", r.Scrap);
-        line.Field("unattended_good", r.UnattendedGood);
-        line.Field("failures", r.Failures);
-        line.Field("kwh", r.Kwh);
-        line.Field("kwh_per_good_part", r.KwhPerGoodPart);
-        line.Field("idle_energy_share", r.IdleEnergyShare);
-        line.Field("minor_stops", r.MinorStops);
-        line.Field("minor_stop_s", r.MinorStopSeconds);
-        line.Field("minor_stop_threshold_s", r.MinorStopThresholdSeconds);
-        line.Field("minor_stop_policy", r.MinorStopPolicy);
-        line.Field("ideal_cycle_s", r.IdealCycleSeconds);
+        line.Field(KpiPayload.Produced, r.Produced);
+        line.Field(KpiPayload.Good, r.Good);
+        line.Field(KpiPayload.Scrap, r.Scrap);
+        line.Field(KpiPayload.UnattendedGood, r.UnattendedGood);
+        line.Field(KpiPayload.Failures, r.Failures);
+        line.Field(KpiPayload.Kwh, r.Kwh);
+        line.Field(KpiPayload.KwhPerGoodPart, r.KwhPerGoodPart);
+        line.Field(KpiPayload.IdleEnergyShare, r.IdleEnergyShare);
+        line.Field(InfluxSchema.MinorStops, r.MinorStops);
+        line.Field(InfluxSchema.MinorStopSeconds, r.MinorStopSeconds);
+        line.Field(InfluxSchema.MinorStopThreshold, r.MinorStopThresholdSeconds);
+        line.Field(InfluxSchema.MinorStopPolicy, r.MinorStopPolicy);
+        line.Field(KpiPayload.IdealCycleS, r.IdealCycleSeconds);
         foreach (var aux in r.Aux)
         {
-            line.Field($"aux_{aux.Signal}_samples", aux.Samples);
-            line.Field($"aux_{aux.Signal}_min", aux.Min);
-            line.Field($"aux_{aux.Signal}_mean", aux.Mean);
-            line.Field($"aux_{aux.Signal}_max", aux.Max);
+            line.Field(InfluxSchema.AuxField(aux.Signal, KpiPayload.Samples), aux.Samples);
+            line.Field(InfluxSchema.AuxField(aux.Signal, KpiPayload.Min), aux.Min);
+            line.Field(InfluxSchema.AuxField(aux.Signal, KpiPayload.Mean), aux.Mean);
+            line.Field(InfluxSchema.AuxField(aux.Signal, KpiPayload.Max), aux.Max);
         }
 
-        line.Field("coverage", r.Coverage);
-        line.Field("sensor_faults", r.SensorFaults);
-        line.Field("clock_synced", r.ClockSynced);
-        line.Field("seq", r.Seq);
-        line.Field("gateway", r.Gateway);
-        line.Field("definitions", r.Definitions);
+        line.Field(KpiPayload.Coverage, r.Coverage);
+        line.Field(KpiPayload.SensorFaults, r.SensorFaults);
+        line.Field(KpiPayload.ClockSynced, r.ClockSynced);
+        line.Field(KpiPayload.Seq, r.Seq);
+        line.Field(KpiPayload.Gateway, r.Gateway);
+        line.Field(KpiPayload.Definitions, r.Definitions);
         return line.End(r.StartMs);
     }
 
@@ -92,12 +92,12 @@ public static class PointBuilder
     public static string Line(StateRecord r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        var line = LineWriter.Start(StateMeasurement);
-        line.Tag("cell", r.Cell);
-        line.Tag("site", r.Site);
-        line.Field("state", r.State);
-        line.Field("seq", r.Seq);
-        line.Field("gateway", r.Gateway);
+        var line = LineWriter.Start(InfluxSchema.StateMeasurement);
+        line.Tag(InfluxSchema.CellTag, r.Cell);
+        line.Tag(InfluxSchema.SiteTag, r.Site);
+        line.Field(StatePayload.State, r.State);
+        line.Field(KpiPayload.Seq, r.Seq);
+        line.Field(KpiPayload.Gateway, r.Gateway);
         return line.End(r.AtMs);
     }
 
@@ -105,25 +105,25 @@ public static class PointBuilder
     public static string Line(StatusRecord r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        var line = LineWriter.Start(StatusMeasurement);
-        line.Tag("gateway", r.Gateway);
-        line.Tag("site", r.Site);
-        line.Field("status", r.Status);
-        line.Field("software", r.Software);
-        line.Field("config_sha256", r.ConfigSha256);
-        line.Field("outbox_depth", r.OutboxDepth);
-        line.Field("outbox_dropped", r.OutboxDropped);
-        line.Field("outbox_corrupt", r.OutboxCorrupt);
+        var line = LineWriter.Start(InfluxSchema.StatusMeasurement);
+        line.Tag(InfluxSchema.GatewayTag, r.Gateway);
+        line.Tag(InfluxSchema.SiteTag, r.Site);
+        line.Field(StatusPayload.Status, r.Status);
+        line.Field(StatusPayload.Software, r.Software);
+        line.Field(StatusPayload.ConfigSha256, r.ConfigSha256);
+        line.Field(s_outboxDepth, r.OutboxDepth);
+        line.Field(s_outboxDropped, r.OutboxDropped);
+        line.Field(s_outboxCorrupt, r.OutboxCorrupt);
         if (r.Delivery is { } delivery)
         {
-            line.Field("delivery_confirmed", delivery.Confirmed);
-            line.Field("delivery_unconfirmed", delivery.Unconfirmed);
-            line.Field("delivery_oldest_unconfirmed_age_s", delivery.OldestUnconfirmedAgeS);
-            line.Field("delivery_resent", delivery.Resent);
-            line.Field("delivery_no_subscriber", delivery.NoSubscriber);
+            line.Field(s_deliveryConfirmed, delivery.Confirmed);
+            line.Field(s_deliveryUnconfirmed, delivery.Unconfirmed);
+            line.Field(s_deliveryOldest, delivery.OldestUnconfirmedAgeS);
+            line.Field(s_deliveryResent, delivery.Resent);
+            line.Field(s_deliveryNoSubscriber, delivery.NoSubscriber);
         }
 
-        line.Field("clock_synced", r.ClockSynced);
+        line.Field(KpiPayload.ClockSynced, r.ClockSynced);
         return line.End(r.AtMs);
     }
 

@@ -1,3 +1,4 @@
+using EdgeGateway.Core.Payload;
 using EdgeGateway.Ingest.Hosting;
 using EdgeGateway.Ingest.Status;
 using EdgeGateway.Mqtt;
@@ -47,7 +48,8 @@ public sealed class MqttSession : IBrokerPublisher, IDisposable
     public static string FilterOf(IngestMqttOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.SharedSubscription ? $"$share/{options.Group}/{options.TopicPrefix}/#" : $"{options.TopicPrefix}/#";
+        var all = TopicScheme.AllFilter(options.TopicPrefix);
+        return options.SharedSubscription ? $"$share/{options.Group}/{all}" : all;
     }
 
     /// <summary>Marks the start or end of a connection: acknowledgements of earlier messages are not sent any more.</summary>

@@ -91,5 +91,5 @@ public sealed class PlausibleTime
 
     private static string Whole(long count, string unit) => $"{count.ToString(CultureInfo.InvariantCulture)} {unit}";
 
-    private static string Seconds(long ms) => $"{MessageValidator.Format(ms / 1000.0)} s";
+    private static string Seconds(long ms) => $"{PayloadProblem.Format(ms / 1000.0)} s";
 }

@@ -23,7 +23,7 @@ public sealed class RecordBatchTests
         Assert.Equal(["edgegw/v1/sme-0042/cell-1/kpi/1m", "edgegw/v1/sme-0042/cell-1/state"], records.Select(r => r.Topic));
         Assert.Equal(first, records[0].Payload.ToArray());
         Assert.Equal(second, records[1].Payload.ToArray());
-        Assert.Equal("edgegw/v1/sme-0042/batch/gw-1", RecordBatch.Topic("edgegw/v1", "sme-0042", "gw-1"));
+        Assert.Equal("edgegw/v1/sme-0042/batch/gw-1", TopicScheme.BatchTopic("edgegw/v1", "sme-0042", "gw-1"));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using CsCheck;
+using EdgeGateway.Core.Payload;
 using EdgeGateway.Ingest.Validation;
 
 namespace EdgeGateway.Ingest.Tests.Fixtures;
@@ -133,7 +134,7 @@ internal static class Malformed
             case "negative bucket" when isKpi:
                 {
                     var root = Parse(json);
-                    root["buckets"]![KpiRecord.BucketNames[random.Next(7)]] = -1 - random.Next(100_000);
+                    root["buckets"]![KpiPayload.BucketNames[random.Next(7)]] = -1 - random.Next(100_000);
                     return Message(name, topic, root.ToJsonString(), RejectionKind.Range);
                 }
 

@@ -103,7 +103,7 @@ internal sealed class FakePublisher : IBrokerPublisher
     /// <summary>Every sequence number confirmed to the gateway <c>sme-0042/gw-1</c>, in the order confirmed (repeats kept).</summary>
     public IReadOnlyList<long> Confirmed()
     {
-        var topic = DeliveryConfirmation.Topic(DeliveryConfirmation.DefaultTopicPrefix, "sme-0042", "gw-1");
+        var topic = TopicScheme.ConfirmationTopic(DeliveryConfirmation.DefaultTopicPrefix, "sme-0042", "gw-1");
         var sequences = new List<long>();
         var ranges = new List<SequenceRange>();
         foreach (var (_, payload) in _published.Where(p => p.Topic == topic))

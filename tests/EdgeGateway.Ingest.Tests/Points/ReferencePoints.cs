@@ -1,3 +1,5 @@
+using EdgeGateway.Core.Payload;
+using EdgeGateway.Core.Storage;
 using EdgeGateway.Ingest.Points;
 using EdgeGateway.Ingest.Validation;
 using InfluxDB.Client.Api.Domain;
@@ -11,7 +13,7 @@ namespace EdgeGateway.Ingest.Tests.Points;
 /// </summary>
 public static class ReferencePoints
 {
-    private static readonly string[] s_bucketFields = [.. KpiRecord.BucketNames.Select(name => name + "_s")];
+    private static readonly string[] s_bucketFields = [.. KpiPayload.BucketNames.Select(name => name + "_s")];
 
     /// <summary>The point of <paramref name="record"/>.</summary>
     public static PointData Build(IngestRecord record) => record switch
@@ -26,7 +28,7 @@ public static class ReferencePoints
     public static PointData Build(KpiRecord r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        var point = PointData.Builder.Measurement(PointBuilder.KpiMeasurement)
+        var point = PointData.Builder.Measurement(InfluxSchema.KpiMeasurement)
             .Tag("site", r.Site)
             .Tag("cell", r.Cell)
             .Tag("window", r.Window)
@@ -39,7 +41,7 @@ public static class ReferencePoints
         point.Field("window_s", (r.EndMs - r.StartMs) / 1000.0);
         for (var i = 0; i < r.Kpis.Length; i++)
         {
-            Optional(point, KpiRecord.KpiNames[i], r.Kpis[i]);
+            Optional(point, KpiPayload.KpiNames[i], r.Kpis[i]);
         }
 
         point
@@ -79,7 +81,7 @@ public static class ReferencePoints
     public static PointData Build(StateRecord r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        return PointData.Measurement(PointBuilder.StateMeasurement)
+        return PointData.Measurement(InfluxSchema.StateMeasurement)
             .Tag("site", r.Site)
             .Tag("cell", r.Cell)
             .Field("state", r.State)
@@ -92,7 +94,7 @@ public static class ReferencePoints
     public static PointData Build(StatusRecord r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        var point = PointData.Measurement(PointBuilder.StatusMeasurement)
+        var point = PointData.Measurement(InfluxSchema.StatusMeasurement)
             .Tag("site", r.Site)
             .Tag("gateway", r.Gateway)
             .Field("status", r.Status)

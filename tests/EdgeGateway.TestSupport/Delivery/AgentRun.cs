@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using EdgeGateway.Agent.Outbox;
+using EdgeGateway.Core.Payload;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -11,13 +12,6 @@ internal sealed record AgentStatus(int Pid, DateTimeOffset At, bool Connected, s
 {
     public override string ToString() =>
         $"pid {Pid} at {At:HH:mm:ss.fff}: connected {Connected}, last error '{LastError}', outbox depth {Depth}, bytes {Bytes}, next_seq {NextSeq}, dropped {Dropped}, corrupt {Corrupt}, {Delivery}";
-}
-
-/// <summary>The status file's <c>delivery</c> object (src/docs/payloads-and-topics.md, "Delivery confirmations").</summary>
-internal sealed record DeliveryCounts(long Confirmed, long Unconfirmed, double? OldestUnconfirmedAgeS, long Resent, long NoSubscriber)
-{
-    public override string ToString() =>
-        $"confirmed {Confirmed}, unconfirmed {Unconfirmed} (oldest {OldestUnconfirmedAgeS?.ToString(CultureInfo.InvariantCulture) ?? "-"} s), resent {Resent}, no subscriber {NoSubscriber}";
 }
 
 /// <summary>The outbox as a stopped agent left it: next sequence, the records still held (not acknowledged), losses.</summary>

@@ -266,13 +266,13 @@ internal sealed class RecordSubscriber : IAsyncDisposable
         lock (_lock)
         {
             _lastArrival = DateTimeOffset.UtcNow;
-            if (message.Topic.Contains($"/{RecordBatch.TopicLevel}/", StringComparison.Ordinal))
+            if (message.Topic.Contains($"/{TopicScheme.BatchLevel}/", StringComparison.Ordinal))
             {
                 _batches++;
             }
         }
 
-        if (message.Topic.Contains($"/{RecordBatch.TopicLevel}/", StringComparison.Ordinal))
+        if (message.Topic.Contains($"/{TopicScheme.BatchLevel}/", StringComparison.Ordinal))
         {
             // Several records in one message (src/docs/payloads-and-topics.md, "Batches"): each counts as if it had come alone.
             var records = new List<BatchedRecord>();
@@ -361,7 +361,7 @@ internal sealed class RecordSubscriber : IAsyncDisposable
     /// <summary>Confirms what arrived, as ranges, outside the receive handler (a publish awaited in it would wait on itself).</summary>
     private async Task ConfirmAsync()
     {
-        var topic = DeliveryConfirmation.Topic(DeliveryConfirmation.DefaultTopicPrefix, Site, _gateway);
+        var topic = TopicScheme.ConfirmationTopic(DeliveryConfirmation.DefaultTopicPrefix, Site, _gateway);
         var reader = _toConfirm!.Reader;
         while (await reader.WaitToReadAsync())
         {

@@ -1,10 +1,12 @@
 using System.Globalization;
+using EdgeGateway.Core.Payload;
+using EdgeGateway.Core.Storage;
 using EdgeGateway.Evaluation.Panel;
 
 namespace EdgeGateway.TestSupport.Programmes;
 
 /// <summary>
-/// Day records as InfluxDB line protocol in the ingest's schema (measurement <c>kpi</c>, tags site/cell/window=day,
+/// Day records as InfluxDB line protocol in the ingest's schema (<see cref="InfluxSchema"/>: measurement <c>kpi</c>, tags site/cell/window=day,
 /// time = the day's start in ms, taken as UTC midnight): loads a simulated programme into a real database, so that
 /// <c>edgegw evaluate</c> is tested and benchmarked through the same query it runs in production.
 /// </summary>
@@ -20,7 +22,11 @@ public static class DayRecordLines
                 var ms = (long)(d.Day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) - DateTime.UnixEpoch).TotalMilliseconds;
                 yield return string.Create(
                     CultureInfo.InvariantCulture,
-                    $"kpi,cell={cell.Cell},site={cell.Site},window=day run_s={d.RunSeconds:R},setup_s={d.SetupSeconds:R},down_s={d.DownSeconds:R},idle_s={d.IdleSeconds:R},window_s={d.WindowSeconds:R},produced={(long)d.Produced}i,good={(long)d.Good}i,scrap={(long)d.Scrap}i,unattended_good={(long)d.UnattendedGood}i,kwh={d.Kwh:R},ideal_cycle_s={d.IdealCycleSeconds:R},coverage={d.Coverage:R} {ms}");
+                    $"{InfluxSchema.KpiMeasurement},{InfluxSchema.CellTag}={cell.Cell},{InfluxSchema.SiteTag}={cell.Site},{InfluxSchema.WindowTag}={InfluxSchema.DayWindow} " +
+                    $"{InfluxSchema.RunSeconds}={d.RunSeconds:R},{InfluxSchema.SetupSeconds}={d.SetupSeconds:R},{InfluxSchema.DownSeconds}={d.DownSeconds:R}," +
+                    $"{InfluxSchema.IdleSeconds}={d.IdleSeconds:R},{InfluxSchema.WindowSeconds}={d.WindowSeconds:R},{KpiPayload.Produced}={(long)d.Produced}i," +
+                    $"{KpiPayload.Good}={(long)d.Good}i,{KpiPayload.Scrap}={(long)d.Scrap}i,{KpiPayload.UnattendedGood}={(long)d.UnattendedGood}i," +
+                    $"{KpiPayload.Kwh}={d.Kwh:R},{KpiPayload.IdealCycleS}={d.IdealCycleSeconds:R},{KpiPayload.Coverage}={d.Coverage:R} {ms}");
             }
         }
     }

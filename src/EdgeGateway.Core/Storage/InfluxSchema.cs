@@ -1,0 +1,177 @@
+using EdgeGateway.Core.Payload;
+
+namespace EdgeGateway.Core.Storage;
+
+/// <summary>
+/// The InfluxDB schema (src/docs/influxdb-schema.md): measurement, tag and field names, and which payload field becomes
+/// which column. The ingest writes it (PointBuilder); <c>edgegw report</c>, <c>edgegw evaluate</c> and the evaluation's
+/// simulated day records read it. A field's column is named as in the payload unless said otherwise here.
+/// </summary>
+public static class InfluxSchema
+{
+    /// <summary>Measurement of KPI records.</summary>
+    public const string KpiMeasurement = "kpi";
+
+    /// <summary>Measurement of state changes.</summary>
+    public const string StateMeasurement = "state";
+
+    /// <summary>Measurement of gateway status messages.</summary>
+    public const string StatusMeasurement = "gateway_status";
+
+    /// <summary>Tag: site id (every measurement).</summary>
+    public const string SiteTag = "site";
+
+    /// <summary>Tag: cell id (kpi, state).</summary>
+    public const string CellTag = "cell";
+
+    /// <summary>Tag: window kind (kpi).</summary>
+    public const string WindowTag = "window";
+
+    /// <summary>Tag: gateway id (gateway_status; a field of kpi and state).</summary>
+    public const string GatewayTag = "gateway";
+
+    /// <summary>The window kind of day records, the ones the report and the evaluation read.</summary>
+    public const string DayWindow = "day";
+
+    /// <summary>
+    /// <c>FROM "kpi" WHERE "window" = 'day'</c>: the day records, which <c>edgegw report</c> and <c>edgegw evaluate</c> read.
+    /// </summary>
+    public const string FromDayRecords = $"FROM \"{KpiMeasurement}\" WHERE \"{WindowTag}\" = '{DayWindow}'";
+
+    /// <summary>Window length, s (from <c>window.end − window.start</c>).</summary>
+    public const string WindowSeconds = "window_s";
+
+    /// <summary>From <c>minor_stops.count</c>.</summary>
+    public const string MinorStops = "minor_stops";
+
+    /// <summary>From <c>minor_stops.seconds</c>.</summary>
+    public const string MinorStopSeconds = "minor_stop_s";
+
+    /// <summary>From <c>minor_stops.threshold_s</c>.</summary>
+    public const string MinorStopThreshold = "minor_stop_threshold_s";
+
+    /// <summary>From <c>minor_stops.policy</c>.</summary>
+    public const string MinorStopPolicy = "minor_stop_policy";
+
+    /// <summary>Prefix of the <c>outbox</c> object's fields in gateway_status.</summary>
+    public const string OutboxPrefix = "outbox_";
+
+    /// <summary>Prefix of the <c>delivery</c> object's fields in gateway_status.</summary>
+    public const string DeliveryPrefix = "delivery_";
+
+    /// <summary>Bucket columns (<c>buckets.run</c> → <c>run_s</c>), in <see cref="KpiPayload.BucketNames"/> order.</summary>
+    public static readonly IReadOnlyList<string> BucketFields = BucketColumns();
+
+    /// <summary>Column of <c>buckets.run</c>.</summary>
+    public static string RunSeconds => BucketFields[0];
+
+    /// <summary>Column of <c>buckets.setup</c>.</summary>
+    public static string SetupSeconds => BucketFields[1];
+
+    /// <summary>Column of <c>buckets.down</c>.</summary>
+    public static string DownSeconds => BucketFields[2];
+
+    /// <summary>Column of <c>buckets.idle</c>.</summary>
+    public static string IdleSeconds => BucketFields[3];
+
+    /// <summary>
+    /// Every column of a KPI point with the payload field it comes from (dotted path; <see cref="WindowSeconds"/> from
+    /// <c>window</c>'s start and end), Aux columns excepted (<see cref="AuxField"/>).
+    /// </summary>
+    public static readonly IReadOnlyList<SchemaColumn> KpiColumns = KpiColumnList();
+
+    /// <summary>Every column of a state point with the payload field it comes from.</summary>
+    public static readonly IReadOnlyList<SchemaColumn> StateColumns =
+    [
+        new(StatePayload.State, StatePayload.State), new(KpiPayload.Seq, KpiPayload.Seq), new(KpiPayload.Gateway, KpiPayload.Gateway),
+    ];
+
+    /// <summary>Every column of a gateway_status point (of a birth with delivery counts) with the payload field it comes from.</summary>
+    public static readonly IReadOnlyList<SchemaColumn> StatusColumns =
+    [
+        new(StatusPayload.Status, StatusPayload.Status),
+        new(StatusPayload.Software, StatusPayload.Software),
+        new(StatusPayload.ConfigSha256, StatusPayload.ConfigSha256),
+        Nested(StatusPayload.Outbox, StatusPayload.Depth, OutboxPrefix + StatusPayload.Depth),
+        Nested(StatusPayload.Outbox, StatusPayload.Dropped, OutboxPrefix + StatusPayload.Dropped),
+        Nested(StatusPayload.Outbox, StatusPayload.Corrupt, OutboxPrefix + StatusPayload.Corrupt),
+        Nested(StatusPayload.Delivery, StatusPayload.Confirmed, DeliveryPrefix + StatusPayload.Confirmed),
+        Nested(StatusPayload.Delivery, StatusPayload.Unconfirmed, DeliveryPrefix + StatusPayload.Unconfirmed),
+        Nested(StatusPayload.Delivery, StatusPayload.OldestUnconfirmedAgeS, DeliveryPrefix + StatusPayload.OldestUnconfirmedAgeS),
+        Nested(StatusPayload.Delivery, StatusPayload.Resent, DeliveryPrefix + StatusPayload.Resent),
+        Nested(StatusPayload.Delivery, StatusPayload.NoSubscriber, DeliveryPrefix + StatusPayload.NoSubscriber),
+        new(KpiPayload.ClockSynced, KpiPayload.ClockSynced),
+    ];
+
+    /// <summary>The tags of a KPI point and the payload fields they come from; its time is <c>window.start</c>.</summary>
+    public static readonly IReadOnlyList<SchemaColumn> KpiTags =
+        [new(KpiPayload.Site, SiteTag), new(KpiPayload.Cell, CellTag), new($"{KpiPayload.Window}.{KpiPayload.Kind}", WindowTag)];
+
+    /// <summary>The tags of a state point and the payload fields they come from; its time is <c>at</c>.</summary>
+    public static readonly IReadOnlyList<SchemaColumn> StateTags = [new(KpiPayload.Site, SiteTag), new(KpiPayload.Cell, CellTag)];
+
+    /// <summary>The tags of a gateway_status point and the payload fields they come from; its time is a birth's <c>at</c>.</summary>
+    public static readonly IReadOnlyList<SchemaColumn> StatusTags = [new(KpiPayload.Site, SiteTag), new(KpiPayload.Gateway, GatewayTag)];
+
+    /// <summary>
+    /// Payload fields no column holds: the schema version (checked by the ingest), a birth's cell list and outbox age
+    /// (for a technician reading the retained message; the outbox's depth and the delivery counts are stored).
+    /// </summary>
+    public static readonly IReadOnlyList<string> NotStored =
+        [KpiPayload.V, StatusPayload.Cells, $"{StatusPayload.Outbox}.{StatusPayload.OldestAgeS}"];
+
+    /// <summary>The column of one statistic of an Aux signal: <c>aux.{signal}.{statistic}</c> → <c>aux_{signal}_{statistic}</c>.</summary>
+    public static string AuxField(string signal, string statistic) => $"{KpiPayload.Aux}_{signal}_{statistic}";
+
+    private static string[] BucketColumns()
+    {
+        var fields = new string[KpiPayload.BucketNames.Count];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            fields[i] = KpiPayload.BucketNames[i] + "_s";
+        }
+
+        return fields;
+    }
+
+    private static SchemaColumn Nested(string parent, string name, string column) => new($"{parent}.{name}", column);
+
+    private static List<SchemaColumn> KpiColumnList()
+    {
+        var columns = new List<SchemaColumn>();
+        for (var i = 0; i < KpiPayload.BucketNames.Count; i++)
+        {
+            columns.Add(Nested(KpiPayload.Buckets, KpiPayload.BucketNames[i], KpiPayload.BucketNames[i] + "_s"));
+        }
+
+        columns.Add(new($"{KpiPayload.Window}.{KpiPayload.End} - {KpiPayload.Window}.{KpiPayload.Start}", WindowSeconds));
+        foreach (var kpi in KpiPayload.KpiNames)
+        {
+            columns.Add(Nested(KpiPayload.Kpi, kpi, kpi));
+        }
+
+        foreach (var count in (string[])[KpiPayload.Produced, KpiPayload.Good, KpiPayload.Scrap, KpiPayload.UnattendedGood, KpiPayload.Failures])
+        {
+            columns.Add(Nested(KpiPayload.Counts, count, count));
+        }
+
+        columns.Add(Nested(KpiPayload.Energy, KpiPayload.Kwh, KpiPayload.Kwh));
+        columns.Add(Nested(KpiPayload.Energy, KpiPayload.KwhPerGoodPart, KpiPayload.KwhPerGoodPart));
+        columns.Add(Nested(KpiPayload.Energy, KpiPayload.IdleEnergyShare, KpiPayload.IdleEnergyShare));
+        columns.Add(Nested(KpiPayload.MinorStops, KpiPayload.Count, MinorStops));
+        columns.Add(Nested(KpiPayload.MinorStops, KpiPayload.Seconds, MinorStopSeconds));
+        columns.Add(Nested(KpiPayload.MinorStops, KpiPayload.ThresholdS, MinorStopThreshold));
+        columns.Add(Nested(KpiPayload.MinorStops, KpiPayload.Policy, MinorStopPolicy));
+        columns.Add(new(KpiPayload.IdealCycleS, KpiPayload.IdealCycleS));
+        columns.Add(Nested(KpiPayload.DataQuality, KpiPayload.Coverage, KpiPayload.Coverage));
+        columns.Add(Nested(KpiPayload.DataQuality, KpiPayload.SensorFaults, KpiPayload.SensorFaults));
+        columns.Add(Nested(KpiPayload.DataQuality, KpiPayload.ClockSynced, KpiPayload.ClockSynced));
+        columns.Add(new(KpiPayload.Seq, KpiPayload.Seq));
+        columns.Add(new(KpiPayload.Gateway, KpiPayload.Gateway));
+        columns.Add(new(KpiPayload.Definitions, KpiPayload.Definitions));
+        return columns;
+    }
+}
+
+/// <summary>One column of a point and the payload field (dotted path) it comes from.</summary>
+public readonly record struct SchemaColumn(string PayloadField, string Column);
