@@ -61,6 +61,12 @@ public sealed class AgentOptions
     [Required]
     public string StatusFile { get; set; } = "/run/edgegw/status.json";
 
+    /// <summary>
+    /// How often the engine's windows in progress are saved next to the outbox, so that a restart goes on with them
+    /// (src/docs/agent.md, "Restarts"); after a crash the time since the last save is unknown.
+    /// </summary>
+    public TimeSpan WindowCheckpointInterval { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Capacity of the channel between sources and the engine; sources wait when it is full.</summary>
     [Range(16, 10_000_000)]
     public int EventQueueCapacity { get; set; } = 65_536;

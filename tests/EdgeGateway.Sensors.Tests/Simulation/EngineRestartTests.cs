@@ -122,6 +122,38 @@ public sealed class EngineRestartTests
     }
 
     [Fact]
+    public void The_simulators_live_truth_is_what_a_live_engine_measures_from_a_start_mid_window()
+    {
+        var from = SimulatedRun.Instant("2026-03-03", s_config.TimeZone) + (10 * 60 * Minute) + 7_123;
+        var to = from + (30 * 60 * Minute);
+        using var trace = new MemoryStream();
+        var truth = Simulator.Run(s_config, SimulationOptions.ReadAll(s_config), 11, from, to, s_kinds, trace, out _, live: true);
+        var records = new Records();
+        var engine = new GatewayEngine(s_config, s_kinds, records);
+        engine.StartLive(null, from);
+        trace.Position = 0;
+        using (var reader = new TraceReader(trace, "live.csv", engine.Signals))
+        {
+            while (reader.TryRead(out var e))
+            {
+                engine.Process(e);
+            }
+        }
+
+        engine.AdvanceTo(to);
+        engine.Finish();
+        var byWindow = records.ToDictionary(r => (r.Cell.Id, r.Kind, r.Start));
+        Assert.Equal(truth.Count, records.Count);
+        foreach (var expected in truth)
+        {
+            Assert.True(byWindow.TryGetValue((expected.Cell.Id, expected.Kind, expected.Start), out var got), $"no {expected.Kind} record of {expected.Cell.Id} at {expected.Start}");
+            TruthComparison.AssertSame(expected, got);
+        }
+
+        Assert.Contains(truth, r => r.Kind == WindowKind.Shift && r.Start < from && r.Ms(Bucket.Unknown) >= from - r.Start);
+    }
+
+    [Fact]
     public void A_checkpoint_holds_every_booked_millisecond_and_reads_back_as_written()
     {
         var (events, from, _) = s_run.Value;
