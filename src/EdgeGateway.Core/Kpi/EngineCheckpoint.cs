@@ -2,7 +2,7 @@ namespace EdgeGateway.Core.Kpi;
 
 /// <summary>
 /// The windows in progress of a gateway's engine at one instant, so that a restarted agent goes on with them
-/// (src/docs/kpi-model.md, "Restarts"). <paramref name="TakenAtMs"/>: the engine's time when it was taken.
+/// (src/docs/kpi-model.md, "Live starts and restarts"). <paramref name="TakenAtMs"/>: the engine's time when it was taken.
 /// </summary>
 public sealed record EngineCheckpoint(string Site, long TakenAtMs, IReadOnlyList<CellCheckpoint> Cells);
 

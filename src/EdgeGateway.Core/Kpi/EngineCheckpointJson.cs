@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace EdgeGateway.Core.Kpi;
 
 /// <summary>
-/// The file form of an <see cref="EngineCheckpoint"/> (src/docs/kpi-model.md, "Restarts"): JSON with every window
+/// The file form of an <see cref="EngineCheckpoint"/> (src/docs/kpi-model.md, "Live starts and restarts"): JSON with every window
 /// accumulator by name, so that a checkpoint written by one version is read by the next or refused with a reason.
 /// </summary>
 public static class EngineCheckpointJson

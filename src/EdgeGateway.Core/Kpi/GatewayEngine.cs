@@ -83,7 +83,7 @@ public sealed class GatewayEngine
 
     /// <summary>
     /// Starts a live run at <paramref name="at"/> (the agent's first event or clock tick), going on with the windows of
-    /// <paramref name="checkpoint"/> where they fit the config (src/docs/kpi-model.md, "Restarts"); cells without a
+    /// <paramref name="checkpoint"/> where they fit the config (src/docs/kpi-model.md, "Live starts and restarts"); cells without a
     /// usable checkpoint start live. Returns one line per cell that could not go on, and per checkpointed cell the
     /// config no longer has, for the log.
     /// </summary>

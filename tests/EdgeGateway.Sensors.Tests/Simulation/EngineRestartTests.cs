@@ -9,7 +9,7 @@ using EdgeGateway.Sensors.Simulation;
 namespace EdgeGateway.Sensors.Tests.Simulation;
 
 /// <summary>
-/// A restart goes on with the windows in progress (src/docs/kpi-model.md, "Restarts"): an engine stopped mid-shift,
+/// A restart goes on with the windows in progress (src/docs/kpi-model.md, "Live starts and restarts"): an engine stopped mid-shift,
 /// its checkpoint written and read back, and a new engine resumed after a gap give the records of the uninterrupted
 /// run except for the gap, which is unknown. The oracle is the uninterrupted run's own one-minute records of the gap.
 /// </summary>
