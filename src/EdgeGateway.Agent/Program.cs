@@ -27,9 +27,6 @@ public static class Program
 
     private const string Name = "edgegw-agent";
 
-    // What the Agent section may hold, to name unknown keys and bad enum values before the binder does.
-    private static readonly OptionsKeys s_keys = OptionsKeys.Of<AgentOptions>(OptionsKeys.Of<MqttOptions>(), OptionsKeys.Of<OutboxOptions>());
-
     /// <summary>Where the config is when nothing says otherwise.</summary>
     public const string DefaultConfigPath = "/etc/edgegw/edgegw.json";
 
@@ -48,55 +45,29 @@ public static class Program
             return ExitCodes.Stopped;
         }
 
-        GatewayConfig gateway;
         if (ConfigFile.TryRead(configPath, out var unreadable) is not { } bytes)
         {
             return Fail($"{configPath}: {unreadable}");
         }
 
-        try
+        // Everything the agent needs is read and checked before the host runs, in one place that edgegw config validate
+        // shares, so that a bad config is a line per problem on stderr and exit code 2, not a host failure in the log.
+        var config = AgentConfigCheck.Check(bytes, configPath, rest);
+        if (config is not { Gateway: { } gateway, Options: { } options, Configuration: { } configuration })
         {
-            gateway = ConfigReader.Read(bytes, configPath, "Agent", "Logging");
-        }
-        catch (InputException e)
-        {
-            return Fail([.. (e.Problems.Count > 0 ? e.Problems : [e]).Select(p => p.Message)]);
-        }
-
-        // Everything the agent needs is read and checked before the host runs, so that a bad config is a few
-        // clear lines on stderr and exit code 2, not a host failure in the log.
-        var configuration = new ConfigurationBuilder()
-            .AddJsonStream(ConfigFile.Stream(bytes))
-            .AddEnvironmentVariables("EDGEGW_")
-            .AddCommandLine(rest)
-            .Build();
-        var keyProblems = new List<string>();
-        s_keys.Check(configuration.GetSection("Agent"), keyProblems);
-        if (keyProblems.Count > 0)
-        {
-            return Fail([.. keyProblems.Select(p => $"{configPath}: {p}")]);
+            return Fail([.. config.Problems.Select(p => p.ToString())]);
         }
 
         var builder = ServiceHost.CreateBuilder(rest, configuration);
-        Compose(builder.Services, builder.Configuration, gateway, new ConfigFingerprint(ConfigSha256.Hex(bytes)));
+        builder.Services.AddSingleton(Options.Create(options));
+        ComposePipeline(builder.Services, gateway, new ConfigFingerprint(ConfigSha256.Hex(bytes)));
         var host = builder.Build();
-        var problems = new List<string>();
-        if (ServiceHost.Options<AgentOptions>(host.Services, problems) is null)
-        {
-            host.Dispose();
-            return Fail([.. problems.Select(p => $"{configPath}: {p}")]);
-        }
 
-        // The source is created (and the hardware opened) before anything runs, so that a bad source or a missing chip
-        // is one line and its exit code, not a host failure in the log.
+        // The source is created (and the hardware opened) before anything runs, so that a missing chip is one line and
+        // its exit code (1: not a config problem, the chip may come back), not a host failure in the log.
         try
         {
             host.Services.GetRequiredService<ISignalSource>();
-        }
-        catch (InputException e)
-        {
-            host.Dispose();
-            return Fail([.. (e.Problems.Count > 0 ? e.Problems : [e]).Select(p => p.Message)]);
         }
         catch (HardwareMissingException e)
         {
@@ -120,16 +91,26 @@ public static class Program
         _ => null,
     };
 
-    /// <summary>Registers the pipeline: source → channel → engine → encoder → outbox → publisher, plus status.</summary>
+    /// <summary>
+    /// Registers the options bound from <paramref name="configuration"/> and validated by the host at start (with the
+    /// validators of <see cref="AgentConfigCheck"/>), and the pipeline: for a host built without the program's check (tests).
+    /// </summary>
     internal static void Compose(IServiceCollection services, IConfiguration configuration, GatewayConfig gateway, ConfigFingerprint fingerprint)
     {
         services.AddOptions<AgentOptions>()
             .Bind(configuration.GetSection("Agent"), binder => binder.ErrorOnUnknownConfiguration = true)
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsAnnotations>();
-        services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
-        services.AddSingleton<IValidateOptions<AgentOptions>, AgentPaths>();
+        foreach (var validator in AgentConfigCheck.Validators())
+        {
+            services.AddSingleton(validator);
+        }
 
+        ComposePipeline(services, gateway, fingerprint);
+    }
+
+    /// <summary>Registers the pipeline: source → channel → engine → encoder → outbox → publisher, plus status.</summary>
+    internal static void ComposePipeline(IServiceCollection services, GatewayConfig gateway, ConfigFingerprint fingerprint)
+    {
         services.AddSingleton(gateway);
         services.AddSingleton(fingerprint);
         services.TryAddSingleton(TimeProvider.System);

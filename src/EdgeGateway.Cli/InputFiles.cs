@@ -12,9 +12,6 @@ namespace EdgeGateway.Cli;
 /// </summary>
 internal static class InputFiles
 {
-    // Sections of /etc/edgegw/edgegw.json that belong to the agent, not to the commands that read the same file.
-    private static readonly string[] s_otherPrograms = ["Agent", "Logging"];
-
     /// <summary>
     /// Makes <paramref name="option"/> a path option: an empty path (<c>--config ""</c>, an unset shell variable) is a
     /// parse error — one line, exit code 2 — instead of an ArgumentException from the file system with its stack.
@@ -35,8 +32,11 @@ internal static class InputFiles
         return option;
     }
 
-    /// <summary>Reads and validates a gateway config; the agent's sections in the same file are left alone.</summary>
-    public static GatewayConfig ReadConfig(string path) => ConfigReader.Read(ReadAll(path, "config"), path, s_otherPrograms);
+    /// <summary>
+    /// Reads and validates a gateway config; the file may be the whole file the agent runs with: its other sections
+    /// (<c>Agent</c>, <c>Logging</c>) are left alone, and any other top-level key is an unknown key, as for the agent.
+    /// </summary>
+    public static GatewayConfig ReadConfig(string path) => ConfigReader.Read(ReadAll(path, "config"), path, Agent.Hosting.AgentConfigCheck.OtherSections);
 
     /// <summary>The whole content of an input file; <paramref name="what"/> names it in errors ("config").</summary>
     public static byte[] ReadAll(string path, string what)

@@ -13,6 +13,12 @@ public sealed class InputException(string source, int line, string problem)
     /// <summary>What is wrong, without the location.</summary>
     public string Problem { get; } = problem;
 
+    /// <summary>The dotted config key path the problem is about (its <see cref="Problem"/> then starts with it), or null.</summary>
+    public string? KeyPath { get; init; }
+
+    /// <summary>What is wrong, without the location and without the key path.</summary>
+    public string Detail => KeyPath is { Length: > 0 } key && Problem.StartsWith(key + ": ", StringComparison.Ordinal) ? Problem[(key.Length + 2)..] : Problem;
+
     /// <summary>Every problem found in the same input, this one first (a config is checked as a whole).</summary>
     public IReadOnlyList<InputException> Problems { get; init; } = [];
 
@@ -22,7 +28,7 @@ public sealed class InputException(string source, int line, string problem)
         if (problems.Count > 0)
         {
             var first = problems[0];
-            throw new InputException(first.InputName, first.Line, first.Problem) { Problems = problems };
+            throw new InputException(first.InputName, first.Line, first.Problem) { KeyPath = first.KeyPath, Problems = problems };
         }
     }
 }

@@ -43,34 +43,36 @@ public static class Program
             return ExitCodes.Stopped;
         }
 
-        var configuration = IngestConfiguration.Load(configPath, rest, out var problems);
-        if (configuration is null)
+        var problems = new List<ConfigProblem>();
+        var (configuration, document) = IngestConfiguration.Load(configPath, rest, problems);
+        if (configuration is null || document is null)
         {
-            return Fail(problems);
+            return Fail(problems.OrderBy(problem => problem.Line));
         }
 
         var builder = ServiceHost.CreateBuilder(rest, configuration);
         Compose(builder.Services, builder.Configuration);
         var host = builder.Build();
-        var options = ServiceHost.Options<IngestOptions>(host.Services, problems);
+        var optionProblems = new List<string>();
+        var options = ServiceHost.Options<IngestOptions>(host.Services, optionProblems);
 
         // The dead letters' folder is checked now, not at the first bad message, days later.
         if (options is not null && StorageErrors.DirectoryProblem(options.DeadLetterDirectory) is { } folder)
         {
-            problems.Add($"Ingest:DeadLetterDirectory: '{options.DeadLetterDirectory}' cannot hold dead letters: {folder}");
+            optionProblems.Add($"Ingest:DeadLetterDirectory: '{options.DeadLetterDirectory}' cannot hold dead letters: {folder}");
         }
 
-        if (problems.Count > 0)
+        if (optionProblems.Count > 0)
         {
             host.Dispose();
-            return Fail([.. problems.Select(problem => $"{configPath}: {problem}")]);
+            return Fail([.. optionProblems.Select(problem => document.OptionsProblem(IngestOptions.Section, problem)).OrderBy(problem => problem.Line)]);
         }
 
         // A failed service stops the ingest with exit code 1 and one line; the broker redelivers what was not acknowledged.
         return await ServiceRun.RunAsync(host, Name, static _ => null).ConfigureAwait(false);
     }
 
-    private static int Fail(IEnumerable<string> problems)
+    private static int Fail(IEnumerable<ConfigProblem> problems)
     {
         foreach (var problem in problems)
         {

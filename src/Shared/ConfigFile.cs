@@ -23,6 +23,18 @@ internal static class ConfigFile
 
     /// <summary>A stream over the bytes read, for <c>AddJsonStream</c> (each configuration built needs its own).</summary>
     public static MemoryStream Stream(byte[] bytes) => new(bytes, writable: false);
+
+    /// <summary>
+    /// What a service's options are bound from: the file's <paramref name="bytes"/>, then the <c>EDGEGW_</c> environment
+    /// variables, then <paramref name="commandLine"/> (<c>--Section:Key=value</c>), each over the one before.
+    /// </summary>
+    /// <exception cref="FormatException">The file's top level is not a JSON object.</exception>
+    public static IConfigurationRoot Configuration(byte[] bytes, string[] commandLine) =>
+        new ConfigurationBuilder()
+            .AddJsonStream(Stream(bytes))
+            .AddEnvironmentVariables("EDGEGW_")
+            .AddCommandLine(commandLine)
+            .Build();
 }
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using EdgeGateway.Core.Signals;
 
 namespace EdgeGateway.Core.Configuration;
@@ -10,7 +8,6 @@ namespace EdgeGateway.Core.Configuration;
 /// </summary>
 public sealed class ConfigReader
 {
-    private readonly string _source;
     private const int MaxAuxSignals = Kpi.AuxChannels.Capacity;
     private const int MaxSignalsPerCell = 64;
 
@@ -28,14 +25,14 @@ public sealed class ConfigReader
     private const double MaxBurdenOhms = 100_000;
     private const double MaxStuckAfterSeconds = 7 * 86_400;
     private const double MaxPlausible = 1e9;
-    private const double Unbounded = double.MaxValue;
+    private const double Unbounded = ConfigObject.Unbounded;
 
-    private readonly List<InputException> _problems = [];
+    private readonly List<InputException> _problems;
 
     // Where each signal was declared, so a duplicate name is reported at its second declaration.
-    private readonly List<(string Cell, string Name, ObjectReader Reader)> _signalDeclarations = [];
+    private readonly List<(string Cell, string Name, ConfigObject Reader)> _signalDeclarations = [];
 
-    private ConfigReader(string source) => _source = source;
+    private ConfigReader(List<InputException> problems) => _problems = problems;
 
     /// <summary>
     /// Parses UTF-8 JSON; throws <see cref="InputException"/> listing every problem found. Top-level sections named
@@ -43,17 +40,26 @@ public sealed class ConfigReader
     /// </summary>
     public static GatewayConfig Read(ReadOnlySpan<byte> utf8Json, string source, params ReadOnlySpan<string> otherSections)
     {
-        var tree = JsonTree.Parse(utf8Json, source);
-        var reader = new ConfigReader(source);
-        var config = reader.ReadRoot(tree, otherSections);
-        InputException.ThrowIfAny(reader._problems);
+        var problems = new List<InputException>();
+        var config = Read(ConfigDocument.Parse(utf8Json, source).Root(problems), problems, otherSections);
+        InputException.ThrowIfAny(problems);
         return config!;
     }
 
-    private GatewayConfig? ReadRoot(JsonTree root, ReadOnlySpan<string> otherSections)
+    /// <summary>
+    /// Reads the gateway config from the file's <paramref name="root"/>, adding every problem to
+    /// <paramref name="problems"/>; null when the config cannot be built. Other top-level keys than
+    /// <c>EdgeGateway</c> and <paramref name="otherSections"/> are unknown sections.
+    /// </summary>
+    public static GatewayConfig? Read(ConfigObject root, List<InputException> problems, params ReadOnlySpan<string> otherSections)
     {
-        var section = new ObjectReader(this, root, "");
-        var gateway = section.Object("EdgeGateway", required: true);
+        ArgumentNullException.ThrowIfNull(root);
+        return new ConfigReader(problems).ReadRoot(root, otherSections);
+    }
+
+    private GatewayConfig? ReadRoot(ConfigObject section, ReadOnlySpan<string> otherSections)
+    {
+        var gateway = section.Child("EdgeGateway", required: true);
         foreach (var other in otherSections)
         {
             section.Ignore(other);
@@ -66,7 +72,7 @@ public sealed class ConfigReader
         }
 
         var site = gateway.Id("Site");
-        var zoneName = gateway.String("TimeZone", required: true);
+        var zoneName = gateway.Text("TimeZone", required: true);
         TimeZoneInfo? zone = null;
         if (zoneName is not null)
         {
@@ -93,7 +99,7 @@ public sealed class ConfigReader
         return site is null || zone is null ? null : new GatewayConfig(site, zone, cells);
     }
 
-    private CellConfig? ReadCell(ObjectReader cell)
+    private CellConfig? ReadCell(ConfigObject cell)
     {
         var id = cell.Id("Id");
         var ideal = cell.Number("IdealCycleSeconds", required: true, min: MinIdealCycleSeconds, exclusiveMin: false, max: MaxIdealCycleSeconds) ?? 0;
@@ -101,7 +107,7 @@ public sealed class ConfigReader
         var policy = cell.Enum<MinorStopPolicy>("MinorStopPolicy", MinorStopPolicy.Iso22400);
 
         var signals = new List<SignalConfig>();
-        var signalsReader = cell.Object("Signals", required: true);
+        var signalsReader = cell.Child("Signals", required: true);
         if (signalsReader is not null)
         {
             foreach (var (name, signal) in signalsReader.Entries())
@@ -112,7 +118,7 @@ public sealed class ConfigReader
                 }
 
                 var role = signal.Enum<SignalRole>("Role", null);
-                var source = signal.String("Source", required: false);
+                var source = signal.Text("Source", required: false);
                 var options = ReadSourceOptions(signal);
                 signal.RejectUnknown();
                 if (role is { } r)
@@ -142,7 +148,7 @@ public sealed class ConfigReader
         var cyclesFromPower = ReadCyclesFromPower(cell, signals, ideal);
         var simulation = cell.Section("Simulation");
 
-        var shifts = new List<(ShiftConfig Shift, ObjectReader Reader)>();
+        var shifts = new List<(ShiftConfig Shift, ConfigObject Reader)>();
         foreach (var shiftReader in cell.Array("Shifts", required: true, nonEmpty: false))
         {
             var shift = ReadShift(shiftReader);
@@ -162,7 +168,7 @@ public sealed class ConfigReader
         };
     }
 
-    private static SourceOptions ReadSourceOptions(ObjectReader signal) => new()
+    private static SourceOptions ReadSourceOptions(ConfigObject signal) => new()
     {
         ActiveLow = signal.Bool("ActiveLow"),
         Pull = signal.Enum<InputPull>("Pull", fallback: null, required: false),
@@ -179,7 +185,7 @@ public sealed class ConfigReader
         StuckAfterSeconds = signal.Number("StuckAfterSeconds", required: false, min: 0, exclusiveMin: true, max: MaxStuckAfterSeconds),
     };
 
-    private static int? CheckPhases(ObjectReader signal, double phases)
+    private static int? CheckPhases(ConfigObject signal, double phases)
     {
         if (phases is 1 or 3)
         {
@@ -190,9 +196,9 @@ public sealed class ConfigReader
         return null;
     }
 
-    private static string? PowerSignal(ObjectReader section, List<SignalConfig> signals)
+    private static string? PowerSignal(ConfigObject section, List<SignalConfig> signals)
     {
-        var name = section.String("Signal", required: true);
+        var name = section.Text("Signal", required: true);
         if (name is not null && !signals.Exists(s => s.Name == name && s.Role == SignalRole.PowerKw))
         {
             section.Problem("Signal", $"'{InputText.Quote(name)}' is not a PowerKw signal of this cell");
@@ -202,9 +208,9 @@ public sealed class ConfigReader
         return name;
     }
 
-    private static PowerStateConfig? ReadStateFromPower(ObjectReader cell, List<SignalConfig> signals)
+    private static PowerStateConfig? ReadStateFromPower(ConfigObject cell, List<SignalConfig> signals)
     {
-        var section = cell.Object("StateFromPower", required: false);
+        var section = cell.Child("StateFromPower", required: false);
         if (section is null)
         {
             return null;
@@ -231,9 +237,9 @@ public sealed class ConfigReader
         return signal is null || off is null || run is null ? null : new PowerStateConfig(signal, off.Value, run.Value, hysteresis, dwell);
     }
 
-    private static PowerCycleConfig? ReadCyclesFromPower(ObjectReader cell, List<SignalConfig> signals, double idealCycleSeconds)
+    private static PowerCycleConfig? ReadCyclesFromPower(ConfigObject cell, List<SignalConfig> signals, double idealCycleSeconds)
     {
-        var section = cell.Object("CyclesFromPower", required: false);
+        var section = cell.Child("CyclesFromPower", required: false);
         if (section is null)
         {
             return null;
@@ -274,14 +280,16 @@ public sealed class ConfigReader
         return signal is null || above is null ? null : new PowerCycleConfig(signal, above.Value, below, hysteresis, (int)smoothing, minCycle, maxCycle);
     }
 
-    private static ShiftConfig? ReadShift(ObjectReader shift)
+    /// <summary>Reads one shift (days, start, end, staffed, breaks within it); null when it has a problem.</summary>
+    public static ShiftConfig? ReadShift(ConfigObject shift)
     {
+        ArgumentNullException.ThrowIfNull(shift);
         var days = shift.Days("Days");
         var start = shift.Time("Start");
         var end = shift.Time("End");
         var staffed = shift.Bool("Staffed") ?? true;
         var breaks = new List<BreakConfig>();
-        foreach (var breakReader in shift.Array("Breaks", required: false, nonEmpty: false))
+        foreach (var breakReader in shift.Array("Breaks"))
         {
             var breakStart = breakReader.Time("Start");
             var breakEnd = breakReader.Time("End");
@@ -318,48 +326,22 @@ public sealed class ConfigReader
         return days is null || start is null || end is null ? null : new ShiftConfig(days.Value, start.Value, end.Value, staffed, breaks);
     }
 
-    private static void CheckShiftsDoNotOverlap(List<(ShiftConfig Shift, ObjectReader Reader)> shifts)
+    private static void CheckShiftsDoNotOverlap(List<(ShiftConfig Shift, ConfigObject Reader)> shifts)
     {
-        // Compare in wall-clock minutes of the week; a shift ending the next day may run into the next week.
-        const int Week = 7 * 1440;
         for (var i = 0; i < shifts.Count; i++)
         {
             for (var j = i + 1; j < shifts.Count; j++)
             {
-                foreach (var (aFrom, aTo) in Occurrences(shifts[i].Shift))
+                var (a, b) = (shifts[i].Shift, shifts[j].Shift);
+                if (b.OverlapsOnSomeDay(a))
                 {
-                    foreach (var (bFrom, bTo) in Occurrences(shifts[j].Shift))
-                    {
-                        for (var wrap = -Week; wrap <= Week; wrap += Week)
-                        {
-                            if (aFrom < bTo + wrap && bFrom + wrap < aTo)
-                            {
-                                var (a, b) = (shifts[i].Shift, shifts[j].Shift);
-                                shifts[j].Reader.Problem(null, $"shift {b.Start:HH\\:mm}-{b.End:HH\\:mm} ({j + 1}.) overlaps shift {a.Start:HH\\:mm}-{a.End:HH\\:mm} ({i + 1}.) on some day");
-                                goto nextPair;
-                            }
-                        }
-                    }
-                }
-
-            nextPair:;
-            }
-        }
-
-        static IEnumerable<(int From, int To)> Occurrences(ShiftConfig shift)
-        {
-            for (var day = 0; day < 7; day++)
-            {
-                if (shift.Days.Contains((DayOfWeek)day))
-                {
-                    var from = (day * 1440) + (shift.Start.Hour * 60) + shift.Start.Minute;
-                    yield return (from, from + shift.LengthMinutes);
+                    shifts[j].Reader.Problem(null, $"shift {b.Start:HH\\:mm}-{b.End:HH\\:mm} ({j + 1}.) overlaps shift {a.Start:HH\\:mm}-{a.End:HH\\:mm} ({i + 1}.) on some day");
                 }
             }
         }
     }
 
-    private static void CheckUnique(ObjectReader gateway, List<CellConfig> cells)
+    private static void CheckUnique(ConfigObject gateway, List<CellConfig> cells)
     {
         var cellIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var cell in cells)
@@ -397,313 +379,5 @@ public sealed class ConfigReader
         {
             return null;
         }
-    }
-
-    /// <summary>Reads the keys of one JSON object, tracking which were used and reporting problems with path and line.</summary>
-    private sealed class ObjectReader(ConfigReader owner, JsonTree node, string path)
-    {
-        private readonly HashSet<string> _used = new(StringComparer.OrdinalIgnoreCase);
-        private readonly bool _isObject = node.Kind == JsonValueKind.Object;
-
-        public void Ignore(string key) => _used.Add(key);
-
-        public ConfigLocation Location(string? key) =>
-            new(owner._source, key is null ? node.Line : Find(key)?.Line ?? node.Line, key is null ? path : Join(path, key));
-
-        public ConfigSection? Section(string key)
-        {
-            var value = Take(key, required: false);
-            if (value is null)
-            {
-                return null;
-            }
-
-            if (value.Kind != JsonValueKind.Object)
-            {
-                Problem(key, "expected an object");
-                return null;
-            }
-
-            return new ConfigSection(value.RawJson, new ConfigLocation(owner._source, value.Line, Join(path, key)));
-        }
-
-        public void Problem(string? key, string message)
-        {
-            var line = key is null ? node.Line : Find(key)?.Line ?? node.Line;
-            var where = key is null ? path : Join(path, key);
-            owner._problems.Add(new InputException(owner._source, line, where.Length == 0 ? message : $"{where}: {message}"));
-        }
-
-        public IEnumerable<(string Name, ObjectReader Reader)> Entries()
-        {
-            foreach (var (key, value) in node.Properties)
-            {
-                _used.Add(key);
-                var reader = new ObjectReader(owner, value, Join(path, InputText.Quote(key, int.MaxValue)));
-                if (value.Kind != JsonValueKind.Object)
-                {
-                    reader.Problem(null, "expected an object");
-                    continue;
-                }
-
-                yield return (key, reader);
-            }
-        }
-
-        public ObjectReader? Object(string key, bool required)
-        {
-            var value = Take(key, required);
-            if (value is null)
-            {
-                return null;
-            }
-
-            if (value.Kind != JsonValueKind.Object)
-            {
-                Problem(key, "expected an object");
-                return null;
-            }
-
-            return new ObjectReader(owner, value, Join(path, key));
-        }
-
-        public IEnumerable<ObjectReader> Array(string key, bool required, bool nonEmpty)
-        {
-            var value = Take(key, required);
-            if (value is null)
-            {
-                yield break;
-            }
-
-            if (value.Kind != JsonValueKind.Array)
-            {
-                Problem(key, "expected an array");
-                yield break;
-            }
-
-            if (nonEmpty && value.Items.Count == 0)
-            {
-                Problem(key, "must hold at least one entry");
-            }
-
-            for (var i = 0; i < value.Items.Count; i++)
-            {
-                var item = new ObjectReader(owner, value.Items[i], $"{Join(path, key)}[{i}]");
-                if (value.Items[i].Kind != JsonValueKind.Object)
-                {
-                    item.Problem(null, "expected an object");
-                    continue;
-                }
-
-                yield return item;
-            }
-        }
-
-        public string? String(string key, bool required)
-        {
-            var value = Take(key, required);
-            if (value is null)
-            {
-                return null;
-            }
-
-            if (value.Kind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.String))
-            {
-                Problem(key, "expected a non-empty string");
-                return null;
-            }
-
-            return value.String;
-        }
-
-        public string? Id(string key)
-        {
-            var value = String(key, required: true);
-            if (value is not null && !Ids.IsValid(value))
-            {
-                Problem(key, $"'{InputText.Quote(value)}' is not a valid id: use 1-64 letters, digits, '.', '_' or '-' (ids become MQTT topic levels)");
-                return null;
-            }
-
-            return value;
-        }
-
-        public double? Number(string key, bool required, double min, bool exclusiveMin, double max)
-        {
-            var value = Take(key, required);
-            if (value is null)
-            {
-                return null;
-            }
-
-            if (value.Kind != JsonValueKind.Number || !double.IsFinite(value.Number))
-            {
-                Problem(key, "expected a number");
-                return null;
-            }
-
-            if (value.Number < min || (exclusiveMin && value.Number == min) || value.Number > max)
-            {
-                var bound = max == Unbounded ? "" : $" and at most {max.ToString(CultureInfo.InvariantCulture)}";
-                Problem(key, $"{InputText.Quote(value.RawNumber)} is out of range: must be {(exclusiveMin ? "greater than" : "at least")} {min.ToString(CultureInfo.InvariantCulture)}{bound}");
-                return null;
-            }
-
-            return value.Number;
-        }
-
-        public bool? Bool(string key)
-        {
-            var value = Take(key, required: false);
-            if (value is null)
-            {
-                return null;
-            }
-
-            if (value.Kind is not (JsonValueKind.True or JsonValueKind.False))
-            {
-                Problem(key, "expected true or false");
-                return null;
-            }
-
-            return value.Kind == JsonValueKind.True;
-        }
-
-        public T? Enum<T>(string key, T? fallback, bool? required = null)
-            where T : struct, System.Enum
-        {
-            var text = String(key, required: required ?? fallback is null);
-            if (text is null)
-            {
-                return fallback;
-            }
-
-            foreach (var candidate in System.Enum.GetValues<T>())
-            {
-                if (string.Equals(candidate.ToString(), text, StringComparison.OrdinalIgnoreCase))
-                {
-                    return candidate;
-                }
-            }
-
-            Problem(key, $"'{InputText.Quote(text)}' is not one of {string.Join(", ", System.Enum.GetNames<T>())}");
-            return null;
-        }
-
-        public TimeOnly? Time(string key)
-        {
-            var text = String(key, required: true);
-            if (text is null)
-            {
-                return null;
-            }
-
-            if (!TimeOnly.TryParseExact(text, ["HH:mm", "H:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
-            {
-                Problem(key, $"'{InputText.Quote(text)}' is not a time of day; use HH:mm, e.g. 06:00");
-                return null;
-            }
-
-            return time;
-        }
-
-        public DaysOfWeek? Days(string key)
-        {
-            var text = String(key, required: true);
-            if (text is null)
-            {
-                return null;
-            }
-
-            if (!TryParseDays(text, out var days))
-            {
-                Problem(key, $"'{InputText.Quote(text)}' is not a set of days; use e.g. Mon-Fri, Sat, Mon,Wed,Fri or Fri-Mon");
-                return null;
-            }
-
-            return days;
-        }
-
-        public void RejectUnknown()
-        {
-            if (!_isObject)
-            {
-                return;
-            }
-
-            foreach (var (key, value) in node.Properties)
-            {
-                if (!_used.Contains(key))
-                {
-                    owner._problems.Add(new InputException(owner._source, value.Line, $"{Join(path, InputText.Quote(key))}: unknown key"));
-                }
-            }
-        }
-
-        private JsonTree? Take(string key, bool required)
-        {
-            _used.Add(key);
-            var value = Find(key);
-            if (value is null || value.Kind == JsonValueKind.Null)
-            {
-                if (required)
-                {
-                    Problem(null, $"missing key '{Join(path, key)}'");
-                }
-
-                return null;
-            }
-
-            return value;
-        }
-
-        private JsonTree? Find(string key)
-        {
-            foreach (var (name, value) in node.Properties)
-            {
-                if (string.Equals(name, key, StringComparison.OrdinalIgnoreCase))
-                {
-                    return value;
-                }
-            }
-
-            return null;
-        }
-
-        private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
-    }
-
-    private static readonly string[] s_dayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
-
-    /// <summary>Parses "Mon-Fri", "Sat", "Mon,Wed,Fri", "Fri-Mon" (ranges wrap over the weekend).</summary>
-    internal static bool TryParseDays(string text, out DaysOfWeek days)
-    {
-        days = DaysOfWeek.None;
-        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
-        {
-            var range = part.Split('-', StringSplitOptions.TrimEntries);
-            if (range.Length is < 1 or > 2)
-            {
-                return false;
-            }
-
-            var from = System.Array.IndexOf(s_dayNames, range[0].ToLowerInvariant());
-            var to = System.Array.IndexOf(s_dayNames, range[^1].ToLowerInvariant());
-            if (from < 0 || to < 0)
-            {
-                return false;
-            }
-
-            for (var day = from; ; day = (day + 1) % 7)
-            {
-                days |= (DaysOfWeek)(1 << day);
-                if (day == to)
-                {
-                    break;
-                }
-            }
-        }
-
-        return days != DaysOfWeek.None;
     }
 }

@@ -21,12 +21,23 @@ internal sealed class JsonTree
 
     public string RawNumber { get; private init; } = "";
 
-    /// <summary>The object's own JSON text (objects only), for sections that another component reads.</summary>
-    public string RawJson { get; private set; } = "";
-
     public List<KeyValuePair<string, JsonTree>> Properties { get; } = [];
 
     public List<JsonTree> Items { get; } = [];
+
+    /// <summary>The value of <paramref name="key"/> (matched case-insensitively) in this object, or null.</summary>
+    public JsonTree? Find(string key)
+    {
+        foreach (var (name, value) in Properties)
+        {
+            if (string.Equals(name, key, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Parses <paramref name="utf8"/>; a syntax error becomes an <see cref="InputException"/> naming <paramref name="source"/> and the line.</summary>
     public static JsonTree Parse(ReadOnlySpan<byte> utf8, string source)
@@ -52,7 +63,7 @@ internal sealed class JsonTree
                 throw new InputException(source, 1, "the file is empty; expected a JSON object");
             }
 
-            var root = ReadValue(ref reader, lineStarts, source, utf8);
+            var root = ReadValue(ref reader, lineStarts, source);
             if (reader.Read())
             {
                 throw new InputException(source, LineOf(lineStarts, reader.TokenStartIndex), "unexpected content after the JSON object");
@@ -66,13 +77,12 @@ internal sealed class JsonTree
         }
     }
 
-    private static JsonTree ReadValue(ref Utf8JsonReader reader, List<long> lineStarts, string source, ReadOnlySpan<byte> utf8)
+    private static JsonTree ReadValue(ref Utf8JsonReader reader, List<long> lineStarts, string source)
     {
         var line = LineOf(lineStarts, reader.TokenStartIndex);
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
-                var objectStart = (int)reader.TokenStartIndex;
                 var obj = new JsonTree(JsonValueKind.Object, line);
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                 {
@@ -87,16 +97,15 @@ internal sealed class JsonTree
                     }
 
                     reader.Read();
-                    obj.Properties.Add(new(key, ReadValue(ref reader, lineStarts, source, utf8)));
+                    obj.Properties.Add(new(key, ReadValue(ref reader, lineStarts, source)));
                 }
 
-                obj.RawJson = Encoding.UTF8.GetString(utf8[objectStart..(int)reader.BytesConsumed]);
                 return obj;
             case JsonTokenType.StartArray:
                 var array = new JsonTree(JsonValueKind.Array, line);
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    array.Items.Add(ReadValue(ref reader, lineStarts, source, utf8));
+                    array.Items.Add(ReadValue(ref reader, lineStarts, source));
                 }
 
                 return array;

@@ -164,13 +164,21 @@ public sealed record SimulationOptions(SimulationParameters Before, IReadOnlyLis
     public static IReadOnlyList<SimulationOptions> ReadAll(GatewayConfig config)
     {
         var problems = new List<InputException>();
+        var all = Check(config, problems);
+        InputException.ThrowIfAny(problems);
+        return all;
+    }
+
+    /// <summary>Reads the sections of every cell of <paramref name="config"/>, adding every problem to <paramref name="problems"/>.</summary>
+    public static IReadOnlyList<SimulationOptions> Check(GatewayConfig config, List<InputException> problems)
+    {
+        ArgumentNullException.ThrowIfNull(config);
         var all = new List<SimulationOptions>(config.Cells.Count);
         foreach (var cell in config.Cells)
         {
             all.Add(SimulationOptionsReader.Read(cell, config.TimeZone, problems));
         }
 
-        InputException.ThrowIfAny(problems);
         return all;
     }
 }

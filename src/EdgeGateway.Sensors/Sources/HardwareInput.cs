@@ -15,11 +15,24 @@ public sealed record HardwareInput(int Signal, SignalConfig Config, SourceAddres
     /// The hardware inputs of every cell of <paramref name="config"/> (signals without a <c>Source</c> are not read from
     /// hardware), validated one by one and against each other.
     /// </summary>
-    /// <exception cref="InputException">A source is malformed, an option does not apply, or two signals claim the same input.</exception>
+    /// <exception cref="InputException">A source is malformed, an option does not apply, or two signals claim the same input (carrying every such problem).</exception>
     public static IReadOnlyList<HardwareInput> Read(GatewayConfig config, SignalMap signals)
+    {
+        var problems = new List<InputException>();
+        var inputs = Check(config, signals, problems);
+        InputException.ThrowIfAny(problems);
+        return inputs;
+    }
+
+    /// <summary>
+    /// Like <see cref="Read"/>, but adds every problem to <paramref name="problems"/> (one per signal at most) and returns
+    /// the inputs that are valid; needs no hardware (the agent's start-time config check and <c>edgegw config validate</c>).
+    /// </summary>
+    public static IReadOnlyList<HardwareInput> Check(GatewayConfig config, SignalMap signals, List<InputException> problems)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(signals);
+        ArgumentNullException.ThrowIfNull(problems);
         var inputs = new List<HardwareInput>();
         foreach (var cell in config.Cells)
         {
@@ -30,16 +43,31 @@ public sealed record HardwareInput(int Signal, SignalConfig Config, SourceAddres
                     continue;
                 }
 
-                var address = SourceAddress.Parse(signal);
-                var settings = SourceSettings.Resolve(signal, address);
-                _ = signals.TryFind(signal.Name, out var number);
-                var input = new HardwareInput(number, signal, address, settings);
-                CheckAgainst(inputs, input);
-                inputs.Add(input);
+                try
+                {
+                    var address = SourceAddress.Parse(signal);
+                    var settings = SourceSettings.Resolve(signal, address);
+                    _ = signals.TryFind(signal.Name, out var number);
+                    var input = new HardwareInput(number, signal, address, settings);
+                    CheckAgainst(inputs, input);
+                    inputs.Add(input);
+                }
+                catch (InputException e)
+                {
+                    problems.Add(e);
+                }
             }
         }
 
-        CheckSharedConverters(inputs);
+        try
+        {
+            CheckSharedConverters(inputs);
+        }
+        catch (InputException e)
+        {
+            problems.Add(e);
+        }
+
         return inputs;
     }
 

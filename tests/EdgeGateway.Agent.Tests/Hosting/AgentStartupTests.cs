@@ -26,10 +26,10 @@ public sealed class AgentStartupTests : IDisposable
 
         Assert.Equal(2, exit);
         var lines = Lines(stderr);
-        Assert.Contains(lines, l => l.Contains("Agent:TracePath is required when Agent:Source is Trace", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Agent.TracePath: is required when Agent.Source is Trace", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("'5m' is not one of", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("Port", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains("Agent:Mqtt:Password is set but Agent:Mqtt:Username is not", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Agent.Mqtt.Password: is set but Agent.Mqtt.Username is not", StringComparison.Ordinal));
         Assert.All(lines, l => Assert.StartsWith("edgegw-agent: ", l, StringComparison.Ordinal));
     }
 
@@ -70,31 +70,31 @@ public sealed class AgentStartupTests : IDisposable
     }
 
     [Theory]
-    [InlineData("Agent:Foo: unknown key", "--Agent:Foo=1")]
-    [InlineData("Agent:Source: 'Magic' is not one of Sensors, Simulator, Trace", "--Agent:Source=Magic")]
-    [InlineData("Agent:Source: '7' is not one of Sensors, Simulator, Trace", "--Agent:Source=7")]
-    [InlineData("Agent:Mqtt:Port: 'abc' is not a whole number", "--Agent:Mqtt:Port=abc")]
-    [InlineData("Agent:Mqtt:Tls: 'maybe' is not true or false", "--Agent:Mqtt:Tls=maybe")]
-    [InlineData("Agent:Mqtt:ConfirmTimeout: 'soon' is not a duration like 00:00:30 (hh:mm:ss, or d.hh:mm:ss)", "--Agent:Mqtt:ConfirmTimeout=soon")]
-    [InlineData("Agent:SimulationStart: 'yesterday' is not a time like 2026-03-23T05:00:00Z", "--Agent:SimulationStart=yesterday")]
-    [InlineData("Agent:Mqtt:ConfirmTimeout: 00:00:00.5000000 is out of range [00:00:01, 01:00:00]", "--Agent:Mqtt:ConfirmTimeout=00:00:00.5")]
-    [InlineData("Agent:Mqtt:HeartbeatInterval: 00:00:00 is out of range [00:00:01, 01:00:00]", "--Agent:Mqtt:HeartbeatInterval=00:00:00")]
-    [InlineData("Agent:Mqtt:MaxUnconfirmed (10) must be at least Agent:Mqtt:MaxInFlight (32)", "--Agent:Mqtt:MaxUnconfirmed=10")]
-    [InlineData("Agent:Mqtt:BatchRecords must be between 1 and 1000", "--Agent:Mqtt:BatchRecords=0")]
-    [InlineData("Agent:Mqtt:BatchBytes must be between 1024 and 16777216", "--Agent:Mqtt:BatchBytes=10")]
-    [InlineData("Agent:Mqtt:Host is required", "--Agent:Mqtt:Host=")]
-    [InlineData("Agent:Mqtt:ConfirmTopicPrefix: 'edgegw/#' must be a topic without the MQTT wildcards # or + and without a trailing /", "--Agent:Mqtt:ConfirmTopicPrefix=edgegw/#")]
-    [InlineData("Agent:TracePath: '/nonexistent/trace.csv' cannot be read: the file does not exist", "--Agent:Source=Trace", "--Agent:TracePath=/nonexistent/trace.csv")]
-    [InlineData("Agent:Outbox:Directory: '/etc/passwd' cannot hold the outbox: it is a file, not a directory", "--Agent:Outbox:Directory=/etc/passwd")]
-    [InlineData("Agent:Mqtt:MaxBackoff must be at most 1.00:00:00, found 100.00:00:00", "--Agent:Mqtt:MinBackoff=60.00:00:00", "--Agent:Mqtt:MaxBackoff=100.00:00:00")]
-    [InlineData("Agent:Mqtt:KeepAlive must be between 00:00:01 and 18:12:15", "--Agent:Mqtt:KeepAlive=1.00:00:00")]
-    [InlineData("Agent:Mqtt:CaFile: '/etc/passwd' is not a certificate (PEM or DER): ASN1 corrupted data.", "--Agent:Mqtt:Tls=true", "--Agent:Mqtt:CaFile=/etc/passwd")]
+    [InlineData("Agent.Foo: unknown key", "--Agent:Foo=1")]
+    [InlineData("Agent.Source: 'Magic' is not one of Sensors, Simulator, Trace", "--Agent:Source=Magic")]
+    [InlineData("Agent.Source: '7' is not one of Sensors, Simulator, Trace", "--Agent:Source=7")]
+    [InlineData("Agent.Mqtt.Port: 'abc' is not a whole number", "--Agent:Mqtt:Port=abc")]
+    [InlineData("Agent.Mqtt.Tls: 'maybe' is not true or false", "--Agent:Mqtt:Tls=maybe")]
+    [InlineData("Agent.Mqtt.ConfirmTimeout: 'soon' is not a duration like 00:00:30 (hh:mm:ss, or d.hh:mm:ss)", "--Agent:Mqtt:ConfirmTimeout=soon")]
+    [InlineData("Agent.SimulationStart: 'yesterday' is not a time like 2026-03-23T05:00:00Z", "--Agent:SimulationStart=yesterday")]
+    [InlineData("Agent.Mqtt.ConfirmTimeout: 00:00:00.5000000 is out of range [00:00:01, 01:00:00]", "--Agent:Mqtt:ConfirmTimeout=00:00:00.5")]
+    [InlineData("Agent.Mqtt.HeartbeatInterval: 00:00:00 is out of range [00:00:01, 01:00:00]", "--Agent:Mqtt:HeartbeatInterval=00:00:00")]
+    [InlineData("Agent.Mqtt.MaxUnconfirmed: (10) must be at least Agent.Mqtt.MaxInFlight (32)", "--Agent:Mqtt:MaxUnconfirmed=10")]
+    [InlineData("Agent.Mqtt.BatchRecords: must be between 1 and 1000", "--Agent:Mqtt:BatchRecords=0")]
+    [InlineData("Agent.Mqtt.BatchBytes: must be between 1024 and 16777216", "--Agent:Mqtt:BatchBytes=10")]
+    [InlineData("Agent.Mqtt.Host: is required", "--Agent:Mqtt:Host=")]
+    [InlineData("Agent.Mqtt.ConfirmTopicPrefix: 'edgegw/#' must be a topic without the MQTT wildcards # or + and without a trailing /", "--Agent:Mqtt:ConfirmTopicPrefix=edgegw/#")]
+    [InlineData("Agent.TracePath: '/nonexistent/trace.csv' cannot be read: the file does not exist", "--Agent:Source=Trace", "--Agent:TracePath=/nonexistent/trace.csv")]
+    [InlineData("Agent.Outbox.Directory: '/etc/passwd' cannot hold the outbox: it is a file, not a directory", "--Agent:Outbox:Directory=/etc/passwd")]
+    [InlineData("Agent.Mqtt.MaxBackoff: must be at most 1.00:00:00, found 100.00:00:00", "--Agent:Mqtt:MinBackoff=60.00:00:00", "--Agent:Mqtt:MaxBackoff=100.00:00:00")]
+    [InlineData("Agent.Mqtt.KeepAlive: must be between 00:00:01 and 18:12:15", "--Agent:Mqtt:KeepAlive=1.00:00:00")]
+    [InlineData("Agent.Mqtt.CaFile: '/etc/passwd' is not a certificate (PEM or DER): ASN1 corrupted data.", "--Agent:Mqtt:Tls=true", "--Agent:Mqtt:CaFile=/etc/passwd")]
     public async Task BadArgument_IsOneLine_NamingTheKeyLikeTheFileErrors_Exit2(string problem, params string[] arguments)
     {
         var (exit, stderr) = await RunAgent(RepoPaths.Sample("edgegw.json"), arguments);
 
         Assert.Equal(2, exit);
-        Assert.Equal($"edgegw-agent: {RepoPaths.Sample("edgegw.json")}: {problem}", Assert.Single(Lines(stderr)));
+        Assert.Equal($"edgegw-agent: {RepoPaths.Sample("edgegw.json")}:1: {problem}", Assert.Single(Lines(stderr)));
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class AgentStartupTests : IDisposable
         var (exit, stderr) = await RunAgent(RepoPaths.Sample("edgegw.json"), $"--Agent:Outbox:Directory={outbox}");
 
         Assert.Equal(2, exit);
-        Assert.Equal($"edgegw-agent: {RepoPaths.Sample("edgegw.json")}: Agent:Outbox:Directory: '{outbox}' cannot hold the outbox: read-only file system", Assert.Single(Lines(stderr)));
+        Assert.Equal($"edgegw-agent: {RepoPaths.Sample("edgegw.json")}:1: Agent.Outbox.Directory: '{outbox}' cannot hold the outbox: read-only file system", Assert.Single(Lines(stderr)));
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class AgentStartupTests : IDisposable
             asNobody: true);
 
         Assert.Equal(2, exit);
-        Assert.Equal($"edgegw-agent: {RepoPaths.Sample("edgegw.json")}: Agent:Outbox:Directory: '{outbox}' cannot hold the outbox: permission denied", Assert.Single(Lines(stderr)));
+        Assert.Equal($"edgegw-agent: {RepoPaths.Sample("edgegw.json")}:1: Agent.Outbox.Directory: '{outbox}' cannot hold the outbox: permission denied", Assert.Single(Lines(stderr)));
     }
 
     [Fact]

@@ -111,7 +111,7 @@ public sealed class ConfigReaderTests
     [InlineData("Mon, Wed,Fri", DaysOfWeek.Monday | DaysOfWeek.Wednesday | DaysOfWeek.Friday)]
     public void Days_ParseRangesListsAndWrap(string text, DaysOfWeek expected)
     {
-        Assert.True(ConfigReader.TryParseDays(text, out var days));
+        Assert.True(ConfigObject.TryParseDays(text, out var days));
         Assert.Equal(expected, days);
     }
 
@@ -120,7 +120,7 @@ public sealed class ConfigReaderTests
     [InlineData("Monday")]
     [InlineData("Mon-")]
     [InlineData("Mon-Tue-Wed")]
-    public void Days_RejectsWhatIsNotASetOfDays(string text) => Assert.False(ConfigReader.TryParseDays(text, out _));
+    public void Days_RejectsWhatIsNotASetOfDays(string text) => Assert.False(ConfigObject.TryParseDays(text, out _));
 
     [Fact]
     public void OvernightShifts_OverlappingAcrossTheWeekEnd_AreRejected()

@@ -53,8 +53,8 @@ public sealed class PlausibleTimeOptionsTests : IDisposable
         Assert.Equal(2, exit);
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal(2, lines.Length);
-        Assert.Equal($"edgegw-ingest: {path}: Ingest:MaxFutureSkew must be between 00:00:00 and 00:30:00", lines[0]);
-        Assert.StartsWith($"edgegw-ingest: {path}: Ingest:EarliestTime must be between 1970-01-01T00:00:00.000Z and now (", lines[1], StringComparison.Ordinal);
+        Assert.Equal($"edgegw-ingest: {path}:1: Ingest.MaxFutureSkew: must be between 00:00:00 and 00:30:00", lines[0]);
+        Assert.StartsWith($"edgegw-ingest: {path}:1: Ingest.EarliestTime: must be between 1970-01-01T00:00:00.000Z and now (", lines[1], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -67,8 +67,7 @@ public sealed class PlausibleTimeOptionsTests : IDisposable
 
         Assert.Equal(2, exit);
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        Assert.StartsWith($"edgegw-ingest: {path}: ", line, StringComparison.Ordinal);
-        Assert.Contains("Ingest:EarliestTime", line, StringComparison.Ordinal);
+        Assert.StartsWith($"edgegw-ingest: {path}:1: Ingest.EarliestTime: ", line, StringComparison.Ordinal);
     }
 
     private static Microsoft.Extensions.Options.ValidateOptionsResult Validate(IngestOptions options) =>
