@@ -20,9 +20,9 @@ public enum EventSourceKind
 /// <summary>The agent's own options (config section <c>Agent</c>; environment <c>EDGEGW_Agent__…</c>; command line <c>--Agent:…</c>).</summary>
 public sealed class AgentOptions
 {
-    /// <summary>This gateway's id, unique in its site (MQTT client id and status topic); defaults to the host name.</summary>
+    /// <summary>This gateway's id, unique in its site (MQTT client id and status topic); by default one derived from the machine id.</summary>
     [Required]
-    public string GatewayId { get; set; } = Environment.MachineName;
+    public string GatewayId { get; set; } = DefaultGatewayId.Get();
 
     /// <summary>Where signal events come from.</summary>
     public EventSourceKind Source { get; set; } = EventSourceKind.Sensors;
