@@ -256,7 +256,7 @@ public static class DrainBenchmark
 
         public void Append(string topic, ReadOnlySpan<byte> payload) => inner.Append(topic, payload);
 
-        public void Flush() => inner.Flush();
+        public bool Flush() => inner.Flush();
 
         public int Read(long fromSequence, Span<OutboxRecord> destination) => inner.Read(fromSequence, destination);
 

@@ -16,9 +16,7 @@ internal sealed class MemoryOutbox : IOutbox
 
     public void Append(string topic, ReadOnlySpan<byte> payload) => _records.Add(new OutboxRecord(NextSequence++, 0, topic, payload.ToArray()));
 
-    public void Flush()
-    {
-    }
+    public bool Flush() => true;
 
     public int Read(long fromSequence, Span<OutboxRecord> destination)
     {

@@ -20,9 +20,9 @@ public enum EventSourceKind
 /// <summary>The agent's own options (config section <c>Agent</c>; environment <c>EDGEGW_Agent__…</c>; command line <c>--Agent:…</c>).</summary>
 public sealed class AgentOptions
 {
-    /// <summary>This gateway's id, unique in its site (MQTT client id and status topic); defaults to the host name.</summary>
+    /// <summary>This gateway's id, unique in its site (MQTT client id and status topic); by default one derived from the machine id.</summary>
     [Required]
-    public string GatewayId { get; set; } = Environment.MachineName;
+    public string GatewayId { get; set; } = DefaultGatewayId.Get();
 
     /// <summary>Where signal events come from.</summary>
     public EventSourceKind Source { get; set; } = EventSourceKind.Sensors;
@@ -60,6 +60,12 @@ public sealed class AgentOptions
     /// <summary>Where the running agent writes its status for <c>edgegw status</c>.</summary>
     [Required]
     public string StatusFile { get; set; } = "/run/edgegw/status.json";
+
+    /// <summary>
+    /// How often the engine's windows in progress are saved next to the outbox, so that a restart goes on with them
+    /// (src/docs/agent.md, "Restarts"); after a crash the time since the last save is unknown.
+    /// </summary>
+    public TimeSpan WindowCheckpointInterval { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Capacity of the channel between sources and the engine; sources wait when it is full.</summary>
     [Range(16, 10_000_000)]

@@ -52,6 +52,11 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         var mqtt = options.Mqtt;
         failures.AddRange(mqtt.Problems("Agent:Mqtt"));
 
+        if (options.WindowCheckpointInterval < TimeSpan.FromSeconds(1) || options.WindowCheckpointInterval > TimeSpan.FromHours(1))
+        {
+            failures.Add($"Agent:WindowCheckpointInterval: {options.WindowCheckpointInterval} is out of range [00:00:01, 01:00:00]");
+        }
+
         if (mqtt.ConfirmTimeout < TimeSpan.FromSeconds(1) || mqtt.ConfirmTimeout > TimeSpan.FromHours(1))
         {
             failures.Add($"Agent:Mqtt:ConfirmTimeout: {mqtt.ConfirmTimeout} is out of range [00:00:01, 01:00:00]");

@@ -23,8 +23,11 @@ public interface IOutbox : IDisposable
     /// </summary>
     void Append(string topic, ReadOnlySpan<byte> payload);
 
-    /// <summary>Forces an fsync of everything appended so far (on a full disk: as far as it goes, the rest with a later batch).</summary>
-    void Flush();
+    /// <summary>
+    /// Forces an fsync of everything appended so far (on a full disk: as far as it goes, the rest with a later batch).
+    /// True when all of it is on the disk.
+    /// </summary>
+    bool Flush();
 
     /// <summary>
     /// Copies up to <paramref name="destination"/>.Length records with sequence ≥ <paramref name="fromSequence"/>,

@@ -161,15 +161,17 @@ public sealed partial class SegmentOutbox : IOutbox
     /// <inheritdoc/>
     /// <remarks>A full disk is logged, not thrown (the batch stays pending and is tried again); see <see cref="IOutbox.Flush"/>.</remarks>
     /// <exception cref="OutboxUnavailableException">The disk refused for another reason (read-only, I/O error).</exception>
-    public void Flush()
+    public bool Flush()
     {
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (FlushReportingFailure() is { } failure && !StorageErrors.IsDiskFull(failure))
+            if (FlushReportingFailure() is not { } failure)
             {
-                throw Unavailable(failure);
+                return true;
             }
+
+            return StorageErrors.IsDiskFull(failure) ? false : throw Unavailable(failure);
         }
     }
 

@@ -33,6 +33,11 @@ internal sealed partial class EngineWorker(
     {
         var kinds = options.Value.EffectiveWindows.Select(name => WindowKinds.TryParse(name, out var kind) ? kind : throw new InvalidOperationException($"unknown window '{name}'")).ToArray();
         var engine = new GatewayEngine(config, kinds, encoder);
+        var windows = new WindowCheckpointFile(options.Value.Outbox.Directory, logger);
+        var saved = windows.Read();
+        var checkpointEvery = (long)(options.Value.WindowCheckpointInterval.TotalSeconds * time.TimestampFrequency);
+        var nextCheckpoint = 0L;
+        var started = false;
         var reader = events.Reader;
         var last = long.MinValue;
         var nextStatus = 0L;
@@ -46,6 +51,15 @@ internal sealed partial class EngineWorker(
                     var at = Math.Max(e.TimestampMs, last);
                     late += e.TimestampMs < last ? 1 : 0;
                     last = at;
+                    if (!started)
+                    {
+                        // The source's first event or tick is the start: the windows of the last run go on from there.
+                        started = true;
+                        Start(engine, saved, at);
+                        saved = null;
+                        nextCheckpoint = time.GetTimestamp() + checkpointEvery;
+                    }
+
                     if (e.Signal == TickSignal)
                     {
                         engine.AdvanceTo(at);
@@ -57,6 +71,12 @@ internal sealed partial class EngineWorker(
                 }
 
                 var now = time.GetTimestamp();
+                if (started && now >= nextCheckpoint)
+                {
+                    nextCheckpoint = now + checkpointEvery;
+                    SaveWindows(engine, windows);
+                }
+
                 if (now >= nextStatus)
                 {
                     nextStatus = now + (long)(s_statusInterval.TotalSeconds * time.TimestampFrequency);
@@ -70,19 +90,54 @@ internal sealed partial class EngineWorker(
                 }
             }
 
-            // The source ended (a trace): close every window, like replay.
+            // The source ended (a trace, a simulation's end): close every window, like replay; nothing is left to go on with.
             engine.Finish();
             outbox.Flush();
+            windows.Delete();
             Publish(engine, faults, encoder.ClockSynced);
             Log.SourceEnded(logger, encoder.Records);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutdown: windows in progress are not emitted (a record must cover its whole window).
-            outbox.Flush();
+            // Shutdown: windows in progress are not emitted (a record must cover its whole window); they are saved,
+            // and the next start goes on with them.
+            if (started)
+            {
+                SaveWindows(engine, windows);
+            }
+            else
+            {
+                outbox.Flush();
+            }
         }
 
         // Anything else stops the host with exit code 1 and one line saying why (Program, ServiceRun).
+    }
+
+    private void Start(GatewayEngine engine, EngineCheckpoint? saved, long at)
+    {
+        foreach (var note in engine.StartLive(saved, at))
+        {
+            Log.WindowsNotResumed(logger, note);
+        }
+
+        if (saved is not null)
+        {
+            var savedAt = DateTimeOffset.FromUnixTimeMilliseconds(saved.TakenAtMs);
+            Log.WindowsResumed(logger, savedAt, (at - saved.TakenAtMs) / 1000.0);
+        }
+    }
+
+    /// <summary>
+    /// Saves the windows in progress once the outbox holds every record emitted so far on the disk: a checkpoint must
+    /// never say a window closed whose record a power cut could still take. On a full disk it waits for a later turn.
+    /// </summary>
+    private void SaveWindows(GatewayEngine engine, WindowCheckpointFile windows)
+    {
+        if (outbox.Flush())
+        {
+            windows.Write(engine.Checkpoint());
+        }
     }
 
     private void Publish(GatewayEngine engine, long faults, bool clockSynced)
@@ -108,5 +163,11 @@ internal sealed partial class EngineWorker(
 
         [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "The signal source ended; {Records} window records computed")]
         public static partial void SourceEnded(ILogger logger, long records);
+
+        [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "Going on with the windows in progress saved at {SavedAt:u}; the {GapSeconds:F0} s since are unknown")]
+        public static partial void WindowsResumed(ILogger logger, DateTimeOffset savedAt, double gapSeconds);
+
+        [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "{Note}")]
+        public static partial void WindowsNotResumed(ILogger logger, string note);
     }
 }

@@ -12,6 +12,7 @@ public sealed class GatewayEngine
 {
     private const long TickMs = 60_000;
 
+    private readonly string _site;
     private readonly CellEngine[] _cells;
     private readonly SignalMap _signals;
     private readonly int[] _cellOfSignal;
@@ -23,6 +24,7 @@ public sealed class GatewayEngine
     /// <summary>Creates one engine per cell of <paramref name="config"/>.</summary>
     public GatewayEngine(GatewayConfig config, IReadOnlyList<WindowKind> kinds, IWindowRecordSink sink)
     {
+        _site = config.Site;
         _signals = new SignalMap(config);
         _cells = new CellEngine[config.Cells.Count];
         for (var i = 0; i < _cells.Length; i++)
@@ -78,6 +80,57 @@ public sealed class GatewayEngine
         _now = Math.Max(_now, timestampMs);
         _nextTick = timestampMs - (timestampMs % TickMs) + TickMs;
     }
+
+    /// <summary>
+    /// Starts a live run at <paramref name="at"/> (the agent's first event or clock tick), going on with the windows of
+    /// <paramref name="checkpoint"/> where they fit the config (src/docs/kpi-model.md, "Live starts and restarts"); cells without a
+    /// usable checkpoint start live. Returns one line per cell that could not go on, and per checkpointed cell the
+    /// config no longer has, for the log.
+    /// </summary>
+    public IReadOnlyList<string> StartLive(EngineCheckpoint? checkpoint, long at)
+    {
+        if (_started)
+        {
+            throw new InvalidOperationException("the engine has started already");
+        }
+
+        var notes = new List<string>();
+        if (checkpoint is not null && checkpoint.Site != _site)
+        {
+            notes.Add($"the windows in progress are of site '{checkpoint.Site}', not '{_site}': every cell starts afresh");
+            checkpoint = null;
+        }
+
+        foreach (var cell in _cells)
+        {
+            var saved = checkpoint?.Cells.FirstOrDefault(c => c.Cell == cell.Cell.Id);
+            if (saved is null)
+            {
+                cell.StartLive(at);
+                if (checkpoint is not null)
+                {
+                    notes.Add($"cell '{cell.Cell.Id}' has no windows in progress to go on with: it starts afresh");
+                }
+            }
+            else if (cell.Resume(saved, at) is { } refusal)
+            {
+                notes.Add($"cell '{cell.Cell.Id}' cannot go on with its windows in progress ({refusal}): it starts afresh");
+            }
+        }
+
+        foreach (var gone in checkpoint?.Cells.Where(c => !_cells.Any(cell => cell.Cell.Id == c.Cell)) ?? [])
+        {
+            notes.Add($"cell '{gone.Cell}' is no longer configured: its windows in progress are dropped");
+        }
+
+        _started = true;
+        _now = at;
+        _nextTick = at - (at % TickMs) + TickMs;
+        return notes;
+    }
+
+    /// <summary>The windows in progress of every cell, for a restart to go on with (<see cref="StartLive"/>).</summary>
+    public EngineCheckpoint Checkpoint() => new(_site, _now, [.. _cells.Select(cell => cell.Checkpoint())]);
 
     /// <summary>Ends the stream at its last event: every cell books up to it and emits its open windows.</summary>
     public void Finish()

@@ -74,6 +74,84 @@ internal sealed class WindowSeries(WindowKind kind, TimeZoneInfo zone)
         _count = 0;
     }
 
+    /// <summary>
+    /// Starts a live run at <paramref name="at"/>: the window containing it opens at its own start, and the time before
+    /// <paramref name="at"/> is unknown, so the first record says how much of its window was measured. The total
+    /// window begins at <paramref name="traceStart"/>.
+    /// </summary>
+    public void StartLive(long traceStart, long at, in CalendarSegment segment)
+    {
+        Start(traceStart);
+        if (kind == WindowKind.Total || (kind == WindowKind.Shift && segment.State == CalendarState.Unplanned))
+        {
+            return;
+        }
+
+        var (start, end) = Bounds(at, segment);
+        ref var window = ref Open(start, end);
+        window.Buckets[(int)Bucket.Unknown] += at - start;
+    }
+
+    /// <summary>Goes on with the windows a checkpoint holds (oldest first) for a run that began at <paramref name="traceStart"/>.</summary>
+    public void Resume(long traceStart, IReadOnlyList<WindowTotals> open)
+    {
+        Start(traceStart);
+        foreach (var totals in open)
+        {
+            Open(totals.Start, totals.End) = totals;
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="totals"/>, from a checkpoint, is a window of this kind under the current calendar
+    /// and time zone (<paramref name="segment"/>: the calendar at its start): a changed shift or zone does not fit.
+    /// </summary>
+    public bool Fits(in WindowTotals totals, long traceStart, in CalendarSegment segment)
+    {
+        if (kind == WindowKind.Total)
+        {
+            return totals.Start == traceStart && totals.End == long.MaxValue;
+        }
+
+        if (kind == WindowKind.Shift && segment.State == CalendarState.Unplanned)
+        {
+            return false;
+        }
+
+        var (start, end) = Bounds(totals.Start, segment);
+        return end == totals.End && (start == totals.Start || (totals.Start == traceStart && start < traceStart));
+    }
+
+    /// <summary>
+    /// Copies of the open windows, oldest first, with [<paramref name="from"/>, <paramref name="to"/>) booked into
+    /// the copies exactly as <see cref="Book"/> would book it (the engine's joined span not yet written); the windows
+    /// themselves do not change.
+    /// </summary>
+    public WindowTotals[] Snapshot(long from, long to, in CalendarSegment segment, Bucket? bucket, SpanFlags flags, double energyKwMs)
+    {
+        var (ring, head, count) = (_ring, _head, _count);
+        _ring = (WindowTotals[])ring.Clone();
+        try
+        {
+            if (from < to)
+            {
+                Book(from, to, segment, bucket, flags, energyKwMs);
+            }
+
+            var copy = new WindowTotals[_count];
+            for (var i = 0; i < copy.Length; i++)
+            {
+                copy[i] = _ring[(_head + i) % _ring.Length];
+            }
+
+            return copy;
+        }
+        finally
+        {
+            (_ring, _head, _count) = (ring, head, count);
+        }
+    }
+
     /// <summary>Books [from, to) — which lies in one calendar segment — with its bucket and energy (shared out by time across windows).</summary>
     public void Book(long from, long to, in CalendarSegment segment, Bucket? bucket, SpanFlags flags, double energyKwMs)
     {

@@ -28,6 +28,7 @@ internal sealed class CellTruth
     private readonly long _to;
     private readonly long _minorStopMs;
     private readonly bool _minutes;
+    private readonly bool _live;
     private readonly WindowKind[] _kinds;
     private readonly Windows[] _windows;
 
@@ -43,8 +44,14 @@ internal sealed class CellTruth
     private long _dayStart = long.MaxValue;
     private long _dayEnd = long.MinValue;
 
-    public CellTruth(string site, CellConfig cell, TimeZoneInfo zone, IReadOnlyList<WindowKind> kinds, long fromMs, long toMs)
+    /// <summary>
+    /// The truth of [<paramref name="fromMs"/>, <paramref name="toMs"/>). <paramref name="live"/>: as an agent measures it
+    /// (the first window of each kind from its own start, the time before <paramref name="fromMs"/> unknown), not as a
+    /// replay of the trace does (the first window clipped to the trace).
+    /// </summary>
+    public CellTruth(string site, CellConfig cell, TimeZoneInfo zone, IReadOnlyList<WindowKind> kinds, long fromMs, long toMs, bool live = false)
     {
+        _live = live;
         _site = site;
         _cell = cell;
         _zone = zone;
@@ -306,7 +313,7 @@ internal sealed class CellTruth
         return (_dayStart, _dayEnd);
     }
 
-    /// <summary>The window of kind number <paramref name="k"/> containing <paramref name="at"/> (in <paramref name="segment"/>), clipped to the run.</summary>
+    /// <summary>The window of kind number <paramref name="k"/> containing <paramref name="at"/> (in <paramref name="segment"/>), clipped to the run (its start only when not live).</summary>
     private ref WindowTotals Window(int k, long at, in CalendarSegment segment)
     {
         var (start, end) = _kinds[k] switch
@@ -317,7 +324,12 @@ internal sealed class CellTruth
             _ => (at - (at % MinuteMs), at - (at % MinuteMs) + MinuteMs),
         };
 
-        return ref _windows[k].Get(start, Math.Max(start, _from), Math.Min(end, _to));
+        if (_live && _kinds[k] != WindowKind.Total)
+        {
+            return ref _windows[k].Get(start, start, Math.Min(end, _to), unknownBefore: Math.Max(0, _from - start));
+        }
+
+        return ref _windows[k].Get(start, Math.Max(start, _from), Math.Min(end, _to), unknownBefore: 0);
     }
 
     /// <summary>The windows of one kind, by their unclipped start.</summary>
@@ -328,7 +340,7 @@ internal sealed class CellTruth
         private long _lastKey = long.MinValue;
         private int _last = -1;
 
-        public ref WindowTotals Get(long key, long start, long end)
+        public ref WindowTotals Get(long key, long start, long end, long unknownBefore)
         {
             if (key != _lastKey || _last < 0)
             {
@@ -336,7 +348,9 @@ internal sealed class CellTruth
                 {
                     _last = _totals.Count;
                     _index.Add(key, _last);
-                    _totals.Add(new WindowTotals { Start = start, End = end });
+                    var totals = new WindowTotals { Start = start, End = end };
+                    totals.Buckets[(int)Bucket.Unknown] = unknownBefore;
+                    _totals.Add(totals);
                 }
 
                 _lastKey = key;

@@ -19,13 +19,15 @@ public static class Simulator
     /// <summary>
     /// Writes the trace to <paramref name="trace"/> and the truth to <paramref name="truth"/> as one JSON array of
     /// schema-v1 records, one per line (the shape of <c>edgegw replay --format json</c>): per cell, per kind, in time order.
+    /// <paramref name="live"/>: the truth as an agent measures it from <paramref name="fromMs"/> on (the first window of
+    /// each kind from its own start, the time before unknown), not as the trace's replay does.
     /// </summary>
     public static SimulationSummary Write(
         GatewayConfig config, IReadOnlyList<SimulationOptions> options, long seed, long fromMs, long toMs,
-        IReadOnlyList<WindowKind> kinds, Stream trace, Stream truth)
+        IReadOnlyList<WindowKind> kinds, Stream trace, Stream truth, bool live = false)
     {
         ArgumentNullException.ThrowIfNull(truth);
-        var records = Run(config, options, seed, fromMs, toMs, kinds, trace, out var events);
+        var records = Run(config, options, seed, fromMs, toMs, kinds, trace, out var events, live);
         using var writer = new Utf8JsonWriter(truth);
         for (var i = 0; i < records.Count; i++)
         {
@@ -42,7 +44,7 @@ public static class Simulator
     /// <summary>Writes the trace and returns the truth records.</summary>
     internal static List<WindowRecord> Run(
         GatewayConfig config, IReadOnlyList<SimulationOptions> options, long seed, long fromMs, long toMs,
-        IReadOnlyList<WindowKind> kinds, Stream trace, out long events)
+        IReadOnlyList<WindowKind> kinds, Stream trace, out long events, bool live = false)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(toMs, fromMs);
@@ -52,7 +54,7 @@ public static class Simulator
         for (var i = 0; i < signals.Length; i++)
         {
             signals[i] = new CellSignals(config.Cells[i], map);
-            truths[i] = new CellTruth(config.Site, config.Cells[i], config.TimeZone, kinds, fromMs, toMs);
+            truths[i] = new CellTruth(config.Site, config.Cells[i], config.TimeZone, kinds, fromMs, toMs, live);
         }
 
         var simulation = new GatewaySimulation(config, options, seed, fromMs, toMs);

@@ -79,6 +79,7 @@ public sealed class AgentStartupTests : IDisposable
     [InlineData("Agent.SimulationStart: 'yesterday' is not a time like 2026-03-23T05:00:00Z", "--Agent:SimulationStart=yesterday")]
     [InlineData("Agent.Mqtt.ConfirmTimeout: 00:00:00.5000000 is out of range [00:00:01, 01:00:00]", "--Agent:Mqtt:ConfirmTimeout=00:00:00.5")]
     [InlineData("Agent.Mqtt.HeartbeatInterval: 00:00:00 is out of range [00:00:01, 01:00:00]", "--Agent:Mqtt:HeartbeatInterval=00:00:00")]
+    [InlineData("Agent.WindowCheckpointInterval: 02:00:00 is out of range [00:00:01, 01:00:00]", "--Agent:WindowCheckpointInterval=02:00:00")]
     [InlineData("Agent.Mqtt.MaxUnconfirmed: (10) must be at least Agent.Mqtt.MaxInFlight (32)", "--Agent:Mqtt:MaxUnconfirmed=10")]
     [InlineData("Agent.Mqtt.BatchRecords: must be between 1 and 1000", "--Agent:Mqtt:BatchRecords=0")]
     [InlineData("Agent.Mqtt.BatchBytes: must be between 1024 and 16777216", "--Agent:Mqtt:BatchBytes=10")]

@@ -71,6 +71,9 @@ internal sealed class AgentRun : IDisposable
 
     public string StatusFile { get; }
 
+    /// <summary>When set, the agent sees this file as its <c>/etc/machine-id</c> (as another device would have).</summary>
+    public string? MachineIdFile { get; set; }
+
     /// <summary>The <c>--Agent:Key=value</c> overrides of the next <see cref="Start"/>.</summary>
     public Dictionary<string, string> Settings { get; }
 
@@ -92,7 +95,10 @@ internal sealed class AgentRun : IDisposable
             throw new InvalidOperationException("the previous agent still runs; two on one outbox would fight over it");
         }
 
-        var process = ServiceProcess.Start("edgegw-agent", ["--config", ConfigFile, .. Settings.Select(s => $"--Agent:{s.Key}={s.Value}")]);
+        string[] arguments = ["--config", ConfigFile, .. Settings.Select(s => $"--Agent:{s.Key}={s.Value}")];
+        var process = MachineIdFile is null
+            ? ServiceProcess.Start("edgegw-agent", arguments)
+            : ServiceProcess.StartWithFile("edgegw-agent", arguments, MachineIdFile, "/etc/machine-id");
         _processes.Add(process);
         return process;
     }

@@ -45,6 +45,29 @@ internal sealed class ServiceProcess : IDisposable
         new(name, Process.Start(StartInfo(name, arguments, bash, asNobody: false)) ?? throw new InvalidOperationException($"{name} did not start"));
 
     /// <summary>
+    /// Starts <paramref name="name"/> in a mount namespace of its own where <paramref name="file"/> is bind-mounted over
+    /// <paramref name="over"/> (e.g. another <c>/etc/machine-id</c>: one machine plays several devices). Needs root, as CI has.
+    /// </summary>
+    public static ServiceProcess StartWithFile(string name, IEnumerable<string> arguments, string file, string over)
+    {
+        var start = StartInfo(name, arguments, bash: "\"$@\"", asNobody: false);
+        var script = start.ArgumentList[1];
+        start.FileName = "unshare";
+        start.ArgumentList.Clear();
+        foreach (var word in (string[])["--mount", "--propagation", "private", "bash", "-c", $"mount --bind \"{file}\" \"{over}\" && {script}", name])
+        {
+            start.ArgumentList.Add(word);
+        }
+
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return new(name, Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start"));
+    }
+
+    /// <summary>
     /// Runs <paramref name="name"/> (<c>edgegw-agent</c>, <c>edgegw-ingest</c>, <c>edgegw</c>) to its end and returns its
     /// exit code and output. A run longer than <paramref name="timeout"/> is killed and throws <see cref="TimeoutException"/>.
     /// <paramref name="bash"/> as for <see cref="Start"/>; <paramref name="asNobody"/> runs it as the user nobody

@@ -34,10 +34,12 @@ internal static class GroundTruth
         var kinds = windows.Select(w => WindowKinds.TryParse(w, out var kind) ? kind : throw new ArgumentException($"unknown window '{w}'", nameof(windows))).ToArray();
         using var trace = new MemoryStream();
         using var truth = new MemoryStream();
-        Simulator.Write(config, SimulationOptions.ReadAll(config), seed, from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds(), kinds, trace, truth);
+        Simulator.Write(config, SimulationOptions.ReadAll(config), seed, from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds(), kinds, trace, truth, live: true);
 
+        // As the agent does: a live start at the simulation's start (src/docs/kpi-model.md, "Live starts and restarts").
         var sink = new PayloadSink(config.Site, gateway);
         var engine = new GatewayEngine(config, kinds, sink);
+        engine.StartLive(null, from.ToUnixTimeMilliseconds());
         trace.Position = 0;
         using (var reader = new TraceReader(trace, "simulated.csv", engine.Signals))
         {
