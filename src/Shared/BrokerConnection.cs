@@ -6,15 +6,15 @@ namespace EdgeGateway.Mqtt;
 
 /// <summary>
 /// What the agent's publisher and the ingest's subscriber both do with their broker connection: connect, serve until
-/// it is lost, and connect again after a backoff, for as long as the service runs; each failure is one line that says
-/// why (this file is compiled into both, as <c>BrokerSecurity.cs</c>).
+/// it is lost, and connect again after a backoff, for as long as the service runs; a failure says why in one line,
+/// logged when the state changes (this file is compiled into both, as <c>BrokerSecurity.cs</c>).
 /// </summary>
 internal static class BrokerConnection
 {
     /// <summary>
     /// Runs <paramref name="attemptAsync"/> (connect, subscribe, serve) again and again until <paramref name="stoppingToken"/>
-    /// is cancelled. An attempt that throws is a failure: <paramref name="failedAsync"/> gets its line and the delay,
-    /// then the next attempt waits that long. <see cref="BrokerAttempt.Connected"/> starts the backoff over;
+    /// is cancelled. An attempt that throws is a failure: <paramref name="failedAsync"/> gets its line, the delay and
+    /// whether it is news (<see cref="BrokerFailure.Report"/>), then the next attempt waits that long. <see cref="BrokerAttempt.Connected"/> starts the backoff over;
     /// <paramref name="onDisconnected"/> runs when the client loses its connection (on MQTTnet's task).
     /// </summary>
     public static async Task KeepConnectedAsync(
@@ -23,11 +23,14 @@ internal static class BrokerConnection
         string section,
         TimeProvider time,
         Func<BrokerAttempt, Task> attemptAsync,
-        Func<string, TimeSpan, Task> failedAsync,
+        Func<BrokerFailure, Task> failedAsync,
         Action? onDisconnected,
         CancellationToken stoppingToken)
     {
         var failures = 0;
+        string? reported = null;
+        var reportedAt = DateTimeOffset.MinValue;
+        var downSince = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             using var lost = new CancellationTokenSource();
@@ -42,7 +45,7 @@ internal static class BrokerConnection
             try
             {
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lost.Token);
-                await attemptAsync(new BrokerAttempt(() => failures = 0, stoppingToken, linked.Token)).ConfigureAwait(false);
+                await attemptAsync(new BrokerAttempt(() => (failures, reported) = (0, null), stoppingToken, linked.Token)).ConfigureAwait(false);
             }
             catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
@@ -53,7 +56,19 @@ internal static class BrokerConnection
             {
                 failures++;
                 var delay = Backoff(mqtt, failures);
-                await failedAsync(Describe(e, mqtt, section), delay).ConfigureAwait(false);
+                var now = time.GetUtcNow();
+                var reason = Describe(e, mqtt, section);
+                downSince = failures == 1 ? now : downSince;
+
+                // One line per change of the connection's state, not per attempt: the first failure after a connection
+                // (or the start), a new reason, and a reminder while it lasts.
+                var report = reason != reported || now - reportedAt >= ReminderInterval;
+                if (report)
+                {
+                    (reported, reportedAt) = (reason, now);
+                }
+
+                await failedAsync(new BrokerFailure(reason, delay, failures, now - downSince, report)).ConfigureAwait(false);
                 await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
             finally
@@ -62,6 +77,9 @@ internal static class BrokerConnection
             }
         }
     }
+
+    /// <summary>How often a failure that goes on with the same reason is said again (at the log's normal level).</summary>
+    public static readonly TimeSpan ReminderInterval = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// The delay after the <paramref name="failures"/>-th failure in a row (1, 2, …): <see cref="BrokerOptions.MinBackoff"/>
@@ -114,6 +132,14 @@ internal static class BrokerConnection
 /// service, <paramref name="Lost"/> also when the connection is lost; <paramref name="Connected"/> says it succeeded.
 /// </summary>
 internal readonly record struct BrokerAttempt(Action Connected, CancellationToken Stopping, CancellationToken Lost);
+
+/// <summary>
+/// A failed attempt of <see cref="BrokerConnection.KeepConnectedAsync"/>: why (<paramref name="Reason"/>, one line), the delay
+/// before the next, how many failed in a row and for how long. <paramref name="Report"/>: the state changed (the first
+/// failure, another reason) or the reminder is due, so the line belongs in the log at its normal level; otherwise it
+/// is a repeat, for the debug level only.
+/// </summary>
+internal readonly record struct BrokerFailure(string Reason, TimeSpan Delay, int InARow, TimeSpan Down, bool Report);
 
 /// <summary>The broker answered CONNECT with a failure reason code.</summary>
 internal sealed class BrokerRefusedException(MqttClientConnectResultCode resultCode, string? reason)

@@ -80,10 +80,18 @@ internal sealed partial class MqttPublisher(
                 // not confirmed stays in the outbox for the next start.
                 await DrainAsync(client, mqtt, attempt.Lost).ConfigureAwait(false);
             },
-            (reason, delay) =>
+            failure =>
             {
-                state.Broker = new BrokerState(Connected: false, SinceMs: null, reason);
-                Log.NotDelivering(logger, reason, delay.TotalSeconds, outbox.Status.Depth);
+                state.Broker = new BrokerState(Connected: false, SinceMs: null, failure.Reason);
+                if (failure.Report)
+                {
+                    Log.NotDelivering(logger, failure.Reason, failure.Delay.TotalSeconds, outbox.Status.Depth, failure.InARow);
+                }
+                else
+                {
+                    Log.NotDeliveringAgain(logger, failure.Reason, failure.Delay.TotalSeconds, outbox.Status.Depth, failure.InARow);
+                }
+
                 return Task.CompletedTask;
             },
             onDisconnected: null,
@@ -357,8 +365,12 @@ internal sealed partial class MqttPublisher(
         [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Connected to the broker {Host}:{Port}; {Depth} records waiting in the outbox")]
         public static partial void Connected(ILogger logger, string host, int port, long depth);
 
-        [LoggerMessage(EventId = 301, Level = LogLevel.Error, Message = "Not delivering: {Reason}; retrying in {DelaySeconds:0.0} s ({Depth} records kept in the outbox)")]
-        public static partial void NotDelivering(ILogger logger, string reason, double delaySeconds, long depth);
+        [LoggerMessage(EventId = 301, Level = LogLevel.Error, Message = "Not delivering: {Reason}; retrying in {DelaySeconds:0.0} s ({Depth} records kept in the outbox; failed attempts in a row: {Attempts})")]
+        public static partial void NotDelivering(ILogger logger, string reason, double delaySeconds, long depth, int attempts);
+
+        // The same failure again: only at the debug level, the state has not changed (src/docs/agent.md, "Logs").
+        [LoggerMessage(EventId = 306, Level = LogLevel.Debug, Message = "Not delivering (again): {Reason}; retrying in {DelaySeconds:0.0} s ({Depth} records kept in the outbox; failed attempts in a row: {Attempts})")]
+        public static partial void NotDeliveringAgain(ILogger logger, string reason, double delaySeconds, long depth, int attempts);
 
         [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Could not publish the offline status on shutdown ({Reason}); disconnecting so that the broker publishes the last will instead")]
         public static partial void OfflineNotSent(ILogger logger, string reason);

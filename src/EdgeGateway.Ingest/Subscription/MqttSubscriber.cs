@@ -46,9 +46,16 @@ public sealed partial class MqttSubscriber(MqttSession session, IngestPipeline p
                         throw new BrokerConnectionLostException();
                     }
                 },
-                async (reason, delay) =>
+                async failure =>
                 {
-                    Log.NotSubscribed(logger, reason, delay.TotalSeconds);
+                    if (failure.Report)
+                    {
+                        Log.NotSubscribed(logger, failure.Reason, failure.Delay.TotalSeconds, failure.InARow);
+                    }
+                    else
+                    {
+                        Log.NotSubscribedAgain(logger, failure.Reason, failure.Delay.TotalSeconds, failure.InARow);
+                    }
 
                     // Connected but not subscribed (a refused subscription): start the next attempt from scratch.
                     await DisconnectAsync(client).ConfigureAwait(false);
@@ -124,7 +131,11 @@ public sealed partial class MqttSubscriber(MqttSession session, IngestPipeline p
         [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Ingest ready: subscribed to {Filter} on {Host}:{Port} (session present: {SessionPresent})")]
         public static partial void Ready(ILogger logger, string filter, string host, int port, bool sessionPresent);
 
-        [LoggerMessage(EventId = 501, Level = LogLevel.Error, Message = "Not subscribed: {Reason}; retrying in {DelaySeconds:0.0} s")]
-        public static partial void NotSubscribed(ILogger logger, string reason, double delaySeconds);
+        [LoggerMessage(EventId = 501, Level = LogLevel.Error, Message = "Not subscribed: {Reason}; retrying in {DelaySeconds:0.0} s (failed attempts in a row: {Attempts})")]
+        public static partial void NotSubscribed(ILogger logger, string reason, double delaySeconds, int attempts);
+
+        // The same failure again: only at the debug level, the state has not changed (src/docs/ingest.md).
+        [LoggerMessage(EventId = 502, Level = LogLevel.Debug, Message = "Not subscribed (again): {Reason}; retrying in {DelaySeconds:0.0} s (failed attempts in a row: {Attempts})")]
+        public static partial void NotSubscribedAgain(ILogger logger, string reason, double delaySeconds, int attempts);
     }
 }

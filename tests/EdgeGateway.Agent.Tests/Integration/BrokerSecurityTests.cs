@@ -12,6 +12,9 @@ public sealed class BrokerSecurityTests(SecureBroker fixture) : IClassFixture<Se
     private const long MaxBytes = 1024 * 1024;
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
 
+    // Each retry is logged only at the debug level (a failure that goes on is one line at the normal level): these tests count retries.
+    private const string RetryLogCategory = "EdgeGateway.Agent.Publishing";
+
     private readonly MosquittoBroker _broker = fixture.Broker;
 
     [Fact]
@@ -23,6 +26,7 @@ public sealed class BrokerSecurityTests(SecureBroker fixture) : IClassFixture<Se
         run.Settings["Mqtt:Password"] = "not-the-password";
         run.Settings["Outbox:MaxBytes"] = MaxBytes.ToString(CultureInfo.InvariantCulture);
         run.Settings["Outbox:SegmentBytes"] = "65536";
+        run.LogLevels[RetryLogCategory] = "Debug";
         await using var subscriber = await RecordSubscriber.ConnectAsync(_broker, run.GatewayId, SecureBroker.Subscriber, confirm: true);
         var agent = run.Start();
 
@@ -81,6 +85,7 @@ public sealed class BrokerSecurityTests(SecureBroker fixture) : IClassFixture<Se
     private AgentRun SecureRun(string gateway, string caFile)
     {
         var run = new AgentRun(gateway, _broker.TlsPort, speedFactor: 43_200);
+        run.LogLevels[RetryLogCategory] = "Debug";
         run.Settings["Mqtt:Tls"] = "true";
         run.Settings["Mqtt:CaFile"] = caFile;
         run.Settings["Mqtt:Username"] = SecureBroker.Gateway.User;

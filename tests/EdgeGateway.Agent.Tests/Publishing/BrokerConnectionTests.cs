@@ -82,7 +82,7 @@ public sealed class BrokerConnectionTests
         var time = new FakeTimeProvider();
         using var stop = new CancellationTokenSource();
         var attempts = 0;
-        var failures = new List<(string Reason, TimeSpan Delay)>();
+        var failures = new List<BrokerFailure>();
 
         var run = BrokerConnection.KeepConnectedAsync(
             client,
@@ -98,9 +98,9 @@ public sealed class BrokerConnectionTests
 
                 throw new SocketException((int)SocketError.ConnectionRefused);
             },
-            (reason, delay) =>
+            failure =>
             {
-                failures.Add((reason, delay));
+                failures.Add(failure);
                 if (failures.Count == 5)
                 {
                     stop.Cancel();
@@ -124,5 +124,64 @@ public sealed class BrokerConnectionTests
         {
             Assert.InRange(failures[i].Delay.TotalSeconds, nominal[i] * 0.8, nominal[i] * 1.2);
         }
+    }
+
+    [Fact]
+    public async Task KeepConnected_ReportsAFailureWhenTheStateChanges_NotEveryAttempt()
+    {
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var time = new FakeTimeProvider();
+        using var stop = new CancellationTokenSource();
+        var attempts = 0;
+        var failures = new List<BrokerFailure>();
+
+        // Refused 4 times, then a TLS failure twice, then connected and lost, then refused for 12 minutes.
+        var run = BrokerConnection.KeepConnectedAsync(
+            client,
+            s_mqtt,
+            "Agent:Mqtt",
+            time,
+            attempt =>
+            {
+                attempts++;
+                if (attempts is 5 or 6)
+                {
+                    throw new AuthenticationException("untrusted");
+                }
+
+                if (attempts == 7)
+                {
+                    attempt.Connected();
+                    throw new BrokerConnectionLostException();
+                }
+
+                throw new SocketException((int)SocketError.ConnectionRefused);
+            },
+            failure =>
+            {
+                failures.Add(failure);
+                if (failures.Count > 8 && failures[^1].Down > TimeSpan.FromMinutes(12))
+                {
+                    stop.Cancel();
+                }
+
+                return Task.CompletedTask;
+            },
+            onDisconnected: null,
+            stop.Token);
+        while (!run.IsCompleted)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(500));
+            await Task.Delay(1);
+        }
+
+        await run;
+        var reported = failures.Select((f, i) => (f, i)).Where(x => x.f.Report).Select(x => x.i).ToList();
+        // 0: the first refusal; 4: the TLS failure; 6: the connection lost; 7: refused again; then one reminder after 10 minutes.
+        Assert.Equal([0, 4, 6, 7], reported.Take(4));
+        Assert.Equal(5, reported.Count);
+        var reminder = failures[reported[4]];
+        Assert.InRange(reminder.Down, BrokerConnection.ReminderInterval, BrokerConnection.ReminderInterval + s_mqtt.MaxBackoff * 1.2);
+        Assert.Equal([1, 2, 3, 4, 5, 6, 1, 2], failures.Take(8).Select(f => f.InARow));
     }
 }

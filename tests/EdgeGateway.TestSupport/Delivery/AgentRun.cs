@@ -74,6 +74,9 @@ internal sealed class AgentRun : IDisposable
     /// <summary>When set, the agent sees this file as its <c>/etc/machine-id</c> (as another device would have).</summary>
     public string? MachineIdFile { get; set; }
 
+    /// <summary>Log levels by category for the next <see cref="Start"/> (<c>--Logging:LogLevel:Category=Level</c>), e.g. Debug to see every retry.</summary>
+    public Dictionary<string, string> LogLevels { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The <c>--Agent:Key=value</c> overrides of the next <see cref="Start"/>.</summary>
     public Dictionary<string, string> Settings { get; }
 
@@ -95,7 +98,7 @@ internal sealed class AgentRun : IDisposable
             throw new InvalidOperationException("the previous agent still runs; two on one outbox would fight over it");
         }
 
-        string[] arguments = ["--config", ConfigFile, .. Settings.Select(s => $"--Agent:{s.Key}={s.Value}")];
+        string[] arguments = ["--config", ConfigFile, .. Settings.Select(s => $"--Agent:{s.Key}={s.Value}"), .. LogLevels.Select(l => $"--Logging:LogLevel:{l.Key}={l.Value}")];
         var process = MachineIdFile is null
             ? ServiceProcess.Start("edgegw-agent", arguments)
             : ServiceProcess.StartWithFile("edgegw-agent", arguments, MachineIdFile, "/etc/machine-id");
