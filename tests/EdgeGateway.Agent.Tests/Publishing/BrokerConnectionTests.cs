@@ -78,46 +78,20 @@ public sealed class BrokerConnectionTests
     [Fact]
     public async Task KeepConnected_RetriesAfterTheBackoff_StartsItOverOnceConnected_AndEndsOnStop()
     {
-        using var client = new MqttClientFactory().CreateMqttClient();
-        var time = new FakeTimeProvider();
-        using var stop = new CancellationTokenSource();
-        var attempts = 0;
-        var failures = new List<BrokerFailure>();
-
-        var run = BrokerConnection.KeepConnectedAsync(
-            client,
-            s_mqtt,
-            "Agent:Mqtt",
-            time,
-            attempt =>
+        var failures = await KeepConnectingAsync(
+            (attempt, number) =>
             {
-                if (++attempts == 3)
+                if (number == 3)
                 {
                     attempt.Connected(); // then lost at once: the backoff starts over
                 }
 
                 throw new SocketException((int)SocketError.ConnectionRefused);
             },
-            failure =>
-            {
-                failures.Add(failure);
-                if (failures.Count == 5)
-                {
-                    stop.Cancel();
-                }
+            failures => failures.Count == 5,
+            TimeSpan.FromMilliseconds(100));
 
-                return Task.CompletedTask;
-            },
-            onDisconnected: null,
-            stop.Token);
-        while (!run.IsCompleted)
-        {
-            time.Advance(TimeSpan.FromMilliseconds(100));
-            await Task.Delay(1);
-        }
-
-        await run;
-        Assert.Equal(5, attempts);
+        Assert.Equal(5, failures.Count);
         Assert.All(failures, f => Assert.Equal("cannot reach the broker broker.local:8883: ConnectionRefused", f.Reason));
         double[] nominal = [1, 2, 1, 2, 4];
         for (var i = 0; i < nominal.Length; i++)
@@ -129,27 +103,16 @@ public sealed class BrokerConnectionTests
     [Fact]
     public async Task KeepConnected_ReportsAFailureWhenTheStateChanges_NotEveryAttempt()
     {
-        using var client = new MqttClientFactory().CreateMqttClient();
-        var time = new FakeTimeProvider();
-        using var stop = new CancellationTokenSource();
-        var attempts = 0;
-        var failures = new List<BrokerFailure>();
-
         // Refused 4 times, then a TLS failure twice, then connected and lost, then refused for 12 minutes.
-        var run = BrokerConnection.KeepConnectedAsync(
-            client,
-            s_mqtt,
-            "Agent:Mqtt",
-            time,
-            attempt =>
+        var failures = await KeepConnectingAsync(
+            (attempt, number) =>
             {
-                attempts++;
-                if (attempts is 5 or 6)
+                if (number is 5 or 6)
                 {
                     throw new AuthenticationException("untrusted");
                 }
 
-                if (attempts == 7)
+                if (number == 7)
                 {
                     attempt.Connected();
                     throw new BrokerConnectionLostException();
@@ -157,10 +120,40 @@ public sealed class BrokerConnectionTests
 
                 throw new SocketException((int)SocketError.ConnectionRefused);
             },
+            failures => failures.Count > 8 && failures[^1].Down > TimeSpan.FromMinutes(12),
+            TimeSpan.FromMilliseconds(500));
+
+        var reported = failures.Select((f, i) => (f, i)).Where(x => x.f.Report).Select(x => x.i).ToList();
+        // 0: the first refusal; 4: the TLS failure; 6: the connection lost; 7: refused again; then one reminder after 10 minutes.
+        Assert.Equal([0, 4, 6, 7], reported.Take(4));
+        Assert.Equal(5, reported.Count);
+        var reminder = failures[reported[4]];
+        Assert.InRange(reminder.Down, BrokerConnection.ReminderInterval, BrokerConnection.ReminderInterval + s_mqtt.MaxBackoff * 1.2);
+        Assert.Equal([1, 2, 3, 4, 5, 6, 1, 2], failures.Take(8).Select(f => f.InARow));
+    }
+
+    /// <summary>Runs <see cref="BrokerConnection.KeepConnectedAsync"/> on a fake clock, each attempt failing as <paramref name="attempt"/> says (numbered from 1), until <paramref name="enough"/>.</summary>
+    private static async Task<List<BrokerFailure>> KeepConnectingAsync(Action<BrokerAttempt, int> attempt, Func<List<BrokerFailure>, bool> enough, TimeSpan step)
+    {
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var time = new FakeTimeProvider();
+        using var stop = new CancellationTokenSource();
+        var attempts = 0;
+        var failures = new List<BrokerFailure>();
+        var run = BrokerConnection.KeepConnectedAsync(
+            client,
+            s_mqtt,
+            "Agent:Mqtt",
+            time,
+            a =>
+            {
+                attempt(a, ++attempts);
+                return Task.CompletedTask;
+            },
             failure =>
             {
                 failures.Add(failure);
-                if (failures.Count > 8 && failures[^1].Down > TimeSpan.FromMinutes(12))
+                if (enough(failures))
                 {
                     stop.Cancel();
                 }
@@ -171,17 +164,12 @@ public sealed class BrokerConnectionTests
             stop.Token);
         while (!run.IsCompleted)
         {
-            time.Advance(TimeSpan.FromMilliseconds(500));
+            time.Advance(step);
             await Task.Delay(1);
         }
 
         await run;
-        var reported = failures.Select((f, i) => (f, i)).Where(x => x.f.Report).Select(x => x.i).ToList();
-        // 0: the first refusal; 4: the TLS failure; 6: the connection lost; 7: refused again; then one reminder after 10 minutes.
-        Assert.Equal([0, 4, 6, 7], reported.Take(4));
-        Assert.Equal(5, reported.Count);
-        var reminder = failures[reported[4]];
-        Assert.InRange(reminder.Down, BrokerConnection.ReminderInterval, BrokerConnection.ReminderInterval + s_mqtt.MaxBackoff * 1.2);
-        Assert.Equal([1, 2, 3, 4, 5, 6, 1, 2], failures.Take(8).Select(f => f.InARow));
+        Assert.Equal(failures.Count, attempts);
+        return failures;
     }
 }
