@@ -99,7 +99,7 @@ internal sealed partial class WindowCheckpointFile(string directory, ILogger log
         [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "The windows in progress of the last run cannot be used, every cell starts afresh: {Problem}")]
         public static partial void Unusable(ILogger logger, string problem);
 
-        [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Cannot save the windows in progress to {Path}: {Reason}. Records are not affected; after a restart the windows in progress would start afresh")]
+        [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Cannot save the windows in progress to {Path} (in Agent:Outbox:Directory): {Reason}. Records are not affected; after a restart the windows in progress would start afresh")]
         public static partial void NotWritten(ILogger logger, string path, string reason);
 
         [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "The windows in progress are saved to {Path} again")]

@@ -41,7 +41,7 @@ internal sealed partial class StatusWriter(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "Cannot write the status file {Path}: {Reason}")]
+        [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "Cannot write the status file {Path} (Agent:StatusFile): {Reason}")]
         public static partial void CannotWrite(ILogger logger, string path, string reason);
     }
 }
