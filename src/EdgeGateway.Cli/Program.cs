@@ -30,6 +30,7 @@ public static class Program
             Report.ReportCommand.Create(stdout, stderr),
             Evaluate.EvaluateCommand.Create(stdout, stderr),
             Sensors.SensorsCommand.Create(stdout, stderr),
+            Record.RecordCommand.Create(stdout, stderr),
             Config.ConfigCommand.Create(stdout),
         };
 

@@ -36,6 +36,10 @@ internal static class ReplayCommand
         return command;
     }
 
+    /// <summary>The records as one JSON array of schema-v1 records, or as the table for people.</summary>
+    public static IRecordOutput Output(bool json, Stream stream, TimeZoneInfo zone) =>
+        json ? new JsonArrayOutput(stream) : new KpiTableOutput(stream, zone);
+
     /// <summary>Replays; all output is held back until the whole trace has been read, so a bad trace prints nothing but the error.</summary>
     public static int Run(string configPath, string tracePath, WindowKind kind, bool json, Stream stdout, TextWriter stderr)
     {
@@ -43,7 +47,7 @@ internal static class ReplayCommand
         {
             var gateway = InputFiles.ReadConfig(configPath);
             using var held = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
-            using (var sink = json ? (IRecordOutput)new JsonArrayOutput(held) : new KpiTableOutput(held, gateway.TimeZone))
+            using (var sink = Output(json, held, gateway.TimeZone))
             {
                 var engine = new GatewayEngine(gateway, [kind], sink);
                 using var traceStream = InputFiles.OpenTrace(tracePath);

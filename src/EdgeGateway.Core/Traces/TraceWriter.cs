@@ -2,12 +2,11 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using EdgeGateway.Core.Signals;
-using EdgeGateway.Core.Traces;
 
-namespace EdgeGateway.Sensors.Simulation;
+namespace EdgeGateway.Core.Traces;
 
 /// <summary>Writes signal events as trace lines (src/docs/traces.md) through one pooled buffer; values round-trip exactly.</summary>
-internal sealed class TraceWriter : IDisposable
+public sealed class TraceWriter : IDisposable
 {
     private const int BufferSize = 64 * 1024;
     private const int MaxLine = TraceTimestamp.Length + 1 + 256 + 1 + 32 + 1;
@@ -60,9 +59,16 @@ internal sealed class TraceWriter : IDisposable
         _names[e.Signal].CopyTo(span[at..]);
         at += _names[e.Signal].Length;
         span[at++] = (byte)',';
-        if (_signals.Role(e.Signal) == SignalRole.PowerKw)
+        if (double.IsNaN(e.Value))
         {
-            e.Value.TryFormat(span[at..], out var written, default, CultureInfo.InvariantCulture);
+            // A sensor fault until the signal's next valid value (src/docs/traces.md).
+            "fault"u8.CopyTo(span[at..]);
+            at += 5;
+        }
+        else if (_signals.Role(e.Signal) is SignalRole.PowerKw or SignalRole.Aux)
+        {
+            // Shortest round-trip form: a recorded reading replays to the same value.
+            e.Value.TryFormat(span[at..], out var written, "R", CultureInfo.InvariantCulture);
             at += written;
         }
         else
