@@ -31,6 +31,7 @@ public static class Program
             Evaluate.EvaluateCommand.Create(stdout, stderr),
             Sensors.SensorsCommand.Create(stdout, stderr),
             Record.RecordCommand.Create(stdout, stderr),
+            Doctor.DoctorCommand.Create(stdout),
             Config.ConfigCommand.Create(stdout),
         };
 
