@@ -58,14 +58,17 @@ public abstract class BrokerOptions
     /// <summary>Rules across these keys; each failure names its keys under <paramref name="section"/> (e.g. <c>Agent:Mqtt</c>).</summary>
     public IEnumerable<string> Problems(string section)
     {
+        // Each problem begins with the key that is set: the line a technician is sent to.
         if ((ClientCertFile is null) != (ClientKeyFile is null))
         {
-            yield return $"{section}:ClientCertFile and {section}:ClientKeyFile go together";
+            yield return ClientCertFile is not null
+                ? $"{section}:ClientCertFile: needs {section}:ClientKeyFile too (the certificate and its key go together)"
+                : $"{section}:ClientKeyFile: needs {section}:ClientCertFile too (the certificate and its key go together)";
         }
 
         if (!Tls && (CaFile is not null || ClientCertFile is not null))
         {
-            yield return $"{section}:CaFile and ClientCertFile need {section}:Tls = true";
+            yield return $"{section}:{(CaFile is not null ? "CaFile" : "ClientCertFile")}: needs {section}:Tls = true";
         }
 
         var missing = false;

@@ -89,6 +89,7 @@ public sealed class AgentStartupTests : IDisposable
     [InlineData("Agent.Outbox.Directory: '/etc/passwd' cannot hold the outbox: it is a file, not a directory", "--Agent:Outbox:Directory=/etc/passwd")]
     [InlineData("Agent.Mqtt.MaxBackoff: must be at most 1.00:00:00, found 100.00:00:00", "--Agent:Mqtt:MinBackoff=60.00:00:00", "--Agent:Mqtt:MaxBackoff=100.00:00:00")]
     [InlineData("Agent.Mqtt.KeepAlive: must be between 00:00:01 and 18:12:15", "--Agent:Mqtt:KeepAlive=1.00:00:00")]
+    [InlineData("Agent.Mqtt.ClientKeyFile: needs Agent.Mqtt.ClientCertFile too (the certificate and its key go together)", "--Agent:Mqtt:Tls=true", "--Agent:Mqtt:ClientKeyFile=/etc/passwd")]
     [InlineData("Agent.Mqtt.CaFile: '/etc/passwd' is not a certificate (PEM or DER): ASN1 corrupted data.", "--Agent:Mqtt:Tls=true", "--Agent:Mqtt:CaFile=/etc/passwd")]
     public async Task BadArgument_IsOneLine_NamingTheKeyLikeTheFileErrors_Exit2(string problem, params string[] arguments)
     {
