@@ -121,7 +121,8 @@ internal sealed partial class EngineWorker(
             Log.WindowsNotResumed(logger, note);
         }
 
-        if (saved is not null)
+        // Said only when the file could be used at all (same site, taken before now); the notes say each cell that could not.
+        if (saved is not null && saved.Site == config.Site && saved.TakenAtMs <= at)
         {
             var savedAt = DateTimeOffset.FromUnixTimeMilliseconds(saved.TakenAtMs);
             Log.WindowsResumed(logger, savedAt, (at - saved.TakenAtMs) / 1000.0);
