@@ -77,6 +77,51 @@ public sealed class AgentRestartTests(PlainBroker fixture, ITestOutputHelper out
         output.WriteLine($"{how}: saved at {TraceTimestamp.Format(saved.TakenAtMs)}, restarted at {restart:O}; {expected.Count} records checked, {continued.Count} span the restart");
     }
 
+    [Fact]
+    public async Task After_a_config_change_the_cells_kept_go_on_a_removed_one_is_dropped_and_a_new_one_starts_live()
+    {
+        using var run = new AgentRun("gw-restart-config", fixture.Broker.Port, speedFactor: 7200);
+        File.Copy(RepoPaths.Sample("simulation-4cells.json"), run.ConfigFile, overwrite: true);
+        run.Settings["WindowCheckpointInterval"] = "00:00:01";
+        run.Settings["Windows:0"] = "shift";
+        await using var subscriber = await RecordSubscriber.ConnectAsync(fixture.Broker, run.GatewayId, confirm: true);
+        var checkpointFile = Path.Combine(run.OutboxDirectory, "windows.json");
+        var first = run.Start();
+        await Poll.Until(
+            () => File.Exists(checkpointFile) && EngineCheckpointJson.Read(File.ReadAllBytes(checkpointFile), checkpointFile).TakenAtMs >= AgentRun.SimulationStart.AddHours(3).ToUnixTimeMilliseconds(),
+            s_timeout, "the agent to save its windows after 3 simulated hours", () => first.Tail());
+        Assert.Equal(0, await first.StopAsync());
+        var saved = EngineCheckpointJson.Read(File.ReadAllBytes(checkpointFile), checkpointFile);
+
+        // cell-4 becomes cell-5: one cell removed, one added.
+        File.WriteAllText(run.ConfigFile, File.ReadAllText(run.ConfigFile).Replace("\"cell-4\"", "\"cell-5\"", StringComparison.Ordinal));
+        var restart = DateTimeOffset.FromUnixTimeMilliseconds(saved.TakenAtMs - (saved.TakenAtMs % 60_000)).AddMinutes(20);
+        run.Settings["SimulationStart"] = restart.ToString("O", CultureInfo.InvariantCulture);
+        run.Settings["SimulationEnd"] = restart.AddHours(6).ToString("O", CultureInfo.InvariantCulture);
+        var second = run.Start();
+        await run.DrainAndStopAsync(s_timeout);
+
+        Assert.NotNull(second.FindLine("cell 'cell-4' is no longer configured: its windows in progress are dropped"));
+        Assert.NotNull(second.FindLine("cell 'cell-5' has no windows in progress to go on with: it starts afresh"));
+        var shifts = subscriber.Payloads().Values.Select(p => JsonNode.Parse(p)!).Where(n => n["window"]?["kind"]?.GetValue<string>() == "shift").ToList();
+        var restartText = TraceTimestamp.Format(restart.ToUnixTimeMilliseconds());
+        var shiftStart = TraceTimestamp.Format(AgentRun.SimulationStart.ToUnixTimeMilliseconds());
+
+        // The early shift of cells 1–3 holds both runs: it began before the stop and was not published by the first run.
+        foreach (var cell in (string[])["cell-1", "cell-2", "cell-3"])
+        {
+            var early = Assert.Single(shifts, n => n["cell"]!.GetValue<string>() == cell && n["window"]!["start"]!.GetValue<string>() == shiftStart);
+            Assert.True(early["buckets"]!["unknown"]!.GetValue<double>() >= (restart.ToUnixTimeMilliseconds() - saved.TakenAtMs) / 1000.0, $"{cell}: {early.ToJsonString()}");
+            Assert.True(early["counts"]!["produced"]!.GetValue<long>() > 0);
+        }
+
+        // cell-4's early shift is dropped; cell-5's starts at the shift's start, unknown up to the restart.
+        Assert.DoesNotContain(shifts, n => n["cell"]!.GetValue<string>() == "cell-4");
+        var fresh = Assert.Single(shifts, n => n["cell"]!.GetValue<string>() == "cell-5" && n["window"]!["start"]!.GetValue<string>() == shiftStart);
+        Assert.True(string.CompareOrdinal(restartText, fresh["window"]!["end"]!.GetValue<string>()) < 0);
+        Assert.True(fresh["buckets"]!["unknown"]!.GetValue<double>() >= (restart - AgentRun.SimulationStart).TotalSeconds, fresh.ToJsonString());
+    }
+
     /// <summary>What the restarted agent must deliver: the engine going on from <paramref name="saved"/> over the simulated events from <paramref name="restart"/>.</summary>
     private static List<WindowRecord> Oracle(string configFile, EngineCheckpoint saved, DateTimeOffset restart, DateTimeOffset end)
     {
