@@ -32,7 +32,7 @@ public static class Program
             Sensors.SensorsCommand.Create(stdout, stderr),
             Record.RecordCommand.Create(stdout, stderr),
             Doctor.DoctorCommand.Create(stdout),
-            Config.ConfigCommand.Create(stdout),
+            Config.ConfigCommand.Create(stdout, stderr),
         };
 
         var parsed = root.Parse(args);

@@ -15,13 +15,13 @@ namespace EdgeGateway.Cli.Config;
 internal static class ConfigCommand
 {
     /// <summary>The <c>config</c> command group; argument errors are reported by <see cref="Program"/>, the file's problems are the answer.</summary>
-    public static Command Create(Stream stdout)
+    public static Command Create(Stream stdout, TextWriter stderr)
     {
         var config = InputFiles.PathOption(new Option<string>("--config") { Description = "The config file the agent runs with (JSON, see src/docs/config.md)", Required = true });
         var json = new Option<bool>("--json") { Description = "Print the verdict as a JSON object (fields in src/docs/cli.md)" };
         var validate = new Command("validate", "Check a config file as the agent does at start: every problem with its line, or a summary") { config, json };
         validate.SetAction(parsed => Validate(parsed.GetValue(config)!, parsed.GetValue(json), stdout));
-        return new Command("config", "Check the config file the agent runs with") { validate };
+        return new Command("config", "Write the config file the agent runs with, and check it") { ConfigInit.Create(stdout, stderr), validate };
     }
 
     /// <summary>Checks <paramref name="path"/> and writes the verdict; 0 when the agent would accept it, else 2.</summary>
