@@ -15,6 +15,7 @@ namespace EdgeGateway.Benchmarks;
 /// <c>... -- drain [RECORDS] [ROUNDS]</c> runs <see cref="DrainBenchmark"/> (the agent's publisher against a bare MQTTnet one, real Mosquitto);
 /// <c>... -- coverage [--programmes N] [--replications B] [--seed S]</c> runs <see cref="CoverageStudyCommand"/> (the evaluation's coverage study);
 /// <c>... -- evaluate [CELLS] [DAYS]</c> runs <see cref="EvaluateBenchmark"/> (<c>edgegw evaluate</c> over 200 cells × 2 years in a real InfluxDB);
+/// <c>... -- wire [DAYS]</c> runs <see cref="WireBytes"/> (bytes on the wire per cell and day);
 /// <c>DOTNET_gcServer=1 ... -- ingest [RECORDS] [ROUNDS]</c> runs <see cref="IngestBenchmark"/> (the ingest against a raw bulk write, real Mosquitto and InfluxDB).
 /// </summary>
 public static class Program
@@ -44,6 +45,11 @@ public static class Program
         if (args is ["evaluate", .. var evaluateArgs])
         {
             return EvaluateBenchmark.Run(evaluateArgs);
+        }
+
+        if (args is ["wire", .. var wireArgs])
+        {
+            return WireBytes.Run(wireArgs);
         }
 
         if (args is ["ingest", .. var ingestArgs])
