@@ -116,6 +116,7 @@ public static class Program
         services.AddSingleton(fingerprint);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<AgentState>();
+        services.AddSingleton(sp => new HostReadings(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => Channel.CreateBounded<SignalEvent>(new BoundedChannelOptions(sp.GetRequiredService<IOptions<AgentOptions>>().Value.EventQueueCapacity)
         {
             SingleReader = true,

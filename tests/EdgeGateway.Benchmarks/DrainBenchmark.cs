@@ -103,7 +103,7 @@ public static class DrainBenchmark
             outbox.Flush();
             var last = outbox.NextSequence - 1;
             var state = new AgentState();
-            var status = new StatusMessages(config, Options.Create(options), outbox, topics, state, new ConfigFingerprint("bench"), TimeProvider.System);
+            var status = new StatusMessages(config, Options.Create(options), outbox, topics, state, new ConfigFingerprint("bench"), new HostReadings(TimeProvider.System), TimeProvider.System);
             using var publisher = new MqttPublisher(
                 config, Options.Create(options), outbox, topics, state, status, TimeProvider.System, NullLogger<MqttPublisher>.Instance);
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));

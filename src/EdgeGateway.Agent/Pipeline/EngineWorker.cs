@@ -80,7 +80,9 @@ internal sealed partial class EngineWorker(
                 if (now >= nextStatus)
                 {
                     nextStatus = now + (long)(s_statusInterval.TotalSeconds * time.TimestampFrequency);
-                    encoder.ClockSynced = ClockSync.IsSynchronized();
+                    var clock = ClockSync.Read();
+                    encoder.ClockSynced = clock.Synced;
+                    state.ClockOffsetS = clock.OffsetS;
                     Publish(engine, faults, encoder.ClockSynced);
                     if (late > 0)
                     {
@@ -153,6 +155,11 @@ internal sealed partial class EngineWorker(
         state.Cells = cells;
         state.SensorFaults = faults;
         state.ClockSynced = clockSynced;
+        if (encoder.Records != state.Records)
+        {
+            state.LastRecordMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        }
+
         state.Records = encoder.Records;
     }
 
