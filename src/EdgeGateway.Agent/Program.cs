@@ -4,6 +4,7 @@ using EdgeGateway.Agent.Outbox;
 using EdgeGateway.Agent.Pipeline;
 using EdgeGateway.Agent.Publishing;
 using EdgeGateway.Agent.Status;
+using EdgeGateway.Agent.Watchdog;
 using EdgeGateway.Core;
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Payload;
@@ -143,6 +144,8 @@ public static class Program
         services.AddSingleton<StatusMessages>();
         services.AddHostedService<MqttPublisher>();
         services.AddHostedService<StatusWriter>();
+        services.AddSingleton<PipelineLiveness>();
+        services.AddHostedService<WatchdogFeeder>();
     }
 
 
