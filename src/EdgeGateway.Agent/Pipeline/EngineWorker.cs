@@ -31,7 +31,7 @@ internal sealed partial class EngineWorker(
 
     /// <summary>
     /// Test fault injection, off by default and not a config key: the engine blocks this many seconds after its start,
-    /// as a stuck pipeline would, so that a test sees the watchdog feeding stop (tests/…/WatchdogTests).
+    /// as a stuck pipeline would, so that a test sees the watchdog feeding stop (tests/EdgeGateway.Agent.Tests/Integration/WatchdogTests.cs).
     /// </summary>
     public const string StallVariable = "EDGEGATEWAY_FAULT_STALL_ENGINE_AFTER_S";
 
