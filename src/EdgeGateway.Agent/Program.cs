@@ -4,6 +4,7 @@ using EdgeGateway.Agent.Outbox;
 using EdgeGateway.Agent.Pipeline;
 using EdgeGateway.Agent.Publishing;
 using EdgeGateway.Agent.Status;
+using EdgeGateway.Agent.Watchdog;
 using EdgeGateway.Core;
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Payload;
@@ -116,6 +117,7 @@ public static class Program
         services.AddSingleton(fingerprint);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<AgentState>();
+        services.AddSingleton(sp => new HostReadings(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => Channel.CreateBounded<SignalEvent>(new BoundedChannelOptions(sp.GetRequiredService<IOptions<AgentOptions>>().Value.EventQueueCapacity)
         {
             SingleReader = true,
@@ -142,6 +144,8 @@ public static class Program
         services.AddSingleton<StatusMessages>();
         services.AddHostedService<MqttPublisher>();
         services.AddHostedService<StatusWriter>();
+        services.AddSingleton<PipelineLiveness>();
+        services.AddHostedService<WatchdogFeeder>();
     }
 
 

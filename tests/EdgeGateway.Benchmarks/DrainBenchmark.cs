@@ -6,6 +6,7 @@ using EdgeGateway.Agent.Hosting;
 using EdgeGateway.Agent.Outbox;
 using EdgeGateway.Agent.Publishing;
 using EdgeGateway.Agent.Status;
+using EdgeGateway.Agent.Watchdog;
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Kpi;
 using EdgeGateway.Core.Payload;
@@ -103,9 +104,9 @@ public static class DrainBenchmark
             outbox.Flush();
             var last = outbox.NextSequence - 1;
             var state = new AgentState();
-            var status = new StatusMessages(config, Options.Create(options), outbox, topics, state, new ConfigFingerprint("bench"), TimeProvider.System);
+            var status = new StatusMessages(config, Options.Create(options), outbox, topics, state, new ConfigFingerprint("bench"), new HostReadings(TimeProvider.System), TimeProvider.System);
             using var publisher = new MqttPublisher(
-                config, Options.Create(options), outbox, topics, state, status, TimeProvider.System, NullLogger<MqttPublisher>.Instance);
+                config, Options.Create(options), outbox, topics, state, status, new PipelineLiveness(TimeProvider.System), TimeProvider.System, NullLogger<MqttPublisher>.Instance);
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
             var clock = Stopwatch.StartNew();
             await publisher.StartAsync(timeout.Token);

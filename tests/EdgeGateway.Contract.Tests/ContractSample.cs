@@ -46,11 +46,28 @@ internal sealed class ContractSample
             encoder.OnStateChange(Cell, startMs + 12_345, MachineState.Setup);
         }
 
-        var state = new AgentState { ClockSynced = true, Delivery = new DeliveryState(Confirmed: 17, Resent: 5, NoSubscriber: 3) };
-        var now = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(startMs + 54_321));
-        var status = new StatusMessages(config, Options.Create(options), Outbox, Topics, state, new ConfigFingerprint(new string('c', 63) + "7"), now);
-        Birth = status.Birth();
-        LastWill = status.Offline();
+        var state = new AgentState
+        {
+            ClockSynced = true, ClockOffsetS = -0.000_417, LastRecordMs = startMs + 41_009,
+            Delivery = new DeliveryState(Confirmed: 17, Resent: 5, NoSubscriber: 3),
+        };
+        var now = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(startMs));
+        options.Outbox.Directory = Path.GetTempPath();
+        var thermal = Path.GetTempFileName();
+        try
+        {
+            // Every heartbeat field has a value here (none may hide as an absent column): a sensor file, an uptime.
+            File.WriteAllText(thermal, "48312\n");
+            var host = new HostReadings(now, thermal);
+            now.Advance(TimeSpan.FromMilliseconds(54_321));
+            var status = new StatusMessages(config, Options.Create(options), Outbox, Topics, state, new ConfigFingerprint(new string('c', 63) + "7"), host, now);
+            Birth = status.Birth();
+            LastWill = status.Offline();
+        }
+        finally
+        {
+            File.Delete(thermal);
+        }
     }
 
     public DateOnly Day { get; }

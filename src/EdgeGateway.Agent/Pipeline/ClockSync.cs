@@ -11,30 +11,44 @@ public static partial class ClockSync
     private const int StaUnsync = 0x0040;
     private const int TimeError = 5;
 
+    private const int StaNano = 0x2000;
+
     /// <summary>True when the kernel reports a synchronised clock; false when it does not or cannot say.</summary>
-    public static bool IsSynchronized()
+    public static bool IsSynchronized() => Read().Synced;
+
+    /// <summary>
+    /// Whether the clock is synchronised and the kernel's current offset estimate in seconds (the NTP daemon's last
+    /// measured offset being slewed away), from one adjtimex call; the offset is null when the call fails.
+    /// </summary>
+    public static ClockReading Read()
     {
         if (!OperatingSystem.IsLinux())
         {
-            return false;
+            return new ClockReading(false, null);
         }
 
         var timex = new Timex();
         try
         {
             var state = Adjtimex(ref timex);
-            return state != TimeError && state >= 0 && (timex.Status & StaUnsync) == 0;
+            if (state < 0)
+            {
+                return new ClockReading(false, null);
+            }
+
+            var offset = timex.Offset / ((timex.Status & StaNano) != 0 ? 1e9 : 1e6);
+            return new ClockReading(state != TimeError && (timex.Status & StaUnsync) == 0, offset);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
-            return false;
+            return new ClockReading(false, null);
         }
     }
 
     [LibraryImport("libc", EntryPoint = "adjtimex")]
     private static partial int Adjtimex(ref Timex timex);
 
-    /// <summary>struct timex of 64-bit Linux (x86-64 and arm64 share the layout); only <c>status</c> is read.</summary>
+    /// <summary>struct timex of 64-bit Linux (x86-64 and arm64 share the layout); only <c>offset</c> and <c>status</c> are read.</summary>
     [StructLayout(LayoutKind.Sequential)]
     private struct Timex
     {

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using EdgeGateway.Agent.Hosting;
 using EdgeGateway.Agent.Outbox;
 using EdgeGateway.Agent.Status;
+using EdgeGateway.Agent.Watchdog;
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Kpi;
 using EdgeGateway.Core.Signals;
@@ -21,11 +22,18 @@ internal sealed partial class EngineWorker(
     RecordEncoder encoder,
     IOutbox outbox,
     AgentState state,
+    PipelineLiveness liveness,
     TimeProvider time,
     ILogger<EngineWorker> logger) : BackgroundService
 {
     /// <summary>The signal number of a clock tick: no signal, only "time has come this far".</summary>
     public const int TickSignal = -1;
+
+    /// <summary>
+    /// Test fault injection, off by default and not a config key: the engine blocks this many seconds after its start,
+    /// as a stuck pipeline would, so that a test sees the watchdog feeding stop (tests/EdgeGateway.Agent.Tests/Integration/WatchdogTests.cs).
+    /// </summary>
+    public const string StallVariable = "EDGEGATEWAY_FAULT_STALL_ENGINE_AFTER_S";
 
     private static readonly TimeSpan s_statusInterval = TimeSpan.FromSeconds(1);
 
@@ -42,10 +50,19 @@ internal sealed partial class EngineWorker(
         var last = long.MinValue;
         var nextStatus = 0L;
         long faults = 0, late = 0;
+        var stallAt = double.TryParse(Environment.GetEnvironmentVariable(StallVariable), System.Globalization.CultureInfo.InvariantCulture, out var stallS)
+            ? time.GetTimestamp() + (long)(stallS * time.TimestampFrequency)
+            : long.MaxValue;
         try
         {
             while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
+                if (time.GetTimestamp() >= stallAt)
+                {
+                    await Task.Delay(Timeout.InfiniteTimeSpan, time, stoppingToken).ConfigureAwait(false);
+                }
+
+                liveness.EngineMoved();
                 while (reader.TryRead(out var e))
                 {
                     var at = Math.Max(e.TimestampMs, last);
@@ -80,7 +97,9 @@ internal sealed partial class EngineWorker(
                 if (now >= nextStatus)
                 {
                     nextStatus = now + (long)(s_statusInterval.TotalSeconds * time.TimestampFrequency);
-                    encoder.ClockSynced = ClockSync.IsSynchronized();
+                    var clock = ClockSync.Read();
+                    encoder.ClockSynced = clock.Synced;
+                    state.ClockOffsetS = clock.OffsetS;
                     Publish(engine, faults, encoder.ClockSynced);
                     if (late > 0)
                     {
@@ -92,6 +111,7 @@ internal sealed partial class EngineWorker(
 
             // The source ended (a trace, a simulation's end): close every window, like replay; nothing is left to go on with.
             engine.Finish();
+            liveness.EngineIdle();
             outbox.Flush();
             windows.Delete();
             Publish(engine, faults, encoder.ClockSynced);
@@ -154,6 +174,11 @@ internal sealed partial class EngineWorker(
         state.Cells = cells;
         state.SensorFaults = faults;
         state.ClockSynced = clockSynced;
+        if (encoder.Records != state.Records)
+        {
+            state.LastRecordMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        }
+
         state.Records = encoder.Records;
     }
 

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using EdgeGateway.Agent.Hosting;
 using EdgeGateway.Agent.Outbox;
 using EdgeGateway.Agent.Status;
+using EdgeGateway.Agent.Watchdog;
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Payload;
 using EdgeGateway.Mqtt;
@@ -31,6 +32,7 @@ internal sealed partial class MqttPublisher(
     TopicScheme topics,
     AgentState state,
     StatusMessages status,
+    PipelineLiveness liveness,
     TimeProvider time,
     ILogger<MqttPublisher> logger) : BackgroundService
 {
@@ -97,6 +99,7 @@ internal sealed partial class MqttPublisher(
             onDisconnected: null,
             stoppingToken).ConfigureAwait(false);
 
+        liveness.PublisherStopped();
         client.ApplicationMessageReceivedAsync -= _confirmations.OnReceivedAsync;
         await GoOfflineAsync(client).ConfigureAwait(false);
     }

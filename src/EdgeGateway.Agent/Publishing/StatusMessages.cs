@@ -21,6 +21,7 @@ internal sealed class StatusMessages(
     TopicScheme topics,
     AgentState state,
     ConfigFingerprint fingerprint,
+    HostReadings host,
     TimeProvider time)
 {
     private static readonly string s_software = typeof(StatusMessages).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
@@ -42,16 +43,20 @@ internal sealed class StatusMessages(
         }
 
         var age = box.OldestAge is { } oldest ? Math.Round(oldest.TotalSeconds, 3) : (double?)null;
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var lastRecordAge = state.LastRecordMs is { } last ? Math.Max(0, now - last) / 1000.0 : (double?)null;
+        var health = new GatewayHealth(host.UptimeS, lastRecordAge, state.ClockOffsetS, HostReadings.DiskFreeBytes(options.Value.Outbox.Directory), host.CpuTempC());
         return StatusPayload.Birth(new GatewayBirth(
             config.Site,
             options.Value.GatewayId,
-            time.GetUtcNow().ToUnixTimeMilliseconds(),
+            now,
             s_software,
             fingerprint.Sha256,
             cells,
             new OutboxCounts(box.Depth, box.Dropped, box.Corrupt, age),
             state.Delivery.Counts(box),
-            state.ClockSynced));
+            state.ClockSynced,
+            health));
     }
 
     /// <summary>Publishes the birth (<paramref name="online"/>) or offline status, retained; throws when the broker refuses it.</summary>

@@ -35,6 +35,12 @@ public sealed class AgentState
     /// <summary>Whether the system clock is NTP-synchronised.</summary>
     public bool ClockSynced { get; set; }
 
+    /// <summary>The clock's offset from its NTP source in seconds, from the same adjtimex call; null when unknown.</summary>
+    public double? ClockOffsetS { get; set; }
+
+    /// <summary>When the engine last emitted a window record (Unix ms, to the engine's one-second status turn); null before the first.</summary>
+    public long? LastRecordMs { get; set; }
+
     /// <summary>Window records computed since the agent started.</summary>
     public long Records { get; set; }
 

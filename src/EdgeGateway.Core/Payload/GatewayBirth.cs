@@ -10,7 +10,8 @@ public sealed record GatewayBirth(
     IReadOnlyList<string> Cells,
     OutboxCounts Outbox,
     DeliveryCounts Delivery,
-    bool ClockSynced);
+    bool ClockSynced,
+    GatewayHealth Health);
 
 /// <summary>A birth message's <c>outbox</c> object: records waiting, dropped, corrupt, and the oldest one's age in seconds.</summary>
 public readonly record struct OutboxCounts(long Depth, long Dropped, long Corrupt, double? OldestAgeS);

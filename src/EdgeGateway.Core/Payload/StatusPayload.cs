@@ -65,6 +65,21 @@ public static class StatusPayload
     /// <summary><c>delivery.no_subscriber</c>.</summary>
     public const string NoSubscriber = "no_subscriber";
 
+    /// <summary>Seconds the agent process has run (heartbeat; absent from gateways before it).</summary>
+    public const string UptimeS = "uptime_s";
+
+    /// <summary>Seconds from the engine's last window record to <see cref="At"/>; null before the first record.</summary>
+    public const string LastRecordAgeS = "last_record_age_s";
+
+    /// <summary>The kernel's estimate of the clock's offset from its NTP source, seconds; null when the kernel cannot say.</summary>
+    public const string ClockOffsetS = "clock_offset_s";
+
+    /// <summary>Bytes free to the agent on the outbox's file system; null when it cannot be read.</summary>
+    public const string DiskFreeBytes = "disk_free_bytes";
+
+    /// <summary>CPU temperature in °C; null where the board has no sensor.</summary>
+    public const string CpuTempC = "cpu_temp_c";
+
     /// <summary>Status values.</summary>
     public static readonly IReadOnlyList<string> Statuses = [Online, Offline];
 
@@ -94,6 +109,19 @@ public static class StatusPayload
             json.WriteEndObject();
             WriteDelivery(json, birth.Delivery);
             json.WriteBoolean(KpiPayload.ClockSynced, birth.ClockSynced);
+            json.WriteNumber(UptimeS, birth.Health.UptimeS);
+            Number(json, LastRecordAgeS, birth.Health.LastRecordAgeS);
+            Number(json, ClockOffsetS, birth.Health.ClockOffsetS);
+            if (birth.Health.DiskFreeBytes is { } free)
+            {
+                json.WriteNumber(DiskFreeBytes, free);
+            }
+            else
+            {
+                json.WriteNull(DiskFreeBytes);
+            }
+
+            Number(json, CpuTempC, birth.Health.CpuTempC);
             json.WriteEndObject();
         }
 

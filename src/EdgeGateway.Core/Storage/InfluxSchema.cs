@@ -95,12 +95,18 @@ public static class InfluxSchema
         Nested(StatusPayload.Outbox, StatusPayload.Depth, OutboxPrefix + StatusPayload.Depth),
         Nested(StatusPayload.Outbox, StatusPayload.Dropped, OutboxPrefix + StatusPayload.Dropped),
         Nested(StatusPayload.Outbox, StatusPayload.Corrupt, OutboxPrefix + StatusPayload.Corrupt),
+        Nested(StatusPayload.Outbox, StatusPayload.OldestAgeS, OutboxPrefix + StatusPayload.OldestAgeS),
         Nested(StatusPayload.Delivery, StatusPayload.Confirmed, DeliveryPrefix + StatusPayload.Confirmed),
         Nested(StatusPayload.Delivery, StatusPayload.Unconfirmed, DeliveryPrefix + StatusPayload.Unconfirmed),
         Nested(StatusPayload.Delivery, StatusPayload.OldestUnconfirmedAgeS, DeliveryPrefix + StatusPayload.OldestUnconfirmedAgeS),
         Nested(StatusPayload.Delivery, StatusPayload.Resent, DeliveryPrefix + StatusPayload.Resent),
         Nested(StatusPayload.Delivery, StatusPayload.NoSubscriber, DeliveryPrefix + StatusPayload.NoSubscriber),
         new(KpiPayload.ClockSynced, KpiPayload.ClockSynced),
+        new(StatusPayload.UptimeS, StatusPayload.UptimeS),
+        new(StatusPayload.LastRecordAgeS, StatusPayload.LastRecordAgeS),
+        new(StatusPayload.ClockOffsetS, StatusPayload.ClockOffsetS),
+        new(StatusPayload.DiskFreeBytes, StatusPayload.DiskFreeBytes),
+        new(StatusPayload.CpuTempC, StatusPayload.CpuTempC),
     ];
 
     /// <summary>The tags of a KPI point and the payload fields they come from; its time is <c>window.start</c>.</summary>
@@ -114,11 +120,10 @@ public static class InfluxSchema
     public static readonly IReadOnlyList<SchemaColumn> StatusTags = [new(KpiPayload.Site, SiteTag), new(KpiPayload.Gateway, GatewayTag)];
 
     /// <summary>
-    /// Payload fields no column holds: the schema version (checked by the ingest), a birth's cell list and outbox age
-    /// (for a technician reading the retained message; the outbox's depth and the delivery counts are stored).
+    /// Payload fields no column holds: the schema version (checked by the ingest) and a birth's cell list (for a
+    /// technician reading the retained message; the outbox, delivery and heartbeat fields are stored).
     /// </summary>
-    public static readonly IReadOnlyList<string> NotStored =
-        [KpiPayload.V, StatusPayload.Cells, $"{StatusPayload.Outbox}.{StatusPayload.OldestAgeS}"];
+    public static readonly IReadOnlyList<string> NotStored = [KpiPayload.V, StatusPayload.Cells];
 
     /// <summary>The column of one statistic of an Aux signal: <c>aux.{signal}.{statistic}</c> → <c>aux_{signal}_{statistic}</c>.</summary>
     public static string AuxField(string signal, string statistic) => $"{KpiPayload.Aux}_{signal}_{statistic}";

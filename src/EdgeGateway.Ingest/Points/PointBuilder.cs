@@ -24,6 +24,7 @@ public static class PointBuilder
     private static readonly string s_outboxDepth = InfluxSchema.OutboxPrefix + StatusPayload.Depth;
     private static readonly string s_outboxDropped = InfluxSchema.OutboxPrefix + StatusPayload.Dropped;
     private static readonly string s_outboxCorrupt = InfluxSchema.OutboxPrefix + StatusPayload.Corrupt;
+    private static readonly string s_outboxOldest = InfluxSchema.OutboxPrefix + StatusPayload.OldestAgeS;
     private static readonly string s_deliveryConfirmed = InfluxSchema.DeliveryPrefix + StatusPayload.Confirmed;
     private static readonly string s_deliveryUnconfirmed = InfluxSchema.DeliveryPrefix + StatusPayload.Unconfirmed;
     private static readonly string s_deliveryOldest = InfluxSchema.DeliveryPrefix + StatusPayload.OldestUnconfirmedAgeS;
@@ -114,6 +115,7 @@ public static class PointBuilder
         line.Field(s_outboxDepth, r.OutboxDepth);
         line.Field(s_outboxDropped, r.OutboxDropped);
         line.Field(s_outboxCorrupt, r.OutboxCorrupt);
+        line.Field(s_outboxOldest, r.OutboxOldestAgeS);
         if (r.Delivery is { } delivery)
         {
             line.Field(s_deliveryConfirmed, delivery.Confirmed);
@@ -124,6 +126,11 @@ public static class PointBuilder
         }
 
         line.Field(KpiPayload.ClockSynced, r.ClockSynced);
+        line.Field(StatusPayload.UptimeS, r.UptimeS);
+        line.Field(StatusPayload.LastRecordAgeS, r.LastRecordAgeS);
+        line.Field(StatusPayload.ClockOffsetS, r.ClockOffsetS);
+        line.Field(StatusPayload.DiskFreeBytes, r.DiskFreeBytes);
+        line.Field(StatusPayload.CpuTempC, r.CpuTempC);
         return line.End(r.AtMs);
     }
 

@@ -241,6 +241,10 @@ internal sealed class JsonFields
     public double? NullableNumber(string name, double min, double max) =>
         ReadNumber(Required(name), name, min, max, 0, minExclusive: false, nullable: true);
 
+    /// <summary>A number or null that older publishers leave out: absent reads as null.</summary>
+    public double? OptionalNullableNumber(string name, double min, double max) =>
+        Optional(name) is { } element ? ReadNumber(element, name, min, max, 0, minExclusive: false, nullable: true) : null;
+
     private double? ReadNumber(JsonElement element, string name, double min, double max, double tolerance, bool minExclusive, bool nullable)
     {
         if (nullable && element.ValueKind == JsonValueKind.Null)

@@ -13,6 +13,9 @@ internal static class StatusPayloadReader
 {
     private const int MaxCells = 1000;
 
+    // 2^53: a byte count beyond it is no longer exact as a JSON number.
+    private const double MaxDiskBytes = 9_007_199_254_740_992;
+
     public static StatusRecord Read(JsonElement root, TopicAddress topic, PayloadClock clock)
     {
         var f = JsonFields.Of(root, "");
@@ -37,7 +40,7 @@ internal static class StatusPayloadReader
         var depth = o.Integer(StatusPayload.Depth, 0, (long)Large);
         var dropped = o.Integer(StatusPayload.Dropped, 0, (long)Large);
         var corrupt = o.Integer(StatusPayload.Corrupt, 0, (long)Large);
-        o.NullableNumber(StatusPayload.OldestAgeS, 0, Large);
+        var oldest = o.NullableNumber(StatusPayload.OldestAgeS, 0, Large);
         o.End();
 
         // Optional: gateways before delivery confirmations do not send it.
@@ -52,11 +55,19 @@ internal static class StatusPayloadReader
         }
 
         var clockSynced = f.Boolean(KpiPayload.ClockSynced);
+
+        // The heartbeat fields are optional too: gateways before them do not send them, and each may be null (unknown).
+        var uptime = f.OptionalNullableNumber(StatusPayload.UptimeS, 0, Large);
+        var lastRecordAge = f.OptionalNullableNumber(StatusPayload.LastRecordAgeS, 0, Large);
+        var clockOffset = f.OptionalNullableNumber(StatusPayload.ClockOffsetS, -Large, Large);
+        var diskFree = f.OptionalNullableNumber(StatusPayload.DiskFreeBytes, 0, MaxDiskBytes);
+        var cpuTemp = f.OptionalNullableNumber(StatusPayload.CpuTempC, -273.15, 1000);
         f.End();
         return new StatusRecord
         {
             Site = site, Gateway = gateway, Status = status, AtMs = at, Software = software, ConfigSha256 = sha,
-            OutboxDepth = depth, OutboxDropped = dropped, OutboxCorrupt = corrupt, Delivery = delivery, ClockSynced = clockSynced,
+            OutboxDepth = depth, OutboxDropped = dropped, OutboxCorrupt = corrupt, OutboxOldestAgeS = oldest, Delivery = delivery, ClockSynced = clockSynced,
+            UptimeS = uptime, LastRecordAgeS = lastRecordAge, ClockOffsetS = clockOffset, DiskFreeBytes = diskFree is { } bytes ? (long)bytes : null, CpuTempC = cpuTemp,
         };
     }
 

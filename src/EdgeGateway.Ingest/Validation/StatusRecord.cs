@@ -26,9 +26,27 @@ public sealed class StatusRecord : IngestRecord
     /// <summary>Corrupt outbox frames (online only).</summary>
     public long? OutboxCorrupt { get; init; }
 
+    /// <summary>Age of the outbox's oldest record in seconds (online, null when the outbox is empty).</summary>
+    public double? OutboxOldestAgeS { get; init; }
+
     /// <summary>The gateway's delivery counts (online, from gateways with delivery confirmations).</summary>
     public DeliveryCounts? Delivery { get; init; }
 
     /// <summary>Whether the gateway's clock was synchronised (online only).</summary>
     public bool? ClockSynced { get; init; }
+
+    /// <summary>Seconds the agent has run (online, from gateways with the heartbeat fields).</summary>
+    public double? UptimeS { get; init; }
+
+    /// <summary>Seconds from the last window record to the birth's time (online; null before the first record).</summary>
+    public double? LastRecordAgeS { get; init; }
+
+    /// <summary>The clock's offset from its NTP source in seconds (online; null when unknown).</summary>
+    public double? ClockOffsetS { get; init; }
+
+    /// <summary>Bytes free on the outbox's file system (online; null when unknown).</summary>
+    public long? DiskFreeBytes { get; init; }
+
+    /// <summary>CPU temperature in °C (online; null where the board has no sensor).</summary>
+    public double? CpuTempC { get; init; }
 }

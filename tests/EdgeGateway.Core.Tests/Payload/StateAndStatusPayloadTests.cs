@@ -24,17 +24,18 @@ public sealed class StateAndStatusPayloadTests
     }
 
     [Fact]
-    public void Birth_CarriesOutboxAndDeliveryCounts_NullAgesAsNull()
+    public void Birth_CarriesOutboxDeliveryAndHeartbeat_UnknownsAsNull()
     {
         var birth = new GatewayBirth(
             "sme-0042", "gw-1", 1774850400000, "1.4.0", new string('a', 64), ["lathe-1", "press-2"],
             new OutboxCounts(Depth: 3, Dropped: 1, Corrupt: 0, OldestAgeS: null),
             new DeliveryCounts(Confirmed: 120, Unconfirmed: 3, OldestUnconfirmedAgeS: 12.5, Resent: 7, NoSubscriber: 2),
-            ClockSynced: false);
+            ClockSynced: false,
+            new GatewayHealth(UptimeS: 3600.25, LastRecordAgeS: 41.5, ClockOffsetS: null, DiskFreeBytes: 1_234_567_890, CpuTempC: null));
 
         var sha = new string('a', 64);
         Assert.Equal(
-            $$"""{"v":1,"site":"sme-0042","gateway":"gw-1","status":"online","at":"2026-03-30T06:00:00.000Z","software":"1.4.0","config_sha256":"{{sha}}","cells":["lathe-1","press-2"],"outbox":{"depth":3,"dropped":1,"corrupt":0,"oldest_age_s":null},"delivery":{"confirmed":120,"unconfirmed":3,"oldest_unconfirmed_age_s":12.5,"resent":7,"no_subscriber":2},"clock_synced":false}""",
+            $$"""{"v":1,"site":"sme-0042","gateway":"gw-1","status":"online","at":"2026-03-30T06:00:00.000Z","software":"1.4.0","config_sha256":"{{sha}}","cells":["lathe-1","press-2"],"outbox":{"depth":3,"dropped":1,"corrupt":0,"oldest_age_s":null},"delivery":{"confirmed":120,"unconfirmed":3,"oldest_unconfirmed_age_s":12.5,"resent":7,"no_subscriber":2},"clock_synced":false,"uptime_s":3600.25,"last_record_age_s":41.5,"clock_offset_s":null,"disk_free_bytes":1234567890,"cpu_temp_c":null}""",
             Encoding.UTF8.GetString(StatusPayload.Birth(birth)));
     }
 

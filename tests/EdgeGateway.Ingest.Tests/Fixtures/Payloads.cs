@@ -40,6 +40,15 @@ internal static class Payloads
           "outbox": { "depth": 3, "dropped": 0, "corrupt": 1, "oldest_age_s": 12.5 }, "clock_synced": true }
         """;
 
+    /// <summary>A birth message with the heartbeat fields, the clock offset and CPU temperature unknown, the outbox empty.</summary>
+    public const string StatusOnlineWithHeartbeat = """
+        { "v": 1, "site": "sme-0042", "gateway": "gw-1", "status": "online", "at": "2026-03-30T05:59:00.000Z", "software": "0.1.0",
+          "config_sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "cells": [ "cell-1" ],
+          "outbox": { "depth": 3, "dropped": 0, "corrupt": 1, "oldest_age_s": null },
+          "delivery": { "confirmed": 1200, "unconfirmed": 3, "oldest_unconfirmed_age_s": null, "resent": 40, "no_subscriber": 7 }, "clock_synced": true,
+          "uptime_s": 86400.5, "last_record_age_s": 41.25, "clock_offset_s": -0.000417, "disk_free_bytes": 1234567890, "cpu_temp_c": null }
+        """;
+
     /// <summary>A birth message as gateways with delivery confirmations send it (<see cref="StatusOnline"/> is an older gateway's).</summary>
     public const string StatusOnlineWithDelivery = """
         { "v": 1, "site": "sme-0042", "gateway": "gw-1", "status": "online", "at": "2026-03-30T05:59:00.000Z", "software": "0.1.0",

@@ -80,8 +80,21 @@ public sealed class PointBuilderTests
 
         Assert.Equal(
             "gateway_status,gateway=gw-1,site=sme-0042 status=\"online\",software=\"0.1.0\"," +
-            "config_sha256=\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\",outbox_depth=3i,outbox_dropped=0i,outbox_corrupt=1i," +
+            "config_sha256=\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\",outbox_depth=3i,outbox_dropped=0i,outbox_corrupt=1i,outbox_oldest_age_s=12.5," +
             "clock_synced=true 1774850340000",
+            line);
+    }
+
+    [Fact]
+    public void OnlineStatusWithHeartbeat_StoresTheHeartbeatFields_LeavesNullsOut()
+    {
+        var line = PointBuilder.Line(Validate(Payloads.StatusTopic, Payloads.StatusOnlineWithHeartbeat));
+
+        Assert.Equal(
+            "gateway_status,gateway=gw-1,site=sme-0042 status=\"online\",software=\"0.1.0\"," +
+            "config_sha256=\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\",outbox_depth=3i,outbox_dropped=0i,outbox_corrupt=1i," +
+            "delivery_confirmed=1200i,delivery_unconfirmed=3i,delivery_resent=40i,delivery_no_subscriber=7i," +
+            "clock_synced=true,uptime_s=86400.5,last_record_age_s=41.25,clock_offset_s=-0.000417,disk_free_bytes=1234567890i 1774850340000",
             line);
     }
 
@@ -92,7 +105,7 @@ public sealed class PointBuilderTests
 
         Assert.Equal(
             "gateway_status,gateway=gw-1,site=sme-0042 status=\"online\",software=\"0.1.0\"," +
-            "config_sha256=\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\",outbox_depth=3i,outbox_dropped=0i,outbox_corrupt=1i," +
+            "config_sha256=\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\",outbox_depth=3i,outbox_dropped=0i,outbox_corrupt=1i,outbox_oldest_age_s=12.5," +
             "delivery_confirmed=1200i,delivery_unconfirmed=3i,delivery_oldest_unconfirmed_age_s=12.5,delivery_resent=40i,delivery_no_subscriber=7i," +
             "clock_synced=true 1774850340000",
             line);

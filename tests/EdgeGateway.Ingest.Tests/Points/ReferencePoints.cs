@@ -124,6 +124,11 @@ public static class ReferencePoints
             point = point.Field("outbox_corrupt", corrupt);
         }
 
+        if (r.OutboxOldestAgeS is { } oldest)
+        {
+            point = point.Field("outbox_oldest_age_s", oldest);
+        }
+
         if (r.Delivery is { } delivery)
         {
             point = point.Field("delivery_confirmed", delivery.Confirmed)
@@ -139,6 +144,24 @@ public static class ReferencePoints
         if (r.ClockSynced is { } synced)
         {
             point = point.Field("clock_synced", synced);
+        }
+
+        foreach (var (field, value) in (ReadOnlySpan<(string, double?)>)[("uptime_s", r.UptimeS), ("last_record_age_s", r.LastRecordAgeS), ("clock_offset_s", r.ClockOffsetS)])
+        {
+            if (value is { } v)
+            {
+                point = point.Field(field, v);
+            }
+        }
+
+        if (r.DiskFreeBytes is { } free)
+        {
+            point = point.Field("disk_free_bytes", free);
+        }
+
+        if (r.CpuTempC is { } temperature)
+        {
+            point = point.Field("cpu_temp_c", temperature);
         }
 
         return point;

@@ -80,6 +80,9 @@ internal sealed class AgentRun : IDisposable
     /// <summary>The <c>--Agent:Key=value</c> overrides of the next <see cref="Start"/>.</summary>
     public Dictionary<string, string> Settings { get; }
 
+    /// <summary>Environment variables of the next <see cref="Start"/> (e.g. systemd's NOTIFY_SOCKET and WATCHDOG_USEC).</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The agent started last.</summary>
     public ServiceProcess Current => _processes.Count > 0 ? _processes[^1] : throw new InvalidOperationException("no agent started yet");
 
@@ -100,7 +103,7 @@ internal sealed class AgentRun : IDisposable
 
         string[] arguments = ["--config", ConfigFile, .. Settings.Select(s => $"--Agent:{s.Key}={s.Value}"), .. LogLevels.Select(l => $"--Logging:LogLevel:{l.Key}={l.Value}")];
         var process = MachineIdFile is null
-            ? ServiceProcess.Start("edgegw-agent", arguments)
+            ? ServiceProcess.Start("edgegw-agent", arguments, environment: Environment)
             : ServiceProcess.StartWithFile("edgegw-agent", arguments, MachineIdFile, "/etc/machine-id");
         _processes.Add(process);
         return process;

@@ -41,8 +41,17 @@ internal sealed class ServiceProcess : IDisposable
     /// With <paramref name="bash"/>, bash starts it with those words after the arguments, so a test can hand it what
     /// only a shell makes, e.g. a pipe as a file: <c>--config &lt;(echo "$1")</c> (<c>$1</c>… are the arguments).
     /// </remarks>
-    public static ServiceProcess Start(string name, IEnumerable<string> arguments, string? bash = null) =>
-        new(name, Process.Start(StartInfo(name, arguments, bash, asNobody: false)) ?? throw new InvalidOperationException($"{name} did not start"));
+    public static ServiceProcess Start(string name, IEnumerable<string> arguments, string? bash = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = StartInfo(name, arguments, bash, asNobody: false);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            // What the service manager would set (NOTIFY_SOCKET, WATCHDOG_USEC), or a test fault switch.
+            start.Environment[key] = value;
+        }
+
+        return new(name, Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start"));
+    }
 
     /// <summary>
     /// Starts <paramref name="name"/> in a mount namespace of its own where <paramref name="file"/> is bind-mounted over
