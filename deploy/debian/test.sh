@@ -88,7 +88,7 @@ agent_version=$(edgegw-agent --version) || fail "edgegw-agent --version"
 [[ "$agent_version" == *"$version"* ]] || fail "edgegw-agent --version says '$agent_version', expected $version"
 # As the service user: the config's mode must let it read the file.
 validate=$(runuser -u edgegw -- edgegw config validate --config /etc/edgegw/edgegw.json) ||
-  fail "edgegw config validate of the installed config: $validate"
+  { ls -la /var/lib/edgegw /var/lib/edgegw/outbox >&2 || true; id edgegw >&2; fail "edgegw config validate of the installed config: $validate"; }
 echo "$script: edgegw --version $cli_version; edgegw-agent --version $agent_version; config validate: $validate"
 edgegw --help | grep -q 'config' || fail "edgegw --help does not list its commands"
 
@@ -98,7 +98,8 @@ export_unit_dotnet_env
 chmod 755 "$work"
 cp deploy/sample/simulation.json "$work/simulation.json"
 chmod 644 "$work/simulation.json"
-runuser -u edgegw -- /usr/bin/edgegw-agent --config "$work/simulation.json" --Agent:Source=Simulator --Agent:SpeedFactor=3600 \
+# setpriv execs the agent itself (runuser would stay its parent and end it with the session on SIGTERM).
+setpriv --reuid=edgegw --regid=edgegw --init-groups -- /usr/bin/edgegw-agent --config "$work/simulation.json" --Agent:Source=Simulator --Agent:SpeedFactor=3600 \
   --Agent:SimulationStart=2026-03-23T05:00:00Z --Agent:Mqtt:Host=127.0.0.1 --Agent:Mqtt:Port=1 \
   --Agent:Outbox:Directory=/var/lib/edgegw/outbox --Agent:StatusFile=/var/lib/edgegw/test-status.json >"$work/agent.log" 2>&1 &
 agent_pid=$!
