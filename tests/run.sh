@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 # mosquitto with mosquitto-clients (mosquitto_passwd) and openssl (test certificates): a real broker, tests/EdgeGateway.TestSupport/Services/MosquittoBroker.cs.
 # chromium: the evaluation report rendered headless (tests/EdgeGateway.Cli.Tests/EvaluateCommandTests.cs).
 # qemu-user-static and the arm64 libraries: the Raspberry Pi build's smoke test (deploy/arm64/smoke.sh, below).
-packages=(tzdata influxdb mosquitto mosquitto-clients openssl chromium qemu-user-static libc6:arm64 libstdc++6:arm64 libssl3:arm64 zlib1g:arm64)
+# lintian, python3 and adduser: the Debian package's test (deploy/debian/test.sh, below).
+packages=(tzdata influxdb mosquitto mosquitto-clients openssl chromium qemu-user-static libc6:arm64 libstdc++6:arm64 libssl3:arm64 zlib1g:arm64
+  lintian python3 adduser)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -29,3 +31,8 @@ dotnet test EdgeGateway.sln -c Release "$@"
 # The Raspberry Pi build: the trimmed self-contained linux-arm64 agent, published here, runs under qemu with the
 # simulator and must deliver all 4 cells' records to a local broker and stop cleanly (deploy/README.md).
 deploy/arm64/smoke.sh
+
+# The Debian package (deploy/README.md, "Debian package"): builds the amd64 package, installs, upgrades with a
+# non-empty outbox, removes and purges it on this machine (root), then builds the arm64 package and runs its programs
+# under qemu.
+deploy/debian/test.sh

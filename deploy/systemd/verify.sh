@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks deploy/systemd/edgegw.service without a running systemd (a container, a CI machine):
-#   1. `systemd-analyze verify` against a scratch root holding the unit, a stand-in /opt/edgegw/edgegw-agent and the
+#   1. `systemd-analyze verify` against a scratch root holding the unit, a stand-in /usr/lib/edgegw/agent/edgegw-agent and the
 #      host's unit files;
 #   2. `systemd-analyze security --offline` (the exposure score);
 #   3. the unit's SystemCallFilter=: runs the trimmed agent (out/edgegw-agent-linux-x64, published first when missing)
@@ -27,11 +27,11 @@ fail() { echo "$script: FAIL: $*" >&2; exit 1; }
 
 # 1 and 2: a scratch root, so that the unit's ExecStart exists and nothing is installed on this machine.
 root="$work/root"
-mkdir -p "$root/etc/systemd/system" "$root/opt/edgegw" "$root/usr/lib/systemd"
+mkdir -p "$root/etc/systemd/system" "$root/usr/lib/edgegw/agent" "$root/usr/lib/systemd"
 cp -a /usr/lib/systemd/system "$root/usr/lib/systemd/"
 cp /etc/passwd /etc/group "$root/etc/"
-printf '#!/bin/sh\n' >"$root/opt/edgegw/edgegw-agent"
-chmod +x "$root/opt/edgegw/edgegw-agent"
+printf '#!/bin/sh\n' >"$root/usr/lib/edgegw/agent/edgegw-agent"
+chmod +x "$root/usr/lib/edgegw/agent/edgegw-agent"
 cp "$unit" "$root/etc/systemd/system/edgegw.service"
 systemd-analyze verify --root="$root" edgegw.service || fail "systemd-analyze verify reports problems (above)"
 echo "$script: systemd-analyze verify: no problems"
