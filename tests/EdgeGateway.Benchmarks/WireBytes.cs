@@ -45,7 +45,7 @@ internal static class WireBytes
         }
 
         engine.Finish();
-        var birth = StatusPayload.Birth(new GatewayBirth(config.Site, sink.Gateway, to, "edgegw-agent 0.1.0", new string('0', 64), [.. config.Cells.Select(c => c.Id)], new OutboxCounts(0, 0, 0, null), new DeliveryCounts(123456, 0, null, 0, 0), true));
+        var birth = StatusPayload.Birth(new GatewayBirth(config.Site, sink.Gateway, to, "edgegw-agent 0.1.0", new string('0', 64), [.. config.Cells.Select(c => c.Id)], new OutboxCounts(0, 0, 0, null), new DeliveryCounts(123456, 0, null, 0, 0), true, new GatewayHealth(86_400, 12.5, 0.000123, 12_345_678_901, 48.3)));
         var statusTopic = TopicScheme.StatusTopic(TopicScheme.DefaultPrefix, config.Site, sink.Gateway);
         var heartbeats = days * 1440L; // one retained status a minute, for the whole gateway
         var cellDays = (double)config.Cells.Count * days;
