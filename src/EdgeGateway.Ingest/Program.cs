@@ -57,7 +57,7 @@ public static class Program
         var options = ServiceHost.Options<IngestOptions>(host.Services, optionProblems);
 
         // The dead letters' folder is checked now, not at the first bad message, days later.
-        if (options is not null && StorageErrors.DirectoryProblem(options.DeadLetterDirectory) is { } folder)
+        if (options is not null && StorageErrors.DirectoryProblem(options.DeadLetterDirectory, create: false) is { } folder)
         {
             optionProblems.Add($"Ingest:DeadLetterDirectory: '{options.DeadLetterDirectory}' cannot hold dead letters: {folder}");
         }

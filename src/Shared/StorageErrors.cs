@@ -32,10 +32,12 @@ internal static class StorageErrors
 
     /// <summary>
     /// Null when <paramref name="directory"/> is (or can be created as) a folder this process can create files in;
-    /// else why not: a file, not writable, a read-only file system (a full disk is no reason). Creates the folder;
-    /// leaves nothing else behind.
+    /// else why not: a file, not writable, a read-only file system (a full disk is no reason). With
+    /// <paramref name="create"/> a missing folder is created (the service is about to use it); without, a check leaves
+    /// nothing behind and tries its nearest existing parent instead: a folder made by a check run as root
+    /// (<c>sudo edgegw config validate</c>) would keep the service's own user from writing into it.
     /// </summary>
-    public static string? DirectoryProblem(string directory)
+    public static string? DirectoryProblem(string directory, bool create)
     {
         try
         {
@@ -53,8 +55,20 @@ internal static class StorageErrors
                 }
             }
 
-            Directory.CreateDirectory(path);
-            var probe = Path.Combine(path, $".write-test-{Environment.ProcessId}");
+            var writable = path;
+            if (create)
+            {
+                Directory.CreateDirectory(path);
+            }
+            else
+            {
+                while (!Directory.Exists(writable) && Path.GetDirectoryName(writable) is { } parent)
+                {
+                    writable = parent;
+                }
+            }
+
+            var probe = Path.Combine(writable, $".write-test-{Environment.ProcessId}");
             File.Open(probe, FileMode.Create, FileAccess.Write, FileShare.None).Dispose();
             File.Delete(probe);
             return null;

@@ -27,6 +27,18 @@ public sealed class ConfigValidateTests : IDisposable
     }
 
     [Fact]
+    public void A_missing_outbox_folder_is_checked_through_its_parent_and_not_created()
+    {
+        // Made by a check run as root, the folder would keep the agent's own user from writing its outbox.
+        var path = Write("valid.json", AgentFile());
+
+        var (exit, _, _) = Validate(path);
+
+        Assert.Equal(0, exit);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "outbox")), "config validate created the outbox folder");
+    }
+
+    [Fact]
     public void ValidFile_AsJson_HasTheSummaryFields()
     {
         var path = Write("valid.json", AgentFile(source: "Simulator"));

@@ -12,10 +12,10 @@ internal sealed class AgentPaths : IValidateOptions<AgentOptions>
     public ValidateOptionsResult Validate(string? name, AgentOptions options) =>
         Problems(options).ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
 
-    /// <summary>One line per path that cannot be used: the outbox folder (created if missing, must take new files) and the trace.</summary>
+    /// <summary>One line per path that cannot be used: the outbox folder (it, or the nearest existing parent when missing, must take new files; nothing is created) and the trace.</summary>
     public static IEnumerable<string> Problems(AgentOptions options)
     {
-        if (StorageErrors.DirectoryProblem(options.Outbox.Directory) is { } outbox)
+        if (StorageErrors.DirectoryProblem(options.Outbox.Directory, create: false) is { } outbox)
         {
             yield return $"Agent:Outbox:Directory: '{options.Outbox.Directory}' cannot hold the outbox: {outbox}";
         }

@@ -137,7 +137,7 @@ public sealed partial class SegmentOutbox
     /// <summary>Creates the folder and takes its lock; each way this fails is one <see cref="OutboxUnavailableException"/>.</summary>
     private static FileStream OpenLock(string directory)
     {
-        var problem = StorageErrors.DirectoryProblem(directory);
+        var problem = StorageErrors.DirectoryProblem(directory, create: true);
         if (problem is not null)
         {
             throw new OutboxUnavailableException(directory, problem);
