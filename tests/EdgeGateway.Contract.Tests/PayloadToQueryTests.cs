@@ -118,13 +118,13 @@ public sealed class PayloadToQueryTests : IDisposable
             Number(day, KpiPayload.Buckets, "down"),
             Number(day, KpiPayload.Buckets, "idle"),
             WindowSeconds(day),
-            Number(day, KpiPayload.Counts, KpiPayload.Produced),
-            Number(day, KpiPayload.Counts, KpiPayload.Good),
-            Number(day, KpiPayload.Counts, KpiPayload.Scrap),
-            Number(day, KpiPayload.Counts, KpiPayload.UnattendedGood),
-            Number(day, KpiPayload.Energy, KpiPayload.Kwh),
-            day[KpiPayload.IdealCycleS].GetDouble(),
-            Number(day, KpiPayload.DataQuality, KpiPayload.Coverage));
+            Number(day, KpiFields.Produced),
+            Number(day, KpiFields.Good),
+            Number(day, KpiFields.Scrap),
+            Number(day, KpiFields.UnattendedGood),
+            Number(day, KpiFields.Kwh),
+            day[KpiFields.IdealCycleSeconds.Path].GetDouble(),
+            Number(day, KpiFields.Coverage));
         Assert.Equal(expected, Assert.Single(cell.Days));
     }
 
@@ -138,11 +138,11 @@ public sealed class PayloadToQueryTests : IDisposable
         var week = Assert.Single(cell.Weeks, w => w.HasData);
         var run = Number(day, KpiPayload.Buckets, "run");
         var planned = run + Number(day, KpiPayload.Buckets, "setup") + Number(day, KpiPayload.Buckets, "down") + Number(day, KpiPayload.Buckets, "idle");
-        var produced = (long)Number(day, KpiPayload.Counts, KpiPayload.Produced);
+        var produced = (long)Number(day, KpiFields.Produced);
         Assert.Equal(
-            (run, planned, produced, (long)Number(day, KpiPayload.Counts, KpiPayload.Good), (long)Number(day, KpiPayload.Counts, KpiPayload.UnattendedGood), Number(day, KpiPayload.Energy, KpiPayload.Kwh)),
+            (run, planned, produced, (long)Number(day, KpiFields.Good), (long)Number(day, KpiFields.UnattendedGood), Number(day, KpiFields.Kwh)),
             (week.RunSeconds, week.PlannedBusySeconds, week.Produced, week.Good, week.UnattendedGood, week.Kwh));
-        Assert.Equal(day[KpiPayload.IdealCycleS].GetDouble() * produced / run, week.Effectiveness);
+        Assert.Equal(day[KpiFields.IdealCycleSeconds.Path].GetDouble() * produced / run, week.Effectiveness);
     }
 
     /// <summary>Publishes <paramref name="sent"/> through the broker and returns what a subscriber of the prefix received.</summary>
@@ -302,6 +302,8 @@ public sealed class PayloadToQueryTests : IDisposable
     }
 
     private static double Number(Dictionary<string, JsonElement> leaves, string parent, string name) => leaves[$"{parent}.{name}"].GetDouble();
+
+    private static double Number(Dictionary<string, JsonElement> leaves, KpiField field) => leaves[field.Path].GetDouble();
 
     private static double WindowSeconds(Dictionary<string, JsonElement> leaves) =>
         (Time(leaves[$"{KpiPayload.Window}.{KpiPayload.End}"]) - Time(leaves[$"{KpiPayload.Window}.{KpiPayload.Start}"])).TotalSeconds;

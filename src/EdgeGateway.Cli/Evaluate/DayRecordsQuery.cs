@@ -17,8 +17,8 @@ internal static class DayRecordsQuery
 {
     private static readonly string[] s_fields =
     [
-        InfluxSchema.RunSeconds, InfluxSchema.SetupSeconds, InfluxSchema.DownSeconds, InfluxSchema.IdleSeconds, InfluxSchema.WindowSeconds, KpiPayload.Produced,
-        KpiPayload.Good, KpiPayload.Scrap, KpiPayload.UnattendedGood, KpiPayload.Kwh, KpiPayload.IdealCycleS, KpiPayload.Coverage,
+        InfluxSchema.RunSeconds, InfluxSchema.SetupSeconds, InfluxSchema.DownSeconds, InfluxSchema.IdleSeconds, InfluxSchema.WindowSeconds, KpiFields.Produced.Column,
+        KpiFields.Good.Column, KpiFields.Scrap.Column, KpiFields.UnattendedGood.Column, KpiFields.Kwh.Column, KpiFields.IdealCycleSeconds.Column, KpiFields.Coverage.Column,
     ];
 
     /// <summary>
@@ -92,7 +92,7 @@ internal static class DayRecordsQuery
         var day = DateOnly.FromDateTime(start.AddSeconds(length > 0 ? length / 2 : 43_200).UtcDateTime);
         return new DayRecord(
             day, Field(InfluxSchema.RunSeconds), Field(InfluxSchema.SetupSeconds), Field(InfluxSchema.DownSeconds), Field(InfluxSchema.IdleSeconds), length,
-            Field(KpiPayload.Produced), Field(KpiPayload.Good), Field(KpiPayload.Scrap), Field(KpiPayload.UnattendedGood), Field(KpiPayload.Kwh),
-            Field(KpiPayload.IdealCycleS), Field(KpiPayload.Coverage));
+            Field(KpiFields.Produced.Column), Field(KpiFields.Good.Column), Field(KpiFields.Scrap.Column), Field(KpiFields.UnattendedGood.Column), Field(KpiFields.Kwh.Column),
+            Field(KpiFields.IdealCycleSeconds.Column), Field(KpiFields.Coverage.Column));
     }
 }

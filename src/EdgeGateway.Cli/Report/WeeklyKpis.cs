@@ -31,13 +31,13 @@ internal sealed record CellWeeks(string Site, string Cell, IReadOnlyList<WeekRow
 internal static class WeeklyKpis
 {
     private static readonly string[] s_sums =
-        [InfluxSchema.RunSeconds, InfluxSchema.SetupSeconds, InfluxSchema.DownSeconds, InfluxSchema.IdleSeconds, KpiPayload.Produced, KpiPayload.Good, KpiPayload.UnattendedGood, KpiPayload.Kwh];
+        [InfluxSchema.RunSeconds, InfluxSchema.SetupSeconds, InfluxSchema.DownSeconds, InfluxSchema.IdleSeconds, KpiFields.Produced.Column, KpiFields.Good.Column, KpiFields.UnattendedGood.Column, KpiFields.Kwh.Column];
 
     /// <summary>The InfluxQL for the weeks of [<paramref name="from"/>, <paramref name="to"/>), optionally one site.</summary>
     public static string Query(DateTimeOffset from, DateTimeOffset to, string? site)
     {
         var fields = string.Join(", ", s_sums.Select(f => $"sum(\"{f}\") AS \"{f}\""));
-        return $"SELECT {fields}, mean(\"{KpiPayload.IdealCycleS}\") AS \"{KpiPayload.IdealCycleS}\" {InfluxSchema.FromDayRecords}" +
+        return $"SELECT {fields}, mean(\"{KpiFields.IdealCycleSeconds.Column}\") AS \"{KpiFields.IdealCycleSeconds.Column}\" {InfluxSchema.FromDayRecords}" +
             $"{SiteFilter(site)}{TimeFilter(from, to)} GROUP BY time(1w, 4d), \"{InfluxSchema.SiteTag}\", \"{InfluxSchema.CellTag}\"";
     }
 
@@ -89,11 +89,11 @@ internal static class WeeklyKpis
         }
 
         var pbt = run.Value + (Number(InfluxSchema.SetupSeconds) ?? 0) + (Number(InfluxSchema.DownSeconds) ?? 0) + (Number(InfluxSchema.IdleSeconds) ?? 0);
-        var produced = (long)(Number(KpiPayload.Produced) ?? 0);
-        var good = (long)(Number(KpiPayload.Good) ?? 0);
-        var unattended = (long)(Number(KpiPayload.UnattendedGood) ?? 0);
-        var kwh = Number(KpiPayload.Kwh) ?? 0;
-        var ideal = Number(KpiPayload.IdealCycleS);
+        var produced = (long)(Number(KpiFields.Produced.Column) ?? 0);
+        var good = (long)(Number(KpiFields.Good.Column) ?? 0);
+        var unattended = (long)(Number(KpiFields.UnattendedGood.Column) ?? 0);
+        var kwh = Number(KpiFields.Kwh.Column) ?? 0;
+        var ideal = Number(KpiFields.IdealCycleSeconds.Column);
 
         double? availability = pbt > 0 ? run.Value / pbt : null;
         double? effectiveness = run.Value > 0 && ideal is { } i ? i * produced / run.Value : null;

@@ -41,42 +41,28 @@ public static class InfluxSchema
     /// <summary>Window length, s (from <c>window.end − window.start</c>).</summary>
     public const string WindowSeconds = "window_s";
 
-    /// <summary>From <c>minor_stops.count</c>.</summary>
-    public const string MinorStops = "minor_stops";
-
-    /// <summary>From <c>minor_stops.seconds</c>.</summary>
-    public const string MinorStopSeconds = "minor_stop_s";
-
-    /// <summary>From <c>minor_stops.threshold_s</c>.</summary>
-    public const string MinorStopThreshold = "minor_stop_threshold_s";
-
-    /// <summary>From <c>minor_stops.policy</c>.</summary>
-    public const string MinorStopPolicy = "minor_stop_policy";
-
     /// <summary>Prefix of the <c>outbox</c> object's fields in gateway_status.</summary>
     public const string OutboxPrefix = "outbox_";
 
     /// <summary>Prefix of the <c>delivery</c> object's fields in gateway_status.</summary>
     public const string DeliveryPrefix = "delivery_";
 
-    /// <summary>Bucket columns (<c>buckets.run</c> → <c>run_s</c>), in <see cref="KpiPayload.BucketNames"/> order.</summary>
-    public static readonly IReadOnlyList<string> BucketFields = BucketColumns();
-
     /// <summary>Column of <c>buckets.run</c>.</summary>
-    public static string RunSeconds => BucketFields[0];
+    public static string RunSeconds => KpiFields.Buckets[0].Column;
 
     /// <summary>Column of <c>buckets.setup</c>.</summary>
-    public static string SetupSeconds => BucketFields[1];
+    public static string SetupSeconds => KpiFields.Buckets[1].Column;
 
     /// <summary>Column of <c>buckets.down</c>.</summary>
-    public static string DownSeconds => BucketFields[2];
+    public static string DownSeconds => KpiFields.Buckets[2].Column;
 
     /// <summary>Column of <c>buckets.idle</c>.</summary>
-    public static string IdleSeconds => BucketFields[3];
+    public static string IdleSeconds => KpiFields.Buckets[3].Column;
 
     /// <summary>
     /// Every column of a KPI point with the payload field it comes from (dotted path; <see cref="WindowSeconds"/> from
-    /// <c>window</c>'s start and end), Aux columns excepted (<see cref="AuxField"/>).
+    /// <c>window</c>'s start and end), Aux columns excepted (<see cref="AuxField"/>): the columns of
+    /// <see cref="KpiFields.All"/> and those of the fields that are not measured values.
     /// </summary>
     public static readonly IReadOnlyList<SchemaColumn> KpiColumns = KpiColumnList();
 
@@ -128,48 +114,12 @@ public static class InfluxSchema
     /// <summary>The column of one statistic of an Aux signal: <c>aux.{signal}.{statistic}</c> → <c>aux_{signal}_{statistic}</c>.</summary>
     public static string AuxField(string signal, string statistic) => $"{KpiPayload.Aux}_{signal}_{statistic}";
 
-    private static string[] BucketColumns()
-    {
-        var fields = new string[KpiPayload.BucketNames.Count];
-        for (var i = 0; i < fields.Length; i++)
-        {
-            fields[i] = KpiPayload.BucketNames[i] + "_s";
-        }
-
-        return fields;
-    }
-
     private static SchemaColumn Nested(string parent, string name, string column) => new($"{parent}.{name}", column);
 
     private static List<SchemaColumn> KpiColumnList()
     {
-        var columns = new List<SchemaColumn>();
-        for (var i = 0; i < KpiPayload.BucketNames.Count; i++)
-        {
-            columns.Add(Nested(KpiPayload.Buckets, KpiPayload.BucketNames[i], KpiPayload.BucketNames[i] + "_s"));
-        }
-
+        List<SchemaColumn> columns = [.. KpiFields.All.Select(f => new SchemaColumn(f.Path, f.Column))];
         columns.Add(new($"{KpiPayload.Window}.{KpiPayload.End} - {KpiPayload.Window}.{KpiPayload.Start}", WindowSeconds));
-        foreach (var kpi in KpiPayload.KpiNames)
-        {
-            columns.Add(Nested(KpiPayload.Kpi, kpi, kpi));
-        }
-
-        foreach (var count in (string[])[KpiPayload.Produced, KpiPayload.Good, KpiPayload.Scrap, KpiPayload.UnattendedGood, KpiPayload.Failures])
-        {
-            columns.Add(Nested(KpiPayload.Counts, count, count));
-        }
-
-        columns.Add(Nested(KpiPayload.Energy, KpiPayload.Kwh, KpiPayload.Kwh));
-        columns.Add(Nested(KpiPayload.Energy, KpiPayload.KwhPerGoodPart, KpiPayload.KwhPerGoodPart));
-        columns.Add(Nested(KpiPayload.Energy, KpiPayload.IdleEnergyShare, KpiPayload.IdleEnergyShare));
-        columns.Add(Nested(KpiPayload.MinorStops, KpiPayload.Count, MinorStops));
-        columns.Add(Nested(KpiPayload.MinorStops, KpiPayload.Seconds, MinorStopSeconds));
-        columns.Add(Nested(KpiPayload.MinorStops, KpiPayload.ThresholdS, MinorStopThreshold));
-        columns.Add(Nested(KpiPayload.MinorStops, KpiPayload.Policy, MinorStopPolicy));
-        columns.Add(new(KpiPayload.IdealCycleS, KpiPayload.IdealCycleS));
-        columns.Add(Nested(KpiPayload.DataQuality, KpiPayload.Coverage, KpiPayload.Coverage));
-        columns.Add(Nested(KpiPayload.DataQuality, KpiPayload.SensorFaults, KpiPayload.SensorFaults));
         columns.Add(Nested(KpiPayload.DataQuality, KpiPayload.ClockSynced, KpiPayload.ClockSynced));
         columns.Add(new(KpiPayload.Seq, KpiPayload.Seq));
         columns.Add(new(KpiPayload.Gateway, KpiPayload.Gateway));

@@ -48,30 +48,12 @@ public static class PointBuilder
         line.Tag(InfluxSchema.CellTag, r.Cell);
         line.Tag(InfluxSchema.SiteTag, r.Site);
         line.Tag(InfluxSchema.WindowTag, r.Window);
-        for (var i = 0; i < InfluxSchema.BucketFields.Count; i++)
-        {
-            line.Field(InfluxSchema.BucketFields[i], r.Buckets[i]);
-        }
-
         line.Field(InfluxSchema.WindowSeconds, (r.EndMs - r.StartMs) / 1000.0);
-        for (var i = 0; i < r.Kpis.Length; i++)
+        foreach (var field in KpiFields.All)
         {
-            line.Field(KpiPayload.KpiNames[i], r.Kpis[i]);
+            line.Field(field, r[field]);
         }
 
-        line.Field(KpiPayload.Produced, r.Produced);
-        line.Field(KpiPayload.Good, r.Good);
-        line.Field(KpiPayload.Scrap, r.Scrap);
-        line.Field(KpiPayload.UnattendedGood, r.UnattendedGood);
-        line.Field(KpiPayload.Failures, r.Failures);
-        line.Field(KpiPayload.Kwh, r.Kwh);
-        line.Field(KpiPayload.KwhPerGoodPart, r.KwhPerGoodPart);
-        line.Field(KpiPayload.IdleEnergyShare, r.IdleEnergyShare);
-        line.Field(InfluxSchema.MinorStops, r.MinorStops);
-        line.Field(InfluxSchema.MinorStopSeconds, r.MinorStopSeconds);
-        line.Field(InfluxSchema.MinorStopThreshold, r.MinorStopThresholdSeconds);
-        line.Field(InfluxSchema.MinorStopPolicy, r.MinorStopPolicy);
-        line.Field(KpiPayload.IdealCycleS, r.IdealCycleSeconds);
         foreach (var aux in r.Aux)
         {
             line.Field(InfluxSchema.AuxField(aux.Signal, KpiPayload.Samples), aux.Samples);
@@ -80,8 +62,6 @@ public static class PointBuilder
             line.Field(InfluxSchema.AuxField(aux.Signal, KpiPayload.Max), aux.Max);
         }
 
-        line.Field(KpiPayload.Coverage, r.Coverage);
-        line.Field(KpiPayload.SensorFaults, r.SensorFaults);
         line.Field(KpiPayload.ClockSynced, r.ClockSynced);
         line.Field(KpiPayload.Seq, r.Seq);
         line.Field(KpiPayload.Gateway, r.Gateway);
@@ -162,6 +142,28 @@ public static class PointBuilder
             Escaped(key, equalsToo: true);
             Append('=');
             Escaped(value, equalsToo: true);
+        }
+
+        /// <summary>A measured field of a KPI record, typed as <paramref name="field"/> says (a null is left out).</summary>
+        public void Field(KpiField field, double? value)
+        {
+            if (value is not { } v)
+            {
+                return;
+            }
+
+            switch (field.Type)
+            {
+                case KpiFieldType.WholeNumber:
+                    Field(field.Column, (long)v);
+                    break;
+                case KpiFieldType.Choice:
+                    Field(field.Column, field.Choices[(int)v]);
+                    break;
+                default:
+                    Field(field.Column, v);
+                    break;
+            }
         }
 
         public void Field(string key, double value)

@@ -52,28 +52,91 @@ internal static class KpiPayloadReader
         }
 
         var length = lengthMs / 1000.0;
-        var b = f.Object(KpiPayload.Buckets);
-        var buckets = new double[KpiPayload.BucketNames.Count];
-        var sum = 0.0;
-        for (var i = 0; i < buckets.Length; i++)
+        var values = new double?[KpiFields.All.Count];
+        List<AuxStatistics> aux = [];
+        var clockSynced = false;
+        foreach (var (name, fields) in KpiFields.Objects)
         {
-            buckets[i] = b.Number(KpiPayload.BucketNames[i], 0, length, BucketToleranceSeconds);
-            sum += buckets[i];
+            if (name == KpiPayload.DataQuality)
+            {
+                aux = f.Optional(KpiPayload.Aux) is { } auxElement ? ReadAux(auxElement) : [];
+            }
+
+            var o = name.Length == 0 ? f : f.Object(name);
+            foreach (var field in fields)
+            {
+                values[field.Index] = ReadField(o, field, length);
+            }
+
+            if (name == KpiPayload.DataQuality)
+            {
+                clockSynced = o.Boolean(KpiPayload.ClockSynced);
+            }
+
+            if (name.Length > 0)
+            {
+                o.End();
+            }
         }
 
-        b.End();
+        CheckBuckets(values, length);
+        CheckCounts(values);
+        var definitions = f.String(KpiPayload.Definitions, IsDefinitions, "a definitions version (1-64 of A-Z a-z 0-9 . _ / -)");
+        f.End();
+
+        return new KpiRecord
+        {
+            Site = site, Cell = cell, Gateway = gateway, Seq = seq, Window = kind, StartMs = start, EndMs = end, Values = values,
+            Aux = aux, ClockSynced = clockSynced, Definitions = definitions,
+        };
+    }
+
+    private static double? ReadField(JsonFields o, KpiField field, double windowSeconds)
+    {
+        var max = field.WithinWindow ? windowSeconds : field.Max;
+        var tolerance = field.WithinWindow ? BucketToleranceSeconds : 0;
+        return field.Type switch
+        {
+            KpiFieldType.WholeNumber => o.Integer(field.Name, (long)field.Min, (long)max),
+            KpiFieldType.Number => o.Number(field.Name, field.Min, max, tolerance, field.MinExclusive),
+            KpiFieldType.NullableNumber => o.NullableNumber(field.Name, field.Min, max),
+            _ => IndexOf(field.Choices, o.OneOf(field.Name, field.Choices)),
+        };
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (var i = 0; ; i++)
+        {
+            if (names[i] == name)
+            {
+                return i;
+            }
+        }
+    }
+
+    /// <summary>The buckets share the window out: they add up to its length within 1 ms.</summary>
+    private static void CheckBuckets(double?[] values, double length)
+    {
+        var sum = 0.0;
+        foreach (var bucket in KpiFields.Buckets)
+        {
+            sum += values[bucket.Index]!.Value;
+        }
+
         if (Math.Abs(sum - length) > BucketToleranceSeconds + (1e-12 * length))
         {
             throw Range($"buckets add up to {Format(Math.Round(sum, 3))} s, not the window's {Format(length)} s (more than 1 ms apart)");
         }
+    }
 
-        var c = f.Object(KpiPayload.Counts);
-        var produced = c.Integer(KpiPayload.Produced, 0, (long)Large);
-        var good = c.Integer(KpiPayload.Good, -(long)Large, (long)Large);
-        var scrap = c.Integer(KpiPayload.Scrap, 0, (long)Large);
-        var unattendedGood = c.Integer(KpiPayload.UnattendedGood, -(long)Large, (long)Large);
-        var failures = c.Integer(KpiPayload.Failures, 0, (long)Large);
-        c.End();
+    /// <summary>Good is produced − scrap; unattended good parts are among them.</summary>
+    private static void CheckCounts(double?[] values)
+    {
+        var produced = (long)values[KpiFields.Produced.Index]!.Value;
+        var good = (long)values[KpiFields.Good.Index]!.Value;
+        var scrap = (long)values[KpiFields.Scrap.Index]!.Value;
+        var unattendedGood = (long)values[KpiFields.UnattendedGood.Index]!.Value;
         if (good != produced - scrap)
         {
             throw Range($"counts.good: {good} is not produced - scrap ({produced} - {scrap} = {produced - scrap})");
@@ -83,50 +146,6 @@ internal static class KpiPayloadReader
         {
             throw Range($"counts.unattended_good: {unattendedGood} is out of range [{-scrap}, {produced}]");
         }
-
-        var k = f.Object(KpiPayload.Kpi);
-        var kpis = new double?[KpiPayload.KpiNames.Count];
-        for (var i = 0; i < kpis.Length; i++)
-        {
-            kpis[i] = k.NullableNumber(KpiPayload.KpiNames[i], KpiPayload.KpiRanges[i].Min, KpiPayload.KpiRanges[i].Max);
-        }
-
-        k.End();
-
-        var e = f.Object(KpiPayload.Energy);
-        var kwh = e.Number(KpiPayload.Kwh, 0, Large);
-        var kwhPerGoodPart = e.NullableNumber(KpiPayload.KwhPerGoodPart, 0, Large);
-        var idleEnergyShare = e.NullableNumber(KpiPayload.IdleEnergyShare, 0, 1);
-        e.End();
-
-        var m = f.Object(KpiPayload.MinorStops);
-        var minorStops = m.Integer(KpiPayload.Count, 0, (long)Large);
-        var minorStopSeconds = m.Number(KpiPayload.Seconds, 0, length, BucketToleranceSeconds);
-        var policy = m.OneOf(KpiPayload.Policy, KpiPayload.Policies);
-        var threshold = m.Number(KpiPayload.ThresholdS, 0, Large);
-        m.End();
-
-        var idealCycle = f.Number(KpiPayload.IdealCycleS, 0, Large, minExclusive: true);
-        var aux = f.Optional(KpiPayload.Aux) is { } auxElement ? ReadAux(auxElement) : [];
-
-        var q = f.Object(KpiPayload.DataQuality);
-        var coverage = q.NullableNumber(KpiPayload.Coverage, 0, 1);
-        var sensorFaults = q.Integer(KpiPayload.SensorFaults, 0, (long)Large);
-        var clockSynced = q.Boolean(KpiPayload.ClockSynced);
-        q.End();
-
-        var definitions = f.String(KpiPayload.Definitions, IsDefinitions, "a definitions version (1-64 of A-Z a-z 0-9 . _ / -)");
-        f.End();
-
-        return new KpiRecord
-        {
-            Site = site, Cell = cell, Gateway = gateway, Seq = seq, Window = kind, StartMs = start, EndMs = end, Buckets = buckets,
-            Produced = produced, Good = good, Scrap = scrap, UnattendedGood = unattendedGood, Failures = failures, Kpis = kpis,
-            Kwh = kwh, KwhPerGoodPart = kwhPerGoodPart, IdleEnergyShare = idleEnergyShare,
-            MinorStops = minorStops, MinorStopSeconds = minorStopSeconds, MinorStopPolicy = policy, MinorStopThresholdSeconds = threshold,
-            IdealCycleSeconds = idealCycle, Aux = aux, Coverage = coverage, SensorFaults = sensorFaults, ClockSynced = clockSynced,
-            Definitions = definitions,
-        };
     }
 
     private static List<AuxStatistics> ReadAux(JsonElement element)

@@ -17,11 +17,21 @@ public sealed class PayloadNamesTests
     }
 
     [Fact]
-    public void EveryKpi_HasItsRange_AvailabilityAndQualityAtMostOne()
+    public void KpiFields_StandTogetherPerObject_InPayloadOrder_WithUniquePathsAndColumns()
     {
-        Assert.Equal(KpiPayload.KpiNames.Count, KpiPayload.KpiRanges.Count);
-        Assert.Equal((0.0, 1.0), KpiPayload.KpiRanges[0]);
-        Assert.Equal((-KpiPayload.Large, 1.0), KpiPayload.KpiRanges[2]);
-        Assert.Equal(["availability", "quality"], [KpiPayload.KpiNames[0], KpiPayload.KpiNames[2]]);
+        var objects = KpiFields.All.Select(f => f.Parent).Distinct().ToList();
+        Assert.Equal(["buckets", "counts", "kpi", "energy", "minor_stops", "", "data_quality"], objects);
+        Assert.Equal(objects.Count, KpiFields.Objects.Count);
+        Assert.Equal(KpiFields.All, KpiFields.Objects.SelectMany(o => o.Fields));
+        Assert.Equal(Enumerable.Range(0, KpiFields.All.Count), KpiFields.All.Select(f => f.Index));
+        Assert.Equal(KpiFields.All.Count, KpiFields.All.Select(f => f.Path).Distinct().Count());
+        Assert.Equal(KpiFields.All.Count, KpiFields.All.Select(f => f.Column).Distinct().Count());
+    }
+
+    [Fact]
+    public void AvailabilityAndQuality_AreAtMostOne_QualityMayGoNegative()
+    {
+        Assert.Equal((0.0, 1.0), (KpiFields.Find("kpi.availability")!.Min, KpiFields.Find("kpi.availability")!.Max));
+        Assert.Equal((-KpiPayload.Large, 1.0), (KpiFields.Find("kpi.quality")!.Min, KpiFields.Find("kpi.quality")!.Max));
     }
 }

@@ -1,3 +1,4 @@
+using EdgeGateway.Core.Payload;
 using EdgeGateway.Ingest.Points;
 using EdgeGateway.Ingest.Tests.Fixtures;
 using EdgeGateway.Ingest.Validation;
@@ -34,13 +35,15 @@ public sealed class PointBuilderTests
         var line = PointBuilder.Line(Validate(Payloads.KpiTopic, Kpi));
 
         Assert.Equal(
-            "kpi,cell=cell-1,site=sme-0042,window=shift " +
-            "run_s=21000,setup_s=1800,down_s=3000,idle_s=0,planned_stop_s=3000,unplanned_time_s=0,unknown_s=0,window_s=28800," +
+            "kpi,cell=cell-1,site=sme-0042,window=shift window_s=28800," +
+            "run_s=21000,setup_s=1800,down_s=3000,idle_s=0,planned_stop_s=3000,unplanned_time_s=0,unknown_s=0," +
+            "produced=16i,good=15i,scrap=1i,unattended_good=0i,failures=2i," +
             "availability=0.875,effectiveness=0.75,quality=0.9375,oee=0.615234375,technical_efficiency=0.875,setup_rate=0.0625,teep=0.5," +
-            "scrap_ratio=0.0625,mtbf_s=11400,mttr_s=1500,produced=16i,good=15i,scrap=1i,unattended_good=0i,failures=2i,kwh=42.25," +
-            "idle_energy_share=0.125,minor_stops=3i,minor_stop_s=90.5,minor_stop_threshold_s=120,minor_stop_policy=\"Nakajima\",ideal_cycle_s=1.5," +
+            "scrap_ratio=0.0625,mtbf_s=11400,mttr_s=1500,kwh=42.25,idle_energy_share=0.125," +
+            "minor_stops=3i,minor_stop_s=90.5,minor_stop_policy=\"Nakajima\",minor_stop_threshold_s=120,ideal_cycle_s=1.5," +
+            "coverage=1,sensor_faults=0i," +
             "aux_temp_samples=4i,aux_temp_min=20.5,aux_temp_mean=21.25,aux_temp_max=22,aux_vib_samples=0i," +
-            "coverage=1,sensor_faults=0i,clock_synced=false,seq=7i,gateway=\"gw-1\",definitions=\"iso22400-2/1\" 1774850400000",
+            "clock_synced=false,seq=7i,gateway=\"gw-1\",definitions=\"iso22400-2/1\" 1774850400000",
             line);
     }
 
@@ -153,18 +156,23 @@ public sealed class PointBuilderTests
         long AnyLong() => random.Next(4) switch { 0 => long.MaxValue, 1 => long.MinValue, _ => random.NextInt64(-1_000_000, 1_000_000) };
         string AnyText() => texts[random.Next(texts.Length)];
 
+        // Whole numbers within what a double holds exactly (the reader allows up to 1e12), a choice one of its names.
+        double? AnyValue(KpiField field) => field.Type switch
+        {
+            KpiFieldType.WholeNumber => random.NextInt64(-(1L << 53), 1L << 53),
+            KpiFieldType.Choice => random.Next(field.Choices.Count),
+            KpiFieldType.NullableNumber when random.Next(4) == 0 => null,
+            _ => Any(),
+        };
+
         for (var i = 0; i < 500; i++)
         {
             var kpi = new KpiRecord
             {
                 Site = AnyText(), Cell = AnyText(), Gateway = AnyText(), Seq = AnyLong(), Window = AnyText(), StartMs = random.NextInt64(0, 4_000_000_000_000),
-                EndMs = random.NextInt64(4_000_000_000_000, 5_000_000_000_000), Buckets = [.. Enumerable.Range(0, 7).Select(_ => Any())],
-                Produced = AnyLong(), Good = AnyLong(), Scrap = AnyLong(), UnattendedGood = AnyLong(), Failures = AnyLong(),
-                Kpis = [.. Enumerable.Range(0, 12).Select(_ => random.Next(4) == 0 ? (double?)null : Any())],
-                Kwh = Any(), KwhPerGoodPart = random.Next(2) == 0 ? null : Any(), IdleEnergyShare = Any(), MinorStops = AnyLong(), MinorStopSeconds = Any(),
-                MinorStopPolicy = AnyText(), MinorStopThresholdSeconds = Any(), IdealCycleSeconds = Any(),
+                EndMs = random.NextInt64(4_000_000_000_000, 5_000_000_000_000), Values = [.. KpiFields.All.Select(AnyValue)],
                 Aux = [new AuxStatistics("temp", AnyLong(), Any(), Any(), null), new AuxStatistics("vib", 0, null, null, null)],
-                Coverage = random.Next(3) == 0 ? null : Any(), SensorFaults = AnyLong(), ClockSynced = random.Next(2) == 0, Definitions = AnyText(),
+                ClockSynced = random.Next(2) == 0, Definitions = AnyText(),
             };
             AssertMeansTheReferencePoint(kpi);
             AssertMeansTheReferencePoint(new StateRecord { Site = AnyText(), Cell = AnyText(), Gateway = AnyText(), Seq = AnyLong(), AtMs = random.NextInt64(), State = AnyText() });

@@ -13,7 +13,21 @@ namespace EdgeGateway.Ingest.Tests.Points;
 /// </summary>
 public static class ReferencePoints
 {
-    private static readonly string[] s_bucketFields = [.. KpiPayload.BucketNames.Select(name => name + "_s")];
+    // The columns of the measured fields as src/docs/influxdb-schema.md lists them, written out here rather than taken
+    // from KpiFields, so that a column renamed there shows up as a difference.
+    private static readonly (string Column, string Path)[] s_measured =
+    [
+        ("run_s", "buckets.run"), ("setup_s", "buckets.setup"), ("down_s", "buckets.down"), ("idle_s", "buckets.idle"),
+        ("planned_stop_s", "buckets.planned_stop"), ("unplanned_time_s", "buckets.unplanned_time"), ("unknown_s", "buckets.unknown"),
+        ("availability", "kpi.availability"), ("effectiveness", "kpi.effectiveness"), ("quality", "kpi.quality"), ("oee", "kpi.oee"),
+        ("nee", "kpi.nee"), ("technical_efficiency", "kpi.technical_efficiency"), ("setup_rate", "kpi.setup_rate"), ("teep", "kpi.teep"),
+        ("scrap_ratio", "kpi.scrap_ratio"), ("mtbf_s", "kpi.mtbf_s"), ("mttr_s", "kpi.mttr_s"), ("throughput_per_h", "kpi.throughput_per_h"),
+        ("produced", "counts.produced"), ("good", "counts.good"), ("scrap", "counts.scrap"), ("unattended_good", "counts.unattended_good"),
+        ("failures", "counts.failures"), ("kwh", "energy.kwh"), ("kwh_per_good_part", "energy.kwh_per_good_part"),
+        ("idle_energy_share", "energy.idle_energy_share"), ("minor_stops", "minor_stops.count"), ("minor_stop_s", "minor_stops.seconds"),
+        ("minor_stop_threshold_s", "minor_stops.threshold_s"), ("minor_stop_policy", "minor_stops.policy"), ("ideal_cycle_s", "ideal_cycle_s"),
+        ("coverage", "data_quality.coverage"), ("sensor_faults", "data_quality.sensor_faults"),
+    ];
 
     /// <summary>The point of <paramref name="record"/>.</summary>
     public static PointData Build(IngestRecord record) => record switch
@@ -33,32 +47,23 @@ public static class ReferencePoints
             .Tag("cell", r.Cell)
             .Tag("window", r.Window)
             .Timestamp(r.StartMs, WritePrecision.Ms);
-        for (var i = 0; i < s_bucketFields.Length; i++)
-        {
-            point.Field(s_bucketFields[i], r.Buckets[i]);
-        }
-
         point.Field("window_s", (r.EndMs - r.StartMs) / 1000.0);
-        for (var i = 0; i < r.Kpis.Length; i++)
+        foreach (var (column, path) in s_measured)
         {
-            Optional(point, KpiPayload.KpiNames[i], r.Kpis[i]);
+            var field = KpiFields.Find(path) ?? throw new InvalidOperationException($"{path}: no such field");
+            if (r[field] is not { } value)
+            {
+                continue;
+            }
+
+            _ = field.Type switch
+            {
+                KpiFieldType.WholeNumber => point.Field(column, (long)value),
+                KpiFieldType.Choice => point.Field(column, field.Choices[(int)value]),
+                _ => point.Field(column, value),
+            };
         }
 
-        point
-            .Field("produced", r.Produced)
-            .Field("good", r.Good)
-            .Field("scrap", r.Scrap)
-            .Field("unattended_good", r.UnattendedGood)
-            .Field("failures", r.Failures)
-            .Field("kwh", r.Kwh);
-        Optional(point, "kwh_per_good_part", r.KwhPerGoodPart);
-        Optional(point, "idle_energy_share", r.IdleEnergyShare);
-        point
-            .Field("minor_stops", r.MinorStops)
-            .Field("minor_stop_s", r.MinorStopSeconds)
-            .Field("minor_stop_threshold_s", r.MinorStopThresholdSeconds)
-            .Field("minor_stop_policy", r.MinorStopPolicy)
-            .Field("ideal_cycle_s", r.IdealCycleSeconds);
         foreach (var aux in r.Aux)
         {
             point.Field($"aux_{aux.Signal}_samples", aux.Samples);
@@ -67,9 +72,7 @@ public static class ReferencePoints
             Optional(point, $"aux_{aux.Signal}_max", aux.Max);
         }
 
-        Optional(point, "coverage", r.Coverage);
         return point
-            .Field("sensor_faults", r.SensorFaults)
             .Field("clock_synced", r.ClockSynced)
             .Field("seq", r.Seq)
             .Field("gateway", r.Gateway)

@@ -24,9 +24,9 @@ public static class DayRecordLines
                     CultureInfo.InvariantCulture,
                     $"{InfluxSchema.KpiMeasurement},{InfluxSchema.CellTag}={cell.Cell},{InfluxSchema.SiteTag}={cell.Site},{InfluxSchema.WindowTag}={InfluxSchema.DayWindow} " +
                     $"{InfluxSchema.RunSeconds}={d.RunSeconds:R},{InfluxSchema.SetupSeconds}={d.SetupSeconds:R},{InfluxSchema.DownSeconds}={d.DownSeconds:R}," +
-                    $"{InfluxSchema.IdleSeconds}={d.IdleSeconds:R},{InfluxSchema.WindowSeconds}={d.WindowSeconds:R},{KpiPayload.Produced}={(long)d.Produced}i," +
-                    $"{KpiPayload.Good}={(long)d.Good}i,{KpiPayload.Scrap}={(long)d.Scrap}i,{KpiPayload.UnattendedGood}={(long)d.UnattendedGood}i," +
-                    $"{KpiPayload.Kwh}={d.Kwh:R},{KpiPayload.IdealCycleS}={d.IdealCycleSeconds:R},{KpiPayload.Coverage}={d.Coverage:R} {ms}");
+                    $"{InfluxSchema.IdleSeconds}={d.IdleSeconds:R},{InfluxSchema.WindowSeconds}={d.WindowSeconds:R},{KpiFields.Produced.Column}={(long)d.Produced}i," +
+                    $"{KpiFields.Good.Column}={(long)d.Good}i,{KpiFields.Scrap.Column}={(long)d.Scrap}i,{KpiFields.UnattendedGood.Column}={(long)d.UnattendedGood}i," +
+                    $"{KpiFields.Kwh.Column}={d.Kwh:R},{KpiFields.IdealCycleSeconds.Column}={d.IdealCycleSeconds:R},{KpiFields.Coverage.Column}={d.Coverage:R} {ms}");
             }
         }
     }
