@@ -72,6 +72,7 @@ public static class StatusFile
             json.WriteEndArray();
             json.WriteNumber("sensor_faults", state.SensorFaults);
             json.WriteNumber("records", state.Records);
+            WriteTimestamp(json, "last_record_at", state.LastRecordMs);
             json.WriteBoolean("clock_synced", state.ClockSynced);
             json.WriteEndObject();
         }
