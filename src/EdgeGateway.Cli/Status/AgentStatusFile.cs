@@ -29,34 +29,29 @@ internal enum AgentStatusKind
 /// </summary>
 internal sealed class AgentStatusFile : IDisposable
 {
-    private readonly JsonDocument? _document;
-
-    private AgentStatusFile(AgentStatusKind kind, byte[] bytes, JsonDocument? document, int pid, DateTimeOffset at, TimeSpan age)
+    private AgentStatusFile()
     {
-        Kind = kind;
-        Bytes = bytes;
-        _document = document;
-        Pid = pid;
-        At = at;
-        Age = age;
     }
 
-    public AgentStatusKind Kind { get; }
+    public AgentStatusKind Kind { get; private init; }
+
+    /// <summary>The parsed file (Running and Stale), disposed with this.</summary>
+    private JsonDocument? Document { get; init; }
 
     /// <summary>The file as read (for <c>edgegw status --json</c>); empty when <see cref="AgentStatusKind.Missing"/>.</summary>
-    public byte[] Bytes { get; }
+    public byte[] Bytes { get; private init; } = [];
 
     /// <summary>The process that wrote it (Running and Stale).</summary>
-    public int Pid { get; }
+    public int Pid { get; private init; }
 
     /// <summary>When it was written (Running and Stale).</summary>
-    public DateTimeOffset At { get; }
+    public DateTimeOffset At { get; private init; }
 
     /// <summary>How old it was when read (Running and Stale).</summary>
-    public TimeSpan Age { get; }
+    public TimeSpan Age { get; private init; }
 
     /// <summary>The document (Running and Stale).</summary>
-    public JsonElement Root => (_document ?? throw new InvalidOperationException("no status document was read")).RootElement;
+    public JsonElement Root => (Document ?? throw new InvalidOperationException("no status document was read")).RootElement;
 
     /// <summary>Window records the agent computed since it started.</summary>
     public long Records => Root.GetProperty("records").GetInt64();
@@ -92,7 +87,7 @@ internal sealed class AgentStatusFile : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new AgentStatusFile(AgentStatusKind.Missing, [], null, 0, default, default);
+            return new AgentStatusFile { Kind = AgentStatusKind.Missing };
         }
 
         JsonDocument document;
@@ -102,7 +97,7 @@ internal sealed class AgentStatusFile : IDisposable
         }
         catch (JsonException)
         {
-            return new AgentStatusFile(AgentStatusKind.NotStatus, bytes, null, 0, default, default);
+            return new AgentStatusFile { Kind = AgentStatusKind.NotStatus, Bytes = bytes };
         }
 
         try
@@ -111,17 +106,17 @@ internal sealed class AgentStatusFile : IDisposable
             var at = Timestamp(root.GetProperty("at"));
             var pid = root.GetProperty("pid").GetInt32();
             var kind = now - at > StatusFile.StaleAfter || !Directory.Exists($"/proc/{pid}") ? AgentStatusKind.Stale : AgentStatusKind.Running;
-            return new AgentStatusFile(kind, bytes, document, pid, at, now - at);
+            return new AgentStatusFile { Kind = kind, Bytes = bytes, Document = document, Pid = pid, At = at, Age = now - at };
         }
         catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
         {
             // JSON, but not what the agent writes (another file given, or a field missing).
             document.Dispose();
-            return new AgentStatusFile(AgentStatusKind.NotStatus, bytes, null, 0, default, default);
+            return new AgentStatusFile { Kind = AgentStatusKind.NotStatus, Bytes = bytes };
         }
     }
 
-    public void Dispose() => _document?.Dispose();
+    public void Dispose() => Document?.Dispose();
 
     private static DateTimeOffset Timestamp(JsonElement value) =>
         DateTimeOffset.Parse(value.GetString() ?? throw new FormatException("a timestamp is null"), CultureInfo.InvariantCulture);
