@@ -231,20 +231,27 @@ public sealed class DoctorCommandTests : IClassFixture<DoctorCommandTests.TlsBro
     }
 
     [Fact]
-    public async Task The_outage_the_outbox_holds_is_reckoned_with_the_running_agents_bytes_a_record_else_estimated()
+    public async Task The_outage_the_outbox_holds_is_reckoned_with_the_running_agents_rate_and_bytes_a_record_else_from_the_config()
     {
         const string Outbox = ", \"MaxBytes\": 16777216, \"SegmentBytes\": 1048576";
         var config = Config("""{ "Role": "StateRun" }""", "\"Mqtt\": { \"Port\": 1 }", Outbox);
         const string Of = "; the outbox (Agent.Outbox.MaxBytes 16 MiB) holds about ";
-        const string At = " days of broker outage at 1444 records a day (the config's 1 cell and windows 1m, shift, day) of ";
-
-        var estimated = (await RunAsync(config)).Single(c => c.Name == "disk");
+        const string Configured = " days of broker outage at 1444 records a day (reckoned from the config's 1 cell and windows 1m, shift, day: ";
         var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        var measured = (await RunAsync(config, WriteStatus(now, now, new OutboxStatus(42, 42_000, 1, 43, TimeSpan.FromSeconds(60), 0, 0)), new FakeTimeProvider(now))).Single(c => c.Name == "disk");
+        async Task<DoctorCheck> DiskAsync(string? status) => (await RunAsync(config, status, new FakeTimeProvider(now))).Single(c => c.Name == "disk");
+        static (Verdict, string) Outage(DoctorCheck disk) => (disk.Verdict, disk.Found[disk.Found.IndexOf(';', StringComparison.Ordinal)..]);
 
-        // 16 MiB / (1444 × 1100 bytes) = 10.56 days; / (1444 × 1000 bytes) = 11.62 days: both a week or more.
-        Assert.Equal((Verdict.Ok, Of + "10.6" + At + "1100 bytes each (estimated: no running agent to measure)"), (estimated.Verdict, estimated.Found[estimated.Found.IndexOf(';', StringComparison.Ordinal)..]));
-        Assert.Equal((Verdict.Ok, Of + "11.6" + At + "1000 bytes each (measured: the agent's outbox holds 42 records in 42000 bytes)"), (measured.Verdict, measured.Found[measured.Found.IndexOf(';', StringComparison.Ordinal)..]));
+        var none = await DiskAsync(null);
+        var young = await DiskAsync(WriteStatus(now, now, new OutboxStatus(42, 42_000, 1, 43, TimeSpan.FromSeconds(60), 0, 0), new AgentStart(now.AddMinutes(-30).ToUnixTimeMilliseconds(), 1)));
+        var old = await DiskAsync(WriteStatus(now, now, new OutboxStatus(42, 42_000, 1960, 2001, TimeSpan.FromSeconds(60), 0, 0), new AgentStart(now.AddHours(-2).ToUnixTimeMilliseconds(), 1)));
+
+        // 16 MiB / (1444 × 1100 bytes) = 10.56 days; / (1444 × 1000 bytes) = 11.62 days; / (24 000 × 1000 bytes) = 0.70 days.
+        Assert.Equal((Verdict.Ok, Of + "10.6" + Configured + "no running agent to measure) of 1100 bytes each (estimated: no running agent to measure)"), Outage(none));
+        Assert.Equal((Verdict.Ok, Of + "11.6" + Configured + "the agent has run 30 min, under an hour) of 1000 bytes each (measured: the agent's outbox holds 42 records in 42000 bytes)"), Outage(young));
+        Assert.Equal(
+            (Verdict.Warn, Of + "0.7 days of broker outage at 24000 records a day (measured: the agent appended 2000 records to its outbox in 2.0 h) of 1000 bytes each (measured: the agent's outbox holds 42 records in 42000 bytes)"),
+            Outage(old));
+        Assert.Equal("free disk space or raise Agent.Outbox.MaxBytes, so that a week without the broker loses nothing", old.Fix);
     }
 
     [Fact]
@@ -272,10 +279,10 @@ public sealed class DoctorCommandTests : IClassFixture<DoctorCommandTests.TlsBro
         await new DoctorChecks(config, status ?? Path.Combine(_dir, "no-status.json"), _dev, time ?? TimeProvider.System) { EtcRoot = _etc }.RunAsync(CancellationToken.None);
 
     /// <summary>The status file a running agent (this process) writes, connected, with 42 records computed.</summary>
-    private string WriteStatus(DateTimeOffset at, DateTimeOffset? lastRecord, OutboxStatus outbox)
+    private string WriteStatus(DateTimeOffset at, DateTimeOffset? lastRecord, OutboxStatus outbox, AgentStart? start = null)
     {
         var path = Path.Combine(_dir, "status.json");
-        var state = new AgentState { Broker = new BrokerState(true, at.ToUnixTimeMilliseconds(), null), Records = 42, LastRecordMs = lastRecord?.ToUnixTimeMilliseconds() };
+        var state = new AgentState { Broker = new BrokerState(true, at.ToUnixTimeMilliseconds(), null), Records = 42, LastRecordMs = lastRecord?.ToUnixTimeMilliseconds(), Start = start };
         StatusFile.Write(path, state, outbox, "sme-0042", "gw-doctor", at.ToUnixTimeMilliseconds());
         return path;
     }

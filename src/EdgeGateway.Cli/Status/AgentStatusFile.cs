@@ -67,6 +67,19 @@ internal sealed class AgentStatusFile : IDisposable
     /// <summary>Bytes the outbox holds for them on disk.</summary>
     public long OutboxBytes => Root.GetProperty("outbox").GetProperty("bytes").GetInt64();
 
+    /// <summary>The outbox's next sequence number: one more for every record (kpi or state) appended.</summary>
+    public long OutboxNextSequence => Root.GetProperty("outbox").GetProperty("next_seq").GetInt64();
+
+    /// <summary>
+    /// When the agent started and the outbox's next sequence number then (<c>started</c>, <c>outbox.start_seq</c>); null
+    /// before the agent's first status turn and in files of agents before the fields existed.
+    /// </summary>
+    public (DateTimeOffset At, long Sequence)? Start =>
+        Root.TryGetProperty("started", out var at) && at.ValueKind == JsonValueKind.String
+        && Root.GetProperty("outbox").TryGetProperty("start_seq", out var sequence) && sequence.ValueKind == JsonValueKind.Number
+            ? (Timestamp(at), sequence.GetInt64())
+            : null;
+
     /// <summary>
     /// When the engine last emitted a window record; null before the first, and in files of agents before the field
     /// (<c>last_record_at</c>) existed: <see cref="HasLastRecord"/> tells them apart.
