@@ -204,14 +204,27 @@ public sealed class DoctorCommandTests : IClassFixture<DoctorCommandTests.TlsBro
     [Fact]
     public async Task No_record_in_the_10_min_since_the_agent_started_is_a_failure()
     {
-        // The agent's process is this one: its start time is what the line counts from.
-        using var self = System.Diagnostics.Process.GetCurrentProcess();
-        var now = new DateTimeOffset(self.StartTime.ToUniversalTime(), TimeSpan.Zero).AddMinutes(20);
-        var status = WriteStatus(now, null, new OutboxStatus(0, 0, 1, 1, null, 0, 0));
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var status = WriteStatus(now, null, new OutboxStatus(0, 0, 1, 1, null, 0, 0), new AgentStart(now.AddMinutes(-20).ToUnixTimeMilliseconds(), 1));
 
         var checks = await RunAsync(Config("""{ "Role": "StateRun" }""", "\"Mqtt\": { \"Port\": 1 }"), status, new FakeTimeProvider(now));
 
         Assert.Equal("fail last record: none in the 1200 s since the agent started: the agent runs but has computed no record for over 10 min — fix: journalctl -u edgegw says why; systemctl restart edgegw", checks.Single(c => c.Name == "last record").ToString());
+    }
+
+    [Fact]
+    public async Task The_status_of_an_agent_from_before_last_record_at_is_a_warning_to_update()
+    {
+        var status = Path.Combine(_dir, "status.json");
+        File.WriteAllText(status, $$"""
+            {"v":1,"pid":{{Environment.ProcessId}},"at":"{{EdgeGateway.Core.Traces.TraceTimestamp.Format(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())}}","site":"sme-0042","gateway":"gw-doctor",
+             "broker":{"connected":true,"last_error":null},"outbox":{"depth":0,"bytes":0,"next_seq":1},"records":42}
+            """);
+
+        var checks = await RunAsync(Config("""{ "Role": "StateRun" }""", "\"Mqtt\": { \"Port\": 1 }"), status);
+
+        Assert.Equal("warn last record: the status file does not say (an agent older than its last_record_at field) — fix: update edgegw and restart the agent (systemctl restart edgegw)", checks.Single(c => c.Name == "last record").ToString());
+        Assert.EndsWith("(reckoned from the config's 1 cell and windows 1m, shift, day: the status file does not say when the agent started) of 1100 bytes each (estimated: the agent's outbox is empty)", checks.Single(c => c.Name == "disk").Found, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using EdgeGateway.Cli.Status;
 
@@ -58,10 +57,10 @@ internal static class AgentChecks
             return DoctorCheck.Warn(Name, "the status file does not say (an agent older than its last_record_at field)", "update edgegw and restart the agent (systemctl restart edgegw)");
         }
 
-        // None yet: the time since the agent's process started counts instead.
+        // None yet: the time since the agent started counts instead (the same status file says it).
         var (age, said) = status.LastRecordAt is { } last
             ? (now - last, $"{Seconds(now - last)} ago, at {last.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z")
-            : ProcessStart(status.Pid) is { } started
+            : status.Start is var (started, _)
                 ? (now - started, $"none in the {Seconds(now - started)} since the agent started")
                 : (TimeSpan.Zero, "none yet");
         if (!everyMinute)
@@ -76,20 +75,6 @@ internal static class AgentChecks
 
     private static DoctorCheck NotStatus(string statusPath) =>
         DoctorCheck.Fail("agent", $"{statusPath} is not the agent's status", "give --status-file the agent's Agent.StatusFile");
-
-    /// <summary>When process <paramref name="pid"/> started (from /proc); null when it cannot be told.</summary>
-    private static DateTimeOffset? ProcessStart(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return new DateTimeOffset(process.StartTime.ToUniversalTime(), TimeSpan.Zero);
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
-        {
-            return null;
-        }
-    }
 
     private static string Seconds(TimeSpan age) => string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, age.TotalSeconds):F0} s");
 }
