@@ -74,7 +74,8 @@ public sealed class StatusCommandTests : IDisposable
     [Fact]
     public void FreshStatus_ShowsBrokerOutboxDeliveryCellsAndClock()
     {
-        var path = WriteStatus(DateTimeOffset.UtcNow);
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var path = WriteStatus(now);
 
         var (stdout, stderr, exit) = Status(path);
 
@@ -87,6 +88,7 @@ public sealed class StatusCommandTests : IDisposable
         Assert.Contains("lathe", stdout, StringComparison.Ordinal);
         Assert.Contains("shift OEE so far 71.5 %", stdout, StringComparison.Ordinal);
         Assert.Contains("clock    NOT synchronised", stdout, StringComparison.Ordinal);
+        Assert.Contains($"records  120 computed since start, the last at {EdgeGateway.Core.Traces.TraceTimestamp.Format(now.AddSeconds(-30).ToUnixTimeMilliseconds())}\n", stdout, StringComparison.Ordinal);
 
         var (json, _, jsonExit) = Status(path, "--json");
         Assert.Equal(0, jsonExit);
@@ -100,6 +102,8 @@ public sealed class StatusCommandTests : IDisposable
             Broker = new BrokerState(Connected: false, SinceMs: null, "the broker refused the credentials of user 'sme-0042'"),
             Cells = [new CellStatus("lathe", MachineState.Run, 0.715, at.AddHours(-2).ToUnixTimeMilliseconds())],
             SensorFaults = 1,
+            Records = 120,
+            LastRecordMs = at.AddSeconds(-30).ToUnixTimeMilliseconds(),
             Delivery = new DeliveryState(Confirmed: 1200, Resent: 40, NoSubscriber: 7),
         };
         var path = Path.Combine(_dir, "status.json");

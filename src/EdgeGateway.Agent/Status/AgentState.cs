@@ -44,6 +44,12 @@ public sealed class AgentState
     /// <summary>Window records computed since the agent started.</summary>
     public long Records { get; set; }
 
+    /// <summary>
+    /// When the agent started and its outbox's next sequence number then (set once by the status writer's first turn):
+    /// with the next sequence now, what the agent appends to the outbox a day, measured (<c>edgegw doctor</c>'s disk line).
+    /// </summary>
+    public AgentStart? Start { get; set; }
+
     /// <summary>The backend's confirmations, from the publisher.</summary>
     public DeliveryState Delivery { get; set; } = new(0, 0, 0);
 }
@@ -66,6 +72,9 @@ public sealed record DeliveryState(long Confirmed, long Resent, long NoSubscribe
     public DeliveryCounts Counts(EdgeGateway.Agent.Outbox.OutboxStatus outbox) =>
         new(Confirmed, outbox.Depth, outbox.OldestAge is { } age ? Math.Round(age.TotalSeconds, 3) : null, Resent, NoSubscriber);
 }
+
+/// <summary>When the agent started (Unix ms) and the outbox's next sequence number then.</summary>
+public sealed record AgentStart(long AtMs, long Sequence);
 
 /// <summary>The broker connection as the status shows it.</summary>
 public sealed record BrokerState(bool Connected, long? SinceMs, string? LastError);

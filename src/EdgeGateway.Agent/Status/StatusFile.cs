@@ -27,6 +27,7 @@ public static class StatusFile
             json.WriteString("at", TraceTimestamp.Format(nowMs));
             json.WriteString("site", site);
             json.WriteString("gateway", gateway);
+            WriteTimestamp(json, "started", state.Start?.AtMs);
             var broker = state.Broker;
             json.WriteStartObject("broker");
             json.WriteBoolean("connected", broker.Connected);
@@ -37,6 +38,14 @@ public static class StatusFile
             json.WriteNumber("depth", outbox.Depth);
             json.WriteNumber("bytes", outbox.Bytes);
             json.WriteNumber("next_seq", outbox.NextSequence);
+            if (state.Start is { } start)
+            {
+                json.WriteNumber("start_seq", start.Sequence);
+            }
+            else
+            {
+                json.WriteNull("start_seq");
+            }
             if (outbox.OldestAge is { } age)
             {
                 json.WriteNumber("oldest_age_s", Math.Round(age.TotalSeconds, 3));
@@ -72,6 +81,7 @@ public static class StatusFile
             json.WriteEndArray();
             json.WriteNumber("sensor_faults", state.SensorFaults);
             json.WriteNumber("records", state.Records);
+            WriteTimestamp(json, "last_record_at", state.LastRecordMs);
             json.WriteBoolean("clock_synced", state.ClockSynced);
             json.WriteEndObject();
         }

@@ -24,7 +24,10 @@ internal sealed partial class StatusWriter(
             {
                 try
                 {
-                    StatusFile.Write(path, state, outbox.Status, config.Site, options.Value.GatewayId, time.GetUtcNow().ToUnixTimeMilliseconds());
+                    var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                    var status = outbox.Status;
+                    state.Start ??= new AgentStart(now, status.NextSequence);
+                    StatusFile.Write(path, state, status, config.Site, options.Value.GatewayId, now);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using EdgeGateway.Agent.Status;
 using EdgeGateway.Core;
 
 namespace EdgeGateway.Cli.Status;
@@ -46,53 +45,31 @@ internal static class StatusCommand
 
     private static int Show(string path, bool asJson, DateTimeOffset now, Stream stdout, TextWriter stderr)
     {
-        byte[] bytes;
-        try
+        using var status = AgentStatusFile.Read(path, now);
+        switch (status.Kind)
         {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            stderr.WriteLine($"edgegw status: the agent is not running (no status at {path})");
-            return NotRunning;
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(ByteOrderMark.SkipUtf8(bytes.AsMemory()));
-        }
-        catch (JsonException)
-        {
-            stderr.WriteLine($"edgegw status: the agent is not running ({path} is not a status document)");
-            return NotRunning;
-        }
-
-        using (document)
-        {
-            var root = document.RootElement;
-            var at = DateTimeOffset.Parse(root.GetProperty("at").GetString()!, CultureInfo.InvariantCulture);
-            var pid = root.GetProperty("pid").GetInt32();
-            if (now - at > StatusFile.StaleAfter || !ProcessRuns(pid))
-            {
-                stderr.WriteLine($"edgegw status: the agent is not running (last status from pid {pid} at {at:yyyy-MM-dd HH:mm:ss}Z)");
+            case AgentStatusKind.Missing:
+                stderr.WriteLine($"edgegw status: the agent is not running (no status at {path})");
                 return NotRunning;
-            }
+            case AgentStatusKind.NotStatus:
+                stderr.WriteLine($"edgegw status: the agent is not running ({path} is not a status document)");
+                return NotRunning;
+            case AgentStatusKind.Stale:
+                stderr.WriteLine($"edgegw status: the agent is not running (last status from pid {status.Pid} at {status.At:yyyy-MM-dd HH:mm:ss}Z)");
+                return NotRunning;
+        }
 
-            if (asJson)
-            {
-                stdout.Write(bytes);
-                stdout.Flush();
-                return 0;
-            }
-
-            using var output = new StreamWriter(stdout, leaveOpen: true);
-            Print(output, root);
+        if (asJson)
+        {
+            stdout.Write(status.Bytes);
+            stdout.Flush();
             return 0;
         }
-    }
 
-    private static bool ProcessRuns(int pid) => Directory.Exists($"/proc/{pid}");
+        using var output = new StreamWriter(stdout, leaveOpen: true);
+        Print(output, status.Root);
+        return 0;
+    }
 
     private static void Print(StreamWriter output, JsonElement root)
     {
@@ -113,6 +90,8 @@ internal static class StatusCommand
 
         output.WriteLine(root.GetProperty("clock_synced").GetBoolean() ? "clock    synchronised" : "clock    NOT synchronised (records are flagged clock_synced=false)");
         output.WriteLine($"sensors  {root.GetProperty("sensor_faults").GetInt64()} faults since start");
+        var last = root.TryGetProperty("last_record_at", out var lastAt) && lastAt.ValueKind == JsonValueKind.String ? $", the last at {lastAt.GetString()}" : "";
+        output.WriteLine($"records  {root.GetProperty("records").GetInt64()} computed since start{last}");
         foreach (var cell in root.GetProperty("cells").EnumerateArray())
         {
             var oee = cell.GetProperty("shift_oee");

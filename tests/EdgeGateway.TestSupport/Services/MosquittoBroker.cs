@@ -20,6 +20,9 @@ internal sealed record MosquittoSettings
 
     /// <summary>Also listen with TLS on <see cref="MosquittoBroker.TlsPort"/>, with a certificate for 127.0.0.1 and localhost from a test CA.</summary>
     public bool Tls { get; init; }
+
+    /// <summary>Lines of an ACL file (<c>acl_file</c>, as deploy/mosquitto/edgegw.acl); null: every client may read and write everything.</summary>
+    public IReadOnlyList<string>? Acl { get; init; }
 }
 
 /// <summary>
@@ -312,6 +315,13 @@ internal sealed class MosquittoBroker : IDisposable
         if (Settings.Users is not null)
         {
             lines.Add($"password_file {PasswordFile}");
+        }
+
+        if (Settings.Acl is { } acl)
+        {
+            var aclFile = Path.Combine(Folder, "acl");
+            File.WriteAllLines(aclFile, acl);
+            lines.Add($"acl_file {aclFile}");
         }
 
         lines.Add($"listener {Port.ToString(CultureInfo.InvariantCulture)} {Host}");
