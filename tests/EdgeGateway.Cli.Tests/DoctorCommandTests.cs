@@ -120,7 +120,7 @@ public sealed class DoctorCommandTests : IClassFixture<DoctorCommandTests.TlsBro
 
             Assert.Equal(Verdict.Ok, checks.Single(c => c.Name == "broker publish").Verdict);
             await WaitForAsync(() => live.Count >= 2);
-            Assert.Equal([(Birth, true), (BrokerChecks.ProbePayload, false)], live);
+            Assert.Equal([(Birth, true), (EdgeGateway.Core.Payload.StatusPayload.Probe, false)], live);
         }
 
         var (late, retained) = await SubscribeAsync("late", count: 1);

@@ -17,12 +17,6 @@ namespace EdgeGateway.Cli.Doctor;
 /// </summary>
 internal static class BrokerChecks
 {
-    /// <summary>
-    /// The payload of the publish probe: says what it is to whoever sees it (the backend's ingest, which dead-letters it as no
-    /// status; a technician watching with mosquitto_sub).
-    /// </summary>
-    internal const string ProbePayload = """{"probe":"edgegw doctor: may this gateway publish here? Not a status, not retained"}""";
-
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
 
     public static async Task RunAsync(GatewayConfig gateway, MqttOptions mqtt, string gatewayId, List<DoctorCheck> checks, CancellationToken cancellationToken)
@@ -102,7 +96,7 @@ internal static class BrokerChecks
         var topic = TopicScheme.StatusTopic(mqtt.TopicPrefix, site, gatewayId);
         var probe = new MqttApplicationMessageBuilder()
             .WithTopic(topic)
-            .WithPayload(Encoding.UTF8.GetBytes(ProbePayload))
+            .WithPayload(Encoding.UTF8.GetBytes(StatusPayload.Probe))
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .WithRetainFlag(false)
             .Build();

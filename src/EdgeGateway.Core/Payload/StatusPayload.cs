@@ -14,6 +14,12 @@ public static class StatusPayload
     /// <summary><c>online</c> or <c>offline</c>.</summary>
     public const string Status = "status";
 
+    /// <summary>
+    /// What <c>edgegw doctor</c> publishes (QoS 1, not retained) to a gateway's status topic to learn whether the broker
+    /// lets it publish there: says what it is to a technician watching, and the ingest skips it rather than dead-letter it.
+    /// </summary>
+    public const string Probe = """{"probe":"edgegw doctor: may this gateway publish here? Not a status, not retained"}""";
+
     /// <summary>Status value of a birth message.</summary>
     public const string Online = "online";
 

@@ -30,7 +30,7 @@ public sealed class IngestCounters
     /// <summary>An acknowledgement could not be sent (its connection is gone; the broker redelivers).</summary>
     public void AckLost() => Interlocked.Increment(ref _acksLost);
 
-    /// <summary>A message of the ingest's own dead-letter topic was skipped.</summary>
+    /// <summary>A message of the ingest's own dead-letter topic, or a doctor's probe, was skipped.</summary>
     public void Ignore() => Interlocked.Increment(ref _ignored);
 
     /// <summary><paramref name="records"/> records were confirmed to their gateway as stored (or dead-lettered).</summary>
@@ -57,7 +57,7 @@ public sealed class IngestCounters
 /// <param name="DeadLetteredByKind">Messages dead-lettered, by <see cref="RejectionKind"/>.</param>
 /// <param name="Retries">Writes that failed and were tried again.</param>
 /// <param name="AcksLost">Acknowledgements not sent because the connection was gone (those messages come again).</param>
-/// <param name="Ignored">The ingest's own dead letters seen through its subscription.</param>
+/// <param name="Ignored">The ingest's own dead letters seen through its subscription, and <c>edgegw doctor</c>'s publish probes.</param>
 /// <param name="Confirmed">Records confirmed to their gateways as stored or dead-lettered (a record confirmed twice counts twice).</param>
 public sealed record IngestCountersSnapshot(long Received, long Written, IReadOnlyList<long> DeadLetteredByKind, long Retries, long AcksLost, long Ignored, long Confirmed)
 {

@@ -37,7 +37,7 @@ internal sealed partial class StatusLogger(IngestCounters counters, IOptions<Ing
     private static partial class Log
     {
         [LoggerMessage(EventId = 560, Level = LogLevel.Information,
-            Message = "Ingest status: received {Received}, written {Written}, dead-lettered {DeadLettered} ({DeadLetteredByKind}), retries {Retries}, acknowledgements lost to reconnects {AcksLost}, own dead letters skipped {Ignored}, records confirmed to gateways {Confirmed}")]
+            Message = "Ingest status: received {Received}, written {Written}, dead-lettered {DeadLettered} ({DeadLetteredByKind}), retries {Retries}, acknowledgements lost to reconnects {AcksLost}, own dead letters and doctor probes skipped {Ignored}, records confirmed to gateways {Confirmed}")]
         public static partial void Counters(ILogger logger, long received, long written, long deadLettered, string deadLetteredByKind, long retries, long acksLost, long ignored, long confirmed);
     }
 }

@@ -32,6 +32,8 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
     /// <summary>The payload size limit.</summary>
     public int MaxPayloadBytes { get; } = maxPayloadBytes;
 
+    private static readonly byte[] s_doctorProbe = System.Text.Encoding.UTF8.GetBytes(StatusPayload.Probe);
+
     /// <summary>The times records may carry.</summary>
     public PlausibleTime PlausibleTime { get; } = plausibleTime;
 
@@ -47,7 +49,7 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
             return ValidationResult.Reject(RejectionKind.Topic, problem!);
         }
 
-        if (address.Kind == TopicKind.DeadLetter)
+        if (address.Kind == TopicKind.DeadLetter || (address.Kind == TopicKind.Status && payload.Span.SequenceEqual(s_doctorProbe)))
         {
             return ValidationResult.Ignore();
         }

@@ -2,7 +2,7 @@ using EdgeGateway.Core.Payload;
 
 namespace EdgeGateway.Ingest.Validation;
 
-/// <summary>What became of a message: a record to store, a rejection to dead-letter, or the ingest's own dead letter to skip.</summary>
+/// <summary>What became of a message: a record to store, a rejection to dead-letter, or one to skip (the ingest's own dead letter, a doctor's probe).</summary>
 public readonly struct ValidationResult
 {
     private ValidationResult(IngestRecord? record, Rejection rejection, bool ignored, RecordSender? sender, BatchEnvelope? batch = null)

@@ -143,6 +143,6 @@ internal sealed partial class IngestProcess : IDisposable
         }
     }
 
-    [GeneratedRegex(@"Ingest status: received (\d+), written (\d+), dead-lettered (\d+) \(([^)]*)\), retries (\d+), acknowledgements lost to reconnects (\d+), own dead letters skipped (\d+), records confirmed to gateways (\d+)")]
+    [GeneratedRegex(@"Ingest status: received (\d+), written (\d+), dead-lettered (\d+) \(([^)]*)\), retries (\d+), acknowledgements lost to reconnects (\d+), own dead letters and doctor probes skipped (\d+), records confirmed to gateways (\d+)")]
     private static partial Regex StatusLine();
 }

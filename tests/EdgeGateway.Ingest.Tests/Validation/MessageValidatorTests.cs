@@ -101,6 +101,17 @@ public sealed class MessageValidatorTests
         Assert.False(result.IsRejected);
     }
 
+    [Fact]
+    public void DoctorsPublishProbe_OnAStatusTopic_IsIgnored_ElsewhereOrAlteredRejected()
+    {
+        var probe = Bytes(StatusPayload.Probe);
+        var altered = Bytes(StatusPayload.Probe.Replace("doctor", "Doctor", StringComparison.Ordinal));
+
+        Assert.True(s_validator.Validate(StatusTopic, probe, probe.Length, ArrivalMs).Ignored);
+        Assert.True(s_validator.Validate(StatusTopic, altered, altered.Length, ArrivalMs).IsRejected);
+        Assert.True(s_validator.Validate(KpiTopic, probe, probe.Length, ArrivalMs).IsRejected);
+    }
+
     [Theory]
     [InlineData("kpi", "availability", "\"0.9\"", "kpi.availability: expected a number or null, got the string \"0.9\"")]
     [InlineData("counts", "produced", "1.5", "counts.produced: expected an integer, got the number 1.5")]
