@@ -33,13 +33,13 @@ esac
 if [ -z "$published" ]; then
   published="out/deb-$rid"
   rm -rf "$published"
-  echo "$script: publishing the agent (trimmed) and the CLI for $rid, version $version -> $published"
-  # The agent as deploy/arm64/publish.sh publishes it. The CLI untrimmed: trimming it fails on UnitsNet's trim
-  # warnings (IL2104), which are errors here; its size is won back by xz (deploy/README.md, "Debian package").
+  echo "$script: publishing the agent and the CLI (both trimmed) for $rid, version $version -> $published"
+  # The agent as deploy/arm64/publish.sh publishes it; the CLI trimmed as its project file says, checked command by
+  # command against its untrimmed build by deploy/debian/cli-check.sh (deploy/README.md, "Debian package").
   dotnet publish src/EdgeGateway.Agent/EdgeGateway.Agent.csproj -c Release -r "$rid" --self-contained \
     -p:PublishTrimmed=true -p:Version="$version" -o "$published/agent" -nologo -clp:NoSummary -v:q
   dotnet publish src/EdgeGateway.Cli/EdgeGateway.Cli.csproj -c Release -r "$rid" --self-contained \
-    -p:Version="$version" -o "$published/cli" -nologo -clp:NoSummary -v:q
+    -p:PublishTrimmed=true -p:Version="$version" -o "$published/cli" -nologo -clp:NoSummary -v:q
 fi
 [ -x "$published/agent/edgegw-agent" ] && [ -x "$published/cli/edgegw" ] ||
   { echo "$script: no edgegw-agent and edgegw under $published/{agent,cli}" >&2; exit 1; }

@@ -9,7 +9,8 @@
 #   4. edits the config, upgrades: records (counted frame by frame) and files byte for byte kept, the edit kept;
 #   5. remove: programs gone, outbox and config kept; purge: state and config gone, the user stays;
 #   6. builds edgegw_X.Y.Z_arm64.deb (lintian clean) and runs its edgegw, edgegw-agent --version and the CLI's config
-#      validate under qemu-aarch64-static; prints its size.
+#      validate under qemu-aarch64-static, and cli-check.sh of its CLI under qemu; prints its size.
+# Step 2 also runs deploy/debian/cli-check.sh on the installed CLI: the trimmed build against the untrimmed one.
 # What it cannot exercise without a running systemd (the maintainer scripts skip it, as debhelper's do): the unit
 # being started, restarted on upgrade and stopped on remove. Called by tests/run.sh; see deploy/README.md.
 set -euo pipefail
@@ -91,6 +92,9 @@ validate=$(runuser -u edgegw -- edgegw config validate --config /etc/edgegw/edge
   { ls -la /var/lib/edgegw /var/lib/edgegw/outbox >&2 || true; id edgegw >&2; fail "edgegw config validate of the installed config: $validate"; }
 echo "$script: edgegw --version $cli_version; edgegw-agent --version $agent_version; config validate: $validate"
 edgegw --help | grep -q 'config' || fail "edgegw --help does not list its commands"
+# The installed (trimmed) CLI prints and writes what its untrimmed build does, command by command.
+deploy/debian/cli-check.sh /usr/lib/edgegw/cli/edgegw >"$work/cli-check.log" 2>&1 || { cat "$work/cli-check.log" >&2; fail "cli-check.sh of the installed edgegw"; }
+echo "$script: $(tail -1 "$work/cli-check.log")"
 
 # 3. A non-empty outbox: the installed agent as the service runs it (user edgegw, the unit's outbox folder), from the
 # simulator, with no broker listening (port 1 on loopback), so every record stays in the outbox.
@@ -161,6 +165,10 @@ if [ -n "$arm64" ]; then
   v=$(qemu-aarch64-static "$agent" --version) && [[ "$v" == *"$version"* ]] || fail "arm64 edgegw-agent --version: '${v:-}'"
   qemu-aarch64-static "$cli" config validate --config "$work/arm64/etc/edgegw/edgegw.json" >/dev/null ||
     fail "arm64 edgegw config validate of the shipped config"
+  t0=$(date +%s)
+  deploy/debian/cli-check.sh "$cli" --runner qemu-aarch64-static >"$work/cli-check-arm64.log" 2>&1 ||
+    { cat "$work/cli-check-arm64.log" >&2; fail "cli-check.sh of the arm64 edgegw under qemu"; }
+  echo "$script: arm64 under qemu: $(tail -1 "$work/cli-check-arm64.log") ($(( $(date +%s) - t0 )) s)"
   bytes=$(stat -c %s "$deb")
   awk -v b="$bytes" 'BEGIN { printf "test.sh: arm64: edgegw, edgegw-agent --version and config validate run under qemu; .deb %.1f MB\n", b / 1048576 }'
 fi

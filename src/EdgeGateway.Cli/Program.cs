@@ -21,21 +21,7 @@ public static class Program
     /// <summary>Runs a command line with the given output streams (tests call this directly).</summary>
     public static int Run(string[] args, Stream stdout, TextWriter stderr)
     {
-        var root = new RootCommand("edgegw - EdgeGateway, ISO 22400 productivity KPIs measured at the machine")
-        {
-            ReplayCommand.Create(stdout, stderr),
-            Simulate.SimulateCommand.Create(stdout, stderr),
-            CalibrateCommand.Create(stdout, stderr),
-            StatusCommand.Create(stdout, stderr),
-            Report.ReportCommand.Create(stdout, stderr),
-            Evaluate.EvaluateCommand.Create(stdout, stderr),
-            Sensors.SensorsCommand.Create(stdout, stderr),
-            Record.RecordCommand.Create(stdout, stderr),
-            Doctor.DoctorCommand.Create(stdout),
-            Config.ConfigCommand.Create(stdout, stderr),
-        };
-
-        var parsed = root.Parse(args);
+        var parsed = CreateRoot(stdout, stderr).Parse(args);
         if (parsed.Errors.Count > 0)
         {
             // One line, like every other input error: scripts read the first line of stderr. The parser quotes the
@@ -49,5 +35,25 @@ public static class Program
 
         using var output = new StreamWriter(stdout, leaveOpen: true);
         return parsed.Invoke(new InvocationConfiguration { Output = output, Error = stderr });
+    }
+
+    /// <summary>Every command, writing to the given streams; <c>--help</c> ends with the command's manual page.</summary>
+    public static RootCommand CreateRoot(Stream stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("edgegw - EdgeGateway, ISO 22400 productivity KPIs measured at the machine")
+        {
+            ReplayCommand.Create(stdout, stderr),
+            Simulate.SimulateCommand.Create(stdout, stderr),
+            CalibrateCommand.Create(stdout, stderr),
+            StatusCommand.Create(stdout, stderr),
+            Report.ReportCommand.Create(stdout, stderr),
+            Evaluate.EvaluateCommand.Create(stdout, stderr),
+            Sensors.SensorsCommand.Create(stdout, stderr),
+            Record.RecordCommand.Create(stdout, stderr),
+            Doctor.DoctorCommand.Create(stdout),
+            Config.ConfigCommand.Create(stdout, stderr),
+        };
+        Help.ManualHelpAction.Install(root);
+        return root;
     }
 }
