@@ -17,6 +17,11 @@ internal static class ServiceHost
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true).LeaveFailuresToServiceRun();
         builder.Services.AddSystemd();
+        if (SystemdReadiness.IsNeeded)
+        {
+            builder.Services.AddHostedService<SystemdReadiness>();
+        }
+
         return builder;
     }
 

@@ -17,7 +17,7 @@ namespace EdgeGateway.Agent.Tests.Integration;
 public sealed class WatchdogTests(PlainBroker fixture) : IClassFixture<PlainBroker>
 {
     [Fact]
-    public async Task Agent_FeedsTheWatchdogEverySecond_AndStopsWhenTheEngineStalls()
+    public async Task Agent_SaysReady_FeedsTheWatchdogEverySecond_StopsWhenTheEngineStalls_AndSaysStopping()
     {
         var socketPath = Path.Combine(Directory.CreateTempSubdirectory("edgegw-notify-").FullName, "notify");
         using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
@@ -29,7 +29,10 @@ public sealed class WatchdogTests(PlainBroker fixture) : IClassFixture<PlainBrok
         var clock = Stopwatch.StartNew();
         var agent = run.Start();
 
+        // Not started by systemd, the runtime does not see systemd (as under the unit's ProtectProc=invisible): the
+        // agent itself must say READY=1 once started, or systemd would kill the Type=notify service at its start timeout.
         var feeds = new List<double>();
+        var readies = 0;
         var buffer = new byte[256];
         using var end = new CancellationTokenSource(TimeSpan.FromSeconds(16));
         try
@@ -37,7 +40,14 @@ public sealed class WatchdogTests(PlainBroker fixture) : IClassFixture<PlainBrok
             while (true)
             {
                 var length = await socket.ReceiveAsync(buffer, SocketFlags.None, end.Token);
-                Assert.Equal("WATCHDOG=1", Encoding.ASCII.GetString(buffer, 0, length));
+                var message = Encoding.ASCII.GetString(buffer, 0, length);
+                if (message == "READY=1")
+                {
+                    readies++;
+                    continue;
+                }
+
+                Assert.Equal("WATCHDOG=1", message);
                 feeds.Add(clock.Elapsed.TotalSeconds);
             }
         }
@@ -45,6 +55,7 @@ public sealed class WatchdogTests(PlainBroker fixture) : IClassFixture<PlainBrok
         {
         }
 
+        Assert.Equal(1, readies);
         var gaps = feeds.Zip(feeds.Skip(1), (a, b) => b - a).ToArray();
         Assert.False(agent.HasExited, agent.Tail());
         Assert.True(feeds.Count >= 3, $"fed at {string.Join(", ", feeds.Select(f => f.ToString("0.0", CultureInfo.InvariantCulture)))} s\n{agent.Tail()}");
@@ -52,7 +63,14 @@ public sealed class WatchdogTests(PlainBroker fixture) : IClassFixture<PlainBrok
         // The stall comes 6 s after the engine's start; at most one more feed (1 s) follows, then none for the rest.
         Assert.InRange(clock.Elapsed.TotalSeconds - feeds[^1], 4, 16);
         Assert.NotNull(agent.FindLine("no longer feeding the systemd watchdog"));
-        await agent.StopAsync();
+        var stopped = agent.StopAsync();
+        using (var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+        {
+            var length = await socket.ReceiveAsync(buffer, SocketFlags.None, stopping.Token);
+            Assert.Equal("STOPPING=1", Encoding.ASCII.GetString(buffer, 0, length));
+        }
+
+        await stopped;
     }
 
     [Fact]
