@@ -14,8 +14,12 @@ internal static class BrokerConnection
     /// <summary>
     /// Runs <paramref name="attemptAsync"/> (connect, subscribe, serve) again and again until <paramref name="stoppingToken"/>
     /// is cancelled. An attempt that throws is a failure: <paramref name="failedAsync"/> gets its line, the delay and
-    /// whether it is news (<see cref="BrokerFailure.Report"/>), then the next attempt waits that long. <see cref="BrokerAttempt.Connected"/> starts the backoff over;
-    /// <paramref name="onDisconnected"/> runs when the client loses its connection (on MQTTnet's task).
+    /// whether it is news (<see cref="BrokerFailure.Report"/>), then the next attempt waits that long. A connection
+    /// (<see cref="BrokerAttempt.Connected"/>) that then lasts <see cref="StableAfter"/> starts the backoff over; one the
+    /// broker ends sooner (a gateway it accepts but does not let publish or subscribe) is one more failure in a row, so
+    /// the delay grows to <see cref="BrokerOptions.MaxBackoff"/> instead of a reconnect every second, and the next
+    /// attempt is <see cref="BrokerAttempt.Flapping"/>. <paramref name="onDisconnected"/> runs when the client loses its
+    /// connection (on MQTTnet's task).
     /// </summary>
     public static async Task KeepConnectedAsync(
         IMqttClient client,
@@ -28,6 +32,7 @@ internal static class BrokerConnection
         CancellationToken stoppingToken)
     {
         var failures = 0;
+        DateTimeOffset? connectedAt = null;
         string? reported = null;
         var reportedAt = DateTimeOffset.MinValue;
         var downSince = DateTimeOffset.MinValue;
@@ -45,7 +50,9 @@ internal static class BrokerConnection
             try
             {
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lost.Token);
-                await attemptAsync(new BrokerAttempt(() => (failures, reported) = (0, null), stoppingToken, linked.Token)).ConfigureAwait(false);
+                var flapping = failures > 0 && connectedAt is not null;
+                connectedAt = null;
+                await attemptAsync(new BrokerAttempt(() => connectedAt = time.GetUtcNow(), flapping, stoppingToken, linked.Token)).ConfigureAwait(false);
             }
             catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
@@ -54,9 +61,15 @@ internal static class BrokerConnection
             }
             catch (Exception e)
             {
+                var now = time.GetUtcNow();
+                if (connectedAt is { } since && now - since >= StableAfter)
+                {
+                    // It served: whatever ended it is news, and the backoff starts over.
+                    (failures, reported) = (0, null);
+                }
+
                 failures++;
                 var delay = Backoff(mqtt, failures);
-                var now = time.GetUtcNow();
                 var reason = Describe(e, mqtt, section);
                 downSince = failures == 1 ? now : downSince;
 
@@ -77,6 +90,9 @@ internal static class BrokerConnection
             }
         }
     }
+
+    /// <summary>How long a connection must last to count as one: shorter, its end is one more failure in a row.</summary>
+    public static readonly TimeSpan StableAfter = TimeSpan.FromSeconds(30);
 
     /// <summary>How often a failure that goes on with the same reason is said again (at the log's normal level).</summary>
     public static readonly TimeSpan ReminderInterval = TimeSpan.FromMinutes(10);
@@ -130,8 +146,10 @@ internal static class BrokerConnection
 /// <summary>
 /// One connection attempt of <see cref="BrokerConnection.KeepConnectedAsync"/>: <paramref name="Stopping"/> ends with the
 /// service, <paramref name="Lost"/> also when the connection is lost; <paramref name="Connected"/> says it succeeded.
+/// <paramref name="Flapping"/>: the connection before this one ended within <see cref="BrokerConnection.StableAfter"/>,
+/// so being connected again is no news (the debug level says it).
 /// </summary>
-internal readonly record struct BrokerAttempt(Action Connected, CancellationToken Stopping, CancellationToken Lost);
+internal readonly record struct BrokerAttempt(Action Connected, bool Flapping, CancellationToken Stopping, CancellationToken Lost);
 
 /// <summary>
 /// A failed attempt of <see cref="BrokerConnection.KeepConnectedAsync"/>: why (<paramref name="Reason"/>, one line), the delay

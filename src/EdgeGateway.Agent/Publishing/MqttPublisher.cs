@@ -75,7 +75,15 @@ internal sealed partial class MqttPublisher(
                 await _confirmations.SubscribeAsync(client, attempt.Stopping).ConfigureAwait(false);
                 attempt.Connected();
                 state.Broker = new BrokerState(Connected: true, time.GetUtcNow().ToUnixTimeMilliseconds(), LastError: null);
-                Log.Connected(logger, mqtt.Host, mqtt.Port, outbox.Status.Depth);
+                if (attempt.Flapping)
+                {
+                    Log.ConnectedAgain(logger, mqtt.Host, mqtt.Port, outbox.Status.Depth);
+                }
+                else
+                {
+                    Log.Connected(logger, mqtt.Host, mqtt.Port, outbox.Status.Depth);
+                }
+
                 await status.PublishAsync(client, online: true, attempt.Stopping).ConfigureAwait(false);
 
                 // MQTTnet reports a publish cancelled by the stop as a timeout, which is no delivery problem: what was
@@ -367,6 +375,10 @@ internal sealed partial class MqttPublisher(
     {
         [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Connected to the broker {Host}:{Port}; {Depth} records waiting in the outbox")]
         public static partial void Connected(ILogger logger, string host, int port, long depth);
+
+        // Connected again right after the broker ended the last connection within seconds: no news while it flaps.
+        [LoggerMessage(EventId = 307, Level = LogLevel.Debug, Message = "Connected to the broker {Host}:{Port} (again); {Depth} records waiting in the outbox")]
+        public static partial void ConnectedAgain(ILogger logger, string host, int port, long depth);
 
         [LoggerMessage(EventId = 301, Level = LogLevel.Error, Message = "Not delivering: {Reason}; retrying in {DelaySeconds:0.0} s ({Depth} records kept in the outbox; failed attempts in a row: {Attempts})")]
         public static partial void NotDelivering(ILogger logger, string reason, double delaySeconds, long depth, int attempts);

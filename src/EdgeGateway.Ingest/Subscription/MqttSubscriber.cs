@@ -39,7 +39,15 @@ public sealed partial class MqttSubscriber(MqttSession session, IngestPipeline p
 
                     await SubscribeAsync(client, attempt.Stopping).ConfigureAwait(false);
                     attempt.Connected();
-                    Log.Ready(logger, session.TopicFilter, options.Host, options.Port, connected.IsSessionPresent);
+                    if (attempt.Flapping)
+                    {
+                        Log.ReadyAgain(logger, session.TopicFilter, options.Host, options.Port, connected.IsSessionPresent);
+                    }
+                    else
+                    {
+                        Log.Ready(logger, session.TopicFilter, options.Host, options.Port, connected.IsSessionPresent);
+                    }
+
                     await Task.Delay(Timeout.Infinite, attempt.Lost).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                     if (!attempt.Stopping.IsCancellationRequested)
                     {
@@ -130,6 +138,10 @@ public sealed partial class MqttSubscriber(MqttSession session, IngestPipeline p
     {
         [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Ingest ready: subscribed to {Filter} on {Host}:{Port} (session present: {SessionPresent})")]
         public static partial void Ready(ILogger logger, string filter, string host, int port, bool sessionPresent);
+
+        // Subscribed again right after the broker ended the last connection within seconds: no news while it flaps.
+        [LoggerMessage(EventId = 503, Level = LogLevel.Debug, Message = "Ingest ready (again): subscribed to {Filter} on {Host}:{Port} (session present: {SessionPresent})")]
+        public static partial void ReadyAgain(ILogger logger, string filter, string host, int port, bool sessionPresent);
 
         [LoggerMessage(EventId = 501, Level = LogLevel.Error, Message = "Not subscribed: {Reason}; retrying in {DelaySeconds:0.0} s (failed attempts in a row: {Attempts})")]
         public static partial void NotSubscribed(ILogger logger, string reason, double delaySeconds, int attempts);

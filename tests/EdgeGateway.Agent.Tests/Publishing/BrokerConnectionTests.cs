@@ -76,14 +76,15 @@ public sealed class BrokerConnectionTests
     }
 
     [Fact]
-    public async Task KeepConnected_RetriesAfterTheBackoff_StartsItOverOnceConnected_AndEndsOnStop()
+    public async Task KeepConnected_RetriesAfterTheBackoff_StartsItOverOnceAConnectionServed_AndEndsOnStop()
     {
         var failures = await KeepConnectingAsync(
-            (attempt, number) =>
+            (attempt, number, time) =>
             {
                 if (number == 3)
                 {
-                    attempt.Connected(); // then lost at once: the backoff starts over
+                    attempt.Connected(); // and served long enough: the backoff starts over
+                    time.Advance(BrokerConnection.StableAfter);
                 }
 
                 throw new SocketException((int)SocketError.ConnectionRefused);
@@ -105,7 +106,7 @@ public sealed class BrokerConnectionTests
     {
         // Refused 4 times, then a TLS failure twice, then connected and lost, then refused for 12 minutes.
         var failures = await KeepConnectingAsync(
-            (attempt, number) =>
+            (attempt, number, time) =>
             {
                 if (number is 5 or 6)
                 {
@@ -115,6 +116,7 @@ public sealed class BrokerConnectionTests
                 if (number == 7)
                 {
                     attempt.Connected();
+                    time.Advance(BrokerConnection.StableAfter);
                     throw new BrokerConnectionLostException();
                 }
 
@@ -132,8 +134,33 @@ public sealed class BrokerConnectionTests
         Assert.Equal([1, 2, 3, 4, 5, 6, 1, 2], failures.Take(8).Select(f => f.InARow));
     }
 
+    [Fact]
+    public async Task KeepConnected_AcceptedButRefusedAtOnce_BacksOffToTheCap_SaysItOnce_AndTheNextAttemptsAreFlapping()
+    {
+        // A gateway the broker lets in but not publish (an ACL for another site): every connection ends at once.
+        var flapping = new List<bool>();
+        var failures = await KeepConnectingAsync(
+            (attempt, number, time) =>
+            {
+                flapping.Add(attempt.Flapping);
+                attempt.Connected();
+                throw new BrokerRejectedException("the broker refused the status publish: NotAuthorized");
+            },
+            failures => failures.Count == 9,
+            TimeSpan.FromMilliseconds(500));
+
+        double[] nominal = [1, 2, 4, 8, 16, 32, 60, 60, 60];
+        for (var i = 0; i < nominal.Length; i++)
+        {
+            Assert.InRange(failures[i].Delay.TotalSeconds, nominal[i] * 0.8, nominal[i] * 1.2);
+        }
+
+        Assert.Equal([true, false, false, false, false, false, false, false, false], failures.Select(f => f.Report));
+        Assert.Equal([false, true, true, true, true, true, true, true, true], flapping);
+    }
+
     /// <summary>Runs <see cref="BrokerConnection.KeepConnectedAsync"/> on a fake clock, each attempt failing as <paramref name="attempt"/> says (numbered from 1), until <paramref name="enough"/>.</summary>
-    private static async Task<List<BrokerFailure>> KeepConnectingAsync(Action<BrokerAttempt, int> attempt, Func<List<BrokerFailure>, bool> enough, TimeSpan step)
+    private static async Task<List<BrokerFailure>> KeepConnectingAsync(Action<BrokerAttempt, int, FakeTimeProvider> attempt, Func<List<BrokerFailure>, bool> enough, TimeSpan step)
     {
         using var client = new MqttClientFactory().CreateMqttClient();
         var time = new FakeTimeProvider();
@@ -147,7 +174,7 @@ public sealed class BrokerConnectionTests
             time,
             a =>
             {
-                attempt(a, ++attempts);
+                attempt(a, ++attempts, time);
                 return Task.CompletedTask;
             },
             failure =>
