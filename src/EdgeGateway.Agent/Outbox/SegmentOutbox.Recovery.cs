@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using EdgeGateway.Hosting;
 
 namespace EdgeGateway.Agent.Outbox;
@@ -6,14 +7,18 @@ namespace EdgeGateway.Agent.Outbox;
 public sealed partial class SegmentOutbox
 {
     /// <summary>
-    /// Scans every segment in order. Bytes that are not a valid frame at the end of the last segment are a write
+    /// Takes each sealed segment the index lists from its summary when the file still ends as summarised, and scans
+    /// every other segment in order. Bytes that are not a valid frame at the end of the last segment are a write
     /// that power loss cut short: they are cut off (the record was inside the loss window). Anywhere else they are
     /// skipped to the next valid frame, and the sequences they held are counted as corrupt: every sequence in
-    /// (floor, checkpoint's next) that no valid frame holds, each counted once across restarts.
+    /// (floor, checkpoint's next) that no valid frame holds, each counted once across restarts. A segment scanned
+    /// whole and sound is added to the index (an outbox of an earlier version is read in full once).
     /// </summary>
     private void Recover()
     {
         File.Delete(Path.Combine(_directory, OutboxCheckpoint.TempFileName));
+        File.Delete(Path.Combine(_directory, SegmentIndex.TempFileName));
+        _ = SegmentIndex.TryRead(_directory, out var summaries);
         var haveCheckpoint = OutboxCheckpoint.TryRead(_directory, out var checkpoint, out var checkpointExists);
         if (!haveCheckpoint && checkpointExists)
         {
@@ -38,13 +43,26 @@ public sealed partial class SegmentOutbox
         files.Sort(static (a, b) => a.First.CompareTo(b.First));
         long lastValid = 0;
         long tornBytes = 0;
+        var readInFull = 0;
+        var indexChanged = false;
         for (var i = 0; i < files.Count; i++)
         {
             var segment = new OutboxSegment(files[i].First, files[i].Path);
             using (var handle = File.OpenHandle(segment.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read))
             {
                 var length = RandomAccess.GetLength(handle);
+                if (summaries.Remove(segment.FirstSequence, out var summary) && TryTrust(segment, handle, length, summary, lastValid))
+                {
+                    lastValid = segment.LastSequence;
+                    _segments.Add(segment);
+                    continue;
+                }
+
+                // Not listed, or not as listed (another length, another last frame): read in full, as always.
+                indexChanged |= summary != default;
+                readInFull++;
                 _scanScanner.Reset(handle, length);
+                var sound = true;
                 long position = 0;
                 long skippedFrom;
                 while (_scanScanner.TryNext(position, out var header, out var offset, out skippedFrom))
@@ -52,6 +70,7 @@ public sealed partial class SegmentOutbox
                     if (skippedFrom >= 0)
                     {
                         Log.CorruptBytes(_logger, segment.Path, skippedFrom, offset - skippedFrom);
+                        sound = false;
                     }
 
                     position = offset + header.Length;
@@ -59,15 +78,26 @@ public sealed partial class SegmentOutbox
                     {
                         // Checksummed but out of order: a stale copy of an older record, never a new one.
                         Log.OutOfOrder(_logger, segment.Path, offset, header.Sequence, lastValid);
+                        sound = false;
                         continue;
                     }
 
                     segment.Add(header.Sequence);
                     segment.LastAppendedAtMs = header.AppendedAtMs;
+                    segment.LastFrameOffset = offset;
+                    segment.LastFrameCrc = BinaryPrimitives.ReadUInt32LittleEndian(_scanScanner.Buffer.AsSpan(_scanScanner.IndexOf(offset) + header.Length - 4));
                     lastValid = header.Sequence;
                 }
 
                 segment.Length = length;
+                if (sound && skippedFrom < 0 && i < files.Count - 1 && segment.Summarize() is { } found)
+                {
+                    // Sealed by an earlier version (or its summary lost): made durable and indexed, so the next start need not read it.
+                    RandomAccess.FlushToDisk(handle);
+                    segment.Summary = found;
+                    indexChanged = true;
+                }
+
                 if (skippedFrom >= 0)
                 {
                     if (i == files.Count - 1)
@@ -96,7 +126,14 @@ public sealed partial class SegmentOutbox
             {
                 File.Delete(segment.Path);
                 _segments.RemoveAt(i);
+                indexChanged |= segment.Summary is not null;
             }
+        }
+
+        // Entries of files no longer there are left out too.
+        if (indexChanged || summaries.Count > 0)
+        {
+            _ = TryWriteIndex();
         }
 
         long missing = 0;
@@ -131,7 +168,8 @@ public sealed partial class SegmentOutbox
             _depth += segment.CountBetween(_floor, long.MaxValue);
         }
 
-        if (_segments.Count > 0 && _segments[^1].Length < _options.SegmentBytes)
+        // A sealed last segment (its successor was created empty when the agent stopped) is not appended to again.
+        if (_segments.Count > 0 && _segments[^1].Summary is null && _segments[^1].Length < _options.SegmentBytes)
         {
             _active = _segments[^1];
             _active.Handle = File.OpenHandle(_active.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
@@ -147,7 +185,8 @@ public sealed partial class SegmentOutbox
             }
         }
 
-        Log.Recovered(_logger, _directory, _segments.Count, _depth, _bytes, _nextSequence, _dropped, _corrupt, tornBytes);
+        BytesReadAtOpen = _scanScanner.BytesRead;
+        Log.Recovered(_logger, _directory, _segments.Count, readInFull, _depth, _bytes, _nextSequence, _dropped, _corrupt, tornBytes);
         var room = new DriveInfo(_directory).AvailableFreeSpace + _bytes;
         if (room < _options.MaxBytes)
         {
