@@ -126,4 +126,14 @@ internal sealed class OutboxFolder : IDisposable
             outbox.Append(Topic(sequence), Payload(sequence, payloadLength));
         }
     }
+
+    /// <summary>Damages one byte of a file, as the medium might.</summary>
+    public static void FlipByte(string path, long offset)
+    {
+        using var file = new FileStream(path, FileMode.Open);
+        file.Position = offset;
+        var value = file.ReadByte();
+        file.Position = offset;
+        file.WriteByte((byte)(value ^ 0x40));
+    }
 }
