@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using EdgeGateway.Hosting;
+using Microsoft.Win32.SafeHandles;
 
 namespace EdgeGateway.Agent.Outbox;
 
@@ -61,32 +62,10 @@ public sealed partial class SegmentOutbox
                 // Not listed, or not as listed (another length, another last frame): read in full, as always.
                 indexChanged |= summary != default;
                 readInFull++;
-                _scanScanner.Reset(handle, length);
-                var sound = true;
-                long position = 0;
-                long skippedFrom;
-                while (_scanScanner.TryNext(position, out var header, out var offset, out skippedFrom))
+                var sound = ScanFrames(segment, handle, length, lastValid, long.MaxValue, out var skippedFrom);
+                if (!segment.IsEmpty)
                 {
-                    if (skippedFrom >= 0)
-                    {
-                        Log.CorruptBytes(_logger, segment.Path, skippedFrom, offset - skippedFrom);
-                        sound = false;
-                    }
-
-                    position = offset + header.Length;
-                    if (header.Sequence <= lastValid || header.Sequence < segment.FirstSequence)
-                    {
-                        // Checksummed but out of order: a stale copy of an older record, never a new one.
-                        Log.OutOfOrder(_logger, segment.Path, offset, header.Sequence, lastValid);
-                        sound = false;
-                        continue;
-                    }
-
-                    segment.Add(header.Sequence);
-                    segment.LastAppendedAtMs = header.AppendedAtMs;
-                    segment.LastFrameOffset = offset;
-                    segment.LastFrameCrc = BinaryPrimitives.ReadUInt32LittleEndian(_scanScanner.Buffer.AsSpan(_scanScanner.IndexOf(offset) + header.Length - 4));
-                    lastValid = header.Sequence;
+                    lastValid = segment.LastSequence;
                 }
 
                 segment.Length = length;
@@ -193,6 +172,46 @@ public sealed partial class SegmentOutbox
             // Then the disk fills before the bound: new records are dropped, not the oldest (see "Full and broken disks").
             Log.BoundBeyondDisk(_logger, _directory, _options.MaxBytes, room);
         }
+    }
+
+    /// <summary>
+    /// Reads <paramref name="segment"/> frame by frame up to <paramref name="length"/> and adds, in order, every valid
+    /// frame above <paramref name="after"/> and at most <paramref name="through"/>. Bytes that are not frames are logged
+    /// and skipped to the next valid frame; a checksummed frame out of order (a stale copy of an older record, never a
+    /// new one) is logged and ignored. True when nothing was skipped or ignored before the last valid frame;
+    /// <paramref name="skippedFrom"/> is where bytes that are not frames run to the end (else -1): the caller decides
+    /// whether that is a torn write or damage.
+    /// </summary>
+    private bool ScanFrames(OutboxSegment segment, SafeFileHandle handle, long length, long after, long through, out long skippedFrom)
+    {
+        _scanScanner.Reset(handle, length);
+        var sound = true;
+        var last = after;
+        long position = 0;
+        while (_scanScanner.TryNext(position, out var header, out var offset, out skippedFrom))
+        {
+            if (skippedFrom >= 0)
+            {
+                Log.CorruptBytes(_logger, segment.Path, skippedFrom, offset - skippedFrom);
+                sound = false;
+            }
+
+            position = offset + header.Length;
+            if (header.Sequence <= last || header.Sequence < segment.FirstSequence || header.Sequence > through)
+            {
+                Log.OutOfOrder(_logger, segment.Path, offset, header.Sequence, last);
+                sound = false;
+                continue;
+            }
+
+            segment.Add(header.Sequence);
+            segment.LastAppendedAtMs = header.AppendedAtMs;
+            segment.LastFrameOffset = offset;
+            segment.LastFrameCrc = BinaryPrimitives.ReadUInt32LittleEndian(_scanScanner.Buffer.AsSpan(_scanScanner.IndexOf(offset) + header.Length - 4));
+            last = header.Sequence;
+        }
+
+        return sound;
     }
 
     /// <summary>Counts the sequences <paramref name="first"/>..<paramref name="last"/> as corrupt, except those counted by an earlier start.</summary>

@@ -79,36 +79,14 @@ public sealed partial class SegmentOutbox
         var expected = segment.Runs[0];
         var heldBefore = segment.CountBetween(_floor, long.MaxValue);
         segment.ClearRuns();
-        var damaged = false;
-        _scanScanner.Reset(HandleFor(segment), segment.Length);
-        long position = 0;
-        long skippedFrom;
-        while (_scanScanner.TryNext(position, out var header, out var offset, out skippedFrom))
-        {
-            if (skippedFrom >= 0)
-            {
-                Log.CorruptBytes(_logger, segment.Path, skippedFrom, offset - skippedFrom);
-                damaged = true;
-            }
-
-            position = offset + header.Length;
-            if (header.Sequence <= segment.LastSequence || header.Sequence < expected.First || header.Sequence > expected.Last)
-            {
-                Log.OutOfOrder(_logger, segment.Path, offset, header.Sequence, segment.LastSequence);
-                damaged = true;
-                continue;
-            }
-
-            segment.Add(header.Sequence);
-        }
-
+        var sound = ScanFrames(segment, HandleFor(segment), segment.Length, expected.First - 1, expected.Last, out var skippedFrom);
         if (skippedFrom >= 0)
         {
             Log.CorruptBytes(_logger, segment.Path, skippedFrom, segment.Length - skippedFrom);
-            damaged = true;
+            sound = false;
         }
 
-        if (!damaged && segment.Runs.Length == 1 && segment.Runs[0] == expected)
+        if (sound && segment.Runs.Length == 1 && segment.Runs[0] == expected)
         {
             return;
         }

@@ -127,6 +127,13 @@ internal sealed class OutboxFolder : IDisposable
         }
     }
 
+    /// <summary>Cuts the last <paramref name="bytes"/> off a file, as power loss cuts a write.</summary>
+    public static void TruncateBy(string path, int bytes)
+    {
+        using var file = new FileStream(path, FileMode.Open);
+        file.SetLength(file.Length - bytes);
+    }
+
     /// <summary>Damages one byte of a file, as the medium might.</summary>
     public static void FlipByte(string path, long offset)
     {

@@ -94,11 +94,7 @@ public sealed class OutboxIndexTests : IDisposable
 
                 break;
             case "truncated":
-                using (var file = new FileStream(first, FileMode.Open))
-                {
-                    file.SetLength(file.Length - 20);
-                }
-
+                TruncateBy(first, 20);
                 break;
             default:
                 FlipByte(first, (PerSegment * Frame) - 1);
@@ -147,11 +143,7 @@ public sealed class OutboxIndexTests : IDisposable
                 FlipByte(IndexPath, 20);
                 break;
             case "truncated":
-                using (var file = new FileStream(IndexPath, FileMode.Open))
-                {
-                    file.SetLength(file.Length - 7);
-                }
-
+                TruncateBy(IndexPath, 7);
                 break;
             default:
                 File.WriteAllBytes(IndexPath, []);

@@ -168,10 +168,4 @@ public sealed class OutboxRecoveryTests : IDisposable
         Assert.Equal(11, reopened.NextSequence);
         Assert.Equal(0, reopened.Status.Corrupt);
     }
-
-    private static void TruncateBy(string path, int bytes)
-    {
-        using var file = new FileStream(path, FileMode.Open);
-        file.SetLength(file.Length - bytes);
-    }
 }
