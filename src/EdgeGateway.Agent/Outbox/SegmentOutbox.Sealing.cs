@@ -99,6 +99,7 @@ public sealed partial class SegmentOutbox
             {
                 // No index at all is safe: every segment is then read in full at the next start.
                 File.Delete(Path.Combine(_directory, SegmentIndex.FileName));
+                DirectorySync.Flush(_directory);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
