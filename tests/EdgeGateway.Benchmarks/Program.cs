@@ -16,6 +16,8 @@ namespace EdgeGateway.Benchmarks;
 /// <c>... -- coverage [--programmes N] [--replications B] [--seed S]</c> runs <see cref="CoverageStudyCommand"/> (the evaluation's coverage study);
 /// <c>... -- evaluate [CELLS] [DAYS]</c> runs <see cref="EvaluateBenchmark"/> (<c>edgegw evaluate</c> over 200 cells × 2 years in a real InfluxDB);
 /// <c>... -- wire [DAYS]</c> runs <see cref="WireBytes"/> (bytes on the wire per cell and day);
+/// <c>sudo ... -- outbox-open [MIB] [ROUNDS]</c> runs <see cref="OutboxOpenBenchmark"/> (opening a full outbox from a cold page cache);
+/// <c>... -- agent-start [ROUNDS] [--cold]</c> runs <see cref="AgentStartBenchmark"/> (the agent's start to its first record at a subscriber, real Mosquitto);
 /// <c>DOTNET_gcServer=1 ... -- ingest [RECORDS] [ROUNDS]</c> runs <see cref="IngestBenchmark"/> (the ingest against a raw bulk write, real Mosquitto and InfluxDB).
 /// </summary>
 public static class Program
@@ -50,6 +52,16 @@ public static class Program
         if (args is ["wire", .. var wireArgs])
         {
             return WireBytes.Run(wireArgs);
+        }
+
+        if (args is ["outbox-open", .. var openArgs])
+        {
+            return OutboxOpenBenchmark.Run(openArgs);
+        }
+
+        if (args is ["agent-start", .. var startArgs])
+        {
+            return AgentStartBenchmark.RunAsync(startArgs).GetAwaiter().GetResult();
         }
 
         if (args is ["ingest", .. var ingestArgs])

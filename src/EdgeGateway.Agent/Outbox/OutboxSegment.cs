@@ -36,6 +36,21 @@ internal sealed class OutboxSegment(long firstSequence, string path)
     /// <summary>False once the file is deleted (stale cursors compare against it).</summary>
     public bool Live { get; set; } = true;
 
+    /// <summary>Offset of the last valid frame (it ends at <see cref="Length"/> once the segment is sealed).</summary>
+    public long LastFrameOffset { get; set; }
+
+    /// <summary>The CRC-32C field of the last valid frame.</summary>
+    public uint LastFrameCrc { get; set; }
+
+    /// <summary>What the index says of the file: set once it is sealed (or found whole at open), null while appended to or when damaged.</summary>
+    public SegmentSummary? Summary { get; set; }
+
+    /// <summary>
+    /// True while its records are known from the index only: nothing of it was read but its last frame. It is read
+    /// in full before any of its records is used (<see cref="SegmentOutbox"/>, "Sealing").
+    /// </summary>
+    public bool Unverified { get; set; }
+
     /// <summary>True when it holds no valid record.</summary>
     public bool IsEmpty => _runs.Count == 0;
 
@@ -59,17 +74,29 @@ internal sealed class OutboxSegment(long firstSequence, string path)
     }
 
     /// <summary>Records that <paramref name="sequence"/> (greater than any held) is in the file.</summary>
-    public void Add(long sequence)
+    public void Add(long sequence) => AddRun(sequence, sequence);
+
+    /// <summary>Records that <paramref name="first"/>..<paramref name="last"/> (all greater than any held) are in the file.</summary>
+    public void AddRun(long first, long last)
     {
-        if (_runs.Count > 0 && _runs[^1].Last + 1 == sequence)
+        if (_runs.Count > 0 && _runs[^1].Last + 1 == first)
         {
-            _runs[^1] = _runs[^1] with { Last = sequence };
+            _runs[^1] = _runs[^1] with { Last = last };
         }
         else
         {
-            _runs.Add(new SequenceRun(sequence, sequence));
+            _runs.Add(new SequenceRun(first, last));
         }
     }
+
+    /// <summary>Forgets which sequences it holds (before reading the file again).</summary>
+    public void ClearRuns() => _runs.Clear();
+
+    /// <summary>The summary of the file as it is now, when it is one run of whole frames; else null (it will be read in full at open).</summary>
+    public SegmentSummary? Summarize() =>
+        _runs.Count == 1 && Length > 0
+            ? new SegmentSummary(_runs[0].First, _runs[0].Last, _runs[0].Last - _runs[0].First + 1, Length, LastFrameOffset, LastFrameCrc)
+            : null;
 
     /// <summary>How many held sequences lie in (<paramref name="after"/>, <paramref name="through"/>].</summary>
     public long CountBetween(long after, long through)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using EdgeGateway.Hosting;
@@ -94,6 +95,8 @@ public sealed partial class SegmentOutbox
             RandomAccess.Write(_active!.Handle!, frame, _active.Length);
         }
 
+        _active.LastFrameOffset = _active.Length;
+        _active.LastFrameCrc = BinaryPrimitives.ReadUInt32LittleEndian(frame[^4..]);
         _active.Length += length;
         _active.Add(sequence);
         _active.LastAppendedAtMs = nowMs;

@@ -27,6 +27,12 @@ public sealed partial class SegmentOutbox
                     continue;
                 }
 
+                EnsureVerified(candidate);
+                if (candidate.LastSequence <= _floor)
+                {
+                    continue; // it held less than its summary said
+                }
+
                 var position = candidate == _headSegment ? _headOffset : 0;
                 _scanScanner.Reset(HandleFor(candidate), candidate.Length);
                 while (_scanScanner.TryNext(position, out var header, out var frameOffset, out _))

@@ -86,6 +86,22 @@ public sealed partial class SegmentOutbox
     /// </summary>
     private void FlushCore()
     {
+        SyncCore();
+        while (_segments.Count > 0 && _segments[0] != _active && _segments[0].LastSequence <= _persistedFloor)
+        {
+            var segment = _segments[0];
+            _segments.RemoveAt(0);
+            Forget(segment);
+            File.Delete(segment.Path);
+            _bytes -= segment.Length;
+        }
+
+        _pendingSinceTimestamp = 0;
+    }
+
+    /// <summary>The first half of a batch: fsync the open segment, then write the checkpoint (or fsync the folder); no file goes.</summary>
+    private void SyncCore()
+    {
         if (_unflushed && _active?.Handle is { } handle)
         {
             RandomAccess.FlushToDisk(handle);
@@ -104,20 +120,12 @@ public sealed partial class SegmentOutbox
             DirectorySync.Flush(_directory);
             _directoryDirty = false;
         }
-
-        while (_segments.Count > 0 && _segments[0] != _active && _segments[0].LastSequence <= _persistedFloor)
-        {
-            var segment = _segments[0];
-            _segments.RemoveAt(0);
-            Forget(segment);
-            File.Delete(segment.Path);
-            _bytes -= segment.Length;
-        }
-
-        _pendingSinceTimestamp = 0;
     }
 
-    /// <summary>Starts a new segment named by the next sequence; the old one is cut to its valid length and fsync'd.</summary>
+    /// <summary>
+    /// Starts a new segment named by the next sequence; the old one is cut to its valid length, fsync'd and sealed
+    /// (listed in the index, so that the next start need not read it).
+    /// </summary>
     private void RollOver()
     {
         if (_active?.Handle is { } handle)
@@ -135,6 +143,7 @@ public sealed partial class SegmentOutbox
 
             handle.Dispose();
             _active.Handle = null;
+            Seal(_active);
         }
 
         _active = null;

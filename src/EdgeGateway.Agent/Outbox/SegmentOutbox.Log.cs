@@ -5,8 +5,8 @@ public sealed partial class SegmentOutbox
 {
     private static partial class Log
     {
-        [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Outbox {Directory} opened: {Segments} segments, {Depth} records ({Bytes} bytes) waiting, next sequence {NextSequence}; {Dropped} dropped and {Corrupt} corrupt since it was created; {TornBytes} bytes of a cut-off write removed")]
-        public static partial void Recovered(ILogger logger, string directory, int segments, long depth, long bytes, long nextSequence, long dropped, long corrupt, long tornBytes);
+        [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Outbox {Directory} opened: {Segments} segments ({ReadInFull} read in full, the others sealed and indexed), {Depth} records ({Bytes} bytes) waiting, next sequence {NextSequence}; {Dropped} dropped and {Corrupt} corrupt since it was created; {TornBytes} bytes of a cut-off write removed")]
+        public static partial void Recovered(ILogger logger, string directory, int segments, int readInFull, long depth, long bytes, long nextSequence, long dropped, long corrupt, long tornBytes);
 
         [LoggerMessage(EventId = 501, Level = LogLevel.Warning, Message = "Outbox segment {Segment}: removed {Bytes} bytes of a write cut off at offset {Offset} (power lost within the flush interval)")]
         public static partial void TornTail(ILogger logger, string segment, long offset, long bytes);
@@ -43,5 +43,8 @@ public sealed partial class SegmentOutbox
 
         [LoggerMessage(EventId = 512, Level = LogLevel.Warning, Message = "Outbox {Directory}: Outbox:MaxBytes ({MaxBytes} bytes) is more than its disk has room for ({Room} bytes free with the outbox's own): when the disk fills, new records are dropped instead of the oldest")]
         public static partial void BoundBeyondDisk(ILogger logger, string directory, long maxBytes, long room);
+
+        [LoggerMessage(EventId = 513, Level = LogLevel.Warning, Message = "Outbox {Directory}: the segment index could not be written ({Reason}); the segments it would list are read in full at the next start")]
+        public static partial void IndexNotWritten(ILogger logger, string directory, string reason);
     }
 }

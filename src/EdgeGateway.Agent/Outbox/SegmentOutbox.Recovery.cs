@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using EdgeGateway.Hosting;
+using Microsoft.Win32.SafeHandles;
 
 namespace EdgeGateway.Agent.Outbox;
 
@@ -6,14 +8,18 @@ namespace EdgeGateway.Agent.Outbox;
 public sealed partial class SegmentOutbox
 {
     /// <summary>
-    /// Scans every segment in order. Bytes that are not a valid frame at the end of the last segment are a write
+    /// Takes each sealed segment the index lists from its summary when the file still ends as summarised, and scans
+    /// every other segment in order. Bytes that are not a valid frame at the end of the last segment are a write
     /// that power loss cut short: they are cut off (the record was inside the loss window). Anywhere else they are
     /// skipped to the next valid frame, and the sequences they held are counted as corrupt: every sequence in
-    /// (floor, checkpoint's next) that no valid frame holds, each counted once across restarts.
+    /// (floor, checkpoint's next) that no valid frame holds, each counted once across restarts. A segment scanned
+    /// whole and sound is added to the index (an outbox of an earlier version is read in full once).
     /// </summary>
     private void Recover()
     {
         File.Delete(Path.Combine(_directory, OutboxCheckpoint.TempFileName));
+        File.Delete(Path.Combine(_directory, SegmentIndex.TempFileName));
+        _ = SegmentIndex.TryRead(_directory, out var summaries);
         var haveCheckpoint = OutboxCheckpoint.TryRead(_directory, out var checkpoint, out var checkpointExists);
         if (!haveCheckpoint && checkpointExists)
         {
@@ -38,36 +44,39 @@ public sealed partial class SegmentOutbox
         files.Sort(static (a, b) => a.First.CompareTo(b.First));
         long lastValid = 0;
         long tornBytes = 0;
+        var readInFull = 0;
+        var indexChanged = false;
         for (var i = 0; i < files.Count; i++)
         {
             var segment = new OutboxSegment(files[i].First, files[i].Path);
             using (var handle = File.OpenHandle(segment.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read))
             {
                 var length = RandomAccess.GetLength(handle);
-                _scanScanner.Reset(handle, length);
-                long position = 0;
-                long skippedFrom;
-                while (_scanScanner.TryNext(position, out var header, out var offset, out skippedFrom))
+                if (summaries.Remove(segment.FirstSequence, out var summary) && TryTrust(segment, handle, length, summary, lastValid))
                 {
-                    if (skippedFrom >= 0)
-                    {
-                        Log.CorruptBytes(_logger, segment.Path, skippedFrom, offset - skippedFrom);
-                    }
+                    lastValid = segment.LastSequence;
+                    _segments.Add(segment);
+                    continue;
+                }
 
-                    position = offset + header.Length;
-                    if (header.Sequence <= lastValid || header.Sequence < segment.FirstSequence)
-                    {
-                        // Checksummed but out of order: a stale copy of an older record, never a new one.
-                        Log.OutOfOrder(_logger, segment.Path, offset, header.Sequence, lastValid);
-                        continue;
-                    }
-
-                    segment.Add(header.Sequence);
-                    segment.LastAppendedAtMs = header.AppendedAtMs;
-                    lastValid = header.Sequence;
+                // Not listed, or not as listed (another length, another last frame): read in full, as always.
+                indexChanged |= summary != default;
+                readInFull++;
+                var sound = ScanFrames(segment, handle, length, lastValid, long.MaxValue, out var skippedFrom);
+                if (!segment.IsEmpty)
+                {
+                    lastValid = segment.LastSequence;
                 }
 
                 segment.Length = length;
+                if (sound && skippedFrom < 0 && i < files.Count - 1 && segment.Summarize() is { } found)
+                {
+                    // Sealed by an earlier version (or its summary lost): made durable and indexed, so the next start need not read it.
+                    RandomAccess.FlushToDisk(handle);
+                    segment.Summary = found;
+                    indexChanged = true;
+                }
+
                 if (skippedFrom >= 0)
                 {
                     if (i == files.Count - 1)
@@ -96,7 +105,14 @@ public sealed partial class SegmentOutbox
             {
                 File.Delete(segment.Path);
                 _segments.RemoveAt(i);
+                indexChanged |= segment.Summary is not null;
             }
+        }
+
+        // Entries of files no longer there are left out too.
+        if (indexChanged || summaries.Count > 0)
+        {
+            _ = TryWriteIndex();
         }
 
         long missing = 0;
@@ -131,7 +147,8 @@ public sealed partial class SegmentOutbox
             _depth += segment.CountBetween(_floor, long.MaxValue);
         }
 
-        if (_segments.Count > 0 && _segments[^1].Length < _options.SegmentBytes)
+        // A sealed last segment (its successor was created empty when the agent stopped) is not appended to again.
+        if (_segments.Count > 0 && _segments[^1].Summary is null && _segments[^1].Length < _options.SegmentBytes)
         {
             _active = _segments[^1];
             _active.Handle = File.OpenHandle(_active.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
@@ -147,13 +164,54 @@ public sealed partial class SegmentOutbox
             }
         }
 
-        Log.Recovered(_logger, _directory, _segments.Count, _depth, _bytes, _nextSequence, _dropped, _corrupt, tornBytes);
+        BytesReadAtOpen = _scanScanner.BytesRead;
+        Log.Recovered(_logger, _directory, _segments.Count, readInFull, _depth, _bytes, _nextSequence, _dropped, _corrupt, tornBytes);
         var room = new DriveInfo(_directory).AvailableFreeSpace + _bytes;
         if (room < _options.MaxBytes)
         {
             // Then the disk fills before the bound: new records are dropped, not the oldest (see "Full and broken disks").
             Log.BoundBeyondDisk(_logger, _directory, _options.MaxBytes, room);
         }
+    }
+
+    /// <summary>
+    /// Reads <paramref name="segment"/> frame by frame up to <paramref name="length"/> and adds, in order, every valid
+    /// frame above <paramref name="after"/> and at most <paramref name="through"/>. Bytes that are not frames are logged
+    /// and skipped to the next valid frame; a checksummed frame out of order (a stale copy of an older record, never a
+    /// new one) is logged and ignored. True when nothing was skipped or ignored before the last valid frame;
+    /// <paramref name="skippedFrom"/> is where bytes that are not frames run to the end (else -1): the caller decides
+    /// whether that is a torn write or damage.
+    /// </summary>
+    private bool ScanFrames(OutboxSegment segment, SafeFileHandle handle, long length, long after, long through, out long skippedFrom)
+    {
+        _scanScanner.Reset(handle, length);
+        var sound = true;
+        var last = after;
+        long position = 0;
+        while (_scanScanner.TryNext(position, out var header, out var offset, out skippedFrom))
+        {
+            if (skippedFrom >= 0)
+            {
+                Log.CorruptBytes(_logger, segment.Path, skippedFrom, offset - skippedFrom);
+                sound = false;
+            }
+
+            position = offset + header.Length;
+            if (header.Sequence <= last || header.Sequence < segment.FirstSequence || header.Sequence > through)
+            {
+                Log.OutOfOrder(_logger, segment.Path, offset, header.Sequence, last);
+                sound = false;
+                continue;
+            }
+
+            segment.Add(header.Sequence);
+            segment.LastAppendedAtMs = header.AppendedAtMs;
+            segment.LastFrameOffset = offset;
+            segment.LastFrameCrc = BinaryPrimitives.ReadUInt32LittleEndian(_scanScanner.Buffer.AsSpan(_scanScanner.IndexOf(offset) + header.Length - 4));
+            last = header.Sequence;
+        }
+
+        return sound;
     }
 
     /// <summary>Counts the sequences <paramref name="first"/>..<paramref name="last"/> as corrupt, except those counted by an earlier start.</summary>

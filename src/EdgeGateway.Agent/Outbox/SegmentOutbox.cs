@@ -121,6 +121,9 @@ public sealed partial class SegmentOutbox : IOutbox
         _timer = _time.CreateTimer(static state => ((SegmentOutbox)state!).OnTimer(), this, period, period);
     }
 
+    /// <summary>Bytes of segment files read while opening: the cost of recovery, which the index keeps to the open segment.</summary>
+    internal long BytesReadAtOpen { get; private set; }
+
     /// <inheritdoc/>
     public long NextSequence
     {
@@ -195,6 +198,7 @@ public sealed partial class SegmentOutbox : IOutbox
             for (; index < _segments.Count && count < destination.Length; index++, offset = 0)
             {
                 var segment = _segments[index];
+                EnsureVerified(segment);
                 if (segment.LastSequence < from)
                 {
                     continue;

@@ -25,6 +25,9 @@ internal sealed class SegmentScanner(bool shareable) : IDisposable
     /// <summary>Bytes asked of the file per refill (at least one whole frame is always read).</summary>
     public int ChunkBytes { get; set; } = DefaultChunkBytes;
 
+    /// <summary>Bytes read from files so far, all scans together (what opening the outbox costs, for tests and benchmarks).</summary>
+    public long BytesRead { get; private set; }
+
     /// <summary>The current window's array; valid for the frame last returned.</summary>
     public byte[] Buffer => _buffer;
 
@@ -138,6 +141,7 @@ internal sealed class SegmentScanner(bool shareable) : IDisposable
             read += n;
         }
 
+        BytesRead += read;
         _bufferStart = pos;
         _bufferCount = read;
         return _buffer.AsSpan(0, read);

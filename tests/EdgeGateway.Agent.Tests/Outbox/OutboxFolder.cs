@@ -126,4 +126,21 @@ internal sealed class OutboxFolder : IDisposable
             outbox.Append(Topic(sequence), Payload(sequence, payloadLength));
         }
     }
+
+    /// <summary>Cuts the last <paramref name="bytes"/> off a file, as power loss cuts a write.</summary>
+    public static void TruncateBy(string path, int bytes)
+    {
+        using var file = new FileStream(path, FileMode.Open);
+        file.SetLength(file.Length - bytes);
+    }
+
+    /// <summary>Damages one byte of a file, as the medium might.</summary>
+    public static void FlipByte(string path, long offset)
+    {
+        using var file = new FileStream(path, FileMode.Open);
+        file.Position = offset;
+        var value = file.ReadByte();
+        file.Position = offset;
+        file.WriteByte((byte)(value ^ 0x40));
+    }
 }

@@ -168,19 +168,4 @@ public sealed class OutboxRecoveryTests : IDisposable
         Assert.Equal(11, reopened.NextSequence);
         Assert.Equal(0, reopened.Status.Corrupt);
     }
-
-    private static void TruncateBy(string path, int bytes)
-    {
-        using var file = new FileStream(path, FileMode.Open);
-        file.SetLength(file.Length - bytes);
-    }
-
-    private static void FlipByte(string path, long offset)
-    {
-        using var file = new FileStream(path, FileMode.Open);
-        file.Position = offset;
-        var value = file.ReadByte();
-        file.Position = offset;
-        file.WriteByte((byte)(value ^ 0x40));
-    }
 }
