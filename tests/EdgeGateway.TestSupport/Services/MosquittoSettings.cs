@@ -15,7 +15,7 @@ internal sealed record MosquittoSettings
     /// <summary>Also listen with TLS on <see cref="MosquittoBroker.TlsPort"/>, with a certificate for 127.0.0.1 and localhost from a test CA.</summary>
     public bool Tls { get; init; }
 
-    /// <summary>Lines of an ACL file (<c>acl_file</c>, as deploy/mosquitto/edgegw.acl); null: every client may read and write everything.</summary>
+    /// <summary>Lines of an ACL file (<c>acl_file</c>, as deploy/backend/mosquitto/edgegw.acl); null: every client may read and write everything.</summary>
     public IReadOnlyList<string>? Acl { get; init; }
 
     /// <summary>
