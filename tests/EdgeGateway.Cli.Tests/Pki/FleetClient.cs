@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography.X509Certificates;
+using EdgeGateway.Agent.Publishing;
+using EdgeGateway.Mqtt;
 using System.Text;
 using MQTTnet;
 using MQTTnet.Formatter;
@@ -21,31 +22,25 @@ internal sealed class FleetClient : IDisposable
     public int Disconnects { get; private set; }
 
     /// <summary>
-    /// Connects to <paramref name="port"/> with <paramref name="certificate"/> (none: no client certificate),
-    /// <paramref name="clientId"/>, and optionally a user name and a last will.
+    /// Connects to <paramref name="port"/> as the agent does (<see cref="BrokerSecurity"/>: the broker pinned to
+    /// <paramref name="caFile"/>), with the certificate and key of <paramref name="identity"/> (none: no client
+    /// certificate), <paramref name="clientId"/>, and optionally a user name and a last will.
     /// </summary>
-    public static async Task<FleetClient> ConnectAsync(int port, string caFile, X509Certificate2? certificate, string clientId, string? username = null, string? willTopic = null, bool tls = true)
+    public static async Task<FleetClient> ConnectAsync(int port, string caFile, (string Certificate, string Key)? identity, string clientId, string? username = null, string? willTopic = null, bool tls = true)
     {
-        var ca = X509CertificateLoader.LoadCertificateFromFile(caFile);
         var builder = new MqttClientOptionsBuilder().WithTcpServer(MosquittoBroker.Host, port).WithClientId(clientId)
             .WithProtocolVersion(MqttProtocolVersion.V500).WithCleanStart(true).WithTimeout(TimeSpan.FromSeconds(5));
-        if (tls)
+        BrokerSecurity.Apply(builder, new MqttOptions
         {
-            builder.WithTlsOptions(o =>
-            {
-                o.UseTls().WithTargetHost(MosquittoBroker.Host).WithCertificateValidationHandler(args => ChainsTo(args.Certificate, ca));
-                if (certificate is not null)
-                {
-                    o.WithClientCertificates([certificate]);
-                }
-            });
-        }
-
-        if (username is not null)
-        {
-            builder.WithCredentials(username, "not-a-password");
-        }
-
+            Host = MosquittoBroker.Host,
+            Port = port,
+            Tls = tls,
+            CaFile = tls ? caFile : null,
+            ClientCertFile = identity?.Certificate,
+            ClientKeyFile = identity?.Key,
+            Username = username,
+            Password = username is null ? null : "not-a-password",
+        });
         if (willTopic is not null)
         {
             builder.WithWillTopic(willTopic).WithWillPayload("{\"status\":\"offline\"}").WithWillRetain(false).WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
@@ -91,19 +86,4 @@ internal sealed class FleetClient : IDisposable
     }
 
     public void Dispose() => Client.Dispose();
-
-    private static bool ChainsTo(X509Certificate? certificate, X509Certificate2 ca)
-    {
-        if (certificate is null)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return chain.Build(leaf);
-    }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using EdgeGateway.Cli.Pki;
 
 namespace EdgeGateway.Cli.Tests.Pki;
@@ -59,11 +58,11 @@ public sealed class FleetPki : IDisposable
         },
     });
 
-    /// <summary>The certificate and key of <paramref name="name"/> in <paramref name="dir"/>.</summary>
-    internal static X509Certificate2 Identity(string dir, string name) =>
-        X509Certificate2.CreateFromPemFile(Path.Combine(dir, "issued", name + ".crt"), Path.Combine(dir, "issued", name + ".key"));
+    /// <summary>The certificate and key files of <paramref name="name"/> in <paramref name="dir"/>.</summary>
+    internal static (string Certificate, string Key) Identity(string dir, string name) =>
+        (Path.Combine(dir, "issued", name + ".crt"), Path.Combine(dir, "issued", name + ".key"));
 
-    internal X509Certificate2 Identity(string name) => Identity(Dir, name);
+    internal (string Certificate, string Key) Identity(string name) => Identity(Dir, name);
 
     public void Dispose()
     {

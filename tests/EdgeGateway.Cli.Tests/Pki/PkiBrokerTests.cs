@@ -160,7 +160,7 @@ public sealed class PkiBrokerTests(FleetPki fleet) : IClassFixture<FleetPki>
             "expired" => (Expired(other), null, true),
             "no certificate" => (null, "ingest", true),
             "anonymous" => (null, null, true),
-            _ => ((System.Security.Cryptography.X509Certificates.X509Certificate2?)null, (string?)null, false),
+            _ => (((string, string)?)null, (string?)null, false),
         };
 
         var connected = Connections(fleet.Broker);
@@ -207,7 +207,7 @@ public sealed class PkiBrokerTests(FleetPki fleet) : IClassFixture<FleetPki>
     private Task<FleetClient> ConnectAsync(string name, string? willTopic = null) =>
         FleetClient.ConnectAsync(Port, Ca, fleet.Identity(name), name, willTopic: willTopic);
 
-    private static System.Security.Cryptography.X509Certificates.X509Certificate2 OtherCa(string dir)
+    private static (string Certificate, string Key) OtherCa(string dir)
     {
         PkiRun.Ok("pki", "init", "--dir", dir);
         PkiRun.Ok("pki", "issue", "gateway", "--dir", dir, "--site", "sme-0042", "--gateway", "gw-1");
@@ -215,7 +215,7 @@ public sealed class PkiBrokerTests(FleetPki fleet) : IClassFixture<FleetPki>
     }
 
     // The programme's own CA, a certificate whose validity ended yesterday.
-    private System.Security.Cryptography.X509Certificates.X509Certificate2 Expired(string dir)
+    private (string Certificate, string Key) Expired(string dir)
     {
         var folder = new PkiFolder(dir);
         folder.Create();
