@@ -35,9 +35,10 @@ public sealed class PkiBrokerTests(FleetPki fleet) : IClassFixture<FleetPki>
         await Poll.Until(() => ingest.Received.Count >= own.Length, TimeSpan.FromSeconds(5), "the ingest to receive the gateway's messages", () => string.Join(", ", ingest.Received));
         Assert.Equal(own, ingest.Received.Select(m => m.Topic));
 
-        // And the ingest confirms: the gateway reads its confirmation.
+        // And the ingest confirms: the gateway reads its confirmation. The ingest may set dead letters aside.
         Assert.Equal(MqttClientPublishReasonCode.Success, await ingest.PublishAsync("edgegw/confirm/v1/sme-0042/gw-1", "{\"seq\":[[1,4]]}"));
         await Poll.Until(() => !a.Received.IsEmpty, TimeSpan.FromSeconds(5), "the gateway to receive its confirmation", () => "nothing");
+        Assert.NotEqual(MqttClientPublishReasonCode.NotAuthorized, await ingest.PublishAsync($"{Prefix}/_deadletter/kpi"));
     }
 
     [Fact]
