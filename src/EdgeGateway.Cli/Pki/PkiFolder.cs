@@ -222,6 +222,19 @@ internal sealed class PkiFolder(string path)
         WriteAtomically(RevokedList, text.ToString(), secret: false);
     }
 
+    /// <summary>Deletes what <c>revoke</c> recorded (a new CA starts with nothing revoked).</summary>
+    public void ForgetRevoked()
+    {
+        try
+        {
+            File.Delete(RevokedList);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PkiWriteException(RevokedList, e);
+        }
+    }
+
     /// <summary>A PEM or DER certificate; a file that is none is an input error naming it.</summary>
     public static X509Certificate2 LoadCertificate(string file)
     {

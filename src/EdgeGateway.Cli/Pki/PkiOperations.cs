@@ -37,11 +37,8 @@ internal static class PkiOperations
             // The self-signed certificate carries its key already: it signs the first list.
             var crl = CertificateAuthority.SignCrl(certificate, [], 0, now, CertificateAuthority.DefaultCrlDays);
             PkiFolder.WriteAtomically(folder.Crl, CertificateAuthority.CrlPem(crl), secret: false);
-            if (File.Exists(folder.RevokedList))
-            {
-                // The old CA's revocations mean nothing under the new one.
-                File.Delete(folder.RevokedList);
-            }
+            // The old CA's revocations mean nothing under the new one.
+            folder.ForgetRevoked();
 
             return $"CA '{CaName}' valid to {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd}: {folder.CaCertificate}, key {folder.CaKey} (0600{(passphrase is null ? ", not encrypted" : ", encrypted")}), empty revocation list {folder.Crl}";
         }
