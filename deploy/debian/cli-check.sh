@@ -2,7 +2,7 @@
 # Checks a published (trimmed, self-contained) edgegw against the build it was made from: every command's help, and
 # the commands that need no hardware — replay, simulate, calibrate, config validate and init, sensors scan, report and
 # evaluate against a real InfluxDB with a small made-up programme — must print the same output, write the same files
-# and exit with the same code. Trimming removes what it believes unused; this is how we know it removed nothing a
+# and exit with the same code; the PKI steps (init to broker-config) the same exit codes, masked output and file names. Trimming removes what it believes unused; this is how we know it removed nothing a
 # command needs (src/EdgeGateway.Cli/EdgeGateway.Cli.csproj, deploy/README.md "Debian package").
 #
 #   deploy/debian/cli-check.sh PUBLISHED_EDGEGW [--runner CMD] [--no-influx]
@@ -74,7 +74,8 @@ check() {
 
 sample={repo}/deploy/sample
 for command in "" replay simulate calibrate status report evaluate sensors "sensors scan" "sensors watch" record doctor \
-    config "config init" "config validate"; do
+    config "config init" "config validate" pki "pki init" "pki issue" "pki issue broker" "pki issue ingest" \
+    "pki issue monitor" "pki issue gateway" "pki revoke" "pki crl" "pki list" "pki broker-config"; do
   # shellcheck disable=SC2086 # the command's words
   check help $command --help
 done
@@ -97,6 +98,41 @@ check sensors-scan sensors scan --config $sample/edgegw.json
 dotnet "$reference_dll" simulate --config "$repo/deploy/sample/simulation.json" --from 2026-03-02 --to 2026-03-03 --seed 3 \
   --trace "$work/power.csv" --truth "$work/power-truth.json" --windows total >/dev/null
 check calibrate calibrate --config $sample/simulation.json --trace "$work/power.csv"
+
+# The PKI: keys, serials and dates differ by nature, so each side runs the same steps in its own folder and what is
+# compared is every step's exit code and stdout with serials and dates masked, and the names of the files written.
+pki_steps() { # RUN...: the command to run edgegw
+  local step
+  printf 'site,gateway,cells\nsme-0042,gw-1,cell-1;cell-2\nsme-0117,gw-1,lathe-1\n' >fleet.csv
+  printf 'secret passphrase\n' >passphrase
+  for step in "pki init --dir pki --passphrase-file passphrase" \
+      "pki issue broker --dir pki --host broker.example --host 127.0.0.1 --passphrase-file passphrase" \
+      "pki issue ingest --dir pki --passphrase-file passphrase" "pki issue monitor --dir pki --passphrase-file passphrase" \
+      "pki issue gateway --dir pki --site sme-0042 --gateway gw-1 --passphrase-file passphrase" \
+      "pki issue gateway --dir pki --site sme-0117 --gateway gw-1 --passphrase-file passphrase" \
+      "pki revoke --dir pki sme-0117.gw-1" "pki crl --dir pki --passphrase-file passphrase" "pki list --dir pki" \
+      "pki broker-config --dir pki --fleet fleet.csv --out broker" "pki init --dir pki"; do
+    # shellcheck disable=SC2086 # the step's words
+    set +e; "$@" $step >out 2>err; echo "exit $? $step"; set -e
+    sed -E "s|$PWD|DIR|g; s/[0-9A-F]{16,}/SERIAL/g; s/[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?Z?)?/DATE/g" out err
+  done
+  find . -type f ! -name out ! -name err | sort
+}
+for side in reference published; do
+  mkdir -p "$work/pki-$side"
+  if [ "$side" = reference ]; then (cd "$work/pki-$side" && pki_steps dotnet "$reference_dll") >"$work/pki-$side.txt"
+  else (cd "$work/pki-$side" && pki_steps $runner "$published") >"$work/pki-$side.txt"; fi
+done
+if diff "$work/pki-reference.txt" "$work/pki-published.txt" >"$work/pki.diff"; then
+  echo "$script: same   edgegw pki: init, issue broker/ingest/monitor/gateway, revoke, crl, list, broker-config, init again ($(grep -c '^exit 0' "$work/pki-reference.txt") of 11 steps exit 0)"
+else
+  differing=$((differing + 1))
+  echo "$script: DIFFERS edgegw pki steps:" >&2
+  head -20 "$work/pki.diff" | sed 's/^/    /' >&2
+fi
+checked=$((checked + 1))
+grep -q '^exit 2 pki init --dir pki$' "$work/pki-reference.txt" && [ "$(grep -c '^exit 0' "$work/pki-reference.txt")" -eq 10 ] ||
+  { echo "$script: the reference's pki steps did not go as expected:" >&2; cat "$work/pki-reference.txt" >&2; exit 1; }
 
 if [ -n "$influx" ]; then
   # Day records of four one-cell sites over six weeks; two sites' cells go live on 16 March (deterministic numbers).

@@ -52,6 +52,7 @@ public static class Program
             Record.RecordCommand.Create(stdout, stderr),
             Doctor.DoctorCommand.Create(stdout),
             Config.ConfigCommand.Create(stdout, stderr),
+            Pki.PkiCommand.Create(stdout, stderr),
         };
         Help.ManualHelpAction.Install(root);
         return root;

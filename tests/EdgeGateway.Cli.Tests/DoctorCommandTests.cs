@@ -16,7 +16,7 @@ namespace EdgeGateway.Cli.Tests;
 /// <summary>
 /// <c>edgegw doctor</c> (src/docs/cli.md): one line per check with the fix in words, against an empty device folder
 /// (no GPIO chip, no I2C bus), a group file, status files (written by the agent's <see cref="StatusFile"/>), and a real
-/// Mosquitto with TLS, passwords and the shipped ACL (deploy/mosquitto/edgegw.acl).
+/// Mosquitto with TLS, passwords and the Docker backend's ACL (deploy/backend/mosquitto/edgegw.acl).
 /// </summary>
 public sealed class DoctorCommandTests : IClassFixture<DoctorCommandTests.TlsBroker>, IDisposable
 {
@@ -100,7 +100,7 @@ public sealed class DoctorCommandTests : IClassFixture<DoctorCommandTests.TlsBro
 
         Assert.Equal(Verdict.Ok, checks.Single(c => c.Name == "broker ACL").Verdict);
         Assert.Equal(
-            $"fail broker publish: may not publish to its status topic ({StatusTopic}): NotAuthorized — fix: let the site's user write edgegw/v1/sme-0042/# (deploy/mosquitto/edgegw.acl): the broker drops every record and status the gateway sends",
+            $"fail broker publish: may not publish to its status topic ({StatusTopic}): NotAuthorized — fix: let the site's user write edgegw/v1/sme-0042/# (deploy/backend/mosquitto/edgegw.acl): the broker drops every record and status the gateway sends",
             checks.Single(c => c.Name == "broker publish").ToString());
     }
 
@@ -361,7 +361,7 @@ public sealed class DoctorCommandTests : IClassFixture<DoctorCommandTests.TlsBro
         {
             Tls = true,
             Users = Users,
-            Acl = File.ReadAllLines(Path.Combine(RepoPaths.Root, "deploy", "mosquitto", "edgegw.acl")),
+            Acl = File.ReadAllLines(Path.Combine(RepoPaths.Root, "deploy", "backend", "mosquitto", "edgegw.acl")),
         });
 
         public void Dispose() => Broker.Dispose();

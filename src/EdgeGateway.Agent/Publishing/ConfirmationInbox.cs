@@ -30,7 +30,7 @@ internal sealed partial class ConfirmationInbox(string confirmPrefix, string sit
         {
             if (item.ResultCode is not (MqttClientSubscribeResultCode.GrantedQoS0 or MqttClientSubscribeResultCode.GrantedQoS1))
             {
-                throw new BrokerRejectedException($"the broker did not let this gateway read its delivery confirmations on {Topic}: {item.ResultCode} (check the broker's ACL: deploy/mosquitto/edgegw.acl)");
+                throw new BrokerRejectedException($"the broker did not let this gateway read its delivery confirmations on {Topic}: {item.ResultCode} (check the broker's ACL: deploy/backend/mosquitto/edgegw.acl, or edgegw pki broker-config's)");
             }
         }
     }

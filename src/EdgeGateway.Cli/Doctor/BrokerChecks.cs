@@ -83,7 +83,7 @@ internal static class BrokerChecks
         var code = subscribed.Items.Single().ResultCode;
         return code <= MqttClientSubscribeResultCode.GrantedQoS2
             ? DoctorCheck.Ok("broker ACL", $"may read its delivery confirmations ({topic})")
-            : DoctorCheck.Fail("broker ACL", $"may not read its delivery confirmations ({topic}): {code}", "let the site's user read edgegw/confirm/v1/SITE/# (deploy/mosquitto/edgegw.acl)");
+            : DoctorCheck.Fail("broker ACL", $"may not read its delivery confirmations ({topic}): {code}", "let the site's user read edgegw/confirm/v1/SITE/# (deploy/backend/mosquitto/edgegw.acl)");
     }
 
     /// <summary>
@@ -103,6 +103,6 @@ internal static class BrokerChecks
         var published = await client.PublishAsync(probe, cancellationToken).ConfigureAwait(false);
         return published.ReasonCode is MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers
             ? DoctorCheck.Ok("broker publish", $"may publish to its status topic ({topic}; a probe, not retained)")
-            : DoctorCheck.Fail("broker publish", $"may not publish to its status topic ({topic}): {published.ReasonCode}", $"let the site's user write {mqtt.TopicPrefix}/{site}/# (deploy/mosquitto/edgegw.acl): the broker drops every record and status the gateway sends");
+            : DoctorCheck.Fail("broker publish", $"may not publish to its status topic ({topic}): {published.ReasonCode}", $"let the site's user write {mqtt.TopicPrefix}/{site}/# (deploy/backend/mosquitto/edgegw.acl): the broker drops every record and status the gateway sends");
     }
 }

@@ -8,6 +8,13 @@ public static class Manual
 {
     private const string BadInput = "2  bad input: an argument, the config, a trace or another file named on the line (one line on stderr saying which and where)";
 
+    private static readonly string[] s_pkiExit =
+    [
+        "0  done, one line on stdout",
+        "1  a file could not be written (named; nothing is left half written)",
+        "2  bad input or a refusal: an option, a missing CA, a wrong passphrase, a bad fleet file, an existing CA without --force",
+    ];
+
     /// <summary>The pages, by command path.</summary>
     public static readonly IReadOnlyDictionary<string, ManualPage> Pages = new Dictionary<string, ManualPage>(StringComparer.Ordinal)
     {
@@ -73,5 +80,26 @@ public static class Manual
             ["0  valid: one summary line", "2  invalid: every problem, one per line, FILE:LINE: KEY.PATH: what is wrong"],
             [("edgegw config validate --config /etc/edgegw/edgegw.json", "check the config the agent runs with"),
              ("edgegw config validate --config edgegw.json --json", "the same, for scripts")]),
+        ["pki"] = new(s_pkiExit, [("edgegw pki init --dir /root/edgegw-pki", "the programme's CA: do this once, off the broker"),
+            ("edgegw pki issue gateway --dir /root/edgegw-pki --site sme-0117 --gateway gw-1", "a gateway's certificate and key")]),
+        ["pki init"] = new(s_pkiExit, [("edgegw pki init --dir /root/edgegw-pki --passphrase-file /root/ca-passphrase", "a CA whose key is encrypted")],
+            ["DIR/ca.crt, DIR/ca.key (0600), DIR/crl.pem  written; DIR is 0700"]),
+        ["pki issue"] = new(s_pkiExit, [("edgegw pki issue broker --dir /root/edgegw-pki --host broker.example --host 10.0.0.5", "the broker's server certificate")]),
+        ["pki issue broker"] = new(s_pkiExit, [("edgegw pki issue broker --dir /root/edgegw-pki --host broker.example", "for the name gateways connect to")],
+            ["DIR/broker.crt, DIR/broker.key (0600)"]),
+        ["pki issue ingest"] = new(s_pkiExit, [("edgegw pki issue ingest --dir /root/edgegw-pki --name ingest-2", "one more ingest instance")],
+            ["DIR/issued/NAME.crt, DIR/issued/NAME.key (0600)"]),
+        ["pki issue monitor"] = new(s_pkiExit, [("edgegw pki issue monitor --dir /root/edgegw-pki", "a client that reads every record and writes nothing")],
+            ["DIR/issued/NAME.crt, DIR/issued/NAME.key (0600)"]),
+        ["pki issue gateway"] = new(s_pkiExit, [("edgegw pki issue gateway --dir /root/edgegw-pki --site sme-0117 --gateway gw-1", "CN sme-0117.gw-1: its user name and client id at the broker")],
+            ["DIR/issued/SITE.GATEWAY.crt, DIR/issued/SITE.GATEWAY.key (0600): copy both and ca.crt to the gateway"]),
+        ["pki revoke"] = new(s_pkiExit, [("edgegw pki revoke --dir /root/edgegw-pki sme-0117.gw-1", "then 'edgegw pki crl' and give the broker the new crl.pem")]),
+        ["pki crl"] = new(s_pkiExit, [("edgegw pki crl --dir /root/edgegw-pki", "sign the revocation list again (also before it expires: 365 days)")],
+            ["DIR/crl.pem  written"]),
+        ["pki list"] = new(s_pkiExit, [("edgegw pki list --dir /root/edgegw-pki", "every certificate: name, kind, serial, not after, revoked")]),
+        ["pki broker-config"] = new(s_pkiExit,
+            [("edgegw pki broker-config --dir /root/edgegw-pki --fleet fleet.csv --out /tmp/broker", "mosquitto.conf and the per-gateway ACL for the fleet file (site,gateway,cells)")],
+            ["OUTDIR/mosquitto.conf, OUTDIR/edgegw.acl and the broker's certificates, for --broker-dir on the broker"]),
     };
+
 }

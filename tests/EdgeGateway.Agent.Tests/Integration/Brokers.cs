@@ -30,7 +30,7 @@ public sealed class PlainBroker : IDisposable
 /// <summary>A broker with a password file and a TLS listener.</summary>
 public sealed class SecureBroker : IDisposable
 {
-    /// <summary>The gateway's user (the site id, as in deploy/mosquitto) and its password.</summary>
+    /// <summary>The gateway's user (the site id, as in deploy/backend/mosquitto) and its password.</summary>
     public static readonly (string User, string Password) Gateway = (AgentRun.Site, "gateway-secret");
 
     /// <summary>The test subscriber's user and password.</summary>

@@ -6,25 +6,6 @@ using System.Net.Sockets;
 
 namespace EdgeGateway.TestSupport.Services;
 
-/// <summary>How a <see cref="MosquittoBroker"/> is set up.</summary>
-internal sealed record MosquittoSettings
-{
-    /// <summary>
-    /// Keep sessions, their queued messages and retained messages across <see cref="MosquittoBroker.Stop"/> and
-    /// <see cref="MosquittoBroker.Start"/> (Mosquitto saves them on a graceful stop).
-    /// </summary>
-    public bool Persistence { get; init; }
-
-    /// <summary>User names and passwords for a password file (made with <c>mosquitto_passwd -b</c>); null: anonymous clients.</summary>
-    public IReadOnlyDictionary<string, string>? Users { get; init; }
-
-    /// <summary>Also listen with TLS on <see cref="MosquittoBroker.TlsPort"/>, with a certificate for 127.0.0.1 and localhost from a test CA.</summary>
-    public bool Tls { get; init; }
-
-    /// <summary>Lines of an ACL file (<c>acl_file</c>, as deploy/mosquitto/edgegw.acl); null: every client may read and write everything.</summary>
-    public IReadOnlyList<string>? Acl { get; init; }
-}
-
 /// <summary>
 /// A real Mosquitto (the Debian package) on free loopback ports, with its own config, password file, certificates
 /// and persistence in a temporary folder. <see cref="Stop"/> is graceful (SIGTERM: Mosquitto saves its persistence),
@@ -303,6 +284,16 @@ internal sealed class MosquittoBroker : IDisposable
             "log_type notice",
             "log_type information",
             "connection_messages true",
+        };
+        if (Settings.GeneratedConfig is { } generated)
+        {
+            lines.Add(generated(Port));
+            File.WriteAllLines(ConfigFile, lines);
+            return;
+        }
+
+        lines.AddRange(
+        [
             // A QoS 1 subscriber under load stalls without it (src/docs/ingest.md, "Broker").
             "set_tcp_nodelay true",
             // Never drop messages queued for a slow or absent subscriber: a loss must be the agent's, not the broker's.
@@ -311,7 +302,7 @@ internal sealed class MosquittoBroker : IDisposable
             $"persistence {(Settings.Persistence ? "true" : "false")}",
             $"persistence_location {Folder}/",
             $"allow_anonymous {(Settings.Users is null ? "true" : "false")}",
-        };
+        ]);
         if (Settings.Users is not null)
         {
             lines.Add($"password_file {PasswordFile}");
