@@ -59,6 +59,11 @@ internal static class BrokerConnection
                 // Shutting down: whatever the attempt was doing when it was cancelled is no connection problem.
                 break;
             }
+            catch (BrokerReconnectRequestedException)
+            {
+                // The service ended a good connection on purpose (renewed credentials): connect again at once.
+                continue;
+            }
             catch (Exception e)
             {
                 var now = time.GetUtcNow();
@@ -136,6 +141,9 @@ internal static class BrokerConnection
                     return rejected.Message;
                 case BrokerConnectionLostException:
                     return $"connection to {mqtt.Host}:{mqtt.Port} lost";
+                case System.Security.Cryptography.CryptographicException or FileNotFoundException or UnauthorizedAccessException when mqtt.Tls:
+                    // Read for every connection: a renewed certificate copied over its files halfway (the key not yet) fails here.
+                    return $"cannot use the TLS files {section}:CaFile, ClientCertFile, ClientKeyFile ({mqtt.CaFile}, {mqtt.ClientCertFile}, {mqtt.ClientKeyFile}): {inner.Message}";
             }
         }
 
@@ -170,6 +178,9 @@ internal sealed class BrokerRefusedException(MqttClientConnectResultCode resultC
 
 /// <summary>The broker refused a publish or a subscription (e.g. an ACL denial); the message is the line to report.</summary>
 internal sealed class BrokerRejectedException(string message) : Exception(message);
+
+/// <summary>The service ended its connection on purpose to make a new one (its credential files changed): no failure.</summary>
+internal sealed class BrokerReconnectRequestedException() : Exception("reconnecting on purpose");
 
 /// <summary>The broker connection ended while the service was using it.</summary>
 internal sealed class BrokerConnectionLostException() : Exception("the broker connection was lost");

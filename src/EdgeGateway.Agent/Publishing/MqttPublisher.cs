@@ -57,7 +57,6 @@ internal sealed partial class MqttPublisher(
     {
         var mqtt = options.Value.Mqtt;
         using var client = new MqttClientFactory().CreateMqttClient();
-        var clientOptions = BuildClientOptions(mqtt);
         client.ApplicationMessageReceivedAsync += _confirmations.OnReceivedAsync;
         await BrokerConnection.KeepConnectedAsync(
             client,
@@ -66,7 +65,9 @@ internal sealed partial class MqttPublisher(
             time,
             async attempt =>
             {
-                var connected = await client.ConnectAsync(clientOptions, attempt.Stopping).ConfigureAwait(false);
+                // The TLS files are read for every connection, so that a renewed certificate is used without a restart.
+                var files = CredentialFiles.Of(mqtt);
+                var connected = await client.ConnectAsync(BuildClientOptions(mqtt), attempt.Stopping).ConfigureAwait(false);
                 if (connected.ResultCode != MqttClientConnectResultCode.Success)
                 {
                     throw new BrokerRefusedException(connected.ResultCode, connected.ReasonString);
@@ -82,13 +83,40 @@ internal sealed partial class MqttPublisher(
                 else
                 {
                     Log.Connected(logger, mqtt.Host, mqtt.Port, outbox.Status.Depth);
+                    if (mqtt.ClientCertFile is { } certificate)
+                    {
+                        // Its serial and end of validity in the journal: which certificate is in use, and when it runs out.
+                        var described = CredentialFiles.Describe(certificate);
+                        Log.ClientCertificate(logger, described);
+                    }
                 }
 
                 await status.PublishAsync(client, online: true, attempt.Stopping).ConfigureAwait(false);
 
                 // MQTTnet reports a publish cancelled by the stop as a timeout, which is no delivery problem: what was
-                // not confirmed stays in the outbox for the next start.
-                await DrainAsync(client, mqtt, attempt.Lost).ConfigureAwait(false);
+                // not confirmed stays in the outbox for the next start (or the next connection).
+                using var renewal = CancellationTokenSource.CreateLinkedTokenSource(attempt.Lost);
+                var renewed = WatchAsync(files, renewal);
+                try
+                {
+                    await DrainAsync(client, mqtt, renewal.Token).ConfigureAwait(false);
+                }
+                catch (Exception) when (renewed.IsCompletedSuccessfully && renewed.Result is not null && !attempt.Lost.IsCancellationRequested)
+                {
+                    Log.CredentialsChanged(logger, renewed.Result);
+                    await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), CancellationToken.None).ConfigureAwait(false);
+
+                    // MQTTnet says "disconnected" on its own task: wait for it here, or it would end the next connection.
+                    using var said = CancellationTokenSource.CreateLinkedTokenSource(attempt.Lost);
+                    said.CancelAfter(TimeSpan.FromSeconds(5));
+                    await Task.Delay(Timeout.Infinite, said.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    throw new BrokerReconnectRequestedException();
+                }
+                finally
+                {
+                    await renewal.CancelAsync().ConfigureAwait(false);
+                    await renewed.ConfigureAwait(false);
+                }
             },
             failure =>
             {
@@ -110,6 +138,21 @@ internal sealed partial class MqttPublisher(
         liveness.PublisherStopped();
         client.ApplicationMessageReceivedAsync -= _confirmations.OnReceivedAsync;
         await GoOfflineAsync(client).ConfigureAwait(false);
+    }
+
+    /// <summary>The changed TLS files once they change (and <paramref name="renewal"/> cancelled); null when the connection ended first.</summary>
+    private async Task<string?> WatchAsync(CredentialFiles files, CancellationTokenSource renewal)
+    {
+        try
+        {
+            var changed = await files.WaitForChangeAsync(time, renewal.Token).ConfigureAwait(false);
+            await renewal.CancelAsync().ConfigureAwait(false);
+            return changed;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
@@ -375,6 +418,12 @@ internal sealed partial class MqttPublisher(
     {
         [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Connected to the broker {Host}:{Port}; {Depth} records waiting in the outbox")]
         public static partial void Connected(ILogger logger, string host, int port, long depth);
+
+        [LoggerMessage(EventId = 308, Level = LogLevel.Information, Message = "Client certificate {Certificate}")]
+        public static partial void ClientCertificate(ILogger logger, string certificate);
+
+        [LoggerMessage(EventId = 309, Level = LogLevel.Information, Message = "The broker's TLS files changed ({Files}): connecting again with them; unconfirmed records are sent again")]
+        public static partial void CredentialsChanged(ILogger logger, string files);
 
         // Connected again right after the broker ended the last connection within seconds: no news while it flaps.
         [LoggerMessage(EventId = 307, Level = LogLevel.Debug, Message = "Connected to the broker {Host}:{Port} (again); {Depth} records waiting in the outbox")]

@@ -19,7 +19,7 @@ internal static class BrokerChecks
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
 
-    public static async Task RunAsync(GatewayConfig gateway, MqttOptions mqtt, string gatewayId, List<DoctorCheck> checks, CancellationToken cancellationToken)
+    public static async Task RunAsync(GatewayConfig gateway, MqttOptions mqtt, string gatewayId, bool agentConnected, List<DoctorCheck> checks, CancellationToken cancellationToken)
     {
         var address = $"{mqtt.Host}:{mqtt.Port}";
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -44,6 +44,13 @@ internal static class BrokerChecks
         }
 
         checks.Add(DoctorCheck.Ok("broker", $"{address} resolves and accepts TCP"));
+        if (agentConnected && mqtt.ClientCertFile is not null)
+        {
+            // A broker made by 'edgegw pki broker-config' takes the certificate's name as the client id, whatever doctor
+            // asks for: connecting would take the running agent's session over. The agent's own connection says it all.
+            checks.Add(DoctorCheck.Ok("broker session", "the running agent is connected with this certificate (its status file); not connecting as the same identity, which would end the agent's session"));
+            return;
+        }
 
         // Its own client id: the running agent's session must not be taken over. MQTT 5 as the agent speaks it: a
         // denied publish is answered (PUBACK NotAuthorized), where MQTT 3.1.1 brokers drop it without a word.

@@ -47,7 +47,8 @@ internal sealed class DoctorChecks(string configPath, string statusPath, string 
             var inputs = Sensors(gateway, options, checks);
             Groups(inputs, checks);
             checks.Add(DiskCheck.Run(gateway, options, status));
-            await BrokerChecks.RunAsync(gateway, options.Mqtt, options.GatewayId, checks, cancellationToken).ConfigureAwait(false);
+            var agentConnected = status.Kind == AgentStatusKind.Running && status.BrokerConnected;
+            await BrokerChecks.RunAsync(gateway, options.Mqtt, options.GatewayId, agentConnected, checks, cancellationToken).ConfigureAwait(false);
             Certificates(options.Mqtt, checks);
             everyMinute = options.EffectiveWindows.Contains("1m");
         }
