@@ -130,7 +130,8 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
 
     /// <summary>
     /// Validates one record of a batch as if it had come alone on its topic; it must be a kpi or state record of the batch's
-    /// site and gateway (with a fleet: of a cell the fleet file gives the batch's gateway). Its sender is kept only when it is the batch's, so that a confirmation never goes elsewhere.
+    /// site and gateway (with a fleet: of a cell the fleet file gives the batch's gateway). Its sender is kept only when it
+    /// is the batch's, so that a confirmation never goes elsewhere.
     /// </summary>
     public ValidationResult ValidateBatched(BatchedRecord record, BatchEnvelope batch, long receivedAtMs)
     {
@@ -141,8 +142,8 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
             return ValidationResult.Reject(RejectionKind.Topic, $"a batch holds only kpi and state records, not '{InputText.Quote(record.Topic, 64)}'");
         }
 
-        // With a fleet, the batch's gateway must be the one of each record's cell: its topic is the only place that
-        // names the sender, and the broker's ACL confines it to its own gateway (src/docs/ingest.md, "Identity").
+        // With a fleet, the batch's gateway must be the one of each record's cell: the batch's topic is the only place
+        // that names the sender, and the certificate ACL lets a gateway write only its own (src/docs/ingest.md, "Identity").
         if (Fleet is not null && !(result.IsRejected && result.Rejection.Kind == RejectionKind.Identity)
             && TopicScheme.TryParse(TopicPrefix, record.Topic, out var address, out _) && address.Kind is TopicKind.Kpi or TopicKind.State && address.Site == batch.Site
             && FleetIdentity.OfCell(Fleet, address.Site, address.Cell!, batch.Gateway, "the batch's gateway") is { } foreign)
