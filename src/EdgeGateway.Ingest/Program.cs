@@ -1,3 +1,4 @@
+using EdgeGateway.Core;
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Hosting;
 using EdgeGateway.Ingest.Batching;
@@ -62,6 +63,19 @@ public static class Program
             optionProblems.Add($"Ingest:DeadLetterDirectory: '{options.DeadLetterDirectory}' cannot hold dead letters: {folder}");
         }
 
+        // The fleet file too, and only here: the pipeline gets the fleet read now (a singleton).
+        if (options is not null)
+        {
+            try
+            {
+                host.Services.GetRequiredService<IngestFleet>();
+            }
+            catch (InputException e)
+            {
+                optionProblems.Add($"Ingest:FleetFile: {e.Message}");
+            }
+        }
+
         if (optionProblems.Count > 0)
         {
             host.Dispose();
@@ -115,6 +129,7 @@ public static class Program
             sp.GetRequiredService<IOptions<IngestOptions>>().Value.Mqtt.ConfirmTopicPrefix,
             sp.GetRequiredService<IngestCounters>(),
             sp.GetRequiredService<ILogger<DeliveryConfirmer>>()));
+        services.AddSingleton(sp => new IngestFleet(sp.GetRequiredService<IOptions<IngestOptions>>().Value.FleetFile));
         services.AddSingleton(sp => new IngestPipeline(
             sp.GetRequiredService<IOptions<IngestOptions>>().Value,
             sp.GetRequiredService<IPointWriter>(),
@@ -122,7 +137,8 @@ public static class Program
             sp.GetRequiredService<DeliveryConfirmer>(),
             sp.GetRequiredService<IngestCounters>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<IngestPipeline>>()));
+            sp.GetRequiredService<ILogger<IngestPipeline>>(),
+            sp.GetRequiredService<IngestFleet>().Fleet));
 
         // Started in this order and stopped in reverse: the pipeline drains and acknowledges before the subscriber disconnects,
         // and the status logger writes its last line after both, so that it counts everything.

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Payload;
 using EdgeGateway.Core.Kpi;
 

@@ -1,4 +1,5 @@
 using EdgeGateway.Core;
+using EdgeGateway.Core.Configuration;
 
 namespace EdgeGateway.Cli.Pki;
 
@@ -16,7 +17,7 @@ internal static class BrokerConfigFiles
     public static string Write(PkiFolder folder, string fleetPath, string outDir, BrokerConfig config)
     {
         folder.RequireCa();
-        var fleet = FleetFile.Read(fleetPath);
+        var fleet = FleetFile.Parse(PkiFolder.ReadText(fleetPath, "fleet file"), fleetPath);
         var issued = folder.ListIssued();
         if (!issued.Any(c => c.Name == BrokerName && c.Kind == IdentityKind.Broker && c.RevokedAt is null))
         {

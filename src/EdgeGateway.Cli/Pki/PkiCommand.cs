@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using EdgeGateway.Core;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Payload;
 
 namespace EdgeGateway.Cli.Pki;

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Ingest.Confirmation;
 using EdgeGateway.Ingest.DeadLetter;
 using EdgeGateway.Ingest.Hosting;
@@ -37,8 +38,11 @@ public sealed partial class IngestPipeline
     // The acknowledgements of the last written batch, sent while the next batch is written (see WriteAsync).
     private Task _acknowledging = Task.CompletedTask;
 
-    /// <summary>A pipeline writing through <paramref name="writer"/>; <see cref="RunAsync"/> must run for anything to happen.</summary>
-    public IngestPipeline(IngestOptions options, IPointWriter writer, DeadLetterSink deadLetters, DeliveryConfirmer confirmer, IngestCounters counters, TimeProvider time, ILogger<IngestPipeline> logger)
+    /// <summary>
+    /// A pipeline writing through <paramref name="writer"/>; <see cref="RunAsync"/> must run for anything to happen. With
+    /// <paramref name="fleet"/> (<c>Ingest:FleetFile</c>, read at start) every sender is checked against it.
+    /// </summary>
+    public IngestPipeline(IngestOptions options, IPointWriter writer, DeadLetterSink deadLetters, DeliveryConfirmer confirmer, IngestCounters counters, TimeProvider time, ILogger<IngestPipeline> logger, Fleet? fleet = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
@@ -48,7 +52,7 @@ public sealed partial class IngestPipeline
         _counters = counters;
         _time = time;
         _logger = logger;
-        _validator = new MessageValidator(options.Mqtt.TopicPrefix, options.MaxPayloadBytes, new PlausibleTime(options.MaxFutureSkew, options.EarliestTime));
+        _validator = new MessageValidator(options.Mqtt.TopicPrefix, options.MaxPayloadBytes, new PlausibleTime(options.MaxFutureSkew, options.EarliestTime), fleet);
 
         // The broker holds back more than ReceiveMaximum unacknowledged messages, so this rarely fills; when it does,
         // the MQTT dispatch waits and TCP pushes back to the broker.
@@ -140,6 +144,12 @@ public sealed partial class IngestPipeline
         {
             // Not fatal: the writer tries again before its first write, and writes are retried until they succeed.
             Log.NotPrepared(_logger, prepared.Reason);
+        }
+
+        if (_validator.Fleet is { } fleet)
+        {
+            var cells = fleet.Gateways.Sum(g => g.Cells.Count);
+            Log.CheckingIdentity(_logger, fleet.Name, fleet.Gateways.Count, cells);
         }
 
         var reader = _channel.Reader;
@@ -387,6 +397,9 @@ public sealed partial class IngestPipeline
 
         [LoggerMessage(EventId = 525, Level = LogLevel.Warning, Message = "The database is not ready yet ({Reason}); writes will try again")]
         public static partial void NotPrepared(ILogger logger, string? reason);
+
+        [LoggerMessage(EventId = 526, Level = LogLevel.Information, Message = "Checking every sender against the fleet file {FleetFile}: {Gateways} gateways, {Cells} cells")]
+        public static partial void CheckingIdentity(ILogger logger, string fleetFile, int gateways, int cells);
 
         [LoggerMessage(EventId = 524, Level = LogLevel.Error, Message = "Could not validate a message on {Topic}; dead-lettering it")]
         public static partial void ValidatorFailed(ILogger logger, string topic, Exception exception);

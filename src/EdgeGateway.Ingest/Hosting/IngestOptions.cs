@@ -44,6 +44,12 @@ public sealed class IngestOptions
     /// <summary>Longest delay between write attempts (a Retry-After from the database is honoured even when longer, up to 10 minutes).</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The fleet file (<c>site,gateway,cells</c>, as for <c>edgegw pki broker-config</c>), read once at start; when set,
+    /// every sender must be who it says (src/docs/ingest.md, "Identity"). Null: only the topic's ids and the payload's must agree.
+    /// </summary>
+    public string? FleetFile { get; set; }
+
     /// <summary>How often the counters are logged.</summary>
     public TimeSpan StatusInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

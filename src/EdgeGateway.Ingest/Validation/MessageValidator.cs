@@ -14,9 +14,11 @@ namespace EdgeGateway.Ingest.Validation;
 /// payload's, and the times plausible (<see cref="PlausibleTime"/>). The first problem found is the reason, naming the
 /// field: <c>kpi.availability: 1.7 is out of range [0, 1]</c>. Never throws for any input. The topic is parsed by Core's
 /// <see cref="TopicScheme"/>; each payload is read by Core's field names in <see cref="KpiPayloadReader"/>,
-/// <see cref="StatePayloadReader"/> and <see cref="StatusPayloadReader"/>.
+/// <see cref="StatePayloadReader"/> and <see cref="StatusPayloadReader"/>. With a <see cref="Core.Configuration.Fleet"/>
+/// (<c>Ingest:FleetFile</c>) the sender must also be who the fleet file says (<see cref="FleetIdentity"/>), else the
+/// message is rejected as <see cref="RejectionKind.Identity"/> and confirmed to nobody.
 /// </summary>
-public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, PlausibleTime plausibleTime)
+public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, PlausibleTime plausibleTime, Fleet? fleet = null)
 {
     private static readonly JsonDocumentOptions s_json = new() { MaxDepth = 8, CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false };
 
@@ -37,6 +39,9 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
     /// <summary>The times records may carry.</summary>
     public PlausibleTime PlausibleTime { get; } = plausibleTime;
 
+    /// <summary>The fleet senders are checked against, or null: then only the topic's ids and the payload's must agree.</summary>
+    public Fleet? Fleet { get; } = fleet;
+
     /// <summary>
     /// Validates one message. <paramref name="payloadSize"/> is the size as received (the payload itself may be cut to
     /// <see cref="MaxPayloadBytes"/> bytes); <paramref name="receivedAtMs"/>, the ingest's clock when it arrived, is the time
@@ -52,6 +57,11 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
         if (address.Kind == TopicKind.DeadLetter || (address.Kind == TopicKind.Status && payload.Span.SequenceEqual(s_doctorProbe)))
         {
             return ValidationResult.Ignore();
+        }
+
+        if (Fleet is not null && FleetIdentity.OfTopic(Fleet, address) is { } stranger)
+        {
+            return ValidationResult.Reject(RejectionKind.Identity, stranger);
         }
 
         if (payloadSize > MaxPayloadBytes)
@@ -102,18 +112,26 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
                     TopicKind.State => StatePayloadReader.Read(document.RootElement, address, clock),
                     _ => StatusPayloadReader.Read(document.RootElement, address, clock),
                 };
-                return ValidationResult.Accept(record);
+                return record is CellRecord fromOutbox && SpoofedSender(address, fromOutbox.Gateway) is { } spoofed
+                    ? ValidationResult.Reject(RejectionKind.Identity, spoofed)
+                    : ValidationResult.Accept(record);
             }
             catch (InvalidPayloadException e)
             {
-                return ValidationResult.Reject(e.Rejection, SenderOf(document.RootElement, address));
+                // An invalid record is confirmed to its gateway so that it is not sent again forever; with a fleet, only
+                // when that is the gateway of its cell, else the rejection is for identity and confirmed to nobody.
+                var sender = SenderOf(document.RootElement, address);
+                return sender is { } claimed && SpoofedSender(address, claimed.Gateway) is { } spoofed
+                    ? ValidationResult.Reject(RejectionKind.Identity, spoofed)
+                    : ValidationResult.Reject(e.Rejection, sender);
             }
         }
     }
 
     /// <summary>
     /// Validates one record of a batch as if it had come alone on its topic; it must be a kpi or state record of the batch's
-    /// site and gateway. Its sender is kept only when it is the batch's, so that a confirmation never goes elsewhere.
+    /// site and gateway (with a fleet: of a cell the fleet file gives the batch's gateway). Its sender is kept only when it
+    /// is the batch's, so that a confirmation never goes elsewhere.
     /// </summary>
     public ValidationResult ValidateBatched(BatchedRecord record, BatchEnvelope batch, long receivedAtMs)
     {
@@ -124,6 +142,15 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
             return ValidationResult.Reject(RejectionKind.Topic, $"a batch holds only kpi and state records, not '{InputText.Quote(record.Topic, 64)}'");
         }
 
+        // With a fleet, the batch's gateway must be the one of each record's cell: the batch's topic is the only place
+        // that names the sender, and the certificate ACL lets a gateway write only its own (src/docs/ingest.md, "Identity").
+        if (Fleet is not null && !(result.IsRejected && result.Rejection.Kind == RejectionKind.Identity)
+            && TopicScheme.TryParse(TopicPrefix, record.Topic, out var address, out _) && address.Kind is TopicKind.Kpi or TopicKind.State && address.Site == batch.Site
+            && FleetIdentity.OfCell(Fleet, address.Site, address.Cell!, batch.Gateway, "the batch's gateway") is { } foreign)
+        {
+            return ValidationResult.Reject(RejectionKind.Identity, foreign);
+        }
+
         if (result.Sender is { } sender && (sender.Site != batch.Site || sender.Gateway != batch.Gateway))
         {
             return ValidationResult.Reject(RejectionKind.Mismatch, $"a record of {sender.Site}/{sender.Gateway} in the batch of {batch.Site}/{batch.Gateway}");
@@ -131,6 +158,10 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
 
         return result;
     }
+
+    /// <summary>With a fleet, why a kpi or state record said to be <paramref name="gateway"/>'s is not (its cell is another's), or null.</summary>
+    private string? SpoofedSender(TopicAddress address, string gateway) =>
+        Fleet is not null && address.Kind is TopicKind.Kpi or TopicKind.State ? FleetIdentity.OfCell(Fleet, address.Site, address.Cell!, gateway, "payload gateway") : null;
 
     private static ValidationResult ReadBatch(ReadOnlyMemory<byte> payload, TopicAddress address)
     {

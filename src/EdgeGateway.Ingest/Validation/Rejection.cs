@@ -29,13 +29,19 @@ public enum RejectionKind
 
     /// <summary>A time lies before <c>Ingest:EarliestTime</c> or further in the future than <c>Ingest:MaxFutureSkew</c>: the gateway's clock is wrong.</summary>
     Time,
+
+    /// <summary>
+    /// The sender is not who the fleet file (<c>Ingest:FleetFile</c>) says may send it: a site, cell or gateway it does
+    /// not list, a record of a cell whose gateway is another, a batch holding another gateway's cell. Confirmed to nobody.
+    /// </summary>
+    Identity,
 }
 
 /// <summary>Contract names of <see cref="RejectionKind"/> (the last level of the dead-letter topic).</summary>
 public static class RejectionKinds
 {
     /// <summary>All names, in enum order.</summary>
-    public static readonly IReadOnlyList<string> Names = ["topic", "oversize", "encoding", "json", "schema", "range", "mismatch", "database", "time"];
+    public static readonly IReadOnlyList<string> Names = ["topic", "oversize", "encoding", "json", "schema", "range", "mismatch", "database", "time", "identity"];
 
     /// <summary>Number of kinds.</summary>
     public static int Count => Names.Count;

@@ -1,5 +1,5 @@
-using EdgeGateway.Cli.Pki;
 using EdgeGateway.Core;
+using EdgeGateway.Core.Configuration;
 
 namespace EdgeGateway.Cli.Tests.Pki;
 

@@ -339,6 +339,30 @@ public sealed class PipelineTests : IDisposable
         Assert.Empty(harness.Publisher.Confirmed());
     }
 
+    [Fact]
+    public async Task WithAFleet_ASpoofedRecord_IsDeadLetteredAsIdentity_AndConfirmedToNobody_TheOwnStoredAndConfirmed()
+    {
+        var writer = new RecordingWriter();
+        var fleet = EdgeGateway.Core.Configuration.Fleet.Parse("site,gateway,cells\nsme-0042,gw-1,cell-1\nsme-0042,gw-2,cell-2\n", "fleet.csv");
+        await using var harness = new PipelineHarness(writer, fleet: fleet);
+        var minutes = Minutes(2);
+        var spoofed = Payloads.Bytes(Payloads.Mutate(System.Text.Encoding.UTF8.GetString(minutes[1].Payload), root => root["gateway"] = "gw-2"));
+        harness.Start();
+
+        await harness.SubmitAsync(minutes[0].Topic, minutes[0].Payload);
+        await harness.SubmitAsync(minutes[1].Topic, spoofed);
+        await PipelineHarness.WaitAsync(() => harness.Acks.Count == 2, "both acknowledged");
+
+        Assert.Single(writer.Stored);
+        var deadLetter = JsonNode.Parse(Assert.Single(File.ReadAllLines(harness.Sink.FilePath)))!.AsObject();
+        Assert.Equal(("identity", "cell 'cell-1' of site 'sme-0042' is gateway 'gw-1''s (fleet.csv:2), not payload gateway 'gw-2''s"), ((string?)deadLetter["kind"], (string?)deadLetter["reason"]));
+        Assert.Equal("edgegw/v1/_deadletter/identity", Assert.Single(harness.Publisher.DeadLetters).Topic);
+        Assert.Equal([JsonNode.Parse(minutes[0].Payload)!["seq"]!.GetValue<long>()], harness.Publisher.Confirmed());
+        Assert.Equal(["edgegw/confirm/v1/sme-0042/gw-1"], harness.Publisher.Published.Where(p => p.Topic.StartsWith("edgegw/confirm/", StringComparison.Ordinal)).Select(p => p.Topic));
+        var counters = harness.Counters.Snapshot();
+        Assert.Equal((1L, "identity=1", 1L), (counters.DeadLetteredOf(RejectionKind.Identity), counters.DeadLetteredText(), counters.Confirmed));
+    }
+
     /// <summary>The first <paramref name="count"/> 1m records of the sample (sequence numbers 1, 2, …).</summary>
     private static List<(string Topic, byte[] Payload)> Minutes(int count) =>
         [.. Payloads.SampleRecords().Where(r => r.Topic.EndsWith("/1m", StringComparison.Ordinal)).Take(count)];

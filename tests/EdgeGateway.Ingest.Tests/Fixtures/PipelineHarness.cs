@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Payload;
 using EdgeGateway.Ingest.Batching;
 using EdgeGateway.Ingest.Confirmation;
@@ -17,7 +18,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _run;
 
-    public PipelineHarness(IPointWriter writer, Action<IngestOptions>? configure = null, TimeProvider? time = null)
+    public PipelineHarness(IPointWriter writer, Action<IngestOptions>? configure = null, TimeProvider? time = null, Fleet? fleet = null)
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("edgegw-pipeline-test-").FullName;
         Options = new IngestOptions
@@ -31,7 +32,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
         configure?.Invoke(Options);
         Sink = new DeadLetterSink(Publisher, Options.Mqtt.TopicPrefix, Options.DeadLetterDirectory, NullLogger<DeadLetterSink>.Instance);
         var confirmer = new DeliveryConfirmer(Publisher, Options.Mqtt.ConfirmTopicPrefix, Counters, NullLogger<DeliveryConfirmer>.Instance);
-        Pipeline = new IngestPipeline(Options, writer, Sink, confirmer, Counters, time ?? TimeProvider.System, NullLogger<IngestPipeline>.Instance);
+        Pipeline = new IngestPipeline(Options, writer, Sink, confirmer, Counters, time ?? TimeProvider.System, NullLogger<IngestPipeline>.Instance, fleet);
     }
 
     public string Directory { get; }

@@ -100,6 +100,41 @@ public sealed class IngestProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task AnInvalidFleetFile_IsRefusedAtStart_NamingTheKeysLineAndItsOwn_Exit2()
+    {
+        var fleet = Path.Combine(_dir, "fleet.csv");
+        File.WriteAllText(fleet, "site,gateway,cells\nsme-0042,gw-1,a;b\nsme-0042,gw-2,c;b\n");
+        var path = Write($$"""
+            { "Ingest": {
+                "FleetFile": "{{fleet}}" } }
+            """);
+
+        var (exit, stderr) = await RunToExitAsync(path);
+
+        Assert.Equal(2, exit);
+        Assert.Equal($"edgegw-ingest: {path}:2: Ingest.FleetFile: {fleet}:3: cell 'b' of site 'sme-0042' is gateway 'gw-1''s already (line 2): a cell is measured by one gateway", Assert.Single(Lines(stderr)));
+    }
+
+    [Fact]
+    public async Task AFleetFileThatCannotBeRead_IsRefusedAtStart_Exit2()
+    {
+        var path = Write("""{ "Ingest": { } }""");
+        var missing = Path.Combine(_dir, "missing.csv");
+
+        var (missingExit, missingError) = await RunToExitAsync(path, $"--Ingest:FleetFile={missing}");
+        var (folderExit, folderError) = await RunToExitAsync(path, $"--Ingest:FleetFile={_dir}");
+
+        Assert.Equal((2, 2), (missingExit, folderExit));
+        Assert.Equal($"edgegw-ingest: {path}:1: Ingest.FleetFile: {missing}: cannot read the fleet file: the file does not exist", Assert.Single(Lines(missingError)));
+        Assert.Equal($"edgegw-ingest: {path}:1: Ingest.FleetFile: {_dir}: cannot read the fleet file: it is a directory, not a file", Assert.Single(Lines(folderError)));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public void AnEmptyOrAbsentFleetFile_IsNoFleet(string? path) => Assert.Null(new Ingest.Hosting.IngestFleet(path).Fleet);
+
+    [Fact]
     public async Task MissingOrBrokenFile_IsOneLine_Exit2()
     {
         var (missingExit, missing) = await RunToExitAsync(Path.Combine(_dir, "nope.json"));

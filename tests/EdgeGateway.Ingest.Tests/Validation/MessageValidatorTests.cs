@@ -285,7 +285,7 @@ public sealed class MessageValidatorTests
 
     [Fact]
     public void TimeRejections_GoToTheirOwnDeadLetterKind() =>
-        Assert.Equal(("time", 9), (RejectionKind.Time.Name(), RejectionKinds.Count));
+        Assert.Equal(("time", 10), (RejectionKind.Time.Name(), RejectionKinds.Count));
 
     [Theory]
     [InlineData("cell\u202egnp.exe", "cell: \"cell\\u202egnp.exe\" is not an id (1-64 of A-Z a-z 0-9 . _ -)")]

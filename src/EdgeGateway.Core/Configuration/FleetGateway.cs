@@ -1,7 +1,7 @@
-namespace EdgeGateway.Cli.Pki;
+namespace EdgeGateway.Core.Configuration;
 
 /// <summary>One gateway of the fleet file: where it stands, which cells it measures, and the line that says so.</summary>
-internal sealed record FleetGateway(string Site, string Gateway, IReadOnlyList<string> Cells, int Line)
+public sealed record FleetGateway(string Site, string Gateway, IReadOnlyList<string> Cells, int Line)
 {
     /// <summary>
     /// Its identity: the certificate's CN, hence the broker's user name and client id for it — the agent's MQTT client

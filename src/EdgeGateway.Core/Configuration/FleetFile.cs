@@ -1,28 +1,28 @@
-using EdgeGateway.Core;
-using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Payload;
 
-namespace EdgeGateway.Cli.Pki;
+namespace EdgeGateway.Core.Configuration;
 
 /// <summary>
-/// The fleet file of <c>edgegw pki broker-config</c>: CSV with the header <c>site,gateway,cells</c>, one gateway a
+/// The fleet file of <c>edgegw pki broker-config</c> and of the ingest's <c>Ingest:FleetFile</c> (one parser, so that
+/// the broker's ACL and the ingest's identity checks read the same fleet the same way): CSV with the header <c>site,gateway,cells</c>, one gateway a
 /// line, its cells separated by <c>;</c>; blank lines and lines starting with <c>#</c> are skipped. Every problem names
 /// the file and line. Besides the id rule (<see cref="Ids"/>) it refuses what would let one gateway write another's
 /// topics once the ACL is made from it: a cell two gateways of a site claim, a cell named like a topic level of the
 /// scheme (<c>status</c>, <c>batch</c>: <c>{prefix}/{site}/status/state</c> is gateway <c>state</c>'s status), the
 /// dead-letter level as a site, and two rows whose identities <c>SITE.GATEWAY</c> coincide (ids may hold dots).
 /// </summary>
-internal static class FleetFile
+public static class FleetFile
 {
     /// <summary>The header line.</summary>
     public const string Header = "site,gateway,cells";
 
-    /// <summary>Reads and checks the fleet file at <paramref name="path"/>.</summary>
-    public static List<FleetGateway> Read(string path) => Parse(PkiFolder.ReadText(path, "fleet file"), path);
-
-    /// <summary>Reads and checks fleet file text; <paramref name="name"/> names it in errors.</summary>
+    /// <summary>
+    /// Reads and checks fleet file text; <paramref name="name"/> names it in errors. Reading the file is the caller's
+    /// (each program words a file it cannot read its own way); throws <see cref="InputException"/>.
+    /// </summary>
     public static List<FleetGateway> Parse(string text, string name)
     {
+        ArgumentNullException.ThrowIfNull(text);
         var gateways = new List<FleetGateway>();
         var identities = new Dictionary<string, int>(StringComparer.Ordinal);
         var cellOwners = new Dictionary<(string Site, string Cell), FleetGateway>();
