@@ -9,8 +9,10 @@ cd "$(dirname "$0")/.."
 # chromium: the evaluation report rendered headless (tests/EdgeGateway.Cli.Tests/EvaluateCommandTests.cs).
 # qemu-user-static and the arm64 libraries: the Raspberry Pi build's smoke test (deploy/arm64/smoke.sh, below).
 # lintian, python3 and adduser: the Debian package's test (deploy/debian/test.sh, below).
+# clang, llvm, zlib1g-dev and for linux-arm64 binutils-aarch64-linux-gnu with the arm64 C runtime and zlib: the agent's Native
+# AOT build (deploy/arm64/publish.sh installs the same when missing).
 packages=(tzdata influxdb mosquitto mosquitto-clients openssl chromium qemu-user-static libc6:arm64 libstdc++6:arm64 libssl3:arm64 zlib1g:arm64
-  lintian python3 adduser)
+  lintian python3 adduser clang llvm zlib1g-dev binutils-aarch64-linux-gnu libc6-dev:arm64 libgcc-12-dev:arm64 zlib1g-dev:arm64)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -28,7 +30,7 @@ fi
 # (tests/EdgeGateway.TestSupport/SmallFileSystem.cs): they need root, as CI has; as another user they fail, saying mount failed.
 dotnet test EdgeGateway.sln -c Release "$@"
 
-# The Raspberry Pi build: the trimmed self-contained linux-arm64 agent, published here, runs under qemu with the
+# The Raspberry Pi build: the linux-arm64 agent (Native AOT, cross-compiled), published here, runs under qemu with the
 # simulator and must deliver all 4 cells' records to a local broker and stop cleanly (deploy/README.md).
 deploy/arm64/smoke.sh
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Smoke test of the Raspberry Pi build on this x86 machine: publishes the agent for linux-arm64 (self-contained,
-# trimmed), runs that very artifact under qemu-aarch64-static with the simulator (4 cells, 3600 × real time) against
+# Smoke test of the Raspberry Pi build on this x86 machine: publishes the agent for linux-arm64 (deploy/arm64/publish.sh:
+# Native AOT, cross-compiled), runs that very artifact under qemu-aarch64-static with the simulator (4 cells, 3600 × real time) against
 # a Mosquitto of its own, and succeeds only if
 #   - KPI records of all 4 cells reach the broker, each cell's with increasing seq, within the timeout;
 #   - SIGTERM stops the agent with exit code 0 and it leaves its retained status "offline" on the broker.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the Debian package of the gateway: the trimmed self-contained agent and the self-contained `edgegw` CLI (no
-# .NET needed on the device), the hardened systemd unit, /etc/edgegw/edgegw.json as a conffile, maintainer scripts.
+# Builds the Debian package of the gateway: the agent compiled with Native AOT and the trimmed self-contained `edgegw`
+# CLI (no .NET needed on the device), the hardened systemd unit, /etc/edgegw/edgegw.json as a conffile, maintainer scripts.
 #   deploy/debian/build.sh --arch arm64|amd64 --version X.Y.Z --out DIR [--published DIR] [--lintian]
 # Output: DIR/edgegw_X.Y.Z_ARCH.deb. Publishes into out/deb-<rid>/{agent,cli} (git ignores out/) unless --published
 # names such a folder already published (the CI test's upgrade package reuses the first build's binaries). --lintian
@@ -33,11 +33,12 @@ esac
 if [ -z "$published" ]; then
   published="out/deb-$rid"
   rm -rf "$published"
-  echo "$script: publishing the agent and the CLI (both trimmed) for $rid, version $version -> $published"
-  # The agent as deploy/arm64/publish.sh publishes it; the CLI trimmed as its project file says, checked command by
-  # command against its untrimmed build by deploy/debian/cli-check.sh (deploy/README.md, "Debian package").
-  dotnet publish src/EdgeGateway.Agent/EdgeGateway.Agent.csproj -c Release -r "$rid" --self-contained \
-    -p:PublishTrimmed=true -p:Version="$version" -o "$published/agent" -nologo -clp:NoSummary -v:q
+  echo "$script: publishing the agent (Native AOT) and the CLI (trimmed) for $rid, version $version -> $published"
+  # The agent by deploy/arm64/publish.sh itself (Native AOT, without debug symbols; it installs the toolchain); the CLI
+  # trimmed as its project file says, checked command by command against its untrimmed build by
+  # deploy/debian/cli-check.sh (deploy/README.md, "Debian package").
+  deploy/arm64/publish.sh -o "$published" -p:Version="$version" "$rid"
+  mv "$published/edgegw-agent-$rid" "$published/agent"
   dotnet publish src/EdgeGateway.Cli/EdgeGateway.Cli.csproj -c Release -r "$rid" --self-contained \
     -p:PublishTrimmed=true -p:Version="$version" -o "$published/cli" -nologo -clp:NoSummary -v:q
 fi

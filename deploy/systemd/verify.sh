@@ -3,7 +3,7 @@
 #   1. `systemd-analyze verify` against a scratch root holding the unit, a stand-in /usr/lib/edgegw/agent/edgegw-agent and the
 #      host's unit files;
 #   2. `systemd-analyze security --offline` (the exposure score);
-#   3. the unit's SystemCallFilter=: runs the trimmed agent (out/edgegw-agent-linux-x64, published first when missing)
+#   3. the unit's SystemCallFilter=: runs the published agent (out/edgegw-agent-linux-x64, publish.sh, first when missing)
 #      with the simulator against a local Mosquitto under the same allow-list — the @groups expanded by
 #      `systemd-analyze syscall-filter` — with kill-on-violation, and requires records, SIGTERM and exit code 0.
 #   deploy/systemd/verify.sh [UNIT-FILE]
