@@ -49,8 +49,16 @@ internal sealed class CredentialFiles
     /// <summary>Subject, serial and end of validity of the client certificate in <paramref name="path"/>, for the log.</summary>
     public static string Describe(string path)
     {
-        using var certificate = X509CertificateLoader.LoadCertificateFromFile(path);
-        return $"{certificate.Subject}, serial {certificate.SerialNumber}, valid to {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm}Z";
+        try
+        {
+            using var certificate = X509CertificateLoader.LoadCertificateFromFile(path);
+            return $"{certificate.Subject}, serial {certificate.SerialNumber}, valid to {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm}Z";
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            // Replaced since the connection read it: the next check of the files reconnects with the new one.
+            return $"{path} (not readable now: {e.Message})";
+        }
     }
 
     private static (string Path, DateTime Written, long Length) Stamp(string path)
