@@ -81,9 +81,6 @@ public static class KpiFields
     public static readonly IReadOnlyList<(string Name, KpiField[] Fields)> Objects =
         [.. All.GroupBy(f => f.Parent).Select(group => (group.Key, group.ToArray()))];
 
-    /// <summary>The KPIs (the <c>kpi</c> object), in payload order.</summary>
-    public static IEnumerable<KpiField> Kpis => All.Where(f => f.Parent == KpiPayload.Kpi);
-
     /// <summary>The field at <paramref name="path"/> (<c>counts.produced</c>), or null.</summary>
     public static KpiField? Find(string path) => All.FirstOrDefault(f => f.Path == path);
 

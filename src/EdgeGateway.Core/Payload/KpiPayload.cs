@@ -43,7 +43,7 @@ public static class KpiPayload
     /// <summary>Object: part counts (fields in <see cref="KpiFields"/>).</summary>
     public const string Counts = "counts";
 
-    /// <summary>Object: the KPIs (<see cref="KpiFields.Kpis"/>).</summary>
+    /// <summary>Object: the KPIs (fields in <see cref="KpiFields"/>).</summary>
     public const string Kpi = "kpi";
 
     /// <summary>Object: energy (fields in <see cref="KpiFields"/>).</summary>

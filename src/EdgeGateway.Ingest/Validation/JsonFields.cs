@@ -158,7 +158,10 @@ internal sealed class JsonFields
         return isValid(text) ? text : throw Range($"{PathOf(name)}: \"{InputText.Quote(text, 64)}\" is not {what}");
     }
 
-    public string OneOf(string name, IReadOnlyList<string> allowed)
+    public string OneOf(string name, IReadOnlyList<string> allowed) => allowed[IndexOf(name, allowed)];
+
+    /// <summary>Which of <paramref name="allowed"/> the string <paramref name="name"/> is, by its position.</summary>
+    public int IndexOf(string name, IReadOnlyList<string> allowed)
     {
         var element = Required(name);
         if (element.ValueKind != JsonValueKind.String)
@@ -166,11 +169,11 @@ internal sealed class JsonFields
             throw Schema($"{PathOf(name)}: expected a string, got {Describe(element)}");
         }
 
-        foreach (var candidate in allowed)
+        for (var i = 0; i < allowed.Count; i++)
         {
-            if (element.ValueEquals(candidate))
+            if (element.ValueEquals(allowed[i]))
             {
-                return candidate;
+                return i;
             }
         }
 

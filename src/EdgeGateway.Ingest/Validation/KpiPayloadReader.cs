@@ -100,19 +100,8 @@ internal static class KpiPayloadReader
             KpiFieldType.WholeNumber => o.Integer(field.Name, (long)field.Min, (long)max),
             KpiFieldType.Number => o.Number(field.Name, field.Min, max, tolerance, field.MinExclusive),
             KpiFieldType.NullableNumber => o.NullableNumber(field.Name, field.Min, max),
-            _ => IndexOf(field.Choices, o.OneOf(field.Name, field.Choices)),
+            _ => o.IndexOf(field.Name, field.Choices),
         };
-    }
-
-    private static int IndexOf(IReadOnlyList<string> names, string name)
-    {
-        for (var i = 0; ; i++)
-        {
-            if (names[i] == name)
-            {
-                return i;
-            }
-        }
     }
 
     /// <summary>The buckets share the window out: they add up to its length within 1 ms.</summary>
