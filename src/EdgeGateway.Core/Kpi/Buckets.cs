@@ -36,3 +36,23 @@ public struct BucketDurations
 
     private long _element;
 }
+
+/// <summary>Milliseconds of stop time per reason code of <see cref="Configuration.StopReasons"/>, stored inline.</summary>
+[InlineArray(Capacity)]
+public struct ReasonDurations
+{
+    /// <summary>Most reason codes a site may configure.</summary>
+    public const int Capacity = 32;
+
+    private long _element;
+}
+
+/// <summary>A count per article slot: slot 0 is "no article set", slot k the cell's k-th article (config order).</summary>
+[InlineArray(Capacity)]
+public struct ArticleCounts
+{
+    /// <summary>Slots: one more than the most articles a cell may configure.</summary>
+    public const int Capacity = 33;
+
+    private long _element;
+}

@@ -65,7 +65,41 @@ public readonly struct WindowRecord
 
     public double? Availability => Ratio(Ms(Bucket.Run), PlannedBusyMs);
 
-    public double? Effectiveness => Ms(Bucket.Run) == 0 ? null : Cell.IdealCycleSeconds * Produced / (Ms(Bucket.Run) / 1000.0);
+    /// <summary>
+    /// Effectiveness: the ideal time of the parts made over the run time; with articles, each article's cycles at its own
+    /// ideal cycle time (ISO 22400: Σ produced quantity × planned run time per item), so a product mix is measured right.
+    /// </summary>
+    public double? Effectiveness => Ms(Bucket.Run) == 0 ? null : IdealSeconds / (Ms(Bucket.Run) / 1000.0);
+
+    /// <summary>The ideal time of the cycles made: Σ over article slots of cycles × ideal cycle time, in seconds.</summary>
+    public double IdealSeconds
+    {
+        get
+        {
+            var seconds = 0.0;
+            for (var slot = 0; slot <= Cell.Articles.Count; slot++)
+            {
+                seconds += _totals.ArticleCycles[slot] * IdealCycle(slot);
+            }
+
+            return seconds;
+        }
+    }
+
+    /// <summary>Stops at least the configured length that ended without a reason (0 without reasons configured).</summary>
+    public long UnassignedStops => _totals.UnassignedStops;
+
+    /// <summary>Seconds booked by reason <paramref name="code"/> (index in the cell's reasons).</summary>
+    public double ReasonSeconds(int code) => _totals.ReasonMs[code] / 1000.0;
+
+    /// <summary>Parts made of article <paramref name="article"/> (index in the cell's articles).</summary>
+    public long ArticleProduced(int article) => _totals.ArticleCycles[article + 1] * Cell.Articles[article].PartsPerCycle;
+
+    /// <summary>Scrap of article <paramref name="article"/>.</summary>
+    public long ArticleScrap(int article) => _totals.ArticleScrap[article + 1];
+
+    /// <summary>Whether article <paramref name="article"/> made or scrapped anything in the window.</summary>
+    public bool ArticleSeen(int article) => (_totals.ArticleCycles[article + 1] | _totals.ArticleScrap[article + 1]) != 0;
 
     public double? Quality => Ratio(Good, Produced);
 
@@ -78,7 +112,26 @@ public readonly struct WindowRecord
 
     public double? SetupRate => Ratio(Ms(Bucket.Setup), Ms(Bucket.Run) + Ms(Bucket.Setup));
 
-    public double? Teep => LengthMs == 0 ? null : Cell.IdealCycleSeconds * Good / (LengthMs / 1000.0);
+    /// <summary>TEEP: the ideal time of the good parts over the whole window; good parts at their own article's ideal time.</summary>
+    public double? Teep
+    {
+        get
+        {
+            if (LengthMs == 0)
+            {
+                return null;
+            }
+
+            var seconds = 0.0;
+            for (var slot = 0; slot <= Cell.Articles.Count; slot++)
+            {
+                var parts = PartsPerCycle(slot);
+                seconds += IdealCycle(slot) * ((_totals.ArticleCycles[slot] * parts) - _totals.ArticleScrap[slot]) / parts;
+            }
+
+            return seconds / (LengthMs / 1000.0);
+        }
+    }
 
     public double? ScrapRatio => Ratio(Scrap, Produced);
 
@@ -104,6 +157,10 @@ public readonly struct WindowRecord
 
     /// <summary>Share of the window with valid signals.</summary>
     public double? Coverage => Ratio(LengthMs - Ms(Bucket.Unknown), LengthMs);
+
+    private double IdealCycle(int slot) => slot == 0 ? Cell.IdealCycleSeconds : Cell.Articles[slot - 1].IdealCycleSeconds;
+
+    private int PartsPerCycle(int slot) => slot == 0 ? 1 : Cell.Articles[slot - 1].PartsPerCycle;
 
     private static double? Ratio(long numerator, long denominator) => denominator == 0 ? null : (double)numerator / denominator;
 }

@@ -52,4 +52,16 @@ public struct WindowTotals
 
     /// <summary>Samples of the cell's Aux signals, in config order.</summary>
     public AuxChannels Aux;
+
+    /// <summary>Milliseconds of stop time booked by each reason code (config order).</summary>
+    public ReasonDurations ReasonMs;
+
+    /// <summary>Stops at least the configured length that ended without a reason and started in this window.</summary>
+    public long UnassignedStops;
+
+    /// <summary>Cycle pulses per article slot (<see cref="ArticleCounts"/>): parts are cycles × the article's parts per cycle.</summary>
+    public ArticleCounts ArticleCycles;
+
+    /// <summary>Scrap pulses per article slot.</summary>
+    public ArticleCounts ArticleScrap;
 }

@@ -65,6 +65,12 @@ public sealed class KpiField
     /// <summary>Seconds of the window: at most its length, 1 ms of rounding allowed either way.</summary>
     public bool WithinWindow { get; internal init; }
 
+    /// <summary>
+    /// Added to the payload after v1 (src/docs/payloads-and-topics.md, "Adding a field"): a gateway not yet upgraded leaves
+    /// it out, so the ingest stores a record without it (no column value) instead of refusing it.
+    /// </summary>
+    public bool Optional { get; internal init; }
+
     /// <summary>The names a <see cref="KpiFieldType.Choice"/> may take, indexed by its value.</summary>
     public IReadOnlyList<string> Choices { get; internal init; } = [];
 

@@ -37,6 +37,12 @@ public static class KpiFields
     public static readonly KpiField IdealCycleSeconds =
         new("", "ideal_cycle_s", Number, static (in r) => r.Cell.IdealCycleSeconds) { MinExclusive = true };
 
+    /// <summary>
+    /// The ideal time of the cycles made (Σ cycles × each article's ideal cycle time): effectiveness is it over the run
+    /// time, and it adds up over windows where <c>ideal_cycle_s</c> × produced does not once articles change.
+    /// </summary>
+    public static readonly KpiField IdealSeconds = new("", "ideal_s", Number, static (in r) => r.IdealSeconds) { Optional = true };
+
     /// <summary>Share of the window with valid signals.</summary>
     public static readonly KpiField Coverage = new(KpiPayload.DataQuality, "coverage", NullableNumber, static (in r) => r.Coverage) { Max = 1 };
 
@@ -72,6 +78,8 @@ public static class KpiFields
         new(KpiPayload.MinorStops, "threshold_s", Number, static (in r) => r.Cell.MinorStopSeconds) { Column = "minor_stop_threshold_s" },
 
         IdealCycleSeconds,
+        IdealSeconds,
+        new("", "unassigned_stops", WholeNumber, static (in r) => r.UnassignedStops) { Optional = true },
 
         Coverage,
         new(KpiPayload.DataQuality, "sensor_faults", WholeNumber, static (in r) => r.SensorFaults),

@@ -67,6 +67,27 @@ public static class KpiPayload
     /// <summary><c>aux.{signal}.max</c>.</summary>
     public const string Max = "max";
 
+    /// <summary>
+    /// Object (only with reasons configured; added after v1): reason code → seconds of stop time it booked in the window,
+    /// codes with time only.
+    /// </summary>
+    public const string Reasons = "reasons";
+
+    /// <summary>
+    /// Object (only with articles configured; added after v1): article id → <see cref="Produced"/>, <see cref="Scrap"/>,
+    /// <see cref="Good"/>, articles that made or scrapped parts in the window only.
+    /// </summary>
+    public const string Articles = "articles";
+
+    /// <summary><c>articles.{id}.produced</c>.</summary>
+    public const string Produced = "produced";
+
+    /// <summary><c>articles.{id}.scrap</c>.</summary>
+    public const string Scrap = "scrap";
+
+    /// <summary><c>articles.{id}.good</c>.</summary>
+    public const string Good = "good";
+
     /// <summary>Object: data quality (fields in <see cref="KpiFields"/>) and <see cref="ClockSynced"/>.</summary>
     public const string DataQuality = "data_quality";
 

@@ -28,6 +28,11 @@ public static class WindowRecordJson
     private static readonly JsonEncodedText s_min = JsonEncodedText.Encode(KpiPayload.Min);
     private static readonly JsonEncodedText s_max = JsonEncodedText.Encode(KpiPayload.Max);
     private static readonly JsonEncodedText s_samples = JsonEncodedText.Encode(KpiPayload.Samples);
+    private static readonly JsonEncodedText s_reasons = JsonEncodedText.Encode(KpiPayload.Reasons);
+    private static readonly JsonEncodedText s_articles = JsonEncodedText.Encode(KpiPayload.Articles);
+    private static readonly JsonEncodedText s_produced = JsonEncodedText.Encode(KpiPayload.Produced);
+    private static readonly JsonEncodedText s_scrap = JsonEncodedText.Encode(KpiPayload.Scrap);
+    private static readonly JsonEncodedText s_good = JsonEncodedText.Encode(KpiPayload.Good);
     private static readonly JsonEncodedText s_clockSynced = JsonEncodedText.Encode(KpiPayload.ClockSynced);
     private static readonly JsonEncodedText s_definitions = JsonEncodedText.Encode(KpiPayload.Definitions);
     private static readonly JsonEncodedText s_definitionsValue = JsonEncodedText.Encode(WindowRecord.Definitions);
@@ -66,8 +71,10 @@ public static class WindowRecordJson
         {
             if (name == KpiPayload.DataQuality)
             {
-                // The Aux statistics stand before data_quality, which the gateway's clock closes.
+                // The Aux statistics, reasons and articles stand before data_quality, which the gateway's clock closes.
                 WriteAux(writer, record);
+                WriteReasons(writer, record);
+                WriteArticles(writer, record);
             }
 
             if (name.Length > 0)
@@ -125,6 +132,52 @@ public static class WindowRecordJson
         {
             writer.WriteEndObject();
         }
+    }
+
+    /// <summary>Only with reasons configured: code → seconds, the codes that booked time in the window.</summary>
+    private static void WriteReasons(Utf8JsonWriter writer, in WindowRecord record)
+    {
+        var codes = record.Cell.Reasons.Codes;
+        if (codes.Count == 0)
+        {
+            return;
+        }
+
+        writer.WriteStartObject(s_reasons);
+        for (var i = 0; i < codes.Count; i++)
+        {
+            if (record.ReasonSeconds(i) > 0)
+            {
+                writer.WriteNumber(codes[i].Code, record.ReasonSeconds(i));
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Only with articles configured: id → produced, scrap, good, the articles with parts in the window.</summary>
+    private static void WriteArticles(Utf8JsonWriter writer, in WindowRecord record)
+    {
+        var articles = record.Cell.Articles;
+        if (articles.Count == 0)
+        {
+            return;
+        }
+
+        writer.WriteStartObject(s_articles);
+        for (var i = 0; i < articles.Count; i++)
+        {
+            if (record.ArticleSeen(i))
+            {
+                writer.WriteStartObject(articles[i].Id);
+                writer.WriteNumber(s_produced, record.ArticleProduced(i));
+                writer.WriteNumber(s_scrap, record.ArticleScrap(i));
+                writer.WriteNumber(s_good, record.ArticleProduced(i) - record.ArticleScrap(i));
+                writer.WriteEndObject();
+            }
+        }
+
+        writer.WriteEndObject();
     }
 
     private static void WriteField(Utf8JsonWriter writer, KpiField field, in WindowRecord record)
