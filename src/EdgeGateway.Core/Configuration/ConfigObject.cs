@@ -129,6 +129,25 @@ public sealed class ConfigObject
         return value;
     }
 
+    /// <summary>A non-empty array of ids (cells a one-off shift applies to), or null when absent or with a problem.</summary>
+    public IReadOnlyList<string>? IdList(string key)
+    {
+        var value = Take(key, required: false);
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value.Kind != JsonValueKind.Array || value.Items.Count == 0
+            || !value.Items.TrueForAll(item => item.Kind == JsonValueKind.String && Ids.IsValid(item.String)))
+        {
+            Problem(key, $"expected a non-empty array of ids ({Ids.Rule})");
+            return null;
+        }
+
+        return [.. value.Items.Select(item => item.String!)];
+    }
+
     /// <summary>A finite number in range, or null when absent (a problem when required), not a number or out of range.</summary>
     public double? Number(string key, bool required, double min, bool exclusiveMin, double max)
     {

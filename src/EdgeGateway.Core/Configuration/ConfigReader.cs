@@ -6,7 +6,7 @@ namespace EdgeGateway.Core.Configuration;
 /// Reads and validates the gateway config (the <c>EdgeGateway</c> section, contract in src/docs/config.md).
 /// Keys match case-insensitively, unknown keys are rejected, and every problem names the line and the key path.
 /// </summary>
-public sealed class ConfigReader
+public sealed partial class ConfigReader
 {
     private const int MaxAuxSignals = Kpi.AuxChannels.Capacity;
     private const int MaxSignalsPerCell = 64;
@@ -83,14 +83,20 @@ public sealed class ConfigReader
             }
         }
 
+        var reasons = ReadStopReasons(gateway);
         var cells = new List<CellConfig>();
         foreach (var cellReader in gateway.Array("Cells", required: true, nonEmpty: true))
         {
-            var cell = ReadCell(cellReader);
+            var cell = ReadCell(cellReader, reasons);
             if (cell is not null)
             {
-                cells.Add(cell);
+                cells.Add(cell with { Reasons = reasons });
             }
+        }
+
+        if (zone is not null)
+        {
+            ReadPlantCalendar(gateway, zone, cells);
         }
 
         gateway.RejectUnknown();
@@ -99,12 +105,13 @@ public sealed class ConfigReader
         return site is null || zone is null ? null : new GatewayConfig(site, zone, cells);
     }
 
-    private CellConfig? ReadCell(ConfigObject cell)
+    private CellConfig? ReadCell(ConfigObject cell, StopReasons reasons)
     {
         var id = cell.Id("Id");
         var ideal = cell.Number("IdealCycleSeconds", required: true, min: MinIdealCycleSeconds, exclusiveMin: false, max: MaxIdealCycleSeconds) ?? 0;
         var minorStop = cell.Number("MinorStopSeconds", required: false, min: 0, exclusiveMin: false, max: MaxMinorStopSeconds) ?? 0;
         var policy = cell.Enum<MinorStopPolicy>("MinorStopPolicy", MinorStopPolicy.Iso22400);
+        var articles = ReadArticles(cell);
 
         var signals = new List<SignalConfig>();
         var signalsReader = cell.Child("Signals", required: true);
@@ -120,10 +127,11 @@ public sealed class ConfigReader
                 var role = signal.Enum<SignalRole>("Role", null);
                 var source = signal.Text("Source", required: false);
                 var options = ReadSourceOptions(signal);
+                var (reason, article) = ReadButton(signal, role, reasons, articles);
                 signal.RejectUnknown();
                 if (role is { } r)
                 {
-                    if (r is not (SignalRole.CyclePulse or SignalRole.ScrapPulse or SignalRole.Aux) && signals.Exists(s => s.Role == r))
+                    if (r is not (SignalRole.CyclePulse or SignalRole.ScrapPulse or SignalRole.Aux) && !r.IsButton() && signals.Exists(s => s.Role == r))
                     {
                         signal.Problem("Role", $"cell has a second {r} signal; a level or power role may appear once per cell");
                     }
@@ -133,7 +141,7 @@ public sealed class ConfigReader
                         signal.Problem("Role", $"a cell may have at most {MaxAuxSignals} Aux signals");
                     }
 
-                    signals.Add(new SignalConfig(name, r, source) { Options = options, Location = signal.Location(null) });
+                    signals.Add(new SignalConfig(name, r, source) { Options = options, Location = signal.Location(null), Reason = reason, Article = article });
                     _signalDeclarations.Add((id ?? "", name, signal));
                 }
             }
@@ -165,6 +173,7 @@ public sealed class ConfigReader
             StateFromPower = stateFromPower,
             CyclesFromPower = cyclesFromPower,
             Simulation = simulation,
+            Articles = articles,
         };
     }
 
@@ -280,11 +289,14 @@ public sealed class ConfigReader
         return signal is null || above is null ? null : new PowerCycleConfig(signal, above.Value, below, hysteresis, (int)smoothing, minCycle, maxCycle);
     }
 
-    /// <summary>Reads one shift (days, start, end, staffed, breaks within it); null when it has a problem.</summary>
-    public static ShiftConfig? ReadShift(ConfigObject shift)
+    /// <summary>
+    /// Reads one shift (days, start, end, staffed, breaks within it); null when it has a problem. A one-off shift
+    /// (<paramref name="oneOff"/>) has a date instead of days: its <see cref="ShiftConfig.Days"/> are none.
+    /// </summary>
+    public static ShiftConfig? ReadShift(ConfigObject shift, bool oneOff = false)
     {
         ArgumentNullException.ThrowIfNull(shift);
-        var days = shift.Days("Days");
+        var days = oneOff ? DaysOfWeek.None : shift.Days("Days");
         var start = shift.Time("Start");
         var end = shift.Time("End");
         var staffed = shift.Bool("Staffed") ?? true;

@@ -20,9 +20,9 @@ public sealed partial class CellEngine
     }
 
     /// <summary>
-    /// The windows in progress, with everything booked up to <see cref="Now"/> except a stop not yet known to be
-    /// minor or not (its time is left out: <see cref="CellCheckpoint.BookedThroughMs"/> is where it began).
-    /// Point events of the current instant, not applied yet, are not in it. Changes nothing.
+    /// The windows in progress, with everything booked up to <see cref="Now"/>; a held stop as if it were final now (a
+    /// minor-stop candidate as a stop, with the reason it has so far). Point events of the current instant, not applied
+    /// yet, are not in it. Changes nothing.
     /// </summary>
     public CellCheckpoint Checkpoint()
     {
@@ -35,13 +35,24 @@ public sealed partial class CellEngine
         var energyKwMs = _spanOpen ? _spanEnergyKwMs + (_spanPowerKw * (_spanEnd - _spanPowerFrom)) : 0;
         for (var i = 0; i < kinds.Length; i++)
         {
-            var open = _spanOpen
-                ? _series[i].Snapshot(_spanStart, _spanEnd, _segment, _spanBucket, _spanFlags, energyKwMs)
-                : _series[i].Snapshot(0, 0, _segment, null, SpanFlags.None, 0);
+            var open = _series[i].Snapshot(series =>
+            {
+                if (_spanOpen)
+                {
+                    series.Book(_spanStart, _spanEnd, _segment, _spanBucket, _spanFlags, energyKwMs);
+                }
+
+                if (_held)
+                {
+                    // A restart cannot know how the stop went on: it is final as it stands, with the reason it has.
+                    BookHeldStop([series], StopInProgress ? _now : _heldEnd);
+                }
+            });
             kinds[i] = new KindCheckpoint(_series[i].Kind, open);
         }
 
-        return new CellCheckpoint(_cell.Id, _traceStart, _pending ? _pendingStart : _now, _batch.AuxUsed, kinds);
+        var article = _articleSlot > 0 ? _cell.Articles[_articleSlot - 1].Id : null;
+        return new CellCheckpoint(_cell.Id, _traceStart, _now, _batch.AuxUsed, kinds) { Article = article };
     }
 
     /// <summary>
@@ -78,6 +89,11 @@ public sealed partial class CellEngine
             {
                 series.StartLive(checkpoint.TraceStartMs, _now, _segment);
             }
+        }
+
+        if (checkpoint.Article is { } id && _cell.ArticleIndex(id) is var article and >= 0)
+        {
+            SetArticle(article);
         }
 
         // The machine state is unknown until the first level event, as at any start: the gap is booked unknown.

@@ -42,6 +42,9 @@ public sealed partial class CellEngine
     // Per signal of the cell (its index in the config): role, Aux slot, and which signals are faulted.
     private readonly SignalRole[] _roles;
     private readonly int[] _auxIndex;
+
+    // Per button signal, the reason code or article it gives.
+    private readonly int[] _buttonCode;
     private readonly ulong _stateSignals;
     private ulong _faulted;
 
@@ -51,11 +54,29 @@ public sealed partial class CellEngine
     private readonly int _stateFromPowerSignal = -1;
     private readonly int _cyclesFromPowerSignal = -1;
 
-    // A down/idle interval that followed a run interval and may still turn out to be a minor stop.
-    private bool _pending;
-    private long _pendingStart;
-    private MachineState _pendingState;
-    private CalendarSegment _pendingSegment;
+    // The stop held back from the windows (src/docs/kpi-model.md, "Stops and reasons"): in progress while _heldEnd is
+    // long.MaxValue, then held for the grace time in which a reason may still come. Its time in planned production is
+    // kept as pieces of one state each and booked when it is final.
+    private bool _held;
+    private long _heldStart;
+    private long _heldEnd;
+    private CalendarSegment _heldSegment;
+    private bool _heldMinorCandidate;
+    private MachineState _heldStopState;
+    private int _heldReason = -1;
+    private bool _heldContinuesFailure;
+    private StopPiece[] _pieces = new StopPiece[4];
+    private int _pieceCount;
+    private readonly long _graceMs;
+    private readonly long _unassignedMs;
+
+    // Whether the machine has stayed stopped since a calendar boundary ended the last stop, and that stop's reason.
+    private bool _stoppedThroughCalendar;
+    private int _lastReason = -1;
+
+    // The current article: slot 0 is none, slot k the cell's k-th article.
+    private int _articleSlot;
+    private int _partsPerCycle = 1;
 
     private bool _inFailure;
 
@@ -78,16 +99,26 @@ public sealed partial class CellEngine
         _cell = cell;
         _sink = sink;
         _stateSink = sink as IStateChangeSink;
-        _calendar = new ShiftCalendar(cell.Shifts, zone);
+        _calendar = new ShiftCalendar(cell.Shifts, zone, cell.Calendar);
         _minorStopMs = (long)Math.Round(cell.MinorStopSeconds * 1000);
+        _graceMs = (long)Math.Round(cell.Reasons.GraceSeconds * 1000);
+        _unassignedMs = (long)Math.Round(cell.Reasons.UnassignedAfterSeconds * 1000);
         _roles = new SignalRole[cell.Signals.Count];
         _auxIndex = new int[cell.Signals.Count];
+        _buttonCode = new int[cell.Signals.Count];
         var aux = 0;
         for (var i = 0; i < _roles.Length; i++)
         {
             var signal = cell.Signals[i];
             _roles[i] = signal.Role;
             _auxIndex[i] = signal.Role == SignalRole.Aux ? aux++ : -1;
+
+            _buttonCode[i] = signal.Role switch
+            {
+                SignalRole.ReasonButton => cell.Reasons.IndexOf(signal.Reason!),
+                SignalRole.ArticleButton => cell.ArticleIndex(signal.Article!),
+                _ => -1,
+            };
 
             // Signals whose fault makes the machine state unknown.
             if (signal.Role.IsLevel() || signal.Name == cell.StateFromPower?.Signal)
@@ -228,6 +259,14 @@ public sealed partial class CellEngine
             case SignalRole.Aux when !double.IsNaN(value):
                 _batch.Aux[_auxIndex[signal]].Add(value);
                 break;
+            case SignalRole.ReasonButton when value == 1:
+                ApplyBatch(_now); // as a reason given any other way, after the signal events of its instant so far
+                GiveReason(_buttonCode[signal], timestampMs);
+                break;
+            case SignalRole.ArticleButton when value == 1:
+                ApplyBatch(_now);
+                SetArticle(_buttonCode[signal]);
+                break;
             case SignalRole.StateRun or SignalRole.StateIdle or SignalRole.StateDown or SignalRole.Setup when !double.IsNaN(value):
                 var level = (byte)(1 << (int)_roles[signal]);
                 _levels = value != 0 ? (byte)(_levels | level) : (byte)(_levels & ~level);
@@ -249,21 +288,16 @@ public sealed partial class CellEngine
         {
             if (_now >= _segment.End)
             {
-                // A minor stop lies inside one stretch of planned work; a calendar boundary ends the candidate.
-                if (_pending)
-                {
-                    BookPendingAsStop();
-                }
-
-                Relocate(_now);
+                CrossCalendarBoundary();
             }
 
             // Steps of at most one minute keep few windows open across long gaps between events.
             var end = Math.Min(Math.Min(timestampMs, _segment.End), _now - (_now % MinuteMs) + MinuteMs);
-            if (_pending)
+            if (_held)
             {
-                // Resolve at the threshold instant itself, so that where the clock ticks cannot move it.
-                end = Math.Min(end, _pendingStart + _minorStopMs);
+                // Resolve at the threshold instant and at the end of the grace time itself, so that where the clock
+                // ticks cannot move them.
+                end = Math.Min(end, _heldMinorCandidate ? _heldStart + _minorStopMs : StopInProgress ? long.MaxValue : _heldEnd + _graceMs);
             }
 
             BookSpan(_now, end);
@@ -272,9 +306,20 @@ public sealed partial class CellEngine
             {
                 FlushSpan(); // every window ends on a minute: a joined span stays inside one window
             }
-            if (_pending && _now - _pendingStart >= _minorStopMs)
+
+            if (_held && _heldMinorCandidate && _now - _heldStart >= _minorStopMs)
             {
-                BookPendingAsStop();
+                // Not a minor stop: without reasons it is final now and the rest of it is booked as it comes.
+                _heldMinorCandidate = false;
+                if (!_cell.Reasons.Any)
+                {
+                    FinalizeHeldStop();
+                }
+            }
+
+            if (_held && !StopInProgress && _now >= _heldEnd + _graceMs)
+            {
+                FinalizeHeldStop();
             }
 
             EmitClosedWindows();
@@ -290,9 +335,14 @@ public sealed partial class CellEngine
         }
 
         ApplyBatch(_now > _traceStart ? _now - 1 : _now);
-        if (_pending)
+        if (StopInProgress)
         {
-            BookPendingAsStop();
+            EndHeldStop(intoRun: false);
+        }
+
+        if (_held)
+        {
+            FinalizeHeldStop();
         }
 
         FlushSpan();
@@ -313,8 +363,8 @@ public sealed partial class CellEngine
     private void EmitClosedWindows()
     {
         // A window ending exactly now stays open: at the end of a trace, pulses at its last instant belong to it.
-        // A pending stop's windows wait until it is known whether it was a minor stop.
-        var limit = _pending ? Math.Min(_pendingStart, _now - 1) : _now - 1;
+        // A held stop's windows wait until it is final: whether it was a minor stop, and its reason.
+        var limit = _held ? Math.Min(_heldStart, _now - 1) : _now - 1;
         foreach (var series in _series)
         {
             while (series.OldestEnd <= limit)
@@ -338,7 +388,7 @@ public sealed partial class CellEngine
             FlushSpan();
             foreach (var series in _series)
             {
-                series.Count(countAt, segment, _batch, unattended: !segment.IsStaffed);
+                series.Count(countAt, segment, _batch, unattended: !segment.IsStaffed, _articleSlot, _partsPerCycle);
             }
 
             _batch.Clear();

@@ -28,6 +28,11 @@ public static class EngineCheckpointJson
             json.WriteNumber("trace_start_ms", cell.TraceStartMs);
             json.WriteNumber("booked_through_ms", cell.BookedThroughMs);
             json.WriteNumber("aux_signals", cell.AuxSignals);
+            if (cell.Article is not null)
+            {
+                json.WriteString("article", cell.Article);
+            }
+
             json.WriteStartArray("kinds");
             foreach (var kind in cell.Kinds)
             {
@@ -86,7 +91,10 @@ public static class EngineCheckpointJson
                     kinds.Add(new KindCheckpoint(windowKind, [.. Array(kind, "open").Select(w => ReadWindow(w, aux))]));
                 }
 
-                cells.Add(new CellCheckpoint(String(cell, "cell"), Long(cell, "trace_start_ms"), Long(cell, "booked_through_ms"), aux, kinds));
+                cells.Add(new CellCheckpoint(String(cell, "cell"), Long(cell, "trace_start_ms"), Long(cell, "booked_through_ms"), aux, kinds)
+                {
+                    Article = cell.TryGetProperty("article", out var article) ? article.GetString() : null,
+                });
             }
 
             return new EngineCheckpoint(String(root, "site"), Long(root, "taken_at_ms"), cells);
@@ -133,7 +141,43 @@ public static class EngineCheckpointJson
         }
 
         json.WriteEndArray();
+
+        // Added after version 1 without changing it: a file without them holds none (written before reasons and articles).
+        json.WriteNumber("unassigned_stops", w.UnassignedStops);
+        WriteCounts(json, "reason_ms", w.ReasonMs);
+        WriteCounts(json, "article_cycles", w.ArticleCycles);
+        WriteCounts(json, "article_scrap", w.ArticleScrap);
         json.WriteEndObject();
+    }
+
+    private static void WriteCounts(Utf8JsonWriter json, string name, ReadOnlySpan<long> counts)
+    {
+        json.WriteStartArray(name);
+        foreach (var count in counts)
+        {
+            json.WriteNumberValue(count);
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void ReadCounts(JsonElement w, string name, Span<long> counts)
+    {
+        if (!w.TryGetProperty(name, out var array))
+        {
+            return;
+        }
+
+        if (array.GetArrayLength() != counts.Length)
+        {
+            throw new FormatException($"'{name}' has {array.GetArrayLength()} values, not {counts.Length}");
+        }
+
+        var i = 0;
+        foreach (var value in array.EnumerateArray())
+        {
+            counts[i++] = value.GetInt64();
+        }
     }
 
     private static WindowTotals ReadWindow(JsonElement w, int auxSignals)
@@ -153,7 +197,15 @@ public static class EngineCheckpointJson
             EnergyKwMs = Double(w, "energy_kw_ms"),
             NonRunEnergyKwMs = Double(w, "non_run_energy_kw_ms"),
             SensorFaults = Long(w, "sensor_faults"),
+            UnassignedStops = w.TryGetProperty("unassigned_stops", out var unassigned) ? unassigned.GetInt64() : 0,
         };
+        ReadCounts(w, "reason_ms", totals.ReasonMs);
+        ReadCounts(w, "article_cycles", totals.ArticleCycles);
+        ReadCounts(w, "article_scrap", totals.ArticleScrap);
+        if (!w.TryGetProperty("article_cycles", out _))
+        {
+            totals.ArticleCycles[0] = totals.Produced; // before articles every cycle was one part, of no article
+        }
         var buckets = Array(w, "buckets_ms");
         if (buckets.Count != BucketDurations.BucketCount)
         {

@@ -47,8 +47,11 @@ public sealed class GatewayEngine
     /// <summary>The per-cell engines, in config order.</summary>
     public IReadOnlyList<CellEngine> Cells => _cells;
 
-    /// <summary>Feeds one event; events must come in time order.</summary>
-    public void Process(in SignalEvent e)
+    /// <summary>
+    /// Feeds one event, a sensor's or a context event (<see cref="SignalMap.Context"/>); events must come in time order.
+    /// Says what a context event did (<see cref="ContextOutcome.None"/> for a sensor event).
+    /// </summary>
+    public ContextOutcome Process(in SignalEvent e)
     {
         if (!_started)
         {
@@ -61,7 +64,58 @@ public sealed class GatewayEngine
         }
 
         _now = e.TimestampMs;
-        _cells[_cellOfSignal[e.Signal]].Apply(e.TimestampMs, _slotOfSignal[e.Signal], e.Value);
+        if (e.Signal < _cellOfSignal.Length)
+        {
+            _cells[_cellOfSignal[e.Signal]].Apply(e.TimestampMs, _slotOfSignal[e.Signal], e.Value);
+            return ContextOutcome.None;
+        }
+
+        return ApplyContext(e);
+    }
+
+    private ContextOutcome ApplyContext(in SignalEvent e)
+    {
+        var kind = _signals.Context(e.Signal);
+        switch (kind)
+        {
+            case ContextKind.Reason:
+                return _cells[_signals.Cell(e.Signal)].GiveReason(e.TimestampMs, _signals.ContextCode(e.Signal), (long)e.Value);
+            case ContextKind.Article:
+                return _cells[_signals.Cell(e.Signal)].SetArticle(e.TimestampMs, _signals.ContextCode(e.Signal));
+            case ContextKind.Closure:
+                var closure = new TimeRange((long)e.Value, e.ToMs);
+                var outcome = ContextOutcome.InThePast;
+                foreach (var cell in _cells)
+                {
+                    outcome = cell.AddClosure(e.TimestampMs, closure);
+                }
+
+                return outcome;
+            default:
+                // All cells or none: an extra shift that overlaps a shift of one cell is refused for every cell.
+                var shift = new OneOffShift(new TimeRange((long)e.Value, e.ToMs), Staffed: true, []);
+                var placed = new OneOffShift?[_cells.Length];
+                for (var i = 0; i < _cells.Length; i++)
+                {
+                    (placed[i], var fits) = _cells[i].PlaceExtraShift(e.TimestampMs, shift);
+                    if (!fits)
+                    {
+                        return ContextOutcome.Overlaps;
+                    }
+                }
+
+                if (Array.TrueForAll(placed, p => p is null))
+                {
+                    return ContextOutcome.InThePast;
+                }
+
+                for (var i = 0; i < _cells.Length; i++)
+                {
+                    _cells[i].AddExtraShift(e.TimestampMs, placed[i]!);
+                }
+
+                return ContextOutcome.Done;
+        }
     }
 
     /// <summary>Moves every cell to <paramref name="timestampMs"/> (a live source's clock tick).</summary>

@@ -48,12 +48,15 @@ internal enum SpanFlags : byte
     MinorStop = 1,
     Failure = 2,
     EnergyWhileRunning = 4,
+
+    /// <summary>Only as a mark: a stop that ended without a reason (src/docs/kpi-model.md, "Stops and reasons").</summary>
+    UnassignedStop = 8,
 }
 
 /// <summary>
 /// The open windows of one kind for one cell, oldest first, in a ring. Several windows are open at once
-/// only while a possible minor stop is pending (its booking waits for the stop to end), so the ring stays
-/// small; it grows only if a minor-stop threshold spans more windows than it holds.
+/// only while a stop is held (its booking waits until it is known whether it was minor and which reason it has), so
+/// the ring stays small; it grows only when a held stop spans more windows than it holds.
 /// </summary>
 internal sealed class WindowSeries(WindowKind kind, TimeZoneInfo zone)
 {
@@ -123,21 +126,16 @@ internal sealed class WindowSeries(WindowKind kind, TimeZoneInfo zone)
     }
 
     /// <summary>
-    /// Copies of the open windows, oldest first, with [<paramref name="from"/>, <paramref name="to"/>) booked into
-    /// the copies exactly as <see cref="Book"/> would book it (the engine's joined span not yet written); the windows
-    /// themselves do not change.
+    /// Copies of the open windows, oldest first, with what <paramref name="book"/> books into them (the engine's time not
+    /// yet written: its joined span, a held stop); the windows themselves do not change.
     /// </summary>
-    public WindowTotals[] Snapshot(long from, long to, in CalendarSegment segment, Bucket? bucket, SpanFlags flags, double energyKwMs)
+    public WindowTotals[] Snapshot(Action<WindowSeries> book)
     {
         var (ring, head, count) = (_ring, _head, _count);
         _ring = (WindowTotals[])ring.Clone();
         try
         {
-            if (from < to)
-            {
-                Book(from, to, segment, bucket, flags, energyKwMs);
-            }
-
+            book(this);
             var copy = new WindowTotals[_count];
             for (var i = 0; i < copy.Length; i++)
             {
@@ -152,8 +150,11 @@ internal sealed class WindowSeries(WindowKind kind, TimeZoneInfo zone)
         }
     }
 
-    /// <summary>Books [from, to) — which lies in one calendar segment — with its bucket and energy (shared out by time across windows).</summary>
-    public void Book(long from, long to, in CalendarSegment segment, Bucket? bucket, SpanFlags flags, double energyKwMs)
+    /// <summary>
+    /// Books [from, to) — which lies in one calendar segment — with its bucket and energy (shared out by time across
+    /// windows); <paramref name="reason"/>: the reason code the time is booked by, or -1.
+    /// </summary>
+    public void Book(long from, long to, in CalendarSegment segment, Bucket? bucket, SpanFlags flags, double energyKwMs, int reason = -1)
     {
         if (kind == WindowKind.Shift && segment.State == CalendarState.Unplanned)
         {
@@ -178,6 +179,11 @@ internal sealed class WindowSeries(WindowKind kind, TimeZoneInfo zone)
                 {
                     window.FailureMs += ms;
                 }
+
+                if (reason >= 0)
+                {
+                    window.ReasonMs[reason] += ms;
+                }
             }
 
             if (energyKwMs != 0)
@@ -194,8 +200,11 @@ internal sealed class WindowSeries(WindowKind kind, TimeZoneInfo zone)
         }
     }
 
-    /// <summary>Adds the point events of one instant <paramref name="at"/>: pulses, sensor faults, aux samples.</summary>
-    public void Count(long at, in CalendarSegment segment, in CellBatch batch, bool unattended)
+    /// <summary>
+    /// Adds the point events of one instant <paramref name="at"/>: pulses (cycles of article slot <paramref name="article"/>,
+    /// <paramref name="partsPerCycle"/> parts each), sensor faults, aux samples.
+    /// </summary>
+    public void Count(long at, in CalendarSegment segment, in CellBatch batch, bool unattended, int article, int partsPerCycle)
     {
         if (kind == WindowKind.Shift && segment.State == CalendarState.Unplanned)
         {
@@ -203,12 +212,15 @@ internal sealed class WindowSeries(WindowKind kind, TimeZoneInfo zone)
         }
 
         ref var window = ref At(at, segment);
-        window.Produced += batch.Produced;
+        var parts = (long)batch.Produced * partsPerCycle;
+        window.Produced += parts;
         window.Scrap += batch.Scrap;
+        window.ArticleCycles[article] += batch.Produced;
+        window.ArticleScrap[article] += batch.Scrap;
         window.SensorFaults += batch.Faults;
         if (unattended)
         {
-            window.UnattendedProduced += batch.Produced;
+            window.UnattendedProduced += parts;
             window.UnattendedScrap += batch.Scrap;
         }
 
@@ -218,7 +230,7 @@ internal sealed class WindowSeries(WindowKind kind, TimeZoneInfo zone)
         }
     }
 
-    /// <summary>Counts the start of a failure or a minor stop at instant <paramref name="at"/>.</summary>
+    /// <summary>Counts the start of a failure, a minor stop or an unassigned stop at instant <paramref name="at"/>.</summary>
     public void Mark(long at, in CalendarSegment segment, SpanFlags what)
     {
         if (kind == WindowKind.Shift && segment.State == CalendarState.Unplanned)
@@ -230,6 +242,10 @@ internal sealed class WindowSeries(WindowKind kind, TimeZoneInfo zone)
         if (what == SpanFlags.Failure)
         {
             window.Failures++;
+        }
+        else if (what == SpanFlags.UnassignedStop)
+        {
+            window.UnassignedStops++;
         }
         else
         {

@@ -7,7 +7,8 @@ using EdgeGateway.Core.Signals;
 namespace EdgeGateway.Core.Traces;
 
 /// <summary>
-/// Streams a trace (src/docs/traces.md): <c>timestamp,signal,value</c> lines in time order, <c>#</c> comments.
+/// Streams a trace (src/docs/traces.md): <c>timestamp,signal,value</c> lines in time order, <c>#</c> comments, and context
+/// lines (a reason, an article, a closure, an extra shift) whose signal starts with <c>@</c>.
 /// Reads through one pooled buffer and parses without allocating per line; any malformed line throws an
 /// <see cref="InputException"/> naming the source, the line and the problem.
 /// </summary>
@@ -118,10 +119,21 @@ public sealed class TraceReader : IDisposable
             Fail($"time goes backwards: {Show(timestampText)} is before the previous event at {TraceTimestamp.Format(_previousTimestamp)}");
         }
 
-        Span<char> name = stackalloc char[MaxSignalName];
-        if (nameText.Length > MaxSignalName
-            || !Encoding.UTF8.TryGetChars(nameText, name, out var nameLength)
-            || !_signals.TryFind(name[..nameLength], out var signal))
+        Span<char> name = stackalloc char[MaxSignalName + 16];
+        var nameLength = 0;
+        if (nameText.Length > name.Length || !Encoding.UTF8.TryGetChars(nameText, name, out nameLength))
+        {
+            Fail($"unknown signal '{Show(nameText)}': not a signal of any cell in the config");
+        }
+
+        if (nameText.Length > 0 && nameText[0] == (byte)'@')
+        {
+            var context = ParseContext(timestamp, name[..nameLength], valueText);
+            _previousTimestamp = timestamp;
+            return context;
+        }
+
+        if (nameText.Length > MaxSignalName || !_signals.TryFind(name[..nameLength], out var signal))
         {
             Fail($"unknown signal '{Show(nameText)}': not a signal of any cell in the config");
             return default;
@@ -142,7 +154,7 @@ public sealed class TraceReader : IDisposable
         }
 
         var role = _signals.Role(signal);
-        if (role.IsLevel() && value is not (0 or 1))
+        if ((role.IsLevel() || role.IsButton()) && value is not (0 or 1))
         {
             Fail($"bad value '{Show(valueText)}' for signal '{_signals.Name(signal)}' ({role}): a level is 0 or 1");
         }
@@ -166,6 +178,64 @@ public sealed class TraceReader : IDisposable
 
         _previousTimestamp = timestamp;
         return new SignalEvent(timestamp, signal, value);
+    }
+
+    /// <summary>A context line (src/docs/traces.md, "Context lines"): <c>@reason:CELL,CODE[@AT]</c>, <c>@article:CELL,ID</c>, <c>@closure,FROM/TO</c>, <c>@shift,FROM/TO</c>.</summary>
+    private SignalEvent ParseContext(long timestamp, ReadOnlySpan<char> name, ReadOnlySpan<byte> valueText)
+    {
+        if (!_signals.TryFindContext(name, out var kind, out var cell))
+        {
+            Fail($"unknown context line '{name}': expected {SignalMap.ReasonPrefix}CELL or {SignalMap.ArticlePrefix}CELL with a cell of the config, {SignalMap.ClosureName} or {SignalMap.ExtraShiftName}");
+        }
+
+        if (kind is ContextKind.Closure or ContextKind.ExtraShift)
+        {
+            var slash = valueText.IndexOf((byte)'/');
+            if (slash < 0 || !TraceTimestamp.TryParse(valueText[..slash], out var from) || !TraceTimestamp.TryParse(valueText[(slash + 1)..], out var to))
+            {
+                Fail($"bad value '{Show(valueText)}' for {name}: expected FROM/TO, two UTC timestamps such as 2026-12-24T11:00:00.000Z/2026-12-27T05:00:00.000Z");
+                return default;
+            }
+
+            if (to <= from)
+            {
+                Fail($"bad value '{Show(valueText)}' for {name}: it ends before it begins");
+            }
+
+            return new SignalEvent(timestamp, kind == ContextKind.Closure ? _signals.ClosureSignal : _signals.ExtraShiftSignal, from, to);
+        }
+
+        var codeText = valueText;
+        var at = timestamp;
+        var atSign = valueText.IndexOf((byte)'@');
+        if (kind == ContextKind.Reason && atSign >= 0)
+        {
+            codeText = valueText[..atSign];
+            if (!TraceTimestamp.TryParse(valueText[(atSign + 1)..], out at))
+            {
+                Fail($"bad time '{Show(valueText[(atSign + 1)..])}' in '{Show(valueText)}' for {name}: expected CODE@TIME with a UTC timestamp such as 2026-03-28T08:10:00.000Z");
+            }
+
+            if (at > timestamp)
+            {
+                Fail($"bad time '{Show(valueText[(atSign + 1)..])}' for {name}: a reason cannot name a time after its own line's time");
+            }
+        }
+
+        Span<char> code = stackalloc char[MaxSignalName];
+        if (codeText.Length > MaxSignalName
+            || !Encoding.UTF8.TryGetChars(codeText, code, out var codeLength)
+            || !_signals.TryFindCode(kind, cell, code[..codeLength], out var index))
+        {
+            Fail(kind == ContextKind.Reason
+                ? $"unknown reason code '{Show(codeText)}' for {name}: not a code of the config's StopReasons"
+                : $"unknown article '{Show(codeText)}' for {name}: not an article of that cell in the config");
+            return default;
+        }
+
+        return kind == ContextKind.Reason
+            ? new SignalEvent(timestamp, _signals.ReasonSignal(cell, index), at)
+            : new SignalEvent(timestamp, _signals.ArticleSignal(cell, index), 0);
     }
 
     private bool TryReadLine(out ReadOnlySpan<byte> line)

@@ -9,11 +9,12 @@ namespace EdgeGateway.Core.Traces;
 public sealed class TraceWriter : IDisposable
 {
     private const int BufferSize = 64 * 1024;
-    private const int MaxLine = TraceTimestamp.Length + 1 + 256 + 1 + 32 + 1;
+    private const int MaxLine = TraceTimestamp.Length + 1 + 256 + 1 + 256 + 1;
 
     private readonly Stream _stream;
     private readonly SignalMap _signals;
     private readonly byte[][] _names;
+    private readonly byte[][] _codes;
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
     private int _length;
 
@@ -22,10 +23,12 @@ public sealed class TraceWriter : IDisposable
     {
         _stream = stream;
         _signals = signals;
-        _names = new byte[signals.Count][];
+        _names = new byte[signals.CountWithContext][];
+        _codes = new byte[signals.CountWithContext][];
         for (var i = 0; i < _names.Length; i++)
         {
             _names[i] = Encoding.UTF8.GetBytes(signals.Name(i));
+            _codes[i] = signals.Context(i) is ContextKind.Reason or ContextKind.Article ? Encoding.UTF8.GetBytes(signals.ContextCodeName(i)) : [];
         }
     }
 
@@ -59,7 +62,11 @@ public sealed class TraceWriter : IDisposable
         _names[e.Signal].CopyTo(span[at..]);
         at += _names[e.Signal].Length;
         span[at++] = (byte)',';
-        if (double.IsNaN(e.Value))
+        if (_signals.Context(e.Signal) is var context and not ContextKind.None)
+        {
+            at += WriteContextValue(span[at..], context, e);
+        }
+        else if (double.IsNaN(e.Value))
         {
             // A sensor fault until the signal's next valid value (src/docs/traces.md).
             "fault"u8.CopyTo(span[at..]);
@@ -79,6 +86,27 @@ public sealed class TraceWriter : IDisposable
         span[at++] = (byte)'\n';
         _length += at;
         Events++;
+    }
+
+    /// <summary>A context line's value (src/docs/traces.md, "Context lines"): CODE, CODE@AT, ID, or FROM/TO.</summary>
+    private int WriteContextValue(Span<byte> span, ContextKind context, in SignalEvent e)
+    {
+        if (context is ContextKind.Closure or ContextKind.ExtraShift)
+        {
+            var length = TraceTimestamp.Format((long)e.Value, span);
+            span[length++] = (byte)'/';
+            return length + TraceTimestamp.Format(e.ToMs, span[length..]);
+        }
+
+        var code = _codes[e.Signal];
+        code.CopyTo(span);
+        if (context == ContextKind.Reason && (long)e.Value != e.TimestampMs)
+        {
+            span[code.Length] = (byte)'@';
+            return code.Length + 1 + TraceTimestamp.Format((long)e.Value, span[(code.Length + 1)..]);
+        }
+
+        return code.Length;
     }
 
     public void Flush()
