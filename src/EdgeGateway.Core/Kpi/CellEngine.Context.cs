@@ -79,20 +79,7 @@ public sealed partial class CellEngine
     /// <summary>Moves to <paramref name="timestampMs"/> and applies the signal events of that instant so far.</summary>
     private void Reach(long timestampMs)
     {
-        if (!_started)
-        {
-            Start(timestampMs);
-        }
-
-        if (timestampMs > _now)
-        {
-            AdvanceTo(timestampMs);
-        }
-        else if (timestampMs < _now)
-        {
-            ThrowTimeWentBackwards(timestampMs);
-        }
-
+        MoveTo(timestampMs);
         ApplyBatch(_now);
     }
 
