@@ -31,7 +31,35 @@ public static class PointBuilder
     private static readonly string s_deliveryResent = InfluxSchema.DeliveryPrefix + StatusPayload.Resent;
     private static readonly string s_deliveryNoSubscriber = InfluxSchema.DeliveryPrefix + StatusPayload.NoSubscriber;
 
-    /// <summary>The line of <paramref name="record"/>'s point.</summary>
+    /// <summary>
+    /// The lines of every point of <paramref name="record"/>, separated by <c>\n</c>: its <see cref="Line(IngestRecord)"/>,
+    /// and for a KPI record one line per reason (<see cref="InfluxSchema.ReasonMeasurement"/>) and per article
+    /// (<see cref="InfluxSchema.ArticleMeasurement"/>). One text, so that a record's points go in the same write: the
+    /// record is confirmed to its gateway only once all of them are stored.
+    /// </summary>
+    public static string Lines(IngestRecord record)
+    {
+        var line = Line(record);
+        if (record is not KpiRecord kpi || (kpi.Reasons.Count == 0 && kpi.Articles.Count == 0))
+        {
+            return line;
+        }
+
+        var lines = new List<string>(1 + kpi.Reasons.Count + kpi.Articles.Count) { line };
+        foreach (var reason in kpi.Reasons)
+        {
+            lines.Add(Line(kpi, reason));
+        }
+
+        foreach (var article in kpi.Articles)
+        {
+            lines.Add(Line(kpi, article));
+        }
+
+        return string.Join('\n', lines);
+    }
+
+    /// <summary>The line of <paramref name="record"/>'s point (of a KPI record, its kpi point).</summary>
     public static string Line(IngestRecord record) => record switch
     {
         KpiRecord kpi => Line(kpi),
@@ -66,6 +94,36 @@ public static class PointBuilder
         line.Field(KpiPayload.Seq, r.Seq);
         line.Field(KpiPayload.Gateway, r.Gateway);
         line.Field(KpiPayload.Definitions, r.Definitions);
+        return line.End(r.StartMs);
+    }
+
+    /// <summary>Measurement <c>kpi_reason</c>: the kpi point's tags and reason; time = window start.</summary>
+    public static string Line(KpiRecord r, ReasonTime reason)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        ArgumentNullException.ThrowIfNull(reason);
+        var line = LineWriter.Start(InfluxSchema.ReasonMeasurement);
+        line.Tag(InfluxSchema.CellTag, r.Cell);
+        line.Tag(InfluxSchema.ReasonTag, reason.Code);
+        line.Tag(InfluxSchema.SiteTag, r.Site);
+        line.Tag(InfluxSchema.WindowTag, r.Window);
+        line.Field(InfluxSchema.ReasonSecondsField, reason.Seconds);
+        return line.End(r.StartMs);
+    }
+
+    /// <summary>Measurement <c>kpi_article</c>: tags article and the kpi point's; time = window start.</summary>
+    public static string Line(KpiRecord r, ArticleParts article)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        ArgumentNullException.ThrowIfNull(article);
+        var line = LineWriter.Start(InfluxSchema.ArticleMeasurement);
+        line.Tag(InfluxSchema.ArticleTag, article.Article);
+        line.Tag(InfluxSchema.CellTag, r.Cell);
+        line.Tag(InfluxSchema.SiteTag, r.Site);
+        line.Tag(InfluxSchema.WindowTag, r.Window);
+        line.Field(KpiPayload.Produced, article.Produced);
+        line.Field(KpiPayload.Scrap, article.Scrap);
+        line.Field(KpiPayload.Good, article.Good);
         return line.End(r.StartMs);
     }
 
