@@ -263,6 +263,8 @@ internal static class Malformed
 
         var (auxTopic, auxPayload) = Payloads.AuxRecords()[0];
         bases.Add((auxTopic, Encoding.UTF8.GetString(auxPayload)));
+        var (contextTopic, contextPayload) = Payloads.ContextRecords()[^1];
+        bases.Add((contextTopic, Encoding.UTF8.GetString(contextPayload)));
         return bases;
     }
 }

@@ -134,6 +134,41 @@ internal static class Payloads
         return Replay(Encoding.UTF8.GetBytes(config), "aux.json", trace, [WindowKind.Minute]);
     }
 
+    /// <summary>
+    /// Records of a cell with stop reasons and two articles (1m and total windows): a stop given a reason, one left
+    /// without, and cycles of each article, as the agent's encoder writes them with <c>reasons</c> and <c>articles</c>.
+    /// </summary>
+    public static IReadOnlyList<(string Topic, byte[] Payload)> ContextRecords()
+    {
+        const string config = """
+            { "EdgeGateway": { "Site": "sme-0007", "TimeZone": "Etc/UTC",
+              "StopReasons": { "GraceSeconds": 600, "UnassignedAfterSeconds": 30,
+                "Codes": { "waiting_material": { "Name": "Waiting for material", "Class": "Idle" }, "tool.change-2": { "Class": "Setup" } } },
+              "Cells": [ { "Id": "press-2", "IdealCycleSeconds": 20,
+                "Articles": { "A-100": { "IdealCycleSeconds": 10 }, "B_200": { "IdealCycleSeconds": 15, "PartsPerCycle": 2 } },
+                "Signals": { "green": { "Role": "StateRun" }, "cycle": { "Role": "CyclePulse" }, "scrap": { "Role": "ScrapPulse" } },
+                "Shifts": [ { "Days": "Mon-Sun", "Start": "00:00", "End": "00:00" } ] } ] } }
+            """;
+        const string trace = """
+            timestamp,signal,value
+            2026-03-30T06:00:00.000Z,green,1
+            2026-03-30T06:00:00.000Z,@article:press-2,A-100
+            2026-03-30T06:00:10.000Z,cycle,1
+            2026-03-30T06:00:20.000Z,cycle,1
+            2026-03-30T06:00:25.000Z,scrap,1
+            2026-03-30T06:00:30.000Z,green,0
+            2026-03-30T06:01:30.000Z,@reason:press-2,waiting_material
+            2026-03-30T06:02:00.000Z,green,1
+            2026-03-30T06:02:00.000Z,@article:press-2,B_200
+            2026-03-30T06:02:15.000Z,cycle,1
+            2026-03-30T06:02:30.000Z,green,0
+            2026-03-30T06:04:00.000Z,green,1
+            2026-03-30T06:04:30.000Z,cycle,1
+            2026-03-30T06:05:00.000Z,green,0
+            """;
+        return Replay(Encoding.UTF8.GetBytes(config), "context.json", trace, [WindowKind.Minute, WindowKind.Total]);
+    }
+
     private static readonly Lazy<IReadOnlyList<(string, byte[])>> s_sample = new(() =>
         Replay(File.ReadAllBytes(RepoPaths.Sample("edgegw.json")), "edgegw.json", File.ReadAllText(RepoPaths.Sample("sample-trace.csv")),
             [WindowKind.Minute, WindowKind.Shift, WindowKind.Day, WindowKind.Total]));

@@ -525,6 +525,18 @@ public sealed class MessageValidatorTests
     }
 
     [Fact]
+    public void AgentEncoderOutput_WithReasonsAndArticles_IsAccepted_WithThem()
+    {
+        var records = ContextRecords().Select(r => Assert.IsType<KpiRecord>(Accept(r.Topic, Encoding.UTF8.GetString(r.Payload)))).ToList();
+
+        var total = Assert.Single(records, r => r.Window == "total");
+        Assert.Contains(new ReasonTime("waiting_material", 90), total.Reasons);
+        Assert.Equal([new ArticleParts("A-100", 2, 1, 1), new ArticleParts("B_200", 4, 0, 4)], total.Articles);
+        Assert.Equal((double?)(2 * 10 + 2 * 15), total[KpiFields.IdealSeconds]);
+        Assert.Contains(records, r => r.Window == "1m" && r.Reasons.Count > 0);
+    }
+
+    [Fact]
     public void EmptyReasonsAndArticles_AreAccepted_AsNone()
     {
         var json = Mutate(KpiWithReasonsAndArticles, root => (root["reasons"], root["articles"]) = (new JsonObject(), new JsonObject()));
