@@ -72,10 +72,7 @@ public static class PointBuilder
     public static string Line(KpiRecord r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        var line = LineWriter.Start(InfluxSchema.KpiMeasurement);
-        line.Tag(InfluxSchema.CellTag, r.Cell);
-        line.Tag(InfluxSchema.SiteTag, r.Site);
-        line.Tag(InfluxSchema.WindowTag, r.Window);
+        var line = StartWithKpiTags(InfluxSchema.KpiMeasurement, r);
         line.Field(InfluxSchema.WindowSeconds, (r.EndMs - r.StartMs) / 1000.0);
         foreach (var field in KpiFields.All)
         {
@@ -102,11 +99,7 @@ public static class PointBuilder
     {
         ArgumentNullException.ThrowIfNull(r);
         ArgumentNullException.ThrowIfNull(reason);
-        var line = LineWriter.Start(InfluxSchema.ReasonMeasurement);
-        line.Tag(InfluxSchema.CellTag, r.Cell);
-        line.Tag(InfluxSchema.ReasonTag, reason.Code);
-        line.Tag(InfluxSchema.SiteTag, r.Site);
-        line.Tag(InfluxSchema.WindowTag, r.Window);
+        var line = StartWithKpiTags(InfluxSchema.ReasonMeasurement, r, InfluxSchema.ReasonTag, reason.Code);
         line.Field(InfluxSchema.ReasonSecondsField, reason.Seconds);
         return line.End(r.StartMs);
     }
@@ -116,15 +109,38 @@ public static class PointBuilder
     {
         ArgumentNullException.ThrowIfNull(r);
         ArgumentNullException.ThrowIfNull(article);
-        var line = LineWriter.Start(InfluxSchema.ArticleMeasurement);
-        line.Tag(InfluxSchema.ArticleTag, article.Article);
-        line.Tag(InfluxSchema.CellTag, r.Cell);
-        line.Tag(InfluxSchema.SiteTag, r.Site);
-        line.Tag(InfluxSchema.WindowTag, r.Window);
+        var line = StartWithKpiTags(InfluxSchema.ArticleMeasurement, r, InfluxSchema.ArticleTag, article.Article);
         line.Field(KpiPayload.Produced, article.Produced);
         line.Field(KpiPayload.Scrap, article.Scrap);
         line.Field(KpiPayload.Good, article.Good);
         return line.End(r.StartMs);
+    }
+
+    /// <summary>
+    /// A line of <paramref name="measurement"/> started with the kpi point's tags (cell, site, window) and, for a reason
+    /// or an article point, the tag <paramref name="key"/>, all in key order as InfluxDB keeps them.
+    /// </summary>
+    private static LineWriter StartWithKpiTags(string measurement, KpiRecord r, string? key = null, string? value = null)
+    {
+        var line = LineWriter.Start(measurement);
+        ReadOnlySpan<(string Key, string Value)> tags = [(InfluxSchema.CellTag, r.Cell), (InfluxSchema.SiteTag, r.Site), (InfluxSchema.WindowTag, r.Window)];
+        foreach (var tag in tags)
+        {
+            if (key is not null && string.CompareOrdinal(key, tag.Key) < 0)
+            {
+                line.Tag(key, value!);
+                key = null;
+            }
+
+            line.Tag(tag.Key, tag.Value);
+        }
+
+        if (key is not null)
+        {
+            line.Tag(key, value!);
+        }
+
+        return line;
     }
 
     /// <summary>Measurement <c>state</c>: tags site, cell; time = <c>at</c>.</summary>

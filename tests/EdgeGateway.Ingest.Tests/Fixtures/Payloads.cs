@@ -33,40 +33,25 @@ internal static class Payloads
         """;
 
     /// <summary><see cref="Kpi"/> as a gateway older than <c>ideal_s</c>, <c>unassigned_stops</c>, reasons and articles publishes it.</summary>
-    public const string KpiOfAnOlderGateway = """
-        { "v": 1, "site": "sme-0042", "cell": "cell-1", "gateway": "gw-1", "seq": 4711,
-          "window": { "kind": "shift", "start": "2026-03-30T06:00:00.000Z", "end": "2026-03-30T14:00:00.000Z" },
-          "buckets": { "run": 22380, "setup": 0, "down": 2820, "idle": 0, "planned_stop": 3600, "unplanned_time": 0, "unknown": 0 },
-          "counts": { "produced": 19271, "good": 18848, "scrap": 423, "unattended_good": 0, "failures": 1 },
-          "kpi": { "availability": 0.888, "effectiveness": 0.861, "quality": 0.978, "oee": 0.748, "nee": 0.748,
-                   "technical_efficiency": 0.888, "setup_rate": 0, "teep": 0.654, "scrap_ratio": 0.022,
-                   "mtbf_s": 22380, "mttr_s": 2820, "throughput_per_h": 3099.9 },
-          "energy": { "kwh": 12.5, "kwh_per_good_part": null, "idle_energy_share": null },
-          "minor_stops": { "count": 0, "seconds": 0, "policy": "Iso22400", "threshold_s": 120 },
-          "ideal_cycle_s": 1,
-          "data_quality": { "coverage": 1.0, "sensor_faults": 0, "clock_synced": true }, "definitions": "iso22400-2/1" }
-        """;
+    public static readonly string KpiOfAnOlderGateway = Mutate(Kpi, root =>
+    {
+        root.Remove("ideal_s");
+        root.Remove("unassigned_stops");
+    });
 
     /// <summary>
-    /// <see cref="Kpi"/> of a cell with reasons and articles: 2820 s down, of which 1800 s waiting for material and 600 s
-    /// a tool change (420 s unassigned); two articles made 19000 of the 19271 parts (271 while no article was set) and
-    /// 400 of the 423 scrap. Dyadic and whole values, so that the line protocol reads exactly as written here.
+    /// <see cref="Kpi"/> of a cell with reasons and articles, which stand before data_quality: 2820 s down, of which 1800.5 s
+    /// waiting for material and 600 s a tool change; two articles made 19000 of the 19271 parts (271 while no article was
+    /// set) and 400 of the 423 scrap; one stop without a reason. Values the line protocol writes exactly as here.
     /// </summary>
-    public const string KpiWithReasonsAndArticles = """
-        { "v": 1, "site": "sme-0042", "cell": "cell-1", "gateway": "gw-1", "seq": 4711,
-          "window": { "kind": "shift", "start": "2026-03-30T06:00:00.000Z", "end": "2026-03-30T14:00:00.000Z" },
-          "buckets": { "run": 22380, "setup": 0, "down": 2820, "idle": 0, "planned_stop": 3600, "unplanned_time": 0, "unknown": 0 },
-          "counts": { "produced": 19271, "good": 18848, "scrap": 423, "unattended_good": 0, "failures": 1 },
-          "kpi": { "availability": 0.888, "effectiveness": 0.861, "quality": 0.978, "oee": 0.748, "nee": 0.748,
-                   "technical_efficiency": 0.888, "setup_rate": 0, "teep": 0.654, "scrap_ratio": 0.022,
-                   "mtbf_s": 22380, "mttr_s": 2820, "throughput_per_h": 3099.9 },
-          "energy": { "kwh": 12.5, "kwh_per_good_part": null, "idle_energy_share": null },
-          "minor_stops": { "count": 0, "seconds": 0, "policy": "Iso22400", "threshold_s": 120 },
-          "ideal_cycle_s": 1, "ideal_s": 19271.5, "unassigned_stops": 1,
-          "reasons": { "waiting_material": 1800.5, "tool.change-2": 600 },
-          "articles": { "A-100": { "produced": 12000, "scrap": 400, "good": 11600 }, "B_200": { "produced": 7000, "scrap": 0, "good": 7000 } },
-          "data_quality": { "coverage": 1.0, "sensor_faults": 0, "clock_synced": true }, "definitions": "iso22400-2/1" }
-        """;
+    public static readonly string KpiWithReasonsAndArticles = Mutate(Kpi, root =>
+    {
+        root["ideal_s"] = 19271.5;
+        root["unassigned_stops"] = 1;
+        var at = root.IndexOf("data_quality");
+        root.Insert(at, "reasons", JsonNode.Parse("""{ "waiting_material": 1800.5, "tool.change-2": 600 }"""));
+        root.Insert(at + 1, "articles", JsonNode.Parse("""{ "A-100": { "produced": 12000, "scrap": 400, "good": 11600 }, "B_200": { "produced": 7000, "scrap": 0, "good": 7000 } }"""));
+    });
 
     public const string State = """{ "v": 1, "site": "sme-0042", "cell": "cell-1", "gateway": "gw-1", "seq": 12, "at": "2026-03-30T06:01:02.345Z", "state": "run" }""";
 
