@@ -12,7 +12,8 @@ namespace EdgeGateway.Ingest.Validation;
 /// Reads a KPI payload (<see cref="KpiPayload"/>, src/docs/payloads-and-topics.md, "KPI payload") into a <see cref="KpiRecord"/>:
 /// required and unknown fields (the <see cref="KpiField.Optional"/> ones may be left out), types and ranges, the window
 /// fitting its kind, buckets adding up to it within 1 ms, counts agreeing, Aux statistics in order, the seconds per
-/// reason within the window and the counts per article within the record's. Throws <see cref="InvalidPayloadException"/> naming the first field in error.
+/// reason within the window and the counts per article within the record's. Throws <see cref="InvalidPayloadException"/>
+/// naming the first field in error.
 /// </summary>
 internal static class KpiPayloadReader
 {
@@ -219,8 +220,7 @@ internal static class KpiPayloadReader
         var sum = 0.0;
         foreach (var property in element.EnumerateObject())
         {
-            var path = $"{KpiPayload.Reasons}.{InputText.Quote(property.Name, 64)}";
-            CheckKey(KpiPayload.Reasons, path, property.Name, reasons.Count, StopReasons.MaxCodes, "reason code", reasons.Exists(x => x.Code == property.Name));
+            CheckKey(KpiPayload.Reasons, property.Name, reasons.Count, StopReasons.MaxCodes, "reason code", reasons.Exists(x => x.Code == property.Name));
             var seconds = r.Number(property.Name, 0, windowSeconds, BucketToleranceSeconds);
             sum += seconds;
             reasons.Add(new ReasonTime(property.Name, seconds));
@@ -246,8 +246,7 @@ internal static class KpiPayloadReader
         long produced = 0, scrap = 0;
         foreach (var property in element.EnumerateObject())
         {
-            var path = $"{KpiPayload.Articles}.{InputText.Quote(property.Name, 64)}";
-            CheckKey(KpiPayload.Articles, path, property.Name, articles.Count, ArticleConfig.MaxPerCell, "article id", articles.Exists(x => x.Article == property.Name));
+            CheckKey(KpiPayload.Articles, property.Name, articles.Count, ArticleConfig.MaxPerCell, "article id", articles.Exists(x => x.Article == property.Name));
             var parts = a.Object(property.Name);
             var made = parts.Integer(KpiPayload.Produced, 0, (long)Large);
             var scrapped = parts.Integer(KpiPayload.Scrap, 0, (long)Large);
@@ -255,7 +254,7 @@ internal static class KpiPayloadReader
             parts.End();
             if (good != made - scrapped)
             {
-                throw Range($"{path}.{KpiPayload.Good}: {good} is not produced - scrap ({made} - {scrapped} = {made - scrapped})");
+                throw Range($"{PathOf(KpiPayload.Articles, property.Name)}.{KpiPayload.Good}: {good} is not produced - scrap ({made} - {scrapped} = {made - scrapped})");
             }
 
             produced += made;
@@ -270,7 +269,7 @@ internal static class KpiPayloadReader
     }
 
     /// <summary>A key of <c>reasons</c> or <c>articles</c>: an id, not repeated, no more than the configuration can hold.</summary>
-    private static void CheckKey(string objectName, string path, string key, int count, int most, string what, bool repeated)
+    private static void CheckKey(string objectName, string key, int count, int most, string what, bool repeated)
     {
         if (count == most)
         {
@@ -279,14 +278,17 @@ internal static class KpiPayloadReader
 
         if (!Ids.IsValid(key))
         {
-            throw Schema($"{path}: the {what} is not an id ({Ids.Rule})");
+            throw Schema($"{PathOf(objectName, key)}: the {what} is not an id ({Ids.Rule})");
         }
 
         if (repeated)
         {
-            throw Schema($"{path}: appears more than once");
+            throw Schema($"{PathOf(objectName, key)}: appears more than once");
         }
     }
+
+    // Made only for a reason: a valid record's keys need none.
+    private static string PathOf(string objectName, string key) => $"{objectName}.{InputText.Quote(key, 64)}";
 
     private static void CheckArticleSum(KpiField count, long articlesSum, double?[] values)
     {
