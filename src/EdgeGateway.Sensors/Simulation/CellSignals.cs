@@ -7,6 +7,7 @@ namespace EdgeGateway.Sensors.Simulation;
 /// Maps a simulated cell's events to the signals the cell has: at every activity change all its level signals
 /// (the stack light shows one lamp: run green, idle yellow, down red, setup the setup switch, off none), parts and
 /// scrap on its first cycle and scrap pulse signals, power on its power signal. What the cell lacks is not emitted.
+/// Reasons and articles go to the cell's context signals.
 /// </summary>
 internal sealed class CellSignals
 {
@@ -17,9 +18,13 @@ internal sealed class CellSignals
     private readonly int _cycle = -1;
     private readonly int _scrap = -1;
     private readonly int _power = -1;
+    private readonly SignalMap _map;
+    private readonly int _cell;
 
-    public CellSignals(CellConfig cell, SignalMap map)
+    public CellSignals(CellConfig cell, int cellIndex, SignalMap map)
     {
+        _map = map;
+        _cell = cellIndex;
         foreach (var signal in cell.Signals)
         {
             if (!map.TryFind(signal.Name, out var index))
@@ -74,6 +79,10 @@ internal sealed class CellSignals
                 return One(_cycle, e.TimestampMs, 1, output);
             case SimulatedEventKind.Scrap:
                 return One(_scrap, e.TimestampMs, 1, output);
+            case SimulatedEventKind.Reason:
+                return One(_map.ReasonSignal(_cell, e.Code), e.TimestampMs, e.AtMs, output);
+            case SimulatedEventKind.Article:
+                return One(_map.ArticleSignal(_cell, e.Code), e.TimestampMs, 0, output);
             default:
                 return One(_power, e.TimestampMs, e.PowerKw, output);
         }

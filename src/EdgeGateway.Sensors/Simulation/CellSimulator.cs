@@ -15,17 +15,30 @@ namespace EdgeGateway.Sensors.Simulation;
 /// change carries a power reading; between changes power is read every <c>PowerSampleSeconds</c> (instants that
 /// are multiples of the period since 1970). Every activity lasts at least a millisecond, and no instant holds two
 /// power readings, so the trace never depends on the order of events that share a timestamp.
+/// Context (<see cref="SimulationContext"/>) is drawn from a stream of its own, so a config without reasons and articles
+/// simulates exactly as before they existed: an operator may give a stop a reason some time after it began (perhaps
+/// replaced by another), and a setup may change the article, whose ideal cycle time scales the cycle times after it.
+/// A context event follows the signal events of its instant.
 /// </remarks>
 internal sealed class CellSimulator
 {
     private const long MaxDurationMs = 30L * 86_400_000;
     private const long StaffSearchMs = 8L * 86_400_000;
 
+    private readonly CellConfig _cell;
     private readonly SimulationOptions _options;
     private readonly WorkCalendar _work;
     private readonly SimulationRandom _process;
     private readonly SimulationRandom _noise;
+    private readonly SimulationRandom _operator;
     private readonly Queue<SimulatedEvent> _queue = new();
+
+    // Context events scheduled for later (a reason comes some time after its stop began), in time order.
+    private readonly List<SimulatedEvent> _pending = [];
+
+    // The article the cell makes (-1: none set) and its cycle time relative to the cell's ideal one.
+    private int _article = -1;
+    private double _cycleScale = 1;
 
     private long _t;
     private bool _started;
@@ -37,17 +50,23 @@ internal sealed class CellSimulator
     private double _failureBudgetMs;
     private double _setupBudgetMs;
 
-    public CellSimulator(CellConfig cell, SimulationOptions options, TimeZoneInfo zone, long seed, long fromMs)
+    public CellSimulator(CellConfig cell, SimulationOptions options, TimeZoneInfo zone, long seed, long fromMs, IReadOnlyList<AnnouncedClosure> closures)
     {
+        _cell = cell;
         _options = options;
-        _work = new WorkCalendar(cell, options, zone);
+        _work = new WorkCalendar(cell, options, zone, closures);
         _process = new SimulationRandom(seed, cell.Id + "/process");
         _noise = new SimulationRandom(seed, cell.Id + "/power");
+        _operator = new SimulationRandom(seed, cell.Id + "/context");
         _t = fromMs;
         var parameters = options.At(fromMs);
         _failureBudgetMs = _process.Exponential(parameters.MtbfHours * 3_600_000);
         _setupBudgetMs = _process.Exponential(parameters.SetupEveryHours * 3_600_000);
         _nextSample = NextSampleAfter(fromMs);
+        if (cell.Articles.Count > 0)
+        {
+            ChangeArticle(); // the trace says from its start what the cell makes
+        }
     }
 
     /// <summary>The next event; the stream never ends.</summary>
@@ -59,6 +78,14 @@ internal sealed class CellSimulator
         }
 
         var head = _queue.Peek();
+        if (_pending.Count > 0 && _pending[0].TimestampMs < head.TimestampMs && _pending[0].TimestampMs < _nextSample)
+        {
+            // Strictly before the next signal event: every signal event of its instant has been emitted.
+            var context = _pending[0];
+            _pending.RemoveAt(0);
+            return context;
+        }
+
         if (_nextSample < head.TimestampMs)
         {
             var at = _nextSample;
@@ -103,6 +130,7 @@ internal sealed class CellSimulator
             if (delay > 0)
             {
                 Change(CellActivity.Idle, parameters);
+                MaybeGiveReason(CellActivity.Idle);
                 _t = Math.Min(_t + delay, segment.End);
                 return;
             }
@@ -120,6 +148,11 @@ internal sealed class CellSimulator
             if (_setupBudgetMs <= 0 && segment.Staffed)
             {
                 Change(CellActivity.Setup, parameters);
+                if (_cell.Articles.Count > 1 && _operator.Chance(_options.Context.ArticleChangeShare))
+                {
+                    ChangeArticle();
+                }
+
                 _t += Math.Max(1, Duration(_process.LogNormal(parameters.SetupMinutes * 60_000, parameters.SetupCv)));
                 _setupBudgetMs = _process.Exponential(parameters.SetupEveryHours * 3_600_000);
                 return;
@@ -128,7 +161,9 @@ internal sealed class CellSimulator
             if (_process.Chance(parameters.MinorStopProbability))
             {
                 // Like a repair, a stop takes its time even across a break or a shift change (then it is no minor stop).
-                Change(parameters.MinorStopLamp == MinorStopLamp.Down ? CellActivity.Down : CellActivity.Idle, parameters);
+                var lamp = parameters.MinorStopLamp == MinorStopLamp.Down ? CellActivity.Down : CellActivity.Idle;
+                Change(lamp, parameters);
+                MaybeGiveReason(lamp);
                 _t += Math.Max(1, Duration(_process.Exponential(parameters.MinorStopMeanSeconds * 1000)));
                 return;
             }
@@ -144,13 +179,14 @@ internal sealed class CellSimulator
             ? _work.NextStaffedWork(_t, _t + StaffSearchMs) ?? _t
             : _t;
         Change(CellActivity.Down, parameters);
+        MaybeGiveReason(CellActivity.Down);
         _t = repairFrom + Math.Max(1, Duration(_process.LogNormal(parameters.MttrMinutes * 60_000, parameters.MttrCv)));
         _failureBudgetMs = _process.Exponential(parameters.MtbfHours * 3_600_000);
     }
 
     private void Cycle(in SimulationParameters parameters)
     {
-        var ms = parameters.CycleSeconds * 1000 * Math.Clamp(1 + (parameters.CycleCv * _process.Normal()), 0.5, 2);
+        var ms = parameters.CycleSeconds * _cycleScale * 1000 * Math.Clamp(1 + (parameters.CycleCv * _process.Normal()), 0.5, 2);
         if (_process.Chance(parameters.SlowCycleProbability))
         {
             ms *= parameters.SlowCycleFactor;
@@ -168,6 +204,94 @@ internal sealed class CellSimulator
         _failureBudgetMs -= length;
         _setupBudgetMs -= length;
         _afterCycle = true;
+    }
+
+    /// <summary>
+    /// A stop with <paramref name="lamp"/> began at <see cref="_t"/>: perhaps an operator gives it a reason, after a delay
+    /// that may outlast the stop and its grace time, naming the stop by its start or by the moment given; perhaps a second,
+    /// different reason replaces the first.
+    /// </summary>
+    private void MaybeGiveReason(CellActivity lamp)
+    {
+        var context = _options.Context;
+        if (!_cell.Reasons.Any || !_operator.Chance(context.ReasonShare))
+        {
+            return;
+        }
+
+        var given = _t;
+        var code = -1;
+        var reasons = _operator.Chance(context.ReasonReplaceShare) ? 2 : 1;
+        for (var i = 0; i < reasons; i++)
+        {
+            given += Math.Max(1, Duration(_operator.Exponential(context.ReasonDelayMeanSeconds * 1000)));
+            code = PickReason(lamp, code);
+            var at = _operator.Chance(context.ReasonAtStopShare) ? _t : given;
+            Schedule(new SimulatedEvent(given, SimulatedEventKind.Reason, lamp, 0, code, at));
+        }
+    }
+
+    /// <summary>A reason code by the configured weights, or else among those whose class fits the lamp; not <paramref name="other"/> if another can be.</summary>
+    private int PickReason(CellActivity lamp, int other)
+    {
+        var codes = _cell.Reasons.Codes;
+        Span<double> weights = stackalloc double[codes.Count];
+        var total = 0.0;
+        for (var pass = 0; pass < 2 && total == 0; pass++)
+        {
+            for (var i = 0; i < codes.Count; i++)
+            {
+                var fits = _options.Context.ReasonWeights is { } configured ? configured[i]
+                    : pass == 1 || (lamp == CellActivity.Down) == (codes[i].Class == ReasonClass.Down) ? 1
+                    : 0;
+                weights[i] = i == other && codes.Count > 1 ? 0 : fits;
+                total += weights[i];
+            }
+        }
+
+        if (total == 0)
+        {
+            return other; // the configured weights allow only the reason given already
+        }
+
+        var draw = _operator.NextDouble() * total;
+        for (var i = 0; i < codes.Count; i++)
+        {
+            draw -= weights[i];
+            if (draw < 0 && weights[i] > 0)
+            {
+                return i;
+            }
+        }
+
+        return weights.LastIndexOfAnyExcept(0.0);
+    }
+
+    /// <summary>From <see cref="_t"/> the cell makes another article (any at the start): an article event, and cycles at its pace.</summary>
+    private void ChangeArticle()
+    {
+        var articles = _cell.Articles;
+        var next = (int)(_operator.NextDouble() * (_article < 0 ? articles.Count : articles.Count - 1));
+        if (_article >= 0 && next >= _article)
+        {
+            next++; // another article than the current one
+        }
+
+        _article = next;
+        _cycleScale = articles[next].IdealCycleSeconds / _cell.IdealCycleSeconds;
+        Schedule(new SimulatedEvent(_t, SimulatedEventKind.Article, CellActivity.Setup, 0, next));
+    }
+
+    /// <summary>Adds a context event to <see cref="_pending"/>, after those of earlier or equal time.</summary>
+    private void Schedule(in SimulatedEvent e)
+    {
+        var at = _pending.Count;
+        while (at > 0 && _pending[at - 1].TimestampMs > e.TimestampMs)
+        {
+            at--;
+        }
+
+        _pending.Insert(at, e);
     }
 
     private void Change(CellActivity activity, in SimulationParameters parameters)

@@ -16,8 +16,10 @@ namespace EdgeGateway.Sensors.Simulation;
 /// all level, pulse and power signals this is exactly what its trace shows.
 /// A failure is a down interval that is not a minor stop and that has down (loss) time; it is counted in the window
 /// where its down time begins, as the engine does (a down interval wholly in breaks or outside the shifts is no loss).
+/// With reasons configured, stop time is booked by the stops it forms and the reasons given them (CellTruth.Stops.cs).
+/// The calendar is the cell's with its plant calendar and the closures announced during the run.
 /// </remarks>
-internal sealed class CellTruth
+internal sealed partial class CellTruth
 {
     private const long MinuteMs = 60_000;
 
@@ -44,12 +46,18 @@ internal sealed class CellTruth
     private long _dayStart = long.MaxValue;
     private long _dayEnd = long.MinValue;
 
+    // The current article: slot 0 is none (cycles at the cell's ideal time, one part each), slot k the k-th article.
+    private int _articleSlot;
+    private int _partsPerCycle = 1;
+
     /// <summary>
     /// The truth of [<paramref name="fromMs"/>, <paramref name="toMs"/>). <paramref name="live"/>: as an agent measures it
     /// (the first window of each kind from its own start, the time before <paramref name="fromMs"/> unknown), not as a
     /// replay of the trace does (the first window clipped to the trace).
     /// </summary>
-    public CellTruth(string site, CellConfig cell, TimeZoneInfo zone, IReadOnlyList<WindowKind> kinds, long fromMs, long toMs, bool live = false)
+    public CellTruth(
+        string site, CellConfig cell, TimeZoneInfo zone, IReadOnlyList<WindowKind> kinds, long fromMs, long toMs, bool live = false,
+        IReadOnlyList<TimeRange>? announcedClosures = null)
     {
         _live = live;
         _site = site;
@@ -68,7 +76,14 @@ internal sealed class CellTruth
             _windows[i] = new Windows();
         }
 
-        var calendar = new ShiftCalendar(cell.Shifts, zone);
+        var calendar = new ShiftCalendar(cell.Shifts, zone, cell.Calendar);
+        foreach (var closure in announcedClosures ?? [])
+        {
+            calendar.AddClosure(closure);
+        }
+
+        _graceMs = (long)Math.Round(cell.Reasons.GraceSeconds * 1000);
+        _unassignedMs = (long)Math.Round(cell.Reasons.UnassignedAfterSeconds * 1000);
         _nowCalendar = new CalendarCursor(calendar);
         _intervalCalendar = new CalendarCursor(calendar);
     }
@@ -91,6 +106,13 @@ internal sealed class CellTruth
             case SimulatedEventKind.Scrap:
                 Count(e.TimestampMs, scrap: true);
                 break;
+            case SimulatedEventKind.Reason:
+                _givenReasons.Add(new GivenReason(e.TimestampMs, e.Code, e.AtMs));
+                break;
+            case SimulatedEventKind.Article:
+                _articleSlot = e.Code + 1;
+                _partsPerCycle = _cell.Articles[e.Code].PartsPerCycle;
+                break;
         }
     }
 
@@ -101,8 +123,13 @@ internal sealed class CellTruth
         _powerFrom = _to;
         if (_to > _stateFrom)
         {
-            BookInterval(_stateFrom, _to, _state, _previous, next: MachineState.Unknown);
+            EndInterval(_stateFrom, _to, next: MachineState.Unknown);
             _stateFrom = _to;
+        }
+
+        if (_cell.Reasons.Any)
+        {
+            BookStops();
         }
 
         var records = new List<WindowRecord>();
@@ -128,11 +155,24 @@ internal sealed class CellTruth
         _powerFrom = at;
         if (at > _stateFrom)
         {
-            BookInterval(_stateFrom, at, _state, _previous, next);
+            EndInterval(_stateFrom, at, next);
             _previous = _state;
         }
 
         (_state, _stateFrom) = (next, at);
+    }
+
+    /// <summary>The interval [from, to) in the current state has ended: booked now, or with reasons once every stop's reason is known.</summary>
+    private void EndInterval(long from, long to, MachineState next)
+    {
+        if (_cell.Reasons.Any)
+        {
+            _intervals.Add(new StateInterval(from, to, _state));
+        }
+        else
+        {
+            BookInterval(from, to, _state, _previous, next);
+        }
     }
 
     /// <summary>Books the state interval [from, to) between the states <paramref name="previous"/> and <paramref name="next"/>.</summary>
@@ -140,12 +180,12 @@ internal sealed class CellTruth
     {
         // Minor stop: a down or idle interval after run and before run, shorter than the threshold, inside one stretch of planned work.
         var first = _intervalCalendar.Locate(from);
-        var minor = _minorStopMs > 0 && state is MachineState.Down or MachineState.Idle
+        var minor = _minorStopMs > 0 && IsStopped(state)
             && previous == MachineState.Run && next == MachineState.Run && to - from < _minorStopMs
             && first.State == CalendarState.Working && to <= first.End;
         if (minor)
         {
-            Mark(from, first, minorStop: true);
+            Mark(from, first, Tally.MinorStop);
         }
 
         var failureCounted = false;
@@ -155,63 +195,73 @@ internal sealed class CellTruth
             var end = PieceEnd(at, to, segment);
             var failure = false;
             Bucket bucket;
-            switch (state)
+            if (IsStopped(state) && minor)
             {
-                case MachineState.Unknown:
-                    bucket = Bucket.Unknown;
-                    break;
-                case MachineState.Run:
-                    bucket = Bucket.Run;
-                    break;
-                case MachineState.Setup:
-                    bucket = Bucket.Setup;
-                    break;
-                default:
-                    if (minor)
-                    {
-                        bucket = _cell.MinorStopPolicy == MinorStopPolicy.Nakajima ? Bucket.Run : state == MachineState.Down ? Bucket.Down : Bucket.Idle;
-                    }
-                    else if (segment.State == CalendarState.Working)
-                    {
-                        bucket = state == MachineState.Down ? Bucket.Down : Bucket.Idle;
-                        failure = state == MachineState.Down;
-                    }
-                    else
-                    {
-                        bucket = segment.State == CalendarState.Break ? Bucket.PlannedStop : Bucket.UnplannedTime;
-                    }
-
-                    break;
+                bucket = MinorStopBucket(state);
+            }
+            else if (IsStopped(state) && segment.State == CalendarState.Working)
+            {
+                bucket = state == MachineState.Down ? Bucket.Down : Bucket.Idle;
+                failure = state == MachineState.Down;
+            }
+            else
+            {
+                bucket = BucketOutsideStops(state, segment);
             }
 
             if (failure && !failureCounted)
             {
-                Mark(at, segment, minorStop: false);
+                Mark(at, segment, Tally.Failure);
                 failureCounted = true;
             }
 
-            var ms = end - at;
-            for (var k = 0; k < _kinds.Length; k++)
+            BookPiece(at, end, segment, bucket, minor, failure, reason: -1);
+            at = end;
+        }
+    }
+
+    private static bool IsStopped(MachineState state) => state is MachineState.Down or MachineState.Idle;
+
+    /// <summary>A minor stop is run time by Nakajima's definition, else the time of its lamp.</summary>
+    private Bucket MinorStopBucket(MachineState state) =>
+        _cell.MinorStopPolicy == MinorStopPolicy.Nakajima ? Bucket.Run : state == MachineState.Down ? Bucket.Down : Bucket.Idle;
+
+    /// <summary>The bucket of a piece in <paramref name="state"/> that is not part of a stop: run, setup, unknown, or a stopped machine outside working time.</summary>
+    private static Bucket BucketOutsideStops(MachineState state, in CalendarSegment segment) => state switch
+    {
+        MachineState.Unknown => Bucket.Unknown,
+        MachineState.Run => Bucket.Run,
+        MachineState.Setup => Bucket.Setup,
+        _ => segment.State == CalendarState.Break ? Bucket.PlannedStop : Bucket.UnplannedTime,
+    };
+
+    /// <summary>Books [at, end), which lies in <paramref name="segment"/> and in one window of every kind.</summary>
+    private void BookPiece(long at, long end, in CalendarSegment segment, Bucket bucket, bool minor, bool failure, int reason)
+    {
+        var ms = end - at;
+        for (var k = 0; k < _kinds.Length; k++)
+        {
+            if (_kinds[k] == WindowKind.Shift && segment.State == CalendarState.Unplanned)
             {
-                if (_kinds[k] == WindowKind.Shift && segment.State == CalendarState.Unplanned)
-                {
-                    continue;
-                }
-
-                ref var window = ref Window(k, at, segment);
-                window.Buckets[(int)bucket] += ms;
-                if (minor)
-                {
-                    window.MinorStopMs += ms;
-                }
-
-                if (failure)
-                {
-                    window.FailureMs += ms;
-                }
+                continue;
             }
 
-            at = end;
+            ref var window = ref Window(k, at, segment);
+            window.Buckets[(int)bucket] += ms;
+            if (minor)
+            {
+                window.MinorStopMs += ms;
+            }
+
+            if (failure)
+            {
+                window.FailureMs += ms;
+            }
+
+            if (reason >= 0)
+            {
+                window.ReasonMs[reason] += ms;
+            }
         }
     }
 
@@ -260,23 +310,23 @@ internal sealed class CellTruth
             }
 
             ref var window = ref Window(k, at, segment);
-            // Without articles every cycle is one part of article slot 0 ("none set"), as the engine counts it.
+            // A cycle is the current article's parts; without one set it is one part of slot 0, as the engine counts it.
             if (scrap)
             {
                 window.Scrap++;
-                window.ArticleScrap[0]++;
                 window.UnattendedScrap += unattended ? 1 : 0;
+                window.ArticleScrap[_articleSlot]++;
             }
             else
             {
-                window.Produced++;
-                window.ArticleCycles[0]++;
-                window.UnattendedProduced += unattended ? 1 : 0;
+                window.Produced += _partsPerCycle;
+                window.UnattendedProduced += unattended ? _partsPerCycle : 0;
+                window.ArticleCycles[_articleSlot]++;
             }
         }
     }
 
-    private void Mark(long at, CalendarSegment segment, bool minorStop)
+    private void Mark(long at, CalendarSegment segment, Tally what)
     {
         for (var k = 0; k < _kinds.Length; k++)
         {
@@ -286,13 +336,17 @@ internal sealed class CellTruth
             }
 
             ref var window = ref Window(k, at, segment);
-            if (minorStop)
+            switch (what)
             {
-                window.MinorStops++;
-            }
-            else
-            {
-                window.Failures++;
+                case Tally.MinorStop:
+                    window.MinorStops++;
+                    break;
+                case Tally.Failure:
+                    window.Failures++;
+                    break;
+                default:
+                    window.UnassignedStops++;
+                    break;
             }
         }
     }

@@ -5,7 +5,8 @@ namespace EdgeGateway.Sensors.Simulation;
 /// <summary>
 /// Every cell of a gateway simulated from one seed, merged into one time-ordered stream (cells in config order
 /// within an instant). With an end, the stream stops before it and then repeats each cell's activity and power
-/// reading at the end instant, so that a trace spans exactly [from, to] and no part falls on its last instant.
+/// reading at the end instant, so that a trace spans exactly [from, to] and no part falls on its last instant. A closure
+/// the cells' sections announce is a gateway event (cell -1), after every cell's events of its instant.
 /// </summary>
 internal sealed class GatewaySimulation
 {
@@ -14,6 +15,8 @@ internal sealed class GatewaySimulation
     private readonly CellActivity[] _activity;
     private readonly double[] _powerKw;
     private readonly long _to;
+    private readonly List<AnnouncedClosure> _closures;
+    private int _nextClosure;
     private bool _ending;
     private int _final;
 
@@ -29,9 +32,10 @@ internal sealed class GatewaySimulation
         _next = new SimulatedEvent[_cells.Length];
         _activity = new CellActivity[_cells.Length];
         _powerKw = new double[_cells.Length];
+        _closures = SimulationContext.AllClosures(options, fromMs);
         for (var i = 0; i < _cells.Length; i++)
         {
-            _cells[i] = new CellSimulator(config.Cells[i], options[i], config.TimeZone, seed, fromMs);
+            _cells[i] = new CellSimulator(config.Cells[i], options[i], config.TimeZone, seed, fromMs, _closures);
             _next[i] = _cells[i].Next();
         }
     }
@@ -48,6 +52,14 @@ internal sealed class GatewaySimulation
                 {
                     cell = i;
                 }
+            }
+
+            if (_nextClosure < _closures.Count && _closures[_nextClosure].AnnouncedMs < Math.Min(_next[cell].TimestampMs, _to))
+            {
+                var closure = _closures[_nextClosure++];
+                simulatedEvent = new SimulatedEvent(closure.AnnouncedMs, SimulatedEventKind.Closure, CellActivity.Off, 0, 0, closure.Time.FromMs, closure.Time.ToMs);
+                cell = -1;
+                return true;
             }
 
             if (_next[cell].TimestampMs < _to)

@@ -35,10 +35,26 @@ public enum SimulatedEventKind : byte
 
     /// <summary>A power reading of <see cref="SimulatedEvent.PowerKw"/>.</summary>
     Power,
+
+    /// <summary>An operator gives reason <see cref="SimulatedEvent.Code"/> to the stop at <see cref="SimulatedEvent.AtMs"/>.</summary>
+    Reason,
+
+    /// <summary>The cell makes article <see cref="SimulatedEvent.Code"/> (index in its articles) from now on.</summary>
+    Article,
+
+    /// <summary>The plant is closed from <see cref="SimulatedEvent.AtMs"/> to <see cref="SimulatedEvent.ToMs"/> (every cell).</summary>
+    Closure,
 }
 
-/// <summary>One event of a simulated cell, before it is mapped to the cell's signals.</summary>
-public readonly record struct SimulatedEvent(long TimestampMs, SimulatedEventKind Kind, CellActivity Activity, double PowerKw);
+/// <summary>
+/// One event of a simulated cell, before it is mapped to the cell's signals; a context event (reason, article, closure)
+/// carries its code and instants instead of an activity and a reading.
+/// </summary>
+public readonly record struct SimulatedEvent(long TimestampMs, SimulatedEventKind Kind, CellActivity Activity, double PowerKw, int Code = 0, long AtMs = 0, long ToMs = 0)
+{
+    /// <summary>A context event: it takes effect after the signal events of its instant.</summary>
+    public bool IsContext => Kind >= SimulatedEventKind.Reason;
+}
 
 /// <summary>Helpers on <see cref="CellActivity"/>.</summary>
 public static class CellActivities

@@ -26,15 +26,9 @@ public sealed class SimulatedSignalSource(
     public async Task RunAsync(ChannelWriter<SignalEvent> output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var map = new SignalMap(config);
-        var signals = new CellSignals[config.Cells.Count];
-        for (var i = 0; i < signals.Length; i++)
-        {
-            signals[i] = new CellSignals(config.Cells[i], map);
-        }
-
+        var signals = new GatewaySignals(config, new SignalMap(config));
         var simulation = new GatewaySimulation(config, options, seed, fromMs, toMs);
-        var buffer = new SignalEvent[CellSignals.MaxPerEvent];
+        var buffer = new SignalEvent[GatewaySignals.MaxPerEvent];
         var started = timeProvider.GetTimestamp();
         while (simulation.TryNext(out var cell, out var e))
         {
@@ -44,7 +38,7 @@ public sealed class SimulatedSignalSource(
                 await Task.Delay(wait, timeProvider, cancellationToken).ConfigureAwait(false);
             }
 
-            var count = signals[cell].Expand(e, buffer);
+            var count = signals.Expand(cell, e, buffer);
             for (var i = 0; i < count; i++)
             {
                 await output.WriteAsync(buffer[i], cancellationToken).ConfigureAwait(false);

@@ -19,6 +19,9 @@ public sealed record InvestmentSwitch(long GoLiveMs, double RampUpDays, Simulati
 /// </summary>
 public sealed record SimulationOptions(SimulationParameters Before, IReadOnlyList<ShiftConfig> ExtraShifts, InvestmentSwitch? Investment)
 {
+    /// <summary>How the operators give reasons and articles, and the closures announced at run time.</summary>
+    public SimulationContext Context { get; init; } = SimulationContext.Default;
+
     /// <summary>The parameters in force at instant <paramref name="ms"/> (Unix ms).</summary>
     public SimulationParameters At(long ms)
     {

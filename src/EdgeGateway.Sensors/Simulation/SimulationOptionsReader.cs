@@ -40,8 +40,67 @@ internal static class SimulationOptionsReader
             investment = goLive is { } at ? new InvestmentSwitch(at, rampUpDays, after, afterShifts) : null;
         }
 
+        var context = ReadContext(reader, cell, zone);
         reader.RejectUnknown();
-        return new SimulationOptions(before, extraShifts, investment);
+        return new SimulationOptions(before, extraShifts, investment) { Context = context };
+    }
+
+    /// <summary>The keys of <see cref="SimulationContext"/>: not parameters of the investment switch, so not allowed in <c>After</c>.</summary>
+    private static SimulationContext ReadContext(ConfigObject s, CellConfig cell, TimeZoneInfo zone)
+    {
+        var d = SimulationContext.Default;
+        double[]? weights = null;
+        foreach (var item in s.Array("ReasonMix"))
+        {
+            var code = item.Text("Reason", required: true);
+            var weight = item.Number("Weight", 1, 0, 1_000_000);
+            item.RejectUnknown();
+            var index = code is null ? -1 : cell.Reasons.IndexOf(code);
+            if (code is not null && index < 0)
+            {
+                item.Problem("Reason", $"'{InputText.Quote(code)}' is not a code of StopReasons.Codes");
+                continue;
+            }
+
+            if (index >= 0)
+            {
+                weights ??= new double[cell.Reasons.Codes.Count];
+                weights[index] = weight;
+            }
+        }
+
+        if (weights is not null && weights.Sum() == 0)
+        {
+            s.Problem("ReasonMix", "every weight is 0: give at least one reason a weight");
+        }
+
+        var closures = new List<AnnouncedClosure>();
+        foreach (var item in s.Array("AnnouncedClosures"))
+        {
+            var announced = item.Instant("Announced", zone);
+            var from = item.Instant("From", zone);
+            var to = item.Instant("To", zone);
+            item.RejectUnknown();
+            if (from is not null && to is not null && to <= from)
+            {
+                item.Problem("To", "the closure ends before it begins");
+            }
+            else if (announced is { } at && from is { } f && to is { } t)
+            {
+                closures.Add(new AnnouncedClosure(at, new TimeRange(f, t)));
+            }
+        }
+
+        return new SimulationContext
+        {
+            ReasonShare = s.Number("ReasonShare", d.ReasonShare, 0, 1),
+            ReasonDelayMeanSeconds = s.Number("ReasonDelayMeanSeconds", d.ReasonDelayMeanSeconds, 0, 86_400, exclusiveMin: true),
+            ReasonAtStopShare = s.Number("ReasonAtStopShare", d.ReasonAtStopShare, 0, 1),
+            ReasonReplaceShare = s.Number("ReasonReplaceShare", d.ReasonReplaceShare, 0, 1),
+            ReasonWeights = weights,
+            ArticleChangeShare = s.Number("ArticleChangeShare", d.ArticleChangeShare, 0, 1),
+            Closures = closures,
+        };
     }
 
     /// <summary>Defaults of a cell: cycles 10 % slower than ideal; power levels inside the StateFromPower bands when the cell has them.</summary>

@@ -49,12 +49,14 @@ public static class Simulator
         ArgumentNullException.ThrowIfNull(config);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(toMs, fromMs);
         var map = new SignalMap(config);
-        var signals = new CellSignals[config.Cells.Count];
+        var signals = new GatewaySignals(config, map);
+
+        // The truth's calendar holds every closure announced before the end, from when it applies.
+        var closures = SimulationContext.AllClosures(options, fromMs).Where(c => c.AnnouncedMs < toMs).Select(c => c.Time).ToList();
         var truths = new CellTruth[config.Cells.Count];
-        for (var i = 0; i < signals.Length; i++)
+        for (var i = 0; i < truths.Length; i++)
         {
-            signals[i] = new CellSignals(config.Cells[i], map);
-            truths[i] = new CellTruth(config.Site, config.Cells[i], config.TimeZone, kinds, fromMs, toMs, live);
+            truths[i] = new CellTruth(config.Site, config.Cells[i], config.TimeZone, kinds, fromMs, toMs, live, closures);
         }
 
         var simulation = new GatewaySimulation(config, options, seed, fromMs, toMs);
@@ -62,11 +64,15 @@ public static class Simulator
         {
             writer.Comment($"simulated by edgegw simulate: seed {seed}, {TraceTimestamp.Format(fromMs)} to {TraceTimestamp.Format(toMs)}");
             writer.Header();
-            Span<SignalEvent> buffer = stackalloc SignalEvent[CellSignals.MaxPerEvent];
+            Span<SignalEvent> buffer = stackalloc SignalEvent[GatewaySignals.MaxPerEvent];
             while (simulation.TryNext(out var cell, out var e))
             {
-                truths[cell].On(e);
-                var count = signals[cell].Expand(e, buffer);
+                if (cell >= 0)
+                {
+                    truths[cell].On(e);
+                }
+
+                var count = signals.Expand(cell, e, buffer);
                 for (var i = 0; i < count; i++)
                 {
                     writer.Write(buffer[i]);

@@ -24,7 +24,8 @@ internal sealed class CalendarCursor(ShiftCalendar calendar)
 
 /// <summary>
 /// When the simulated machine is worked: the cell's shifts plus the extra shifts of the simulation, which the
-/// investment replaces at go-live. This is the operators' schedule; the KPIs keep using the cell's own calendar.
+/// investment replaces at go-live, with the plant calendar (its one-off shifts are worked, nothing runs while the plant
+/// is closed, announced closures included). This is the operators' schedule; the KPIs keep using the cell's own calendar.
 /// </summary>
 internal sealed class WorkCalendar
 {
@@ -32,13 +33,22 @@ internal sealed class WorkCalendar
     private readonly CalendarCursor _after;
     private readonly long _goLive;
 
-    public WorkCalendar(CellConfig cell, SimulationOptions options, TimeZoneInfo zone)
+    public WorkCalendar(CellConfig cell, SimulationOptions options, TimeZoneInfo zone, IReadOnlyList<AnnouncedClosure> closures)
     {
-        _before = new CalendarCursor(new ShiftCalendar([.. cell.Shifts, .. options.ExtraShifts], zone));
+        CalendarCursor Worked(IReadOnlyList<ShiftConfig> extraShifts)
+        {
+            var calendar = new ShiftCalendar([.. cell.Shifts, .. extraShifts], zone, cell.Calendar);
+            foreach (var closure in closures)
+            {
+                calendar.AddClosure(closure.Time);
+            }
+
+            return new CalendarCursor(calendar);
+        }
+
+        _before = Worked(options.ExtraShifts);
         _goLive = options.Investment?.GoLiveMs ?? long.MaxValue;
-        _after = options.Investment is { } investment
-            ? new CalendarCursor(new ShiftCalendar([.. cell.Shifts, .. investment.ExtraShifts], zone))
-            : _before;
+        _after = options.Investment is { } investment ? Worked(investment.ExtraShifts) : _before;
     }
 
     /// <summary>The work segment containing <paramref name="ms"/>; a segment before go-live ends there at the latest.</summary>

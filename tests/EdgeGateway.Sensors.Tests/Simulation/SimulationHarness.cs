@@ -108,3 +108,47 @@ internal static class TruthComparison
     private static string Describe(in WindowRecord record) =>
         $"{record.Cell.Id} {record.Kind.Name()} {TraceTimestamp.Format(record.Start)}..{TraceTimestamp.Format(record.End)}";
 }
+
+/// <summary>Adds up window totals: what a longer window holds is the sum of the shorter windows that tile it.</summary>
+internal static class TotalsSum
+{
+    /// <summary>The record of <paramref name="records"/> (in time order, of one cell) taken together, as one window of <paramref name="kind"/>.</summary>
+    public static WindowRecord Of(IReadOnlyList<WindowRecord> records, WindowKind kind)
+    {
+        Assert.NotEmpty(records);
+        var sum = new WindowTotals { Start = records[0].Start, End = records[^1].End };
+        foreach (var record in records)
+        {
+            var t = record.Totals;
+            for (var b = 0; b < BucketDurations.BucketCount; b++)
+            {
+                sum.Buckets[b] += t.Buckets[b];
+            }
+
+            for (var code = 0; code < ReasonDurations.Capacity; code++)
+            {
+                sum.ReasonMs[code] += t.ReasonMs[code];
+            }
+
+            for (var slot = 0; slot < ArticleCounts.Capacity; slot++)
+            {
+                sum.ArticleCycles[slot] += t.ArticleCycles[slot];
+                sum.ArticleScrap[slot] += t.ArticleScrap[slot];
+            }
+
+            sum.Produced += t.Produced;
+            sum.Scrap += t.Scrap;
+            sum.UnattendedProduced += t.UnattendedProduced;
+            sum.UnattendedScrap += t.UnattendedScrap;
+            sum.MinorStops += t.MinorStops;
+            sum.MinorStopMs += t.MinorStopMs;
+            sum.Failures += t.Failures;
+            sum.FailureMs += t.FailureMs;
+            sum.UnassignedStops += t.UnassignedStops;
+            sum.EnergyKwMs += t.EnergyKwMs;
+            sum.NonRunEnergyKwMs += t.NonRunEnergyKwMs;
+        }
+
+        return new WindowRecord(records[0].Site, records[0].Cell, kind, sum);
+    }
+}

@@ -111,41 +111,5 @@ public sealed class SimulationInvestmentTests
 
     private static double CycleSeconds(WindowRecord record) => record.Seconds(Bucket.Run) / record.Produced;
 
-    private static WindowRecord Sum(List<WindowRecord> days)
-    {
-        Assert.NotEmpty(days);
-        var sum = new WindowTotals { Start = days[0].Start, End = days[^1].End };
-        foreach (var day in days)
-        {
-            var t = day.Totals;
-            for (var b = 0; b < BucketDurations.BucketCount; b++)
-            {
-                sum.Buckets[b] += t.Buckets[b];
-            }
-
-            sum.Produced += t.Produced;
-            sum.Scrap += t.Scrap;
-            sum.UnattendedProduced += t.UnattendedProduced;
-            sum.UnattendedScrap += t.UnattendedScrap;
-            sum.MinorStops += t.MinorStops;
-            sum.MinorStopMs += t.MinorStopMs;
-            sum.Failures += t.Failures;
-            sum.FailureMs += t.FailureMs;
-            sum.EnergyKwMs += t.EnergyKwMs;
-            sum.NonRunEnergyKwMs += t.NonRunEnergyKwMs;
-            sum.UnassignedStops += t.UnassignedStops;
-            for (var slot = 0; slot < ArticleCounts.Capacity; slot++)
-            {
-                sum.ArticleCycles[slot] += t.ArticleCycles[slot]; // the ideal time effectiveness is computed from
-                sum.ArticleScrap[slot] += t.ArticleScrap[slot];
-            }
-
-            for (var code = 0; code < ReasonDurations.Capacity; code++)
-            {
-                sum.ReasonMs[code] += t.ReasonMs[code];
-            }
-        }
-
-        return new WindowRecord(days[0].Site, days[0].Cell, WindowKind.Total, sum);
-    }
+    private static WindowRecord Sum(List<WindowRecord> days) => TotalsSum.Of(days, WindowKind.Total);
 }
