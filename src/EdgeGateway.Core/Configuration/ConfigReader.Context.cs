@@ -139,20 +139,9 @@ public sealed partial class ConfigReader
         var closures = new List<TimeRange>();
         foreach (var reader in section.Array("Closures"))
         {
-            reader.Text("Name", required: false);
-            var from = LocalInstant(reader, "From", zone, endOfDay: false);
-            var to = LocalInstant(reader, "To", zone, endOfDay: true);
-            reader.RejectUnknown();
-            if (from is not null && to is not null)
+            if (ReadClosure(reader, zone) is { } closure)
             {
-                if (to <= from)
-                {
-                    reader.Problem("To", "the closure ends before it begins");
-                }
-                else
-                {
-                    closures.Add(new TimeRange(from.Value, to.Value));
-                }
+                closures.Add(closure);
             }
         }
 
@@ -220,6 +209,31 @@ public sealed partial class ConfigReader
         var end = SiteTime.FromWallClock(wallStart.AddMinutes(shift.LengthMinutes), zone);
         var breaks = shift.Breaks.Select(b => new TimeRange(At(b.Start), SiteTime.FromWallClock(wallStart.AddMinutes(WallClock.MinutesBetween(shift.Start, b.End)), zone)));
         return new OneOffShift(new TimeRange(start, end), shift.Staffed, [.. breaks]);
+    }
+
+    /// <summary>
+    /// One closure (<c>PlantCalendar.Closures[]</c>, also the simulation's announced closures): an optional <c>Name</c>,
+    /// <c>From</c> and <c>To</c> as site-local dates (whole days: <c>To</c> is inclusive) or dates and times; null on a problem.
+    /// </summary>
+    public static TimeRange? ReadClosure(ConfigObject reader, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        reader.Text("Name", required: false);
+        var from = LocalInstant(reader, "From", zone, endOfDay: false);
+        var to = LocalInstant(reader, "To", zone, endOfDay: true);
+        reader.RejectUnknown();
+        if (from is null || to is null)
+        {
+            return null;
+        }
+
+        if (to <= from)
+        {
+            reader.Problem("To", "the closure ends before it begins");
+            return null;
+        }
+
+        return new TimeRange(from.Value, to.Value);
     }
 
     /// <summary>

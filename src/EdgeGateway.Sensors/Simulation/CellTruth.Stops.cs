@@ -23,6 +23,9 @@ internal sealed partial class CellTruth
     private readonly List<StateInterval> _intervals = [];
     private readonly List<GivenReason> _givenReasons = [];
 
+    /// <summary>The length of the stops that ended with a reason, in ms (after <see cref="Finish"/>): what the windows' reason seconds add up to.</summary>
+    public long ReasonedStopMs { get; private set; }
+
     /// <summary>What <see cref="Mark"/> counts.</summary>
     private enum Tally
     {
@@ -73,9 +76,9 @@ internal sealed partial class CellTruth
                     };
                     stops.Add(stop);
                 }
-                else
+                else if (at == interval.From)
                 {
-                    stop.MinorEligible = false; // a minor stop is one interval
+                    stop.MinorEligible = false; // a minor stop is one interval (cut into pieces at minutes and days)
                 }
 
                 stop.Pieces.Add(new StateInterval(at, end, interval.State));
@@ -174,6 +177,11 @@ internal sealed partial class CellTruth
         }
 
         stop.EndsInFailure = inFailure;
+        if (stop.Reason >= 0)
+        {
+            ReasonedStopMs += stop.End - stop.Start;
+        }
+
         if (stop.Reason < 0 && stop.End - stop.Start >= _unassignedMs)
         {
             Mark(stop.Start, stop.Segment, Tally.UnassignedStop);

@@ -78,16 +78,9 @@ internal static class SimulationOptionsReader
         foreach (var item in s.Array("AnnouncedClosures"))
         {
             var announced = item.Instant("Announced", zone);
-            var from = item.Instant("From", zone);
-            var to = item.Instant("To", zone);
-            item.RejectUnknown();
-            if (from is not null && to is not null && to <= from)
+            if (ConfigReader.ReadClosure(item, zone) is { } closure && announced is { } at)
             {
-                item.Problem("To", "the closure ends before it begins");
-            }
-            else if (announced is { } at && from is { } f && to is { } t)
-            {
-                closures.Add(new AnnouncedClosure(at, new TimeRange(f, t)));
+                closures.Add(new AnnouncedClosure(at, closure));
             }
         }
 

@@ -44,7 +44,13 @@ public static class Simulator
     /// <summary>Writes the trace and returns the truth records.</summary>
     internal static List<WindowRecord> Run(
         GatewayConfig config, IReadOnlyList<SimulationOptions> options, long seed, long fromMs, long toMs,
-        IReadOnlyList<WindowKind> kinds, Stream trace, out long events, bool live = false)
+        IReadOnlyList<WindowKind> kinds, Stream trace, out long events, bool live = false) =>
+        Run(config, options, seed, fromMs, toMs, kinds, trace, out events, out _, live);
+
+    /// <summary>Writes the trace and returns the truth records, and per cell the length of its stops that got a reason (ms).</summary>
+    internal static List<WindowRecord> Run(
+        GatewayConfig config, IReadOnlyList<SimulationOptions> options, long seed, long fromMs, long toMs,
+        IReadOnlyList<WindowKind> kinds, Stream trace, out long events, out long[] reasonedStopMs, bool live = false)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(toMs, fromMs);
@@ -83,9 +89,11 @@ public static class Simulator
         }
 
         var records = new List<WindowRecord>();
-        foreach (var truth in truths)
+        reasonedStopMs = new long[truths.Length];
+        for (var i = 0; i < truths.Length; i++)
         {
-            records.AddRange(truth.Finish());
+            records.AddRange(truths[i].Finish());
+            reasonedStopMs[i] = truths[i].ReasonedStopMs;
         }
 
         return records;

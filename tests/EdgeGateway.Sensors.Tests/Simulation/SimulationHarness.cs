@@ -8,7 +8,7 @@ using EdgeGateway.Sensors.Simulation;
 namespace EdgeGateway.Sensors.Tests.Simulation;
 
 /// <summary>A simulation run held in memory: the config, the trace text and the ground-truth records.</summary>
-internal sealed record SimulatedRun(GatewayConfig Config, byte[] Trace, List<WindowRecord> Truth)
+internal sealed record SimulatedRun(GatewayConfig Config, byte[] Trace, List<WindowRecord> Truth, long[] ReasonedStopMs)
 {
     public static readonly WindowKind[] Kinds = [WindowKind.Total, WindowKind.Day, WindowKind.Shift];
 
@@ -18,8 +18,9 @@ internal sealed record SimulatedRun(GatewayConfig Config, byte[] Trace, List<Win
         var config = ConfigReader.Read(Encoding.UTF8.GetBytes(configJson), "test.json");
         var options = SimulationOptions.ReadAll(config);
         using var trace = new MemoryStream();
-        var truth = Simulator.Run(config, options, seed, Instant(from, config.TimeZone), Instant(to, config.TimeZone), kinds.Length > 0 ? kinds : Kinds, trace, out _);
-        return new SimulatedRun(config, trace.ToArray(), truth);
+        var truth = Simulator.Run(
+            config, options, seed, Instant(from, config.TimeZone), Instant(to, config.TimeZone), kinds.Length > 0 ? kinds : Kinds, trace, out _, out var reasonedStopMs);
+        return new SimulatedRun(config, trace.ToArray(), truth, reasonedStopMs);
     }
 
     /// <summary>The engine's records for the trace: the path of <c>edgegw replay</c> (trace reader, gateway engine).</summary>
@@ -55,7 +56,7 @@ internal static class EngineReplay
     }
 }
 
-/// <summary>Compares ground truth with replayed records: buckets within 1 s per hour of window, counts exact, OEE within 0.1 pp.</summary>
+/// <summary>Compares ground truth with replayed records: buckets and reason seconds within 1 s per hour of window, counts (per article too) exact, ideal time and OEE equal.</summary>
 internal static class TruthComparison
 {
     public static void AssertReplayMatchesTruth(SimulatedRun run)
@@ -97,6 +98,22 @@ internal static class TruthComparison
         Assert.True(truth.UnattendedGood == engine.UnattendedGood, $"{what}: unattended good {truth.UnattendedGood} vs {engine.UnattendedGood}");
         Assert.True(truth.Failures == engine.Failures, $"{what}: failures {truth.Failures} vs {engine.Failures}");
         Assert.True(truth.MinorStops == engine.MinorStops, $"{what}: minor stops {truth.MinorStops} vs {engine.MinorStops}");
+        Assert.True(truth.UnassignedStops == engine.UnassignedStops, $"{what}: unassigned stops {truth.UnassignedStops} vs {engine.UnassignedStops}");
+        for (var code = 0; code < truth.Cell.Reasons.Codes.Count; code++)
+        {
+            Assert.True(
+                Math.Abs(truth.Totals.ReasonMs[code] - engine.Totals.ReasonMs[code]) <= toleranceMs,
+                $"{what}: reason {truth.Cell.Reasons.Codes[code].Code} is {truth.Totals.ReasonMs[code]} ms in the truth, {engine.Totals.ReasonMs[code]} ms in the engine");
+        }
+
+        for (var slot = 0; slot <= truth.Cell.Articles.Count; slot++)
+        {
+            var article = slot == 0 ? "no article" : truth.Cell.Articles[slot - 1].Id;
+            Assert.True(truth.Totals.ArticleCycles[slot] == engine.Totals.ArticleCycles[slot], $"{what}: {article} cycles {truth.Totals.ArticleCycles[slot]} vs {engine.Totals.ArticleCycles[slot]}");
+            Assert.True(truth.Totals.ArticleScrap[slot] == engine.Totals.ArticleScrap[slot], $"{what}: {article} scrap {truth.Totals.ArticleScrap[slot]} vs {engine.Totals.ArticleScrap[slot]}");
+        }
+
+        Assert.True(Math.Abs(truth.IdealSeconds - engine.IdealSeconds) <= 1e-6 * Math.Max(1, truth.IdealSeconds), $"{what}: ideal {truth.IdealSeconds} s vs {engine.IdealSeconds} s");
         Assert.True(
             (truth.Oee is null && engine.Oee is null) || (truth.Oee is { } t && engine.Oee is { } e && Math.Abs(t - e) <= 0.001),
             $"{what}: OEE {truth.Oee} vs {engine.Oee}");
