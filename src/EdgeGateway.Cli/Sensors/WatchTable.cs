@@ -78,7 +78,7 @@ internal sealed class WatchTable(IReadOnlyList<HardwareInput> inputs, GatewayCon
             return string.Create(CultureInfo.InvariantCulture, $"{_pulses[row]} pulses");
         }
 
-        if (input.Config.Role.IsLevel())
+        if (input.Config.Role.IsLevel() || input.Config.Role.IsButton())
         {
             return _values[row] == 1 ? "on" : "off";
         }

@@ -127,7 +127,7 @@ public sealed record SourceAddress(SourceKind Kind, int Bus, int Address, int Li
     /// <summary>The roles a source kind can carry, for messages.</summary>
     internal static string RolesOf(SourceKind kind) => kind switch
     {
-        SourceKind.Gpio => "gpio carries level roles StateRun, StateIdle, StateDown, Setup and pulse roles CyclePulse, ScrapPulse",
+        SourceKind.Gpio => "gpio carries level roles StateRun, StateIdle, StateDown, Setup, the reason-box buttons ReasonButton, ArticleButton and pulse roles CyclePulse, ScrapPulse",
         SourceKind.Ads1115 => "ads1115 carries PowerKw (current transformer) or Aux (volts)",
         SourceKind.Ina219 => "ina219 carries PowerKw",
         _ => $"{kind.ToString().ToLowerInvariant()} carries Aux",
@@ -135,7 +135,7 @@ public sealed record SourceAddress(SourceKind Kind, int Bus, int Address, int Li
 
     private static bool Accepts(SourceKind kind, SourceChannel channel, SignalRole role) => kind switch
     {
-        SourceKind.Gpio => role.IsLevel() || role.IsPulse(),
+        SourceKind.Gpio => role.IsLevel() || role.IsButton() || role.IsPulse(), // a reason-box button is a 0/1 level like a lamp
         SourceKind.Ads1115 => role is SignalRole.PowerKw or SignalRole.Aux,
         SourceKind.Ina219 => role == SignalRole.PowerKw,
         _ => role == SignalRole.Aux && channel != SourceChannel.None,

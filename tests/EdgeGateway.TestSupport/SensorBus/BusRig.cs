@@ -20,19 +20,33 @@ public sealed class BusRig : IDisposable
 
     /// <summary>One cell per element of <paramref name="cellSignals"/> (cell-1, cell-2…), each with those signals.</summary>
     public BusRig(params string[] cellSignals)
+        : this(ConfigReader.Read(Encoding.UTF8.GetBytes(Json(cellSignals)), "cell.json"))
     {
-        Config = ConfigReader.Read(Encoding.UTF8.GetBytes(Json(cellSignals)), "cell.json");
+    }
+
+    private BusRig(GatewayConfig config)
+    {
+        Config = config;
         Signals = new SignalMap(Config);
         Controller = new GpioController(Gpio);
     }
 
+    /// <summary>
+    /// Like <see cref="BusRig(string[])"/>, with gateway sections besides the cells (e.g. <c>"StopReasons": { … },</c>,
+    /// ending in a comma) and cell keys besides the signals (e.g. <c>"Articles": { … },</c>).
+    /// </summary>
+    public static BusRig WithContext(string gatewaySections, string cellKeys, params string[] cellSignals) =>
+        new(ConfigReader.Read(Encoding.UTF8.GetBytes(JsonWith(gatewaySections, cellKeys, cellSignals)), "cell.json"));
+
     /// <summary>A gateway config with one cell per element of <paramref name="cellSignals"/>.</summary>
-    public static string Json(params string[] cellSignals)
+    public static string Json(params string[] cellSignals) => JsonWith("", "", cellSignals);
+
+    private static string JsonWith(string gatewaySections, string cellKeys, string[] cellSignals)
     {
         var cells = string.Join(",\n", cellSignals.Select((signals, i) => $$"""
                   {
                     "Id": "cell-{{i + 1}}",
-                    "IdealCycleSeconds": 30,
+                    "IdealCycleSeconds": 30,{{cellKeys}}
                     "Signals": {
             {{signals}}
                     },
@@ -43,7 +57,7 @@ public sealed class BusRig : IDisposable
             {
               "EdgeGateway": {
                 "Site": "site-1",
-                "TimeZone": "Europe/Amsterdam",
+                "TimeZone": "Europe/Amsterdam",{{gatewaySections}}
                 "Cells": [
             {{cells}}
                 ]
