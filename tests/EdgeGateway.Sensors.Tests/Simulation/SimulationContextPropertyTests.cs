@@ -73,6 +73,24 @@ public sealed class SimulationContextPropertyTests
         }
     }
 
+    [Fact]
+    public void SampleConfigWithReasonsArticlesAndPlantCalendar_ShowsThemAll_AndReplaysToItsTruth()
+    {
+        // deploy/sample/simulation-context.json (src/docs/simulation.md): two weeks with its holiday, closures and Saturday shift.
+        var json = File.ReadAllText(RepoPaths.Sample("simulation-context.json"));
+        var run = SimulatedRun.Simulate(json, seed: 1, "2026-05-11", "2026-05-25");
+
+        TruthComparison.AssertReplayMatchesTruth(run);
+        var total = Assert.Single(run.Truth, r => r.Kind == WindowKind.Total);
+        var cell = total.Cell;
+        Assert.All(Enumerable.Range(0, cell.Articles.Count), a => Assert.True(total.ArticleProduced(a) > 0, $"{cell.Articles[a].Id} not made"));
+        Assert.True(total.UnassignedStops > 0);
+        Assert.True(total.ReasonSeconds(cell.Reasons.IndexOf("JAM")) > total.ReasonSeconds(cell.Reasons.IndexOf("TOOL")));
+        var trace = System.Text.Encoding.UTF8.GetString(run.Trace);
+        Assert.Contains(",@closure,", trace, StringComparison.Ordinal);
+        Assert.Contains("@2026-", trace, StringComparison.Ordinal); // reasons naming their stop by its start
+    }
+
     private static void AssertBucketsAddUp(List<WindowRecord> records, Case c)
     {
         foreach (var record in records)
