@@ -212,17 +212,48 @@ public sealed class SensorsCommandTests : IDisposable
             table.ToText(3000));
     }
 
-    private string WriteConfig(string signals)
+    [Fact]
+    public void WatchTable_ShowsReasonBoxButtonsAsLevels_InARoleColumnWideEnoughForThem()
+    {
+        var path = WriteConfig(
+            """
+            "green": { "Role": "StateRun", "Source": "gpio:17" },
+            "btn-jam": { "Role": "ReasonButton", "Reason": "JAM", "Source": "gpio:5", "ActiveLow": true, "Pull": "Up" },
+            "btn-a1": { "Role": "ArticleButton", "Article": "A-1", "Source": "gpio:6", "DebounceMs": 30 }
+            """,
+            gatewaySections: """ "StopReasons": { "Codes": { "JAM": { "Class": "Down" } } }, """,
+            cellKeys: """ "Articles": { "A-1": { "IdealCycleSeconds": 30 } }, """);
+        var config = ConfigReader.Read(File.ReadAllBytes(path), path);
+        var signals = new SignalMap(config);
+        var inputs = HardwareInput.Read(config, signals);
+        Assert.Equal([SignalRole.StateRun, SignalRole.ReasonButton, SignalRole.ArticleButton], inputs.Select(i => i.Config.Role));
+        var table = new WatchTable(inputs, new GatewayConfigCells(config, signals));
+        table.Update(new SignalEvent(1000, 0, 1));
+        table.Update(new SignalEvent(2000, 1, 1));
+        table.Update(new SignalEvent(2500, 2, 0));
+
+        Assert.Equal(
+            """
+            signal   cell      role           source   value               age
+            green    cell-1    StateRun       gpio:17  on                  2.0 s
+            btn-jam  cell-1    ReasonButton   gpio:5   on                  1.0 s
+            btn-a1   cell-1    ArticleButton  gpio:6   off                 0.5 s
+
+            """.ReplaceLineEndings("\n"),
+            table.ToText(3000));
+    }
+
+    private string WriteConfig(string signals, string gatewaySections = "", string cellKeys = "")
     {
         var path = Path.Combine(_dir, "cell.json");
         File.WriteAllText(path, $$"""
             {
               "EdgeGateway": {
                 "Site": "site-1",
-                "TimeZone": "Europe/Amsterdam",
+                "TimeZone": "Europe/Amsterdam",{{gatewaySections}}
                 "Cells": [
                   {
-                    "Id": "cell-1", "IdealCycleSeconds": 30,
+                    "Id": "cell-1", "IdealCycleSeconds": 30,{{cellKeys}}
                     "Signals": {
             {{signals}}
                     },

@@ -53,13 +53,16 @@ internal sealed class WatchTable(IReadOnlyList<HardwareInput> inputs, GatewayCon
         var lines = new List<string>(inputs.Count + 1);
         var nameWidth = Math.Max(6, inputs.Max(i => i.Name.Length));
         var sourceWidth = Math.Max(6, inputs.Max(i => i.Address.ToString().Length));
-        lines.Add(string.Create(CultureInfo.InvariantCulture, $"{"signal".PadRight(nameWidth)}  {"cell",-8}  {"role",-10}  {"source".PadRight(sourceWidth)}  {"value",-18}  age"));
+
+        // As wide as the longest role shown: the reason-box buttons' names are longer than the others.
+        var roleWidth = Math.Max(10, inputs.Max(i => i.Config.Role.ToString().Length));
+        lines.Add(string.Create(CultureInfo.InvariantCulture, $"{"signal".PadRight(nameWidth)}  {"cell",-8}  {"role".PadRight(roleWidth)}  {"source".PadRight(sourceWidth)}  {"value",-18}  age"));
         for (var row = 0; row < inputs.Count; row++)
         {
             var input = inputs[row];
             var age = _at[row] == long.MinValue ? "-" : string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, nowMs - _at[row]) / 1000.0:0.0} s");
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{input.Name.PadRight(nameWidth)}  {cells.CellOf(input),-8}  {input.Config.Role,-10}  {input.Address.ToString().PadRight(sourceWidth)}  {Value(row),-18}  {age}"));
+                $"{input.Name.PadRight(nameWidth)}  {cells.CellOf(input),-8}  {input.Config.Role.ToString().PadRight(roleWidth)}  {input.Address.ToString().PadRight(sourceWidth)}  {Value(row),-18}  {age}"));
         }
 
         return lines;
