@@ -29,14 +29,7 @@ public sealed class ReasonBoxTests
     [Fact]
     public void ReasonButtonPressedDuringAStop_BooksTheStopToItsReason_AndArticleButtonSetsTheArticle()
     {
-        using var rig = BusRig.WithContext(Reasons, Articles, Signals);
-        foreach (var line in (int[])[22, 5, 6])
-        {
-            rig.Gpio.Preset(line, true); // released buttons and dark lamps read high through the pull-ups
-        }
-
-        rig.Gpio.Preset(17, false); // running
-        rig.Start();
+        using var rig = StartRunning();
         Assert.Equal(PinMode.InputPullUp, rig.Gpio.ModeOf(5));
 
         // The article button is pressed at 1 s (with contact bounce); two cycles follow.
@@ -47,22 +40,14 @@ public sealed class ReasonBoxTests
         Pulse(rig, 24, 20_000);
         Pulse(rig, 24, 40_000);
 
-        // The machine stops at 60 s; the operator presses "meeting" at 90 s for 200 ms (bouncing); it runs again at 180 s.
-        rig.At(60_000, () =>
+        // The operator presses "meeting" at 90 s for 200 ms (bouncing).
+        StopFor2Minutes(rig, pressDuringTheStop: () =>
         {
-            rig.Gpio.Set(17, true);
-            rig.Gpio.Set(22, false);
+            rig.At(90_000, () => rig.Gpio.Set(5, false));
+            rig.At(90_003, () => rig.Gpio.Set(5, true));
+            rig.At(90_005, () => rig.Gpio.Set(5, false));
+            rig.At(90_200, () => rig.Gpio.Set(5, true));
         });
-        rig.At(90_000, () => rig.Gpio.Set(5, false));
-        rig.At(90_003, () => rig.Gpio.Set(5, true));
-        rig.At(90_005, () => rig.Gpio.Set(5, false));
-        rig.At(90_200, () => rig.Gpio.Set(5, true));
-        rig.At(180_000, () =>
-        {
-            rig.Gpio.Set(22, true);
-            rig.Gpio.Set(17, false);
-        });
-        rig.Run(TimeSpan.FromSeconds(60));
 
         // Each button: released at the start, then one debounced press stamped with its last edge, and its release.
         Assert.Equal([(0L, 0.0), (90_005L, 1.0), (90_200L, 0.0)], rig.Of("btn-meeting").Select(e => (e.TimestampMs - rig.StartMs, e.Value)));
@@ -82,31 +67,44 @@ public sealed class ReasonBoxTests
     public void StopWithoutAPress_IsADownStopCountedUnassigned()
     {
         // The same stop without the button: the red lamp books it down, a failure, and unassigned after 60 s.
-        using var rig = BusRig.WithContext(Reasons, Articles, Signals);
-        foreach (var line in (int[])[22, 5, 6])
-        {
-            rig.Gpio.Preset(line, true);
-        }
-
-        rig.Gpio.Preset(17, false);
-        rig.Start();
-        rig.At(60_000, () =>
-        {
-            rig.Gpio.Set(17, true);
-            rig.Gpio.Set(22, false);
-        });
-        rig.At(180_000, () =>
-        {
-            rig.Gpio.Set(22, true);
-            rig.Gpio.Set(17, false);
-        });
-        rig.Run(TimeSpan.FromSeconds(60));
+        using var rig = StartRunning();
+        StopFor2Minutes(rig, pressDuringTheStop: () => { });
 
         var total = Replay(rig);
         Assert.Equal(120.0, total.Seconds(Bucket.Down), 0.05);
         Assert.Equal(0, total.ReasonSeconds(rig.Config.Cells[0].Reasons.IndexOf("MEETING")));
         Assert.Equal(1, total.Failures);
         Assert.Equal(1, total.UnassignedStops);
+    }
+
+    /// <summary>A rig with the cell running (green lit), its red lamp dark and its buttons released.</summary>
+    private static BusRig StartRunning()
+    {
+        var rig = BusRig.WithContext(Reasons, Articles, Signals);
+        foreach (var line in (int[])[22, 5, 6])
+        {
+            rig.Gpio.Preset(line, true); // released buttons and dark lamps read high through the pull-ups
+        }
+
+        rig.Gpio.Preset(17, false);
+        return rig.Start();
+    }
+
+    /// <summary>The machine stops (red) from 60 s to 180 s after the start, then runs for a minute.</summary>
+    private static void StopFor2Minutes(BusRig rig, Action pressDuringTheStop)
+    {
+        rig.At(60_000, () =>
+        {
+            rig.Gpio.Set(17, true);
+            rig.Gpio.Set(22, false);
+        });
+        pressDuringTheStop();
+        rig.At(180_000, () =>
+        {
+            rig.Gpio.Set(22, true);
+            rig.Gpio.Set(17, false);
+        });
+        rig.Run(TimeSpan.FromSeconds(60));
     }
 
     private static void Pulse(BusRig rig, int line, long atMs)
