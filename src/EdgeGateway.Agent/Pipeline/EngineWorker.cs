@@ -84,7 +84,7 @@ internal sealed partial class EngineWorker(
                     }
 
                     faults += double.IsNaN(e.Value) ? 1 : 0;
-                    engine.Process(new SignalEvent(at, e.Signal, e.Value));
+                    engine.Process(e with { TimestampMs = at }); // a closure or extra shift carries its end in ToMs
                 }
 
                 var now = time.GetTimestamp();
