@@ -13,11 +13,15 @@ public sealed class SimulatedSignalSourceTests
     private static readonly long s_from = SimulatedRun.Instant("2026-03-02", s_sample.TimeZone);
     private static readonly long s_to = SimulatedRun.Instant("2026-03-04", s_sample.TimeZone);
 
-    [Fact]
-    public async Task LiveSource_EmitsExactlyTheEventsOfTheTrace()
+    [Theory]
+    [InlineData("simulation.json", "2026-03-02", "2026-03-04")]
+    [InlineData("simulation-context.json", "2026-05-20", "2026-05-22")] // reasons, articles, and the closure announced on the 21st
+    public async Task LiveSource_EmitsExactlyTheEventsOfTheTrace(string file, string from, string to)
     {
-        var expected = TraceEvents(seed: 8);
-        var source = SimulatedSignalSource.Create(s_sample, seed: 8, s_from, s_to, speed: 1e12, TimeProvider.System);
+        var sample = ConfigReader.Read(File.ReadAllBytes(RepoPaths.Sample(file)), file);
+        var (fromMs, toMs) = (SimulatedRun.Instant(from, sample.TimeZone), SimulatedRun.Instant(to, sample.TimeZone));
+        var expected = TraceEvents(sample, seed: 8, fromMs, toMs);
+        var source = SimulatedSignalSource.Create(sample, seed: 8, fromMs, toMs, speed: 1e12, TimeProvider.System);
         var channel = Channel.CreateUnbounded<SignalEvent>();
 
         await source.RunAsync(channel.Writer, CancellationToken.None);
@@ -29,13 +33,14 @@ public sealed class SimulatedSignalSourceTests
         }
 
         Assert.True(expected.Count > 5000, $"{expected.Count} events");
+        Assert.Equal(sample.Cells[0].Reasons.Any, expected.Any(e => e.ToMs != 0)); // the closure, with its end
         Assert.Equal(expected, live);
     }
 
     [Fact]
     public async Task LiveSource_AtSpeed60_EmitsOneSimulatedMinutePerRealSecond()
     {
-        var expected = TraceEvents(seed: 9);
+        var expected = TraceEvents(s_sample, seed: 9, s_from, s_to);
         using var clock = new ManualTimeProvider();
         var source = SimulatedSignalSource.Create(s_sample, seed: 9, s_from, toMs: null, speed: 60, clock);
         var channel = Channel.CreateUnbounded<SignalEvent>();
@@ -66,12 +71,12 @@ public sealed class SimulatedSignalSourceTests
         Assert.Throws<ArgumentOutOfRangeException>(() => SimulatedSignalSource.Create(s_sample, 1, s_from, null, speed: 0, TimeProvider.System));
     }
 
-    private static List<SignalEvent> TraceEvents(long seed)
+    private static List<SignalEvent> TraceEvents(GatewayConfig config, long seed, long fromMs, long toMs)
     {
         using var trace = new MemoryStream();
-        Simulator.Run(s_sample, SimulationOptions.ReadAll(s_sample), seed, s_from, s_to, [Core.Kpi.WindowKind.Total], trace, out _);
+        Simulator.Run(config, SimulationOptions.ReadAll(config), seed, fromMs, toMs, [Core.Kpi.WindowKind.Total], trace, out _);
         trace.Position = 0;
-        using var reader = new TraceReader(trace, "trace.csv", new SignalMap(s_sample));
+        using var reader = new TraceReader(trace, "trace.csv", new SignalMap(config));
         var events = new List<SignalEvent>();
         while (reader.TryRead(out var e))
         {
