@@ -40,7 +40,7 @@ public sealed record SimulationContext
 
     /// <summary>
     /// Weight of each reason code (index in <c>StopReasons.Codes</c>), or null: the codes whose class fits the stop's lamp
-    /// (red: <c>Down</c>; yellow: <c>Idle</c> and <c>PlannedStop</c>), all codes where none fits.
+    /// (red: <c>Down</c>; yellow: the other classes), all codes where none fits.
     /// </summary>
     public IReadOnlyList<double>? ReasonWeights { get; init; }
 

@@ -83,11 +83,38 @@ public sealed class SimulationConfigTests
     [InlineData("\"ExtraShifts\": [ { \"Days\": \"Sat\", \"Start\": \"06:00\",\n \"End\": \"14:00\", \"Breaks\": [ { \"Start\": \"15:00\", \"End\": \"15:30\" } ] } ]", 9, "Simulation.ExtraShifts[0].Breaks[0]: break 15:00-15:30 is outside its shift 06:00-14:00")]
     [InlineData("\"ExtraShifts\": [ { \"Days\": \"Someday\",\n \"Start\": \"06:00\", \"End\": \"14:00\" } ]", 8, "Simulation.ExtraShifts[0].Days: 'Someday' is not a set of days")]
     [InlineData("\"ExtraShifts\": { }", 8, "Simulation.ExtraShifts: expected an array")]
+    [InlineData("\"ReasonShare\": 1.5", 8, "Simulation.ReasonShare: 1.5 is out of range: must be at least 0 and at most 1")]
+    [InlineData("\"ReasonDelayMeanSeconds\": 0", 8, "Simulation.ReasonDelayMeanSeconds: 0 is out of range: must be greater than 0")]
+    [InlineData("\"ReasonMix\": [\n { \"Reason\": \"JAM\" } ]", 9, "Simulation.ReasonMix[0].Reason: 'JAM' is not a code of StopReasons.Codes")]
+    [InlineData("\"Investment\": { \"GoLive\": \"2026-06-01\", \"After\": {\n \"ReasonShare\": 0.5 } }", 9, "Simulation.Investment.After.ReasonShare: unknown key")]
+    [InlineData("\"AnnouncedClosures\": [ { \"Announced\": \"2026-06-01\",\n \"From\": \"2026-06-03\", \"To\": \"2026-06-02T12:00\" } ]", 9, "Simulation.AnnouncedClosures[0].To: the closure ends before it begins")]
+    [InlineData("\"AnnouncedClosures\": [\n { \"From\": \"2026-06-03\", \"To\": \"2026-06-03\" } ]", 9, "Simulation.AnnouncedClosures[0]: missing key 'EdgeGateway.Cells[0].Simulation.AnnouncedClosures[0].Announced'")]
     public void BadSimulationSection_IsRejected_WithFileLineAndKeyPath(string body, int line, string expected)
     {
         var e = Assert.Throws<InputException>(() => Read(Config(body)));
 
         Assert.StartsWith($"test.json:{line}: EdgeGateway.Cells[0].{expected}", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ContextKeys_HaveTheirDefaults_AndAnnouncedClosuresReadLikeThePlantCalendars()
+    {
+        var defaults = Read(Config("")).Context;
+        var options = Read(Config("""
+                  "ReasonShare": 0.5, "ReasonDelayMeanSeconds": 60, "ReasonAtStopShare": 0, "ReasonReplaceShare": 0.3, "ArticleChangeShare": 0.25,
+                  "AnnouncedClosures": [ { "Name": "power cut", "Announced": "2026-06-01T08:00:00Z", "From": "2026-06-01T12:00", "To": "2026-06-02" } ]
+            """)).Context;
+
+        Assert.Equal((0.8, 300.0, 0.5, 0.1, 1.0), (defaults.ReasonShare, defaults.ReasonDelayMeanSeconds, defaults.ReasonAtStopShare, defaults.ReasonReplaceShare, defaults.ArticleChangeShare));
+        Assert.Null(defaults.ReasonWeights);
+        Assert.Empty(defaults.Closures);
+        Assert.Equal((0.5, 60.0, 0.0, 0.3, 0.25), (options.ReasonShare, options.ReasonDelayMeanSeconds, options.ReasonAtStopShare, options.ReasonReplaceShare, options.ArticleChangeShare));
+        var closure = Assert.Single(options.Closures);
+
+        // Site-local times; a date as the end means through that day (CEST: UTC+2).
+        Assert.Equal(
+            new AnnouncedClosure(SimulatedRun.Instant("2026-06-01T08:00:00.000Z", TimeZoneInfo.Utc), new TimeRange(SimulatedRun.Instant("2026-06-01T10:00:00.000Z", TimeZoneInfo.Utc), SimulatedRun.Instant("2026-06-02T22:00:00.000Z", TimeZoneInfo.Utc))),
+            closure);
     }
 
     [Fact]
