@@ -8,8 +8,9 @@ namespace EdgeGateway.Sensors.Simulation;
 /// the reasons given, without the engine. A stop is the time the machine is down or idle inside one stretch of working
 /// time: a calendar boundary ends it, and where working time begins while the machine is still stopped a new stop begins,
 /// which keeps the reason of the stop the boundary ended if the machine has not changed state since. A reason names the
-/// stop in progress at its instant, or the last stop if within the grace time after it ended and no other stop began since
-/// (going down or idle anywhere ends that time); a later one replaces it. A reasoned stop is booked to its reason's bucket
+/// stop in progress at its instant, or the last stop while that is not final: until its grace time is over (a reason given
+/// at the instant a stop ends still counts with a grace time of 0) and no other stop began (going down or idle anywhere
+/// ends it), if the instant it names is not before the stop; a later one replaces it. A reasoned stop is booked to its reason's bucket
 /// and is never a minor stop; an unreasoned stop is booked by its lamp, and counts as unassigned from the configured length.
 /// </summary>
 /// <remarks>
@@ -126,7 +127,7 @@ internal sealed partial class CellTruth
                 var bookedAsMinor = stop.MinorEligible && stop.Reason < 0;
                 var graceOver = reason.TimestampMs > stop.End && reason.TimestampMs >= stop.End + _graceMs;
                 var anotherBegan = stopped < goneStopped.Count && goneStopped[stopped] <= reason.TimestampMs;
-                if (bookedAsMinor || graceOver || anotherBegan || reason.AtMs >= stop.End + _graceMs)
+                if (bookedAsMinor || graceOver || anotherBegan)
                 {
                     continue;
                 }

@@ -129,13 +129,16 @@ public sealed class SimulationContextPropertyTests
         }
     }
 
-    /// <summary>On the holiday nothing is planned, so nothing stops, and the machine stays off (a cycle or setup begun the evening before may end in it).</summary>
+    /// <summary>
+    /// On the holiday nothing is planned, so nothing stops, and the machine stays off: a cycle or setup begun before may
+    /// end in it (the longest cycle: 2 × 1.5 × the slowest article's 54 s).
+    /// </summary>
     private static void AssertClosedDayDoesNotRun(SimulatedRun run, Case c)
     {
         var holiday = SimulatedRun.Instant(Date(c.Start.AddDays(c.ClosureDay)), run.Config.TimeZone);
         foreach (var day in run.Truth.Where(r => r.Kind == WindowKind.Day && r.Start == holiday))
         {
-            Assert.True(day.Ms(Bucket.Run) <= 60_000 && day.Produced <= 8, $"{c}: {day.Cell.Id} works on the holiday: {day.Ms(Bucket.Run)} ms run, {day.Produced} parts");
+            Assert.True(day.Ms(Bucket.Run) <= 162_000 && day.Produced <= 8, $"{c}: {day.Cell.Id} works on the holiday: {day.Ms(Bucket.Run)} ms run, {day.Produced} parts");
             Assert.True(day.Ms(Bucket.Down) + day.Ms(Bucket.Idle) == 0, $"{c}: {day.Cell.Id} stops on the holiday");
         }
     }
