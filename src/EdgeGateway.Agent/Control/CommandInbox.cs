@@ -1,3 +1,4 @@
+using EdgeGateway.Agent.Publishing;
 using EdgeGateway.Core.Payload;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -18,15 +19,9 @@ internal sealed partial class CommandInbox(TopicScheme topics, ControlHandler ha
     /// <summary>Subscribes <paramref name="client"/> to <see cref="Topic"/>; a refusal is logged.</summary>
     public async Task SubscribeAsync(IMqttClient client, CancellationToken cancellationToken)
     {
-        var subscribed = await client.SubscribeAsync(
-            new MqttClientSubscribeOptionsBuilder().WithTopicFilter(Topic, MqttQualityOfServiceLevel.AtLeastOnce).Build(),
-            cancellationToken).ConfigureAwait(false);
-        foreach (var item in subscribed.Items)
+        if (await ConfirmationInbox.SubscribeRefusedAsync(client, Topic, cancellationToken).ConfigureAwait(false) is { } refused)
         {
-            if (item.ResultCode is not (MqttClientSubscribeResultCode.GrantedQoS0 or MqttClientSubscribeResultCode.GrantedQoS1))
-            {
-                Log.NotSubscribed(logger, Topic, item.ResultCode.ToString());
-            }
+            Log.NotSubscribed(logger, Topic, refused.ToString());
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using EdgeGateway.Agent.Hosting;
+using EdgeGateway.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Agent.Control;
@@ -47,7 +48,7 @@ internal sealed partial class ControlSocketServer(IOptions<AgentOptions> options
         }
         finally
         {
-            TryDelete(path);
+            StorageErrors.TryDelete(path);
         }
     }
 
@@ -58,7 +59,7 @@ internal sealed partial class ControlSocketServer(IOptions<AgentOptions> options
         try
         {
             // A socket file left by a killed agent refuses the bind; nothing listens on it any more.
-            TryDelete(path);
+            StorageErrors.TryDelete(path);
             socket.Bind(new UnixDomainSocketEndPoint(path));
             if (!OperatingSystem.IsWindows())
             {
@@ -120,21 +121,6 @@ internal sealed partial class ControlSocketServer(IOptions<AgentOptions> options
         }
 
         return length < buffer.Length ? buffer[..length] : null;
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            if (File.Exists(path))
-            {
-                File.Delete(path);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The bind says what is wrong.
-        }
     }
 
     private static partial class Log

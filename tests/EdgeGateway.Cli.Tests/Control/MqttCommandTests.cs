@@ -25,12 +25,8 @@ public sealed class MqttCommandTests : IDisposable
         var dir = Path.Combine(_root, "pki");
         var fleet = Path.Combine(_root, "fleet.csv");
         File.WriteAllText(fleet, $"site,gateway,cells\n{AgentRun.Site},{Gateway},cell-1\n{AgentRun.Site},{Other},cell-2\n");
-        PkiRun.Ok("pki", "init", "--dir", dir);
-        PkiRun.Ok("pki", "issue", "broker", "--dir", dir, "--host", "127.0.0.1", "--host", "localhost");
-        PkiRun.Ok("pki", "issue", "monitor", "--dir", dir);
+        FleetPki.Create(dir, AgentRun.Site, Gateway, Other);
         PkiRun.Ok("pki", "issue", "operator", "--dir", dir, "--site", AgentRun.Site, "--name", "tablet-1");
-        PkiRun.Ok("pki", "issue", "gateway", "--dir", dir, "--site", AgentRun.Site, "--gateway", Gateway);
-        PkiRun.Ok("pki", "issue", "gateway", "--dir", dir, "--site", AgentRun.Site, "--gateway", Other);
         using var broker = FleetPki.Launch(dir, Path.Combine(_root, "broker"), fleet);
         var ca = Path.Combine(dir, "ca.crt");
         var commandTopic = $"edgegw/v1/{AgentRun.Site}/command/{Gateway}";

@@ -51,6 +51,21 @@ public sealed class FleetPki : IDisposable
 
     internal MosquittoBroker Broker { get; }
 
+    /// <summary>
+    /// A fresh PKI in <paramref name="dir"/> as the docs make one for loopback: the CA, the broker's certificate for
+    /// 127.0.0.1 and localhost, the monitor's, and the gateway certificates of <paramref name="site"/> and <paramref name="gateways"/>.
+    /// </summary>
+    internal static void Create(string dir, string site, params string[] gateways)
+    {
+        PkiRun.Ok("pki", "init", "--dir", dir);
+        PkiRun.Ok("pki", "issue", "broker", "--dir", dir, "--host", "127.0.0.1", "--host", "localhost");
+        PkiRun.Ok("pki", "issue", "monitor", "--dir", dir);
+        foreach (var gateway in gateways)
+        {
+            PkiRun.Ok("pki", "issue", "gateway", "--dir", dir, "--site", site, "--gateway", gateway);
+        }
+    }
+
     /// <summary>A broker running what broker-config writes for <paramref name="dir"/> and <paramref name="fleet"/>, regenerated at each start.</summary>
     internal static MosquittoBroker Launch(string dir, string output, string fleet) => MosquittoBroker.Launch(new MosquittoSettings
     {
