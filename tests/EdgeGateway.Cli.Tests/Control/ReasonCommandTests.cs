@@ -7,6 +7,7 @@ namespace EdgeGateway.Cli.Tests.Control;
 /// time, a real Mosquitto, records confirmed): the reason given during a stop comes back in the records' <c>reasons</c>;
 /// an unknown code is refused naming the valid ones and changes nothing; a closure set by command survives a restart.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class ReasonCommandTests
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(90);
@@ -20,6 +21,7 @@ public sealed class ReasonCommandTests
         run.AddReasonsAndArticles();
         var agent = run.Start();
         await Poll.Until(() => agent.FindLine("Taking commands on") is not null, s_timeout, "the control socket", () => agent.Tail());
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite, File.GetUnixFileMode(run.ControlSocket));
 
         // Refused before it reaches the engine: exit 1, the valid codes on stderr, nothing changed.
         var (code, output, error) = PkiRun.Edgegw("reason", "--cell", "cell-1", "--code", "coffee_break", "--socket", run.ControlSocket);
@@ -53,6 +55,27 @@ public sealed class ReasonCommandTests
         var minutes = ContextRecords.Minutes(subscriber.Payloads().Values);
         Assert.All(minutes, r => Assert.DoesNotContain("coffee_break", ContextRecords.Reasons(r)));
         Assert.DoesNotContain(minutes, r => ContextRecords.Reasons(r).Any(c => c != "waiting_material"));
+    }
+
+    [Fact]
+    public void Without_an_agent_each_command_says_it_cannot_reach_it_and_malformed_arguments_exit_2()
+    {
+        var socket = Path.Combine(Path.GetTempPath(), $"edgegw-no-agent-{Guid.NewGuid():N}.sock");
+        string[][] lines =
+        [
+            ["reason", "--cell", "cell-1", "--code", "waiting_material", "--at", "08:10"],
+            ["article", "--cell", "cell-1", "--article", "A-100"],
+            ["calendar", "close", "--from", "2026-12-24", "--to", "2026-12-26"],
+            ["calendar", "extra-shift", "--from", "2026-12-19T06:00", "--to", "2026-12-19T14:00"],
+        ];
+        foreach (var line in lines)
+        {
+            var name = line[0] == "calendar" ? $"calendar {line[1]}" : line[0];
+            Assert.Equal((1, "", $"edgegw {name}: cannot reach the agent (is edgegw-agent running?): socket {socket}: no such socket\n"), PkiRun.Edgegw([.. line, "--socket", socket]));
+        }
+
+        var (code, _, error) = PkiRun.Edgegw("reason", "--cell", "cell-1");
+        Assert.Equal((2, "edgegw: Option '--code' is required. (see 'edgegw --help')\n"), (code, error));
     }
 
     [Fact]
