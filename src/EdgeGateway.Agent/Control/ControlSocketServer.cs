@@ -8,13 +8,17 @@ namespace EdgeGateway.Agent.Control;
 /// <summary>
 /// The control socket (<c>Agent:ControlSocket</c>): a Unix domain socket with mode 0660, so that root and the members of the
 /// service's group (technicians are added to group edgegw) may send commands, nobody else. One JSON request line gets one
-/// JSON reply line (<see cref="ControlHandler"/>), then the connection ends. A socket that cannot be made is logged and
-/// the agent runs on without it: commands are an extra, the records are what matters.
+/// JSON reply line (<see cref="ControlHandler"/>), then the connection ends; the log names the sender's user id (the
+/// kernel's SO_PEERCRED). A socket that cannot be made is logged and the agent runs on without it: commands are an
+/// extra, the records are what matters.
 /// </summary>
 internal sealed partial class ControlSocketServer(IOptions<AgentOptions> options, ControlHandler handler, ILogger<ControlSocketServer> logger) : BackgroundService
 {
     /// <summary>The file mode of the socket: read and write for owner and group.</summary>
     public const UnixFileMode Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
+
+    // SOL_SOCKET and SO_PEERCRED on Linux: the peer's pid, uid and gid as three 32-bit integers.
+    private const int SolSocket = 1, PeerCredentials = 17;
 
     // A client that connects and sends nothing must not hold a connection for ever.
     private static readonly TimeSpan s_requestTimeout = TimeSpan.FromSeconds(5);
@@ -55,6 +59,12 @@ internal sealed partial class ControlSocketServer(IOptions<AgentOptions> options
     /// <summary>A listening socket at <paramref name="path"/> with <see cref="Mode"/>, replacing a stale one; null (logged) when it cannot be made.</summary>
     private Socket? Listen(string path)
     {
+        if (File.Exists(path) && IsListening(path))
+        {
+            Log.NoSocket(logger, path, "another process listens on it (a second agent on this machine?)");
+            return null;
+        }
+
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
@@ -88,14 +98,50 @@ internal sealed partial class ControlSocketServer(IOptions<AgentOptions> options
                 var request = await ReadLineAsync(connection, timeout.Token).ConfigureAwait(false);
                 var reply = request is null
                     ? ControlReply.Error(null, $"the request is longer than {ControlCommandReader.MaxBytes} bytes or has no line end")
-                    : await handler.HandleAsync(request, "socket", stoppingToken).ConfigureAwait(false);
+                    : await handler.HandleAsync(request, Sender(connection), stoppingToken).ConfigureAwait(false);
                 await connection.SendAsync(reply.Append((byte)'\n').ToArray(), stoppingToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is SocketException or OperationCanceledException)
+            catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
             {
                 // The client went away, sent nothing in time, or the agent stops: nobody to answer.
                 Log.ConnectionEnded(logger, e.Message);
             }
+        }
+    }
+
+    /// <summary>Whether something accepts connections on the socket at <paramref name="path"/>.</summary>
+    private static bool IsListening(string path)
+    {
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new UnixDomainSocketEndPoint(path));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The channel as the log names it: <c>socket, uid 1000</c> (just <c>socket</c> where the kernel does not say).</summary>
+    private static string Sender(Socket connection)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return "socket";
+        }
+
+        Span<byte> credentials = stackalloc byte[12];
+        try
+        {
+            return connection.GetRawSocketOption(SolSocket, PeerCredentials, credentials) == credentials.Length
+                ? $"socket, uid {BitConverter.ToUInt32(credentials[4..])}"
+                : "socket";
+        }
+        catch (SocketException)
+        {
+            return "socket";
         }
     }
 

@@ -46,7 +46,8 @@ public sealed class ReasonCommandTests
         }
 
         Assert.Equal("done\n", output);
-        await Poll.Until(() => agent.FindLine("Command (socket) reason waiting_material for cell cell-1: ok, done") is not null, s_timeout, "the command in the log", () => agent.Tail());
+        // The log names who sent it: the kernel's peer credentials of the socket.
+        await Poll.Until(() => agent.FindLine($"Command (socket, uid {Uid()}) reason waiting_material for cell cell-1: ok, done") is not null, s_timeout, "the command in the log", () => agent.Tail());
 
         // Once the stop is final (the next stop, or the grace time after it ended) its minutes carry the reason.
         await Poll.Until(
@@ -56,6 +57,10 @@ public sealed class ReasonCommandTests
         Assert.All(minutes, r => Assert.DoesNotContain("coffee_break", ContextRecords.Reasons(r)));
         Assert.DoesNotContain(minutes, r => ContextRecords.Reasons(r).Any(c => c != "waiting_material"));
     }
+
+    // The user id this test runs as (the socket's peer), from the kernel's own account of this process.
+    private static string Uid() =>
+        File.ReadLines("/proc/self/status").First(line => line.StartsWith("Uid:", StringComparison.Ordinal)).Split('\t', StringSplitOptions.RemoveEmptyEntries)[1];
 
     [Fact]
     public void Without_an_agent_each_command_says_it_cannot_reach_it_and_malformed_arguments_exit_2()
@@ -76,6 +81,26 @@ public sealed class ReasonCommandTests
 
         var (code, _, error) = PkiRun.Edgegw("reason", "--cell", "cell-1");
         Assert.Equal((2, "edgegw: Option '--code' is required. (see 'edgegw --help')\n"), (code, error));
+    }
+
+    [Fact]
+    public async Task A_second_agent_leaves_the_first_ones_socket_alone()
+    {
+        using var broker = MosquittoBroker.Launch();
+        using var first = new AgentRun("gw-first", broker.Port, speedFactor: 60);
+        first.AddReasonsAndArticles();
+        var agent = first.Start();
+        await Poll.Until(() => agent.FindLine("Taking commands on") is not null, s_timeout, "the first agent's socket", () => agent.Tail());
+        using var second = new AgentRun("gw-second", broker.Port, speedFactor: 60);
+        second.Settings["ControlSocket"] = first.ControlSocket;
+        var intruder = second.Start();
+
+        await Poll.Until(() => intruder.FindLine("another process listens on it") is not null, s_timeout, "the second agent to leave the socket alone", () => intruder.Tail());
+        Assert.Equal((0, "done\n", ""), PkiRun.Edgegw("article", "--cell", "cell-1", "--article", "A-100", "--socket", first.ControlSocket));
+        await Poll.Until(() => agent.FindLine("article A-100 for cell cell-1: ok, done") is not null, s_timeout, "the first agent to take the command", () => agent.Tail());
+        Assert.Null(intruder.FindLine("article A-100"));
+        Assert.Equal(0, await intruder.StopAsync());
+        Assert.Equal(0, await agent.StopAsync());
     }
 
     [Fact]
