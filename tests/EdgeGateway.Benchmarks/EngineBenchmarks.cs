@@ -36,15 +36,19 @@ public class EngineBenchmarks
     [Params(WindowSet.Agent, WindowSet.TotalOnly)]
     public WindowSet Windows { get; set; }
 
+    /// <summary>With reasons and article changes in the mix, under the sample config with reasons, articles and a plant calendar.</summary>
+    [Params(false, true)]
+    public bool Context { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        var config = SteadyStateMix.ReadSampleConfig();
+        var config = SteadyStateMix.ReadSampleConfig(Context);
         WindowKind[] kinds = Windows == WindowSet.Agent
             ? [WindowKind.Minute, WindowKind.Shift, WindowKind.Day, WindowKind.Total]
             : [WindowKind.Total];
         _engine = new GatewayEngine(config, kinds, _sink);
-        _events = new SteadyStateMix(config, _engine.Signals, SteadyStateMix.MondayMidnight, seed: 42).Take(Events);
+        _events = new SteadyStateMix(config, _engine.Signals, SteadyStateMix.MondayMidnight, seed: 42, Context).Take(Events);
         _offset = 0;
     }
 
@@ -53,9 +57,21 @@ public class EngineBenchmarks
     {
         var engine = _engine!;
         var offset = _offset;
-        foreach (ref readonly var e in _events.AsSpan())
+        if (!Context)
         {
-            engine.Process(new SignalEvent(e.TimestampMs + offset, e.Signal, e.Value));
+            foreach (ref readonly var e in _events.AsSpan())
+            {
+                engine.Process(new SignalEvent(e.TimestampMs + offset, e.Signal, e.Value));
+            }
+        }
+        else
+        {
+            foreach (ref readonly var e in _events.AsSpan())
+            {
+                // A reason names its instant: it moves on with the stream.
+                var value = e.Signal >= engine.Signals.Count && engine.Signals.Context(e.Signal) == ContextKind.Reason ? e.Value + offset : e.Value;
+                engine.Process(new SignalEvent(e.TimestampMs + offset, e.Signal, value));
+            }
         }
 
         _offset = offset + WeekMs;

@@ -131,9 +131,20 @@ public sealed class SteadyStateMix
     private long _nextCycle;
     private bool _scrapDue;
 
-    /// <summary>Starts the stream at <paramref name="startMs"/> with every lamp reported off.</summary>
-    public SteadyStateMix(GatewayConfig config, SignalMap signals, long startMs, int seed)
+    // Context events waiting for their time (withContext): a reason 30 s into every stop of 2 minutes or more, an
+    // article change after every setup. Each takes a power slot, and draws its random number, so the signals are the
+    // same as without them.
+    private readonly Queue<(long At, SignalEvent Event)> _context = new();
+    private readonly bool _withContext;
+    private int _article;
+
+    /// <summary>
+    /// Starts the stream at <paramref name="startMs"/> with every lamp reported off; <paramref name="withContext"/>: also
+    /// reasons and article changes (the config must have reason codes <c>breakdown</c>, <c>waiting_material</c> and two articles).
+    /// </summary>
+    public SteadyStateMix(GatewayConfig config, SignalMap signals, long startMs, int seed, bool withContext = false)
     {
+        _withContext = withContext;
         _signals = signals;
         _calendar = new ShiftCalendar(config.Cells[0].Shifts, config.TimeZone);
         _random = new Random(seed);
@@ -151,8 +162,12 @@ public sealed class SteadyStateMix
         }
     }
 
-    /// <summary>The sample config, parsed.</summary>
-    public static GatewayConfig ReadSampleConfig() => ConfigReader.Read(File.ReadAllBytes(SampleConfigPath), SampleConfigPath);
+    /// <summary>The sample config, parsed; <paramref name="withContext"/>: the one with reasons, articles and a plant calendar.</summary>
+    public static GatewayConfig ReadSampleConfig(bool withContext = false)
+    {
+        var path = withContext ? RepoPaths.Sample("edgegw-context.json") : SampleConfigPath;
+        return ConfigReader.Read(File.ReadAllBytes(path), path);
+    }
 
     /// <summary>The next <paramref name="count"/> events.</summary>
     public SignalEvent[] Take(int count)
@@ -185,6 +200,13 @@ public sealed class SteadyStateMix
             }
 
             return new SignalEvent(t, signal, value);
+        }
+
+        if (_context.TryPeek(out var due) && due.At <= t)
+        {
+            _context.Dequeue();
+            _random.NextDouble();
+            return due.Event with { TimestampMs = t };
         }
 
         if (_lamp == _green)
@@ -265,6 +287,11 @@ public sealed class SteadyStateMix
             return;
         }
 
+        if (_withContext)
+        {
+            QueueContext(t, lamp, _lampUntil - t);
+        }
+
         // The new lamp lights before the old one goes out, so no instant of "all off" (idle) lies between.
         if (lamp != Off)
         {
@@ -278,6 +305,22 @@ public sealed class SteadyStateMix
 
         _lamp = lamp;
         _nextCycle = t + CycleMs();
+    }
+
+    private void QueueContext(long t, int lamp, long durationMs)
+    {
+        if (lamp is var stop && (stop == _red || stop == _yellow) && durationMs >= 120_000)
+        {
+            var cell = 0;
+            var code = _signals.ReasonSignal(cell, stop == _red ? 0 : 2); // breakdown, waiting_material
+            _context.Enqueue((t + 30_000, new SignalEvent(0, code, t + 30_000)));
+        }
+
+        if (_lamp == _setup)
+        {
+            _article = 1 - _article;
+            _context.Enqueue((t + 10_000, new SignalEvent(0, _signals.ArticleSignal(0, _article), 0)));
+        }
     }
 
     private long Minutes(int min, int max) => _random.Next(min, max + 1) * 60_000L;

@@ -201,6 +201,31 @@ public sealed class DoctorCommandTests : IClassFixture<DoctorCommandTests.TlsBro
         Assert.Equal("last record", checks[^1].Name);
     }
 
+    [Theory]
+    [InlineData(true, "ok   last record: 900 s ago, at {0:yyyy-MM-dd HH:mm:ss}Z; every cell is stopped (the first since {1:HH:mm:ss}Z) and its records wait until the stop is final")]
+    [InlineData(false, "fail last record: 900 s ago, at {0:yyyy-MM-dd HH:mm:ss}Z: the agent runs but has computed no record for over 10 min — fix: journalctl -u edgegw says why; systemctl restart edgegw")]
+    public async Task No_record_while_every_cell_holds_a_stop_for_its_reason_is_ok_otherwise_a_failure(bool everyCell, string expected)
+    {
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var last = now.AddSeconds(-900);
+        var since = now.AddSeconds(-1000);
+        var path = Path.Combine(_dir, "status.json");
+        var state = new AgentState
+        {
+            Broker = new BrokerState(true, now.ToUnixTimeMilliseconds(), null), Records = 42, LastRecordMs = last.ToUnixTimeMilliseconds(),
+            Cells =
+            [
+                new CellStatus("cell-1", EdgeGateway.Core.Kpi.MachineState.Down, null, null) { StopHeldSinceMs = since.ToUnixTimeMilliseconds(), StopReason = "breakdown" },
+                new CellStatus("cell-2", EdgeGateway.Core.Kpi.MachineState.Idle, null, null) { StopHeldSinceMs = everyCell ? since.AddSeconds(60).ToUnixTimeMilliseconds() : null },
+            ],
+        };
+        StatusFile.Write(path, state, new OutboxStatus(0, 0, 1, 1, null, 0, 0), "sme-0042", "gw-doctor", now.ToUnixTimeMilliseconds());
+
+        var checks = await RunAsync(Config("""{ "Role": "StateRun" }""", "\"Mqtt\": { \"Port\": 1 }"), path, new FakeTimeProvider(now));
+
+        Assert.Equal(string.Format(CultureInfo.InvariantCulture, expected, last.UtcDateTime, since.UtcDateTime), checks.Single(c => c.Name == "last record").ToString());
+    }
+
     [Fact]
     public async Task No_record_in_the_10_min_since_the_agent_started_is_a_failure()
     {

@@ -132,6 +132,45 @@ public sealed class InfluxDbTests
             stdout);
     }
 
+    [Fact]
+    public void Report_ShowsEachWeeksTopFiveReasons_AndEffectivenessFromIdealSeconds_OrIdealCycleTimesProducedWhenARecordLacksIt()
+    {
+        // Week of 03-02: both day records carry ideal_s (a product mix: 34000 s, where 30 s × 1000 parts would say 30000 s);
+        // six reasons, and a shift record's reason the report must not count. Week of 03-09: one record of a gateway older
+        // than ideal_s, so the week's ideal time is 30 s × 900 parts, not the one record's 10000 s; no reasons.
+        const string records = """
+            kpi,site=sme-0042,cell=mill-1,window=day run_s=20000,setup_s=0,down_s=2000,idle_s=0,produced=500i,good=500i,unattended_good=0i,kwh=10,ideal_cycle_s=30,ideal_s=18000,unassigned_stops=1i 1772409600
+            kpi,site=sme-0042,cell=mill-1,window=day run_s=20000,setup_s=0,down_s=2000,idle_s=0,produced=500i,good=500i,unattended_good=0i,kwh=10,ideal_cycle_s=30,ideal_s=16000,unassigned_stops=0i 1772496000
+            kpi,site=sme-0042,cell=mill-1,window=day run_s=20000,setup_s=0,down_s=0,idle_s=0,produced=600i,good=600i,unattended_good=0i,kwh=6,ideal_cycle_s=30 1773014400
+            kpi,site=sme-0042,cell=mill-1,window=day run_s=10000,setup_s=0,down_s=0,idle_s=0,produced=300i,good=300i,unattended_good=0i,kwh=3,ideal_cycle_s=30,ideal_s=10000,unassigned_stops=0i 1773100800
+            kpi_reason,site=sme-0042,cell=mill-1,window=day,reason=waiting_material seconds=1200 1772409600
+            kpi_reason,site=sme-0042,cell=mill-1,window=day,reason=tool_change seconds=500 1772409600
+            kpi_reason,site=sme-0042,cell=mill-1,window=day,reason=waiting_material seconds=600 1772496000
+            kpi_reason,site=sme-0042,cell=mill-1,window=day,reason=breakdown seconds=900 1772496000
+            kpi_reason,site=sme-0042,cell=mill-1,window=day,reason=cleaning seconds=100 1772496000
+            kpi_reason,site=sme-0042,cell=mill-1,window=day,reason=meeting seconds=50 1772496000
+            kpi_reason,site=sme-0042,cell=mill-1,window=day,reason=quality_check seconds=30 1772496000
+            kpi_reason,site=sme-0042,cell=mill-1,window=shift,reason=meeting seconds=9999 1772431200
+            """;
+        using var influx = InfluxDb.Launch();
+        influx.Write(Lines(records), precision: "s");
+
+        var (stdout, stderr, exit) = Report(influx, new DateTimeOffset(2026, 3, 23, 0, 0, 0, TimeSpan.Zero), "2026-03-02", "2026-03-16");
+
+        Assert.Equal(("", 0), (stderr, exit));
+        Assert.EndsWith(
+            "\n\n" +
+            """
+            sme-0042 / mill-1
+            week of      run h   avail    perf quality     OEE  produced      good unattended  kWh/good
+            2026-03-02    11.1   90.9%   85.0%  100.0%   77.3%      1000      1000          0     0.020
+                       top stops: waiting_material 1800 s (53.3%), breakdown 900 s (26.6%), tool_change 500 s (14.8%), cleaning 100 s (3.0%), meeting 50 s (1.5%)
+            2026-03-09     8.3  100.0%   90.0%  100.0%   90.0%       900       900          0     0.010
+            """ + "\n",
+            stdout,
+            StringComparison.Ordinal);
+    }
+
     private static string Lines(params string[] blocks) => string.Join('\n', blocks.SelectMany(b => b.Split('\n')).Select(l => l.Trim()));
 
     private static (string Stdout, string Stderr, int Exit) Report(InfluxDb influx, DateTimeOffset now, string? from, string? to)

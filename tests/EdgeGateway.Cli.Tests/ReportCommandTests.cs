@@ -39,8 +39,11 @@ public sealed class ReportCommandTests : IDisposable
         2026-03-16     0.0       -       -       -       -         0         0          0         -
         """;
 
-    /// <summary>What InfluxDB 1.6.7 answered to the weekly query for <see cref="DayRecords"/>, 2026-03-02 to 2026-03-23.</summary>
-    private const string RecordedWeekly = """{"results":[{"statement_id":0,"series":[{"name":"kpi","tags":{"cell":"lathe-1","site":"sme-0042"},"columns":["time","run_s","setup_s","down_s","idle_s","produced","good","unattended_good","kwh","ideal_cycle_s"],"values":[["2026-03-02T00:00:00Z",42000,3000,4200,6400,1260,1238,12,370.75,30],["2026-03-09T00:00:00Z",25000,600,1000,1200,800,792,120,200,30],["2026-03-16T00:00:00Z",null,null,null,null,null,null,null,null,null]]},{"name":"kpi","tags":{"cell":"press-1","site":"sme-0042"},"columns":["time","run_s","setup_s","down_s","idle_s","produced","good","unattended_good","kwh","ideal_cycle_s"],"values":[["2026-03-02T00:00:00Z",null,null,null,null,null,null,null,null,null],["2026-03-09T00:00:00Z",10000,2000,0,3000,400,390,0,53.5,20],["2026-03-16T00:00:00Z",0,0,0,0,0,0,0,2,20]]}]}]}""";
+    /// <summary>
+    /// What InfluxDB 1.6.7 answered to the weekly query for <see cref="DayRecords"/>, 2026-03-02 to 2026-03-23 (no record
+    /// of them has <c>ideal_s</c>, of gateways older than it).
+    /// </summary>
+    private const string RecordedWeekly = """{"results":[{"statement_id":0,"series":[{"name":"kpi","tags":{"cell":"lathe-1","site":"sme-0042"},"columns":["time","run_s","setup_s","down_s","idle_s","produced","good","unattended_good","kwh","ideal_cycle_s","ideal_s","ideal_s_records","records"],"values":[["2026-03-02T00:00:00Z",42000,3000,4200,6400,1260,1238,12,370.75,30,null,null,2],["2026-03-09T00:00:00Z",25000,600,1000,1200,800,792,120,200,30,null,null,1],["2026-03-16T00:00:00Z",null,null,null,null,null,null,null,null,null,null,null,0]]},{"name":"kpi","tags":{"cell":"press-1","site":"sme-0042"},"columns":["time","run_s","setup_s","down_s","idle_s","produced","good","unattended_good","kwh","ideal_cycle_s","ideal_s","ideal_s_records","records"],"values":[["2026-03-02T00:00:00Z",null,null,null,null,null,null,null,null,null,null,null,0],["2026-03-09T00:00:00Z",10000,2000,0,3000,400,390,0,53.5,20,null,null,2],["2026-03-16T00:00:00Z",0,0,0,0,0,0,0,2,20,null,null,1]]}]}]}""";
 
     private const string RecordedFirst = """{"results":[{"statement_id":0,"series":[{"name":"kpi","columns":["time","first"],"values":[["2026-03-02T00:00:00Z",20000]]}]}]}""";
 
@@ -52,8 +55,12 @@ public sealed class ReportCommandTests : IDisposable
 
     private const string WeeklyQuery = "SELECT sum(\"run_s\") AS \"run_s\", sum(\"setup_s\") AS \"setup_s\", sum(\"down_s\") AS \"down_s\", sum(\"idle_s\") AS \"idle_s\", " +
         "sum(\"produced\") AS \"produced\", sum(\"good\") AS \"good\", sum(\"unattended_good\") AS \"unattended_good\", sum(\"kwh\") AS \"kwh\", " +
-        "mean(\"ideal_cycle_s\") AS \"ideal_cycle_s\" FROM \"kpi\" WHERE \"window\" = 'day' AND time >= '2026-03-02T00:00:00Z' AND time < '2026-03-23T00:00:00Z' " +
+        "mean(\"ideal_cycle_s\") AS \"ideal_cycle_s\", sum(\"ideal_s\") AS \"ideal_s\", count(\"ideal_s\") AS \"ideal_s_records\", count(\"run_s\") AS \"records\" " +
+        "FROM \"kpi\" WHERE \"window\" = 'day' AND time >= '2026-03-02T00:00:00Z' AND time < '2026-03-23T00:00:00Z' " +
         "GROUP BY time(1w, 4d), \"site\", \"cell\"";
+
+    private const string ReasonsQuery = "SELECT sum(\"seconds\") AS \"seconds\" FROM \"kpi_reason\" WHERE \"window\" = 'day' " +
+        "AND time >= '2026-03-02T00:00:00Z' AND time < '2026-03-23T00:00:00Z' GROUP BY time(1w, 4d), \"site\", \"cell\", \"reason\"";
 
     private readonly FakeInflux _influx = new();
 
@@ -73,15 +80,13 @@ public sealed class ReportCommandTests : IDisposable
     [Fact]
     public void Report_PrintsOneBlockPerCell_OneRowPerWeek_KpisFromTheWeeksSums()
     {
-        _answer = q => q.StartsWith("SELECT sum(", StringComparison.Ordinal) ? RecordedWeekly : RecordedEmpty;
+        _answer = q => q.StartsWith("SELECT sum(", StringComparison.Ordinal) && q.Contains("FROM \"kpi\"", StringComparison.Ordinal) ? RecordedWeekly : RecordedEmpty;
 
         var (stdout, stderr, exit) = Report("--influx-url", _influx.Url, "--database", "edgegw", "--from", "2026-03-02", "--to", "2026-03-23");
 
         Assert.Equal("", stderr);
         Assert.Equal(0, exit);
-        var (db, query) = Assert.Single(Queries);
-        Assert.Equal("edgegw", db);
-        Assert.Equal(WeeklyQuery, query);
+        Assert.Equal([("edgegw", WeeklyQuery), ("edgegw", ReasonsQuery)], Queries);
         Assert.Equal(
             $"Weekly KPIs per cell from {_influx.Url}/ (database edgegw), day records from 2026-03-02 00:00:00Z to 2026-03-23 00:00:00Z.\n" +
             "Weeks start Monday 00:00 UTC; a day record counts in the week its day starts. Ratios from the week's sums; '-' = not defined.\n\n" +
@@ -138,6 +143,8 @@ public sealed class ReportCommandTests : IDisposable
                 "SELECT count(\"run_s\") FROM \"kpi\" WHERE \"window\" = 'day' AND \"site\" = 'sme-0042' AND time >= '2026-03-23T12:00:00Z' GROUP BY \"site\"",
                 WeeklyQuery.Replace("'day' AND", "'day' AND \"site\" = 'sme-0042' AND", StringComparison.Ordinal)
                     .Replace("2026-03-23T00:00:00Z", "2026-03-21T00:00:01Z", StringComparison.Ordinal),
+                ReasonsQuery.Replace("'day' AND", "'day' AND \"site\" = 'sme-0042' AND", StringComparison.Ordinal)
+                    .Replace("2026-03-23T00:00:00Z", "2026-03-21T00:00:01Z", StringComparison.Ordinal),
             ],
             Queries.Select(q => q.Query));
         Assert.Equal(
@@ -166,7 +173,10 @@ public sealed class ReportCommandTests : IDisposable
         var edgeQueries = Queries.Select(q => q.Query).Where(q => q.StartsWith("SELECT first(", StringComparison.Ordinal) || q.StartsWith("SELECT last(", StringComparison.Ordinal));
         Assert.All(edgeQueries, q => Assert.EndsWith(edgeFilter, q, StringComparison.Ordinal));
         Assert.Equal(2, edgeQueries.Count());
-        Assert.Contains($"time >= '{weeklyFrom}' AND time < '{weeklyTo}' GROUP BY time(1w, 4d)", Queries[^1].Query, StringComparison.Ordinal);
+        // The weekly KPIs and the weekly reasons, over the same span.
+        var weekly = Queries.Select(q => q.Query).Where(q => q.Contains("GROUP BY time(1w, 4d)", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, weekly.Count);
+        Assert.All(weekly, q => Assert.Contains($"time >= '{weeklyFrom}' AND time < '{weeklyTo}' GROUP BY time(1w, 4d)", q, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -198,7 +208,8 @@ public sealed class ReportCommandTests : IDisposable
         var (_, _, exit) = Report("--influx-url", _influx.Url, "--from", "2026-03-02", "--to", "2026-03-23", "--token", "s3cr3t");
 
         Assert.Equal(0, exit);
-        Assert.Equal(["Token s3cr3t"], Authorizations);
+        // Both queries, the weekly KPIs' and the weekly reasons'.
+        Assert.Equal(["Token s3cr3t", "Token s3cr3t"], Authorizations);
     }
 
     [Fact]

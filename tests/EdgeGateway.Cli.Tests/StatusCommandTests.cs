@@ -87,6 +87,9 @@ public sealed class StatusCommandTests : IDisposable
         Assert.Contains("delivery 1200 confirmed stored since start, 42 unconfirmed (oldest 90 s); resent 40, given to no subscriber 7", stdout, StringComparison.Ordinal);
         Assert.Contains("lathe", stdout, StringComparison.Ordinal);
         Assert.Contains("shift OEE so far 71.5 %", stdout, StringComparison.Ordinal);
+        Assert.Contains(", article B-2040\n", stdout, StringComparison.Ordinal);
+        Assert.Contains($", stopped since {EdgeGateway.Core.Traces.TraceTimestamp.Format(now.AddMinutes(-7).ToUnixTimeMilliseconds())} (reason breakdown; its records wait until it is final)\n", stdout, StringComparison.Ordinal);
+        Assert.Contains($", stopped since {EdgeGateway.Core.Traces.TraceTimestamp.Format(now.AddMinutes(-3).ToUnixTimeMilliseconds())} (no reason yet; its records wait until it is final)\n", stdout, StringComparison.Ordinal);
         Assert.Contains("clock    NOT synchronised", stdout, StringComparison.Ordinal);
         Assert.Contains($"records  120 computed since start, the last at {EdgeGateway.Core.Traces.TraceTimestamp.Format(now.AddSeconds(-30).ToUnixTimeMilliseconds())}\n", stdout, StringComparison.Ordinal);
 
@@ -100,7 +103,12 @@ public sealed class StatusCommandTests : IDisposable
         var state = new AgentState
         {
             Broker = new BrokerState(Connected: false, SinceMs: null, "the broker refused the credentials of user 'sme-0042'"),
-            Cells = [new CellStatus("lathe", MachineState.Run, 0.715, at.AddHours(-2).ToUnixTimeMilliseconds())],
+            Cells =
+            [
+                new CellStatus("lathe", MachineState.Run, 0.715, at.AddHours(-2).ToUnixTimeMilliseconds()) { Article = "B-2040" },
+                new CellStatus("press", MachineState.Down, 0.5, at.AddHours(-2).ToUnixTimeMilliseconds()) { StopHeldSinceMs = at.AddMinutes(-7).ToUnixTimeMilliseconds(), StopReason = "breakdown" },
+                new CellStatus("mill", MachineState.Idle, 0.4, at.AddHours(-2).ToUnixTimeMilliseconds()) { StopHeldSinceMs = at.AddMinutes(-3).ToUnixTimeMilliseconds() },
+            ],
             SensorFaults = 1,
             Records = 120,
             LastRecordMs = at.AddSeconds(-30).ToUnixTimeMilliseconds(),

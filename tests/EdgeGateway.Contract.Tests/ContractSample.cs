@@ -13,7 +13,7 @@ namespace EdgeGateway.Contract.Tests;
 
 /// <summary>
 /// One record of every kind as the agent writes it: a KPI record of each window kind (every field set, no two fields of
-/// a record alike, so that a swap shows), a state change, a birth message with delivery counts and the last will. All start at
+/// a record alike, so that a swap shows; with reasons and articles), a state change, a birth message with delivery counts and the last will. All start at
 /// <c>Day</c>, a UTC midnight a few days back.
 /// </summary>
 internal sealed class ContractSample
@@ -28,7 +28,11 @@ internal sealed class ContractSample
     {
         Day = day;
         var startMs = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
-        Cell = new CellConfig("lathe-7", 1.75, 4.5, MinorStopPolicy.Nakajima, [new SignalConfig("spindle_temp", SignalRole.Aux, null)], []);
+        Cell = new CellConfig("lathe-7", 1.75, 4.5, MinorStopPolicy.Nakajima, [new SignalConfig("spindle_temp", SignalRole.Aux, null)], [])
+        {
+            Articles = [new ArticleConfig("A-100", "Flange", 1.5, 2), new ArticleConfig("B_200", null, 2.5, 1)],
+            Reasons = new StopReasons([new ReasonConfig("waiting_material", "Waiting for material", ReasonClass.Idle), new ReasonConfig("tool.change-2", "Tool change", ReasonClass.Setup)], 600, 300),
+        };
         var config = new GatewayConfig(Site, TimeZoneInfo.Utc, [Cell]);
         var options = new AgentOptions { GatewayId = Gateway };
         Topics = new TopicScheme(options.Mqtt.TopicPrefix, Site, Gateway);
@@ -104,7 +108,18 @@ internal sealed class ContractSample
             EnergyKwMs = 0.3427 * scale * 3_600_000,
             NonRunEnergyKwMs = 0.1171 * scale * 3_600_000,
             SensorFaults = 7 * scale,
+            UnassignedStops = 13 * scale,
         };
+
+        // Cycles with no article set (one part each at the cell's ideal cycle time), of A-100 (two parts a cycle) and of
+        // B_200: 54 + 2 × 31 + 41 = 157 parts; the articles' scrap within the 11.
+        totals.ArticleCycles[0] = 54 * scale;
+        totals.ArticleCycles[1] = 31 * scale;
+        totals.ArticleCycles[2] = 41 * scale;
+        totals.ArticleScrap[1] = 3 * scale;
+        totals.ArticleScrap[2] = 5 * scale;
+        totals.ReasonMs[0] = 3_001L * scale;
+        totals.ReasonMs[1] = 1_999L * scale;
         for (var bucket = 0; bucket < s_bucketMs.Length; bucket++)
         {
             totals.Buckets[bucket] = s_bucketMs[bucket] * scale;

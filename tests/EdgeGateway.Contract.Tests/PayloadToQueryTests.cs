@@ -69,7 +69,8 @@ public sealed class PayloadToQueryTests : IDisposable
 
         var arrivalMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var lines = Ingest(sample.TopicPrefix, received, arrivalMs);
-        Assert.Equal(7, lines.Count);
+        // 4 KPI records with 2 reasons and 2 articles each, a state change, a birth and a last will.
+        Assert.Equal((4 * 5) + 3, lines.Count);
         using var writer = new InfluxV1Writer(new InfluxOptions { Url = _influx.Url, Database = InfluxDb.DefaultDatabase });
         Assert.Equal(WriteOutcome.Ok, await writer.WriteAsync(lines, CancellationToken.None));
 
@@ -81,6 +82,7 @@ public sealed class PayloadToQueryTests : IDisposable
             var window = payload.RootElement.GetProperty(KpiPayload.Window).GetProperty(KpiPayload.Kind).GetString()!;
             AssertStored(payload.RootElement, Single(client, $"SELECT * FROM \"{InfluxSchema.KpiMeasurement}\" WHERE \"{InfluxSchema.WindowTag}\" = '{window}'"),
                 InfluxSchema.KpiTags, InfluxSchema.KpiColumns, $"{KpiPayload.Window}.{KpiPayload.Start}");
+            AssertReasonsAndArticlesStored(client, payload.RootElement, window);
             kpis[window] = payload.RootElement.Clone();
         }
 
@@ -124,7 +126,10 @@ public sealed class PayloadToQueryTests : IDisposable
             Number(day, KpiFields.UnattendedGood),
             Number(day, KpiFields.Kwh),
             day[KpiFields.IdealCycleSeconds.Path].GetDouble(),
-            Number(day, KpiFields.Coverage));
+            Number(day, KpiFields.Coverage))
+        {
+            IdealSeconds = Number(day, KpiFields.IdealSeconds),
+        };
         Assert.Equal(expected, Assert.Single(cell.Days));
     }
 
@@ -142,7 +147,8 @@ public sealed class PayloadToQueryTests : IDisposable
         Assert.Equal(
             (run, planned, produced, (long)Number(day, KpiFields.Good), (long)Number(day, KpiFields.UnattendedGood), Number(day, KpiFields.Kwh)),
             (week.RunSeconds, week.PlannedBusySeconds, week.Produced, week.Good, week.UnattendedGood, week.Kwh));
-        Assert.Equal(day[KpiFields.IdealCycleSeconds.Path].GetDouble() * produced / run, week.Effectiveness);
+        // The day record has ideal_s (each article at its own ideal cycle time), so the week's ideal time is its sum.
+        Assert.Equal(Number(day, KpiFields.IdealSeconds) / run, week.Effectiveness);
     }
 
     /// <summary>Publishes <paramref name="sent"/> through the broker and returns what a subscriber of the prefix received.</summary>
@@ -181,7 +187,10 @@ public sealed class PayloadToQueryTests : IDisposable
     private MqttClientOptions Options(string clientId) => new MqttClientOptionsBuilder()
         .WithTcpServer(MosquittoBroker.Host, _broker.Port).WithClientId(clientId).WithProtocolVersion(MqttProtocolVersion.V500).Build();
 
-    /// <summary>The ingest's validation (a batch split into its records) and point builder; every message must be valid.</summary>
+    /// <summary>
+    /// The ingest's validation (a batch split into its records) and point builder, the lines of every point (a KPI
+    /// record's kpi_reason and kpi_article ones too); every message must be valid.
+    /// </summary>
     private static List<string> Ingest(string prefix, List<(string Topic, byte[] Payload)> received, long now)
     {
         var validator = new MessageValidator(prefix, 256 * 1024);
@@ -196,12 +205,12 @@ public sealed class PayloadToQueryTests : IDisposable
                 {
                     var one = validator.ValidateBatched(record, batch, now);
                     Assert.False(one.IsRejected, $"{record.Topic} in a batch: {one.Rejection.Reason}");
-                    lines.Add(PointBuilder.Line(one.Record!));
+                    lines.AddRange(PointBuilder.Lines(one.Record!).Split('\n'));
                 }
             }
             else
             {
-                lines.Add(PointBuilder.Line(result.Record!));
+                lines.AddRange(PointBuilder.Lines(result.Record!).Split('\n'));
             }
         }
 
@@ -269,12 +278,45 @@ public sealed class PayloadToQueryTests : IDisposable
                 placed.Add(field);
                 Compare(InfluxSchema.AuxField(signal, statistic), field, Text(value));
             }
+            else if (field.Split('.')[0] is KpiPayload.Reasons or KpiPayload.Articles)
+            {
+                // Points of their own (AssertReasonsAndArticlesStored).
+                placed.Add(field);
+            }
         }
 
         Assert.Equal(expected, actual);
         // A payload field without a place, or a column without a name in the schema, is said by name.
         Assert.Equal(Array.Empty<string>(), leaves.Keys.Where(field => !placed.Contains(field)).ToArray());
         Assert.Equal(Array.Empty<string>(), stored.Keys.Where(column => !named.Contains(column)).ToArray());
+    }
+
+    /// <summary>
+    /// Every reason of the KPI payload is a kpi_reason point and every article a kpi_article point, with the kpi point's
+    /// tags and time plus the code or id, holding its values; and there are no others for the window.
+    /// </summary>
+    private static void AssertReasonsAndArticlesStored(InfluxQueryClient client, JsonElement payload, string window)
+    {
+        var tags = $"{payload.GetProperty(KpiPayload.Site).GetString()} {payload.GetProperty(KpiPayload.Cell).GetString()} {window} {Time(payload.GetProperty(KpiPayload.Window).GetProperty(KpiPayload.Start)):O}";
+        var reasons = payload.GetProperty(KpiPayload.Reasons).EnumerateObject().ToList();
+        var articles = payload.GetProperty(KpiPayload.Articles).EnumerateObject().ToList();
+        Assert.Equal(2, reasons.Count);
+        Assert.Equal(2, articles.Count);
+        Assert.Equal(
+            reasons.Select(r => $"{tags} {r.Name} {Text(r.Value)}").Order(StringComparer.Ordinal),
+            Points(client, InfluxSchema.ReasonMeasurement, InfluxSchema.ReasonTag, window, [InfluxSchema.ReasonSecondsField]));
+        Assert.Equal(
+            articles.Select(a => $"{tags} {a.Name} {Text(a.Value.GetProperty(KpiPayload.Produced))} {Text(a.Value.GetProperty(KpiPayload.Scrap))} {Text(a.Value.GetProperty(KpiPayload.Good))}").Order(StringComparer.Ordinal),
+            Points(client, InfluxSchema.ArticleMeasurement, InfluxSchema.ArticleTag, window, [KpiPayload.Produced, KpiPayload.Scrap, KpiPayload.Good]));
+    }
+
+    /// <summary>The points of <paramref name="measurement"/> for <paramref name="window"/>: site, cell, window, time, key tag, fields.</summary>
+    private static List<string> Points(InfluxQueryClient client, string measurement, string keyTag, string window, string[] fields)
+    {
+        var columns = string.Join(", ", new[] { InfluxSchema.SiteTag, InfluxSchema.CellTag, InfluxSchema.WindowTag, keyTag }.Concat(fields).Select(c => $"\"{c}\""));
+        var series = Assert.Single(client.Query($"SELECT {columns} FROM \"{measurement}\" WHERE \"{InfluxSchema.WindowTag}\" = '{window}'"));
+        return [.. series.Rows.Select(row => $"{row[1].GetString()} {row[2].GetString()} {row[3].GetString()} {Time(row[0]):O} {row[4].GetString()} {string.Join(" ", row.Skip(5).Select(v => Text(v)))}")
+            .Order(StringComparer.Ordinal)];
     }
 
     /// <summary>The payload's fields by dotted path (an array is one field).</summary>

@@ -56,9 +56,18 @@ internal static class TestConfig
         "power": { "Role": "PowerKw" }
         """;
 
-    public static string Cell(string shifts, double idealCycleSeconds = 30, double minorStopSeconds = 120, string policy = "Iso22400", string timeZone = "Etc/UTC", string signals = AllSignals, string extra = "") =>
+    /// <summary>Four reasons, one per class, given within 600 s after a stop; a stop of 300 s or more without one is unassigned.</summary>
+    public const string StopReasons = """
+        "StopReasons": { "GraceSeconds": 600, "UnassignedAfterSeconds": 300, "Codes": {
+          "breakdown": { "Name": "Breakdown", "Class": "Down" },
+          "waiting_material": { "Name": "Waiting for material", "Class": "Idle" },
+          "planned_maintenance": { "Name": "Planned maintenance", "Class": "PlannedStop" },
+          "changeover": { "Name": "Changeover", "Class": "Setup" } } },
+        """;
+
+    public static string Cell(string shifts, double idealCycleSeconds = 30, double minorStopSeconds = 120, string policy = "Iso22400", string timeZone = "Etc/UTC", string signals = AllSignals, string extra = "", string gateway = "") =>
         $$"""
-        { "EdgeGateway": { "Site": "sme-0042", "TimeZone": "{{timeZone}}",
+        { "EdgeGateway": { "Site": "sme-0042", "TimeZone": "{{timeZone}}",{{gateway}}
           "Cells": [ { "Id": "cell-1", "IdealCycleSeconds": {{idealCycleSeconds.ToString(CultureInfo.InvariantCulture)}},
             "MinorStopSeconds": {{minorStopSeconds.ToString(CultureInfo.InvariantCulture)}}, "MinorStopPolicy": "{{policy}}",
             "Signals": { {{signals}} },{{extra}}
@@ -77,6 +86,14 @@ internal sealed class TraceBuilder
     private readonly StringBuilder _text = new("timestamp,signal,value\n");
 
     public int Count { get; private set; }
+
+    /// <summary>A context line (src/docs/traces.md, "Context lines"): <c>@reason:cell-1</c> and its value as written.</summary>
+    public TraceBuilder Context(DateTime utc, string signal, string value)
+    {
+        _text.Append(TraceTimestamp.Format(Core.Calendar.SiteTime.ToUnixMs(utc))).Append(',').Append(signal).Append(',').Append(value).Append('\n');
+        Count++;
+        return this;
+    }
 
     public TraceBuilder At(DateTime utc, string signal, double value = 1)
     {

@@ -253,7 +253,12 @@ internal sealed partial class EngineWorker(
         {
             var cell = engine.Cells[i];
             var shift = cell.TryPeekOpenWindow(WindowKind.Shift, out var record) ? record : (WindowRecord?)null;
-            cells[i] = new CellStatus(cell.Cell.Id, cell.State, shift?.Oee, shift?.Start);
+            cells[i] = new CellStatus(cell.Cell.Id, cell.State, shift?.Oee, shift?.Start)
+            {
+                Article = cell.Article >= 0 ? cell.Cell.Articles[cell.Article].Id : null,
+                StopHeldSinceMs = cell.HeldStopSince,
+                StopReason = cell.HeldStopReason >= 0 ? cell.Cell.Reasons.Codes[cell.HeldStopReason].Code : null,
+            };
         }
 
         state.Cells = cells;

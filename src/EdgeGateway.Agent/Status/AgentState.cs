@@ -3,8 +3,18 @@ using EdgeGateway.Core.Payload;
 
 namespace EdgeGateway.Agent.Status;
 
-/// <summary>One cell as the status shows it.</summary>
-public sealed record CellStatus(string Id, MachineState State, double? ShiftOee, long? ShiftStartMs);
+/// <summary>
+/// One cell as the status shows it: its state, the shift so far, its current article (id or null), and the stop whose
+/// records wait until it is final (since when, its reason so far; src/docs/kpi-model.md, "Stops and reasons").
+/// </summary>
+public sealed record CellStatus(string Id, MachineState State, double? ShiftOee, long? ShiftStartMs)
+{
+    public string? Article { get; init; }
+
+    public long? StopHeldSinceMs { get; init; }
+
+    public string? StopReason { get; init; }
+}
 
 /// <summary>
 /// What the running agent knows about itself, shared between its workers: each worker replaces its part as a

@@ -75,6 +75,11 @@ public static class StatusFile
                 }
 
                 WriteTimestamp(json, "shift_start", cell.ShiftStartMs);
+
+                // Additions: the current article, and the stop whose records wait until it is final.
+                NullableString(json, "article", cell.Article);
+                WriteTimestamp(json, "stop_held_since", cell.StopHeldSinceMs);
+                NullableString(json, "stop_reason", cell.StopReason);
                 json.WriteEndObject();
             }
 
@@ -87,6 +92,18 @@ public static class StatusFile
         }
 
         File.Move(temporary, path, overwrite: true);
+    }
+
+    private static void NullableString(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteString(name, value);
+        }
     }
 
     private static void WriteTimestamp(Utf8JsonWriter json, string name, long? ms)

@@ -68,6 +68,12 @@ internal static class AgentChecks
             return DoctorCheck.Ok(Name, $"{said} (no 1m window: records come per shift or day)");
         }
 
+        // Every cell holds a stop back until it is final (a reason may still come): no record is due before then.
+        if (age > RecordOnTime && status.EveryCellStoppedSince is { } stopped && now - stopped < TimeSpan.FromDays(1))
+        {
+            return DoctorCheck.Ok(Name, $"{said}; every cell is stopped (the first since {stopped.UtcDateTime:HH:mm:ss}Z) and its records wait until the stop is final");
+        }
+
         return age <= RecordOnTime ? DoctorCheck.Ok(Name, said)
             : age <= RecordMissing ? DoctorCheck.Warn(Name, $"{said}: over 2 min, though the 1m window makes one a minute", "watch edgegw status; journalctl -u edgegw says whether the engine or a sensor hangs")
             : DoctorCheck.Fail(Name, $"{said}: the agent runs but has computed no record for over 10 min", "journalctl -u edgegw says why; systemctl restart edgegw");

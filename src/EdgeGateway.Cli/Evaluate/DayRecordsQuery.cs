@@ -19,6 +19,7 @@ internal static class DayRecordsQuery
     [
         InfluxSchema.RunSeconds, InfluxSchema.SetupSeconds, InfluxSchema.DownSeconds, InfluxSchema.IdleSeconds, InfluxSchema.WindowSeconds, KpiFields.Produced.Column,
         KpiFields.Good.Column, KpiFields.Scrap.Column, KpiFields.UnattendedGood.Column, KpiFields.Kwh.Column, KpiFields.IdealCycleSeconds.Column, KpiFields.Coverage.Column,
+        KpiFields.IdealSeconds.Column,
     ];
 
     /// <summary>
@@ -66,15 +67,18 @@ internal static class DayRecordsQuery
 
     /// <summary>
     /// One row as a day record. Its date is the UTC date of the window's middle: local noon falls on the local date in
-    /// UTC for every offset from −12 h to +12 h. A field the record lacks (null) counts as zero.
+    /// UTC for every offset from −12 h to +12 h. A field the record lacks (null) counts as zero, but <c>ideal_s</c>, which
+    /// stays null (<see cref="DayRecord.IdealSeconds"/>).
     /// </summary>
     private static DayRecord Day(JsonElement[] row, Dictionary<string, int> index, string site, string cell)
     {
-        double Field(string name)
+        double Field(string name) => OptionalField(name) ?? 0;
+
+        double? OptionalField(string name)
         {
             if (!index.TryGetValue(name, out var i) || row[i].ValueKind == JsonValueKind.Null)
             {
-                return 0;
+                return null;
             }
 
             return row[i].ValueKind == JsonValueKind.Number
@@ -93,6 +97,10 @@ internal static class DayRecordsQuery
         return new DayRecord(
             day, Field(InfluxSchema.RunSeconds), Field(InfluxSchema.SetupSeconds), Field(InfluxSchema.DownSeconds), Field(InfluxSchema.IdleSeconds), length,
             Field(KpiFields.Produced.Column), Field(KpiFields.Good.Column), Field(KpiFields.Scrap.Column), Field(KpiFields.UnattendedGood.Column), Field(KpiFields.Kwh.Column),
-            Field(KpiFields.IdealCycleSeconds.Column), Field(KpiFields.Coverage.Column));
+            Field(KpiFields.IdealCycleSeconds.Column), Field(KpiFields.Coverage.Column))
+        {
+            // Absent in records of gateways older than the field: the evaluation then uses ideal_cycle_s × produced.
+            IdealSeconds = OptionalField(KpiFields.IdealSeconds.Column),
+        };
     }
 }

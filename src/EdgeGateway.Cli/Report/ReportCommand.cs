@@ -9,7 +9,8 @@ namespace EdgeGateway.Cli.Report;
 
 /// <summary>
 /// <c>edgegw report [--influx-url URL] [--database NAME] [--from T] [--to T] [--site ID] [--token TOKEN]</c>: the weekly KPIs per cell,
-/// read back from InfluxDB with the weekly query of src/docs/influxdb-schema.md and recomputed from its bucket and count sums.
+/// read back from InfluxDB with the weekly query of src/docs/influxdb-schema.md and recomputed from its bucket and count sums,
+/// and under each week its top stop reasons (from <c>kpi_reason</c>), when the cell's gateway books reasons.
 /// </summary>
 internal static class ReportCommand
 {
@@ -108,6 +109,8 @@ internal static class ReportCommand
             {
                 return InputError(stderr, $"no day records in {selection} between {start:yyyy-MM-dd HH:mm:ss}Z and {end:yyyy-MM-dd HH:mm:ss}Z at {client.BaseUrl}");
             }
+
+            cells = WeeklyKpis.WithReasons(cells, client.Query(WeeklyKpis.ReasonsQuery(start.Value, end.Value, site)));
 
             using var output = new StreamWriter(stdout, leaveOpen: true);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Weekly KPIs per cell from {client.BaseUrl} ({selection}), day records from {start:yyyy-MM-dd HH:mm:ss}Z to {end:yyyy-MM-dd HH:mm:ss}Z."));

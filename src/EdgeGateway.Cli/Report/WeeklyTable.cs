@@ -3,7 +3,10 @@ using System.Text;
 
 namespace EdgeGateway.Cli.Report;
 
-/// <summary>Prints the weekly KPIs for people: one block per cell, one row per week, ratios in percent.</summary>
+/// <summary>
+/// Prints the weekly KPIs for people: one block per cell, one row per week, ratios in percent; under a week with
+/// reasoned stops, its top reasons with their seconds and share of the reasoned stop time.
+/// </summary>
 internal static class WeeklyTable
 {
     private static readonly CompositeFormat s_row = CompositeFormat.Parse("{0,-10} {1,7} {2,7} {3,7} {4,7} {5,7} {6,9} {7,9} {8,10} {9,9}");
@@ -53,6 +56,12 @@ internal static class WeeklyTable
                     Count(week.Good),
                     Count(week.UnattendedGood),
                     week.KwhPerGoodPart is { } kwh ? kwh.ToString("0.000", CultureInfo.InvariantCulture) : "-"));
+                if (week.TopReasons.Count > 0)
+                {
+                    // Under its week, indented: the losses behind the week's availability, largest first.
+                    output.WriteLine("           top stops: " + string.Join(", ", week.TopReasons.Select(r =>
+                        string.Create(CultureInfo.InvariantCulture, $"{r.Reason} {r.Seconds:0} s ({Percent(r.Share)})"))));
+                }
             }
         }
     }

@@ -87,6 +87,30 @@ internal sealed class AgentStatusFile : IDisposable
     public DateTimeOffset? LastRecordAt =>
         Root.TryGetProperty("last_record_at", out var at) && at.ValueKind == JsonValueKind.String ? Timestamp(at) : null;
 
+    /// <summary>
+    /// The earliest start of a stop some cell holds back from its records, if every cell holds one (then no record can
+    /// come until one is final: src/docs/kpi-model.md, "Stops and reasons"); null otherwise or in older files.
+    /// </summary>
+    public DateTimeOffset? EveryCellStoppedSince
+    {
+        get
+        {
+            DateTimeOffset? earliest = null;
+            foreach (var cell in Root.GetProperty("cells").EnumerateArray())
+            {
+                if (!cell.TryGetProperty("stop_held_since", out var since) || since.ValueKind != JsonValueKind.String)
+                {
+                    return null;
+                }
+
+                var at = Timestamp(since);
+                earliest = earliest is null || at < earliest ? at : earliest;
+            }
+
+            return earliest;
+        }
+    }
+
     /// <summary>Whether the file has the <c>last_record_at</c> field at all (agents before it did not write it).</summary>
     public bool HasLastRecord => Root.TryGetProperty("last_record_at", out _);
 

@@ -98,7 +98,11 @@ internal static class StatusCommand
             var shift = oee.ValueKind == JsonValueKind.Number
                 ? string.Create(CultureInfo.InvariantCulture, $"shift OEE so far {oee.GetDouble() * 100:0.0} % (shift since {cell.GetProperty("shift_start").GetString()})")
                 : "no shift OEE yet";
-            output.WriteLine($"cell     {cell.GetProperty("id").GetString(),-12} {cell.GetProperty("state").GetString(),-8} {shift}");
+            var article = cell.TryGetProperty("article", out var id) && id.ValueKind == JsonValueKind.String ? $", article {id.GetString()}" : "";
+            var held = cell.TryGetProperty("stop_held_since", out var since) && since.ValueKind == JsonValueKind.String
+                ? $", stopped since {since.GetString()} ({(cell.GetProperty("stop_reason").ValueKind == JsonValueKind.String ? $"reason {cell.GetProperty("stop_reason").GetString()}" : "no reason yet")}; its records wait until it is final)"
+                : "";
+            output.WriteLine($"cell     {cell.GetProperty("id").GetString(),-12} {cell.GetProperty("state").GetString(),-8} {shift}{article}{held}");
         }
     }
 }

@@ -86,7 +86,8 @@ public sealed partial class CellEngine
 
     /// <summary>
     /// Gives the held stop reason <paramref name="code"/> (the stop in progress at <paramref name="at"/>, or the last one
-    /// if <paramref name="at"/> is within the grace time after it ended); a later reason replaces an earlier one.
+    /// if <paramref name="at"/> is within the grace time after it ended: a stop is held no longer than that, so a held
+    /// stop is always the one); a later reason replaces an earlier one.
     /// </summary>
     private ContextOutcome GiveReason(int code, long at)
     {
@@ -103,11 +104,6 @@ public sealed partial class CellEngine
         if (at < _heldStart)
         {
             return ContextOutcome.BeforeTheStop;
-        }
-
-        if (!StopInProgress && at >= _heldEnd + _graceMs)
-        {
-            return ContextOutcome.TooLate;
         }
 
         var outcome = _heldReason < 0 ? ContextOutcome.Done : ContextOutcome.Replaced;

@@ -11,6 +11,15 @@ public sealed partial class CellEngine
     /// <summary>The current article's index in the cell's articles, or -1 while none is set.</summary>
     public int Article => _articleSlot - 1;
 
+    /// <summary>
+    /// Where the stop held back from the windows began (one that may still turn out minor or get a reason), or null.
+    /// Its reason, or -1: <see cref="HeldStopReason"/>.
+    /// </summary>
+    public long? HeldStopSince => _held ? _heldStart : null;
+
+    /// <summary>The held stop's reason (index in the site's codes), or -1.</summary>
+    public int HeldStopReason => _held ? _heldReason : -1;
+
     /// <summary>Gives reason <paramref name="code"/> (index in the site's codes) to the stop at <paramref name="atMs"/>.</summary>
     public ContextOutcome GiveReason(long timestampMs, int code, long atMs)
     {
@@ -70,20 +79,7 @@ public sealed partial class CellEngine
     /// <summary>Moves to <paramref name="timestampMs"/> and applies the signal events of that instant so far.</summary>
     private void Reach(long timestampMs)
     {
-        if (!_started)
-        {
-            Start(timestampMs);
-        }
-
-        if (timestampMs > _now)
-        {
-            AdvanceTo(timestampMs);
-        }
-        else if (timestampMs < _now)
-        {
-            ThrowTimeWentBackwards(timestampMs);
-        }
-
+        MoveTo(timestampMs);
         ApplyBatch(_now);
     }
 

@@ -206,19 +206,7 @@ public sealed partial class CellEngine
     /// </summary>
     public void Apply(long timestampMs, int signal, double value)
     {
-        if (!_started)
-        {
-            Start(timestampMs);
-        }
-
-        if (timestampMs > _now)
-        {
-            AdvanceTo(timestampMs);
-        }
-        else if (timestampMs < _now)
-        {
-            ThrowTimeWentBackwards(timestampMs);
-        }
+        MoveTo(timestampMs);
 
         var bit = 1UL << signal;
         if (double.IsNaN(value))
@@ -272,6 +260,24 @@ public sealed partial class CellEngine
                 _levels = value != 0 ? (byte)(_levels | level) : (byte)(_levels & ~level);
                 _levelSeen = true;
                 break;
+        }
+    }
+
+    /// <summary>Starts at <paramref name="timestampMs"/> or moves time on to it: an event's instant, not before <see cref="Now"/>.</summary>
+    private void MoveTo(long timestampMs)
+    {
+        if (!_started)
+        {
+            Start(timestampMs);
+        }
+
+        if (timestampMs > _now)
+        {
+            AdvanceTo(timestampMs);
+        }
+        else if (timestampMs < _now)
+        {
+            ThrowTimeWentBackwards(timestampMs);
         }
     }
 

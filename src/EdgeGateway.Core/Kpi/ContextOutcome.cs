@@ -18,9 +18,6 @@ public enum ContextOutcome
     /// <summary>The instant named is before the stop that may still get a reason began.</summary>
     BeforeTheStop,
 
-    /// <summary>The instant named is more than the grace time after the stop ended.</summary>
-    TooLate,
-
     /// <summary>The instant named is after the engine's time.</summary>
     InTheFuture,
 
@@ -44,7 +41,6 @@ public static class ContextOutcomes
         ContextOutcome.Replaced => "done: it replaces the reason the stop had",
         ContextOutcome.NoStop => "no stop to give a reason to: the machine is not stopped in planned production time, and no stop ended within the grace time",
         ContextOutcome.BeforeTheStop => "the time given is before the stop that can still get a reason began",
-        ContextOutcome.TooLate => "the time given is more than the grace time after the stop ended",
         ContextOutcome.InTheFuture => "the time given is in the future",
         ContextOutcome.InThePast => "it ends before now: time already booked is not booked again",
         ContextOutcome.Overlaps => "it overlaps a shift",

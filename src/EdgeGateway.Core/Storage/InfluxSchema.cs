@@ -18,13 +18,35 @@ public static class InfluxSchema
     /// <summary>Measurement of gateway status messages.</summary>
     public const string StatusMeasurement = "gateway_status";
 
+    /// <summary>
+    /// Measurement of the stop seconds per reason of KPI records (payload <c>reasons</c>): one point per code with time,
+    /// the kpi point's tags and time plus <see cref="ReasonTag"/>; field <see cref="ReasonSecondsField"/>.
+    /// </summary>
+    public const string ReasonMeasurement = "kpi_reason";
+
+    /// <summary>
+    /// Measurement of the parts per article of KPI records (payload <c>articles</c>): one point per article with parts,
+    /// the kpi point's tags and time plus <see cref="ArticleTag"/>; integer fields named as in the payload,
+    /// <see cref="KpiPayload.Produced"/>, <see cref="KpiPayload.Scrap"/>, <see cref="KpiPayload.Good"/>.
+    /// </summary>
+    public const string ArticleMeasurement = "kpi_article";
+
+    /// <summary>Tag: reason code (kpi_reason). A tag, not a field per code: see src/docs/influxdb-schema.md, "Reasons and articles".</summary>
+    public const string ReasonTag = "reason";
+
+    /// <summary>Tag: article id (kpi_article).</summary>
+    public const string ArticleTag = "article";
+
+    /// <summary>Field of kpi_reason: <c>reasons.{code}</c>, seconds of stop time booked to the reason in the window.</summary>
+    public const string ReasonSecondsField = "seconds";
+
     /// <summary>Tag: site id (every measurement).</summary>
     public const string SiteTag = "site";
 
-    /// <summary>Tag: cell id (kpi, state).</summary>
+    /// <summary>Tag: cell id (kpi, kpi_reason, kpi_article, state).</summary>
     public const string CellTag = "cell";
 
-    /// <summary>Tag: window kind (kpi).</summary>
+    /// <summary>Tag: window kind (kpi, kpi_reason, kpi_article).</summary>
     public const string WindowTag = "window";
 
     /// <summary>Tag: gateway id (gateway_status; a field of kpi and state).</summary>

@@ -98,8 +98,8 @@ internal sealed class PeriodPanel
             _scrap += day.Scrap;
             _unattendedGood += day.UnattendedGood;
             _kwh += day.Kwh;
-            _goodIdealSeconds += day.Good * day.IdealCycleSeconds;
-            _producedIdealSeconds += day.Produced * day.IdealCycleSeconds;
+            _goodIdealSeconds += day.GoodIdealSeconds;
+            _producedIdealSeconds += day.ProducedIdealSeconds;
             _days++;
         }
 

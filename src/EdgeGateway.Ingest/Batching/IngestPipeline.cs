@@ -119,7 +119,7 @@ public sealed partial class IngestPipeline
     private async ValueTask<bool> QueueAsync(InboundMessage message, ValidationResult result, CancellationToken cancellationToken)
     {
         var item = result.Ignored ? new Item(message, null, null, null)
-            : result.Record is { } record ? new Item(message, PointBuilder.Line(record), null, result.Sender)
+            : result.Record is { } record ? new Item(message, PointBuilder.Lines(record), null, result.Sender)
             : new Item(message, null, result.Rejection, result.Sender);
         try
         {
@@ -373,7 +373,8 @@ public sealed partial class IngestPipeline
     }
 
     /// <summary>
-    /// One message on its way: its point's line protocol, or why it is dead-lettered, or neither (the ingest's own dead
+    /// One message on its way: its points' line protocol (a KPI record's kpi, kpi_reason and kpi_article lines as one text,
+    /// written, split and bisected together, so the record is confirmed only once all of them are stored), or why it is dead-lettered, or neither (the ingest's own dead
     /// letter); and its sender, to confirm it to once it is stored. The line, not a point object: InfluxDB.Client's <c>PointData</c> of a KPI record was ~8 KB of objects (its
     /// fields boxed in a sorted dictionary), its line is ~0.5 KB; items wait for their batch and its write long enough to
     /// survive gen 0, and holding points made the garbage collector's gen 1 work a quarter of the ingest's time

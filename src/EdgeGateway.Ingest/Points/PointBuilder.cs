@@ -31,7 +31,35 @@ public static class PointBuilder
     private static readonly string s_deliveryResent = InfluxSchema.DeliveryPrefix + StatusPayload.Resent;
     private static readonly string s_deliveryNoSubscriber = InfluxSchema.DeliveryPrefix + StatusPayload.NoSubscriber;
 
-    /// <summary>The line of <paramref name="record"/>'s point.</summary>
+    /// <summary>
+    /// The lines of every point of <paramref name="record"/>, separated by <c>\n</c>: its <see cref="Line(IngestRecord)"/>,
+    /// and for a KPI record one line per reason (<see cref="InfluxSchema.ReasonMeasurement"/>) and per article
+    /// (<see cref="InfluxSchema.ArticleMeasurement"/>). One text, so that a record's points go in the same write: the
+    /// record is confirmed to its gateway only once all of them are stored.
+    /// </summary>
+    public static string Lines(IngestRecord record)
+    {
+        var line = Line(record);
+        if (record is not KpiRecord kpi || (kpi.Reasons.Count == 0 && kpi.Articles.Count == 0))
+        {
+            return line;
+        }
+
+        var lines = new List<string>(1 + kpi.Reasons.Count + kpi.Articles.Count) { line };
+        foreach (var reason in kpi.Reasons)
+        {
+            lines.Add(Line(kpi, reason));
+        }
+
+        foreach (var article in kpi.Articles)
+        {
+            lines.Add(Line(kpi, article));
+        }
+
+        return string.Join('\n', lines);
+    }
+
+    /// <summary>The line of <paramref name="record"/>'s point (of a KPI record, its kpi point).</summary>
     public static string Line(IngestRecord record) => record switch
     {
         KpiRecord kpi => Line(kpi),
@@ -44,10 +72,7 @@ public static class PointBuilder
     public static string Line(KpiRecord r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        var line = LineWriter.Start(InfluxSchema.KpiMeasurement);
-        line.Tag(InfluxSchema.CellTag, r.Cell);
-        line.Tag(InfluxSchema.SiteTag, r.Site);
-        line.Tag(InfluxSchema.WindowTag, r.Window);
+        var line = StartWithKpiTags(InfluxSchema.KpiMeasurement, r);
         line.Field(InfluxSchema.WindowSeconds, (r.EndMs - r.StartMs) / 1000.0);
         foreach (var field in KpiFields.All)
         {
@@ -67,6 +92,55 @@ public static class PointBuilder
         line.Field(KpiPayload.Gateway, r.Gateway);
         line.Field(KpiPayload.Definitions, r.Definitions);
         return line.End(r.StartMs);
+    }
+
+    /// <summary>Measurement <c>kpi_reason</c>: the kpi point's tags and reason; time = window start.</summary>
+    public static string Line(KpiRecord r, ReasonTime reason)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        ArgumentNullException.ThrowIfNull(reason);
+        var line = StartWithKpiTags(InfluxSchema.ReasonMeasurement, r, InfluxSchema.ReasonTag, reason.Code);
+        line.Field(InfluxSchema.ReasonSecondsField, reason.Seconds);
+        return line.End(r.StartMs);
+    }
+
+    /// <summary>Measurement <c>kpi_article</c>: tags article and the kpi point's; time = window start.</summary>
+    public static string Line(KpiRecord r, ArticleParts article)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        ArgumentNullException.ThrowIfNull(article);
+        var line = StartWithKpiTags(InfluxSchema.ArticleMeasurement, r, InfluxSchema.ArticleTag, article.Article);
+        line.Field(KpiPayload.Produced, article.Produced);
+        line.Field(KpiPayload.Scrap, article.Scrap);
+        line.Field(KpiPayload.Good, article.Good);
+        return line.End(r.StartMs);
+    }
+
+    /// <summary>
+    /// A line of <paramref name="measurement"/> started with the kpi point's tags (cell, site, window) and, for a reason
+    /// or an article point, the tag <paramref name="key"/>, all in key order as InfluxDB keeps them.
+    /// </summary>
+    private static LineWriter StartWithKpiTags(string measurement, KpiRecord r, string? key = null, string? value = null)
+    {
+        var line = LineWriter.Start(measurement);
+        ReadOnlySpan<(string Key, string Value)> tags = [(InfluxSchema.CellTag, r.Cell), (InfluxSchema.SiteTag, r.Site), (InfluxSchema.WindowTag, r.Window)];
+        foreach (var tag in tags)
+        {
+            if (key is not null && string.CompareOrdinal(key, tag.Key) < 0)
+            {
+                line.Tag(key, value!);
+                key = null;
+            }
+
+            line.Tag(tag.Key, tag.Value);
+        }
+
+        if (key is not null)
+        {
+            line.Tag(key, value!);
+        }
+
+        return line;
     }
 
     /// <summary>Measurement <c>state</c>: tags site, cell; time = <c>at</c>.</summary>

@@ -107,6 +107,25 @@ internal sealed class JsonFields
         return _properties[index].Value;
     }
 
+    /// <summary>Whether field <paramref name="name"/> is there; it is not read by this.</summary>
+    public bool Has(string name)
+    {
+        if (_next < _properties.Count && _properties[_next].NameEquals(name))
+        {
+            return true;
+        }
+
+        foreach (var property in _properties)
+        {
+            if (property.NameEquals(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public JsonElement Required(string name) => Optional(name) ?? throw Schema($"{PathOf(name)}: required field is missing");
 
     public JsonFields Object(string name) => Of(Required(name), this, name, null);

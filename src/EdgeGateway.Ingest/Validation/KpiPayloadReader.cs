@@ -10,8 +10,10 @@ namespace EdgeGateway.Ingest.Validation;
 
 /// <summary>
 /// Reads a KPI payload (<see cref="KpiPayload"/>, src/docs/payloads-and-topics.md, "KPI payload") into a <see cref="KpiRecord"/>:
-/// required and unknown fields, types and ranges, the window fitting its kind, buckets adding up to it within 1 ms, counts
-/// agreeing, Aux statistics in order. Throws <see cref="InvalidPayloadException"/> naming the first field in error.
+/// required and unknown fields (the <see cref="KpiField.Optional"/> ones may be left out), types and ranges, the window
+/// fitting its kind, buckets adding up to it within 1 ms, counts agreeing, Aux statistics in order, the seconds per
+/// reason within the window and the counts per article within the record's. Throws <see cref="InvalidPayloadException"/>
+/// naming the first field in error.
 /// </summary>
 internal static class KpiPayloadReader
 {
@@ -54,12 +56,17 @@ internal static class KpiPayloadReader
         var length = lengthMs / 1000.0;
         var values = new double?[KpiFields.All.Count];
         List<AuxStatistics> aux = [];
+        // Empty without allocating: most records (of cells without reasons or articles) have none.
+        IReadOnlyList<ReasonTime> reasons = [];
+        IReadOnlyList<ArticleParts> articles = [];
         var clockSynced = false;
         foreach (var (name, fields) in KpiFields.Objects)
         {
             if (name == KpiPayload.DataQuality)
             {
                 aux = f.Optional(KpiPayload.Aux) is { } auxElement ? ReadAux(auxElement) : [];
+                reasons = f.Optional(KpiPayload.Reasons) is { } reasonsElement ? ReadReasons(reasonsElement, length) : [];
+                articles = f.Optional(KpiPayload.Articles) is { } articlesElement ? ReadArticles(articlesElement, values) : [];
             }
 
             var o = name.Length == 0 ? f : f.Object(name);
@@ -87,12 +94,18 @@ internal static class KpiPayloadReader
         return new KpiRecord
         {
             Site = site, Cell = cell, Gateway = gateway, Seq = seq, Window = kind, StartMs = start, EndMs = end, Values = values,
-            Aux = aux, ClockSynced = clockSynced, Definitions = definitions,
+            Aux = aux, Reasons = reasons, Articles = articles, ClockSynced = clockSynced, Definitions = definitions,
         };
     }
 
     private static double? ReadField(JsonFields o, KpiField field, double windowSeconds)
     {
+        if (field.Optional && !o.Has(field.Name))
+        {
+            // A gateway older than the field: stored without it.
+            return null;
+        }
+
         var max = field.WithinWindow ? windowSeconds : field.Max;
         var tolerance = field.WithinWindow ? BucketToleranceSeconds : 0;
         return field.Type switch
@@ -194,6 +207,96 @@ internal static class KpiPayloadReader
         }
 
         return aux;
+    }
+
+    /// <summary>
+    /// Reason code → seconds of stop time booked to it: each within the window, together too (a second of stop time has
+    /// one reason at most), at most <see cref="StopReasons.MaxCodes"/> codes.
+    /// </summary>
+    private static List<ReasonTime> ReadReasons(JsonElement element, double windowSeconds)
+    {
+        var r = JsonFields.Of(element, KpiPayload.Reasons);
+        var reasons = new List<ReasonTime>();
+        var sum = 0.0;
+        foreach (var property in element.EnumerateObject())
+        {
+            CheckKey(KpiPayload.Reasons, property.Name, reasons.Count, StopReasons.MaxCodes, "reason code", reasons.Exists(x => x.Code == property.Name));
+            var seconds = r.Number(property.Name, 0, windowSeconds, BucketToleranceSeconds);
+            sum += seconds;
+            reasons.Add(new ReasonTime(property.Name, seconds));
+        }
+
+        r.End();
+        if (sum > windowSeconds + BucketToleranceSeconds + (1e-12 * windowSeconds))
+        {
+            throw Range($"{KpiPayload.Reasons}: add up to {Format(Math.Round(sum, 3))} s, more than the window's {Format(windowSeconds)} s");
+        }
+
+        return reasons;
+    }
+
+    /// <summary>
+    /// Article id → produced, scrap, good (= produced − scrap), at most <see cref="ArticleConfig.MaxPerCell"/> articles;
+    /// together no more than the record's counts (parts made while no article was set are in those alone).
+    /// </summary>
+    private static List<ArticleParts> ReadArticles(JsonElement element, double?[] values)
+    {
+        var a = JsonFields.Of(element, KpiPayload.Articles);
+        var articles = new List<ArticleParts>();
+        long produced = 0, scrap = 0;
+        foreach (var property in element.EnumerateObject())
+        {
+            CheckKey(KpiPayload.Articles, property.Name, articles.Count, ArticleConfig.MaxPerCell, "article id", articles.Exists(x => x.Article == property.Name));
+            var parts = a.Object(property.Name);
+            var made = parts.Integer(KpiPayload.Produced, 0, (long)Large);
+            var scrapped = parts.Integer(KpiPayload.Scrap, 0, (long)Large);
+            var good = parts.Integer(KpiPayload.Good, -(long)Large, (long)Large);
+            parts.End();
+            if (good != made - scrapped)
+            {
+                throw Range($"{PathOf(KpiPayload.Articles, property.Name)}.{KpiPayload.Good}: {good} is not produced - scrap ({made} - {scrapped} = {made - scrapped})");
+            }
+
+            produced += made;
+            scrap += scrapped;
+            articles.Add(new ArticleParts(property.Name, made, scrapped, good));
+        }
+
+        a.End();
+        CheckArticleSum(KpiFields.Produced, produced, values);
+        CheckArticleSum(KpiFields.Scrap, scrap, values);
+        return articles;
+    }
+
+    /// <summary>A key of <c>reasons</c> or <c>articles</c>: an id, not repeated, no more than the configuration can hold.</summary>
+    private static void CheckKey(string objectName, string key, int count, int most, string what, bool repeated)
+    {
+        if (count == most)
+        {
+            throw Range($"{objectName}: more than {most} {what}s");
+        }
+
+        if (!Ids.IsValid(key))
+        {
+            throw Schema($"{PathOf(objectName, key)}: the {what} is not an id ({Ids.Rule})");
+        }
+
+        if (repeated)
+        {
+            throw Schema($"{PathOf(objectName, key)}: appears more than once");
+        }
+    }
+
+    // Made only for a reason: a valid record's keys need none.
+    private static string PathOf(string objectName, string key) => $"{objectName}.{InputText.Quote(key, 64)}";
+
+    private static void CheckArticleSum(KpiField count, long articlesSum, double?[] values)
+    {
+        var total = (long)values[count.Index]!.Value;
+        if (articlesSum > total)
+        {
+            throw Range($"{KpiPayload.Articles}: {count.Name} adds up to {articlesSum}, more than {count.Path} {total}");
+        }
     }
 
     private static bool IsDefinitions(string text) => text.Length is > 0 and <= 64 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '/' or '-');

@@ -23,6 +23,12 @@ public sealed class KpiRecord : CellRecord
     /// <summary>Aux signal statistics (empty without Aux signals).</summary>
     public required IReadOnlyList<AuxStatistics> Aux { get; init; }
 
+    /// <summary>Seconds of stop time per reason code, the codes with time (empty without reasons, or from an older gateway).</summary>
+    public IReadOnlyList<ReasonTime> Reasons { get; init; } = [];
+
+    /// <summary>Parts per article, the articles with parts (empty without articles, or from an older gateway).</summary>
+    public IReadOnlyList<ArticleParts> Articles { get; init; } = [];
+
     /// <summary>Whether the gateway's clock was synchronised.</summary>
     public required bool ClockSynced { get; init; }
 
@@ -32,3 +38,9 @@ public sealed class KpiRecord : CellRecord
 
 /// <summary>Statistics of one Aux signal in a window.</summary>
 public sealed record AuxStatistics(string Signal, long Samples, double? Min, double? Mean, double? Max);
+
+/// <summary>The seconds of stop time booked to one reason code in a window (<c>reasons.{code}</c>).</summary>
+public sealed record ReasonTime(string Code, double Seconds);
+
+/// <summary>The parts of one article in a window (<c>articles.{id}</c>): good is produced − scrap.</summary>
+public sealed record ArticleParts(string Article, long Produced, long Scrap, long Good);

@@ -260,14 +260,17 @@ internal sealed class CellTruth
             }
 
             ref var window = ref Window(k, at, segment);
+            // Without articles every cycle is one part of article slot 0 ("none set"), as the engine counts it.
             if (scrap)
             {
                 window.Scrap++;
+                window.ArticleScrap[0]++;
                 window.UnattendedScrap += unattended ? 1 : 0;
             }
             else
             {
                 window.Produced++;
+                window.ArticleCycles[0]++;
                 window.UnattendedProduced += unattended ? 1 : 0;
             }
         }

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using EdgeGateway.Core.Calendar;
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Kpi;
@@ -21,8 +19,9 @@ public sealed class AllocationTests
     private const int MeasuredEvents = 1_000_000;
     private const long StepMs = 100;
 
-    // The sample config (deploy/sample/edgegw.json).
+    // The sample config (deploy/sample/edgegw.json), and the same with reasons, articles and a plant calendar.
     private static readonly string s_configPath = RepoPaths.Sample("edgegw.json");
+    private static readonly string s_contextConfigPath = RepoPaths.Sample("edgegw-context.json");
 
     // What the stack light shows, and for how many seconds; repeated (~54 min) across the calendar's boundaries.
     private static readonly (string? Lamp, int Seconds)[] s_script =
@@ -42,13 +41,21 @@ public sealed class AllocationTests
     // Monday 23 March 2026 00:00 in Amsterdam (CET).
     private static readonly long s_mondayMidnight = SiteTime.ToUnixMs(new DateTime(2026, 3, 22, 23, 0, 0, DateTimeKind.Utc));
 
-    [Fact]
-    public void Engine_SteadyState_AllocatesNothingPerEvent()
+    /// <summary>
+    /// With reasons and articles in the event mix (<see cref="Plant"/> with context): every failure gets a reason a
+    /// minute into it, every wait for material one two minutes after it ended, and each setup ends with an article change.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Engine_SteadyState_AllocatesNothingPerEvent(bool context)
     {
-        var config = ConfigReader.Read(File.ReadAllBytes(s_configPath), s_configPath);
+        var path = context ? s_contextConfigPath : s_configPath;
+        var config = ConfigReader.Read(File.ReadAllBytes(path), path);
         var sink = new CountingSink();
         var engine = new GatewayEngine(config, [WindowKind.Minute, WindowKind.Shift, WindowKind.Day, WindowKind.Total], sink);
-        var events = Plant(engine.Signals, WarmUpEvents + MeasuredEvents);
+        var events = Plant(engine.Signals, WarmUpEvents + MeasuredEvents, context);
+        int given = 0, refused = 0;
         for (var i = 0; i < WarmUpEvents; i++)
         {
             engine.Process(events[i]);
@@ -58,25 +65,41 @@ public sealed class AllocationTests
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = WarmUpEvents; i < events.Length; i++)
         {
-            engine.Process(events[i]);
+            switch (engine.Process(events[i]))
+            {
+                case ContextOutcome.Done or ContextOutcome.Replaced:
+                    given++;
+                    break;
+                case ContextOutcome.NoStop:
+                    refused++;
+                    break;
+            }
         }
 
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         var records = sink.Snapshot();
 
+        // 1667 minutes hold 31 script rounds: 31 failures, waits and setups, so 93 context events. The script ignores the
+        // calendar: the 24 reasons that fall outside planned work (before 06:00, after 22:00, in the 18:00 break) find no stop.
+        Assert.Equal(context ? (93, 24) : (0, 0), (given + refused, refused));
+
         // The measured stretch closed windows of every bounded kind, so emitting is part of what was measured.
-        Assert.Equal(1_667, records[(int)WindowKind.Minute] - warmUpRecords[(int)WindowKind.Minute]);
+        // With reasons a stop is held until its grace time is over: the one at the end holds back its last 8 minutes.
+        Assert.Equal(context ? 1_659 : 1_667, records[(int)WindowKind.Minute] - warmUpRecords[(int)WindowKind.Minute]);
         Assert.Equal(2, records[(int)WindowKind.Shift] - warmUpRecords[(int)WindowKind.Shift]);
         Assert.Equal(1, records[(int)WindowKind.Day] - warmUpRecords[(int)WindowKind.Day]);
         Assert.Equal(0, allocated);
     }
 
-    [Fact]
-    public void TraceReader_SteadyState_AllocatesNothingPerLine()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TraceReader_SteadyState_AllocatesNothingPerLine(bool context)
     {
-        var config = ConfigReader.Read(File.ReadAllBytes(s_configPath), s_configPath);
+        var path = context ? s_contextConfigPath : s_configPath;
+        var config = ConfigReader.Read(File.ReadAllBytes(path), path);
         var signals = new SignalMap(config);
-        var events = Plant(signals, WarmUpEvents + MeasuredEvents);
+        var events = Plant(signals, WarmUpEvents + MeasuredEvents, context);
         using var stream = new MemoryStream(Csv(signals, events), writable: false);
         using var reader = new TraceReader(stream, "trace.csv", signals);
         for (var i = 0; i < WarmUpEvents; i++)
@@ -100,8 +123,11 @@ public sealed class AllocationTests
         Assert.Equal(0, allocated);
     }
 
-    /// <summary>The scripted plant, one event every <see cref="StepMs"/> from Monday midnight.</summary>
-    private static SignalEvent[] Plant(SignalMap signals, int count)
+    /// <summary>
+    /// The scripted plant, one event every <see cref="StepMs"/> from Monday midnight; with <paramref name="context"/>
+    /// also reasons and article changes, each in the first free slot at or after its time.
+    /// </summary>
+    private static SignalEvent[] Plant(SignalMap signals, int count, bool context = false)
     {
         int Find(string name) => signals.TryFind(name, out var signal) ? signal : throw new ArgumentException(name);
         var green = Find("green");
@@ -121,6 +147,8 @@ public sealed class AllocationTests
         var nextCycle = long.MaxValue;
         var cycles = 0;
         var scrapDue = false;
+        var due = new Queue<(long At, SignalEvent Event)>();
+        var article = 0;
         for (var i = 0; i < events.Length; i++)
         {
             var t = s_mondayMidnight + (i * StepMs);
@@ -129,6 +157,11 @@ public sealed class AllocationTests
                 var (lampName, seconds) = s_script[step++ % s_script.Length];
                 var lamp = lampName is null ? -1 : Find(lampName);
                 stateEnd = t + (seconds * 1000L);
+                if (context)
+                {
+                    Schedule(due, signals, t, lampName, seconds, lit == Find("yellow") && s_script[(step + s_script.Length - 2) % s_script.Length].Seconds == 300, lit == Find("setup"), ref article);
+                }
+
                 if (lamp != lit)
                 {
                     // The new lamp lights before the old one goes out.
@@ -150,6 +183,11 @@ public sealed class AllocationTests
             if (levels.TryDequeue(out var level))
             {
                 events[i] = new SignalEvent(t, level.Signal, level.Value);
+            }
+            else if (due.TryPeek(out var next) && next.At <= t)
+            {
+                due.Dequeue();
+                events[i] = next.Event with { TimestampMs = t };
             }
             else if (lit == green && scrapDue)
             {
@@ -176,20 +214,41 @@ public sealed class AllocationTests
         return events;
     }
 
-    /// <summary>The trace text of <paramref name="events"/>, UTF-8.</summary>
+    /// <summary>
+    /// The context events a lamp change at <paramref name="t"/> brings: a reason a minute into a failure, one two minutes
+    /// after the lamp of a 300 s wait for material went out (the machine idles on, lamps off; the reason names a time
+    /// before), an article change 10 s after a setup ended.
+    /// </summary>
+    private static void Schedule(Queue<(long At, SignalEvent Event)> due, SignalMap signals, long t, string? lamp, int seconds, bool waitEnded, bool setupEnded, ref int article)
+    {
+        if (lamp == "red" && seconds == 600)
+        {
+            due.Enqueue((t + 60_000, new SignalEvent(0, signals.ReasonSignal(0, 0), t + 60_000)));
+        }
+
+        if (waitEnded)
+        {
+            due.Enqueue((t + 120_000, new SignalEvent(0, signals.ReasonSignal(0, 2), t - 1_000)));
+        }
+
+        if (setupEnded)
+        {
+            article = 1 - article;
+            due.Enqueue((t + 10_000, new SignalEvent(0, signals.ArticleSignal(0, article), 0)));
+        }
+    }
+
+    /// <summary>The trace text of <paramref name="events"/>, UTF-8, as the product writes it.</summary>
     private static byte[] Csv(SignalMap signals, SignalEvent[] events)
     {
         using var text = new MemoryStream();
-        text.Write("timestamp,signal,value\n"u8);
-        Span<byte> line = stackalloc byte[128];
-        foreach (var e in events)
+        using (var writer = new TraceWriter(text, signals))
         {
-            var length = TraceTimestamp.Format(e.TimestampMs, line);
-            length += Encoding.UTF8.GetBytes($",{signals.Name(e.Signal)},", line[length..]);
-            Assert.True(e.Value.TryFormat(line[length..], out var written, default, CultureInfo.InvariantCulture));
-            length += written;
-            line[length++] = (byte)'\n';
-            text.Write(line[..length]);
+            writer.Header();
+            foreach (var e in events)
+            {
+                writer.Write(e);
+            }
         }
 
         return text.ToArray();

@@ -17,14 +17,15 @@ public sealed class WindowRecordJsonTests
         TestConfig.Shift("Mon-Fri", "06:00", "14:00"),
         signals: TestConfig.AllSignals + """, "temperature": { "Role": "Aux" }""");
 
-    // Written by the hand-written writer before the fields moved into KpiFields; the table-driven one must not differ.
+    // Written by the hand-written writer before the fields moved into KpiFields; the table-driven one must not differ. Since
+    // then ideal_s (3 cycles × 30 s, no articles configured) and unassigned_stops (0, no reasons configured) were added.
     private static readonly string s_published = """
         {"v":1,"site":"sme-0042","cell":"cell-1","gateway":"gw-7","seq":42,"window":{"kind":"total","start":"2026-03-30T08:00:00.000Z","end":"2026-03-30T08:03:00.000Z"},
         "buckets":{"run":120,"setup":0,"down":0,"idle":60,"planned_stop":0,"unplanned_time":0,"unknown":0},
         "counts":{"produced":3,"good":2,"scrap":1,"unattended_good":0,"failures":0},
         "kpi":{"availability":0.6666666666666666,"effectiveness":0.75,"quality":0.6666666666666666,"oee":0.3333333333333333,"nee":0.3333333333333333,"technical_efficiency":1,"setup_rate":0,"teep":0.3333333333333333,"scrap_ratio":0.3333333333333333,"mtbf_s":null,"mttr_s":null,"throughput_per_h":90},
         "energy":{"kwh":0,"kwh_per_good_part":0,"idle_energy_share":null},
-        "minor_stops":{"count":0,"seconds":0,"policy":"Iso22400","threshold_s":120},"ideal_cycle_s":30,"aux":{"temperature":{"samples":2,"min":20,"mean":22,"max":24}},
+        "minor_stops":{"count":0,"seconds":0,"policy":"Iso22400","threshold_s":120},"ideal_cycle_s":30,"ideal_s":90,"unassigned_stops":0,"aux":{"temperature":{"samples":2,"min":20,"mean":22,"max":24}},
         "data_quality":{"coverage":1,"sensor_faults":1,"clock_synced":true},"definitions":"iso22400-2/1"}
         """.ReplaceLineEndings("");
 

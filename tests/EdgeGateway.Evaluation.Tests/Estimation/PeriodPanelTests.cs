@@ -32,6 +32,25 @@ public sealed class PeriodPanelTests
     }
 
     [Fact]
+    public void ADayRecordWithIdealSeconds_CountsThem_AnOlderOneIdealCycleTimesProduced()
+    {
+        // Day 1 of a product mix: 600 produced, their ideal time 15000 s (not 30 s × 600 = 18000 s), 570 good; day 2 of
+        // a gateway older than ideal_s: 100 produced at 30 s, 90 good.
+        DayRecord[] days =
+        [
+            new(s_monday, 21_600, 1_800, 3_600, 1_800, 86_400, 600, 570, 30, 50, 60, 30, 1) { IdealSeconds = 15_000 },
+            new(s_monday.AddDays(1), 3_600, 0, 7_200, 3_600, 86_400, 100, 90, 10, 0, 20, 30, 0.5),
+        ];
+        var panel = PeriodPanel.Build([days], s_monday, s_monday.AddDays(14), 7);
+
+        var busy = 28_800.0 + 14_400;
+        var goodIdeal = (15_000.0 * 570 / 600) + (90 * 30);
+        Assert.Equal((15_000.0 + (100 * 30)) / 25_200, panel.Values(Outcome.Effectiveness)[0][0], 12);
+        Assert.Equal(goodIdeal / busy, panel.Values(Outcome.Oee)[0][0], 12);
+        Assert.Equal(goodIdeal / 172_800, panel.Values(Outcome.Teep)[0][0], 12);
+    }
+
+    [Fact]
     public void Period_WithoutPlannedBusyTimeOrData_IsMissing_AndZeroDenominatorsToo()
     {
         DayRecord[] days =

@@ -157,6 +157,31 @@ public sealed class PipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task ARecordsReasonAndArticlePoints_GoInTheWriteOfItsKpiPoint_ItIsAcknowledgedAndConfirmedOnlyOnceThatIsAccepted()
+    {
+        var answered = 0;
+        _influx.Respond = _ => Interlocked.Increment(ref answered) <= 2 ? new FakeResponse(503, "{\"error\":\"overloaded\"}") : FakeResponse.NoContent;
+        using var writer = V1Writer(createDatabase: false);
+        await using var harness = new PipelineHarness(writer, o => o.BatchSize = 2);
+        var minute = Minutes(1)[0];
+        await harness.SubmitAsync(minute.Topic, minute.Payload);
+        await harness.SubmitAsync(Payloads.KpiTopic, Payloads.Bytes(Payloads.KpiWithReasonsAndArticles));
+
+        harness.Start();
+        await _influx.WaitForAsync(r => r.Count == 2);
+        Assert.Equal((0, 0), (harness.Acks.Count, harness.Publisher.Confirmed().Count));
+        await PipelineHarness.WaitAsync(() => harness.Acks.Count == 2, "2 acknowledgements");
+
+        // Every write, the refused ones too, carried the record's five points together, after the minute's one.
+        Assert.Equal(3, _influx.Writes.Count);
+        Assert.All(_influx.Writes, w => Assert.Equal(
+            ["kpi", "kpi", "kpi_reason", "kpi_reason", "kpi_article", "kpi_article"],
+            w.Body.Split('\n').Select(line => line[..line.IndexOf(',', StringComparison.Ordinal)])));
+        Assert.Equal([1L, 4711L], harness.Publisher.Confirmed().Order());
+        Assert.Equal(2L, harness.Counters.Snapshot().Written);
+    }
+
+    [Fact]
     public async Task AFullBatch_IsWrittenAtOnce_WithoutWaitingForTheFlushInterval()
     {
         var time = new FakeTimeProvider();

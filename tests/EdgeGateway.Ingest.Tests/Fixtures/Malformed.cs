@@ -49,9 +49,14 @@ internal static class Malformed
             case "missing field":
                 {
                     var root = Parse(json);
-                    // Aux is optional, and so is each of its signals.
-                    var auxObject = root["aux"];
-                    var (parent, key, _) = Pick(Leaves(root, includeObjects: true).Where(l => l.Key != "aux" && !ReferenceEquals(l.Parent, auxObject)).ToList(), random);
+                    // Aux, reasons and articles are optional, and so is each of their signals, codes and articles; so are the
+                    // fields added after v1.
+                    JsonNode?[] optionalObjects = [root["aux"], root["reasons"], root["articles"]];
+                    var (parent, key, _) = Pick(
+                        Leaves(root, includeObjects: true)
+                            .Where(l => !(ReferenceEquals(l.Parent, root) && IsOptional(l.Key)) && !optionalObjects.Contains(l.Parent))
+                            .ToList(),
+                        random);
                     parent.Remove(key);
                     return Message(name, topic, root.ToJsonString(), RejectionKind.Schema);
                 }
@@ -76,7 +81,8 @@ internal static class Malformed
             case "unknown field":
                 {
                     var root = Parse(json);
-                    var objects = Leaves(root, includeObjects: true).Where(l => l.Node is JsonObject).Select(l => (JsonObject)l.Node!).Append(root).ToList();
+                    // Not in reasons, where a new name is a reason code (its number then out of range, or not).
+                    var objects = Leaves(root, includeObjects: true).Where(l => l.Node is JsonObject && l.Key != "reasons").Select(l => (JsonObject)l.Node!).Append(root).ToList();
                     objects[random.Next(objects.Count)]["x_" + random.Next(1000)] = random.Next();
                     return Message(name, topic, root.ToJsonString(), RejectionKind.Schema);
                 }
@@ -176,6 +182,10 @@ internal static class Malformed
         return new(mutation, topic, payload, payload.Length, expected);
     }
 
+    /// <summary>A top-level field a valid payload may leave out.</summary>
+    private static bool IsOptional(string key) =>
+        key is "aux" or "reasons" or "articles" || KpiFields.All.Any(f => f.Parent.Length == 0 && f.Name == key && f.Optional);
+
     private static JsonObject Parse(string json) => JsonNode.Parse(json)!.AsObject();
 
     private static (JsonObject Parent, string Key, JsonNode? Node) Pick(List<(JsonObject Parent, string Key, JsonNode? Node)> leaves, Random random) =>
@@ -242,7 +252,7 @@ internal static class Malformed
     {
         var bases = new List<(string, string)>
         {
-            (Payloads.KpiTopic, Payloads.Kpi), (Payloads.StateTopic, Payloads.State),
+            (Payloads.KpiTopic, Payloads.Kpi), (Payloads.KpiTopic, Payloads.KpiWithReasonsAndArticles), (Payloads.StateTopic, Payloads.State),
             (Payloads.StatusTopic, Payloads.StatusOnline), (Payloads.StatusTopic, Payloads.StatusOffline),
         };
         var sample = Payloads.SampleRecords();
@@ -253,6 +263,8 @@ internal static class Malformed
 
         var (auxTopic, auxPayload) = Payloads.AuxRecords()[0];
         bases.Add((auxTopic, Encoding.UTF8.GetString(auxPayload)));
+        var (contextTopic, contextPayload) = Payloads.ContextRecords()[^1];
+        bases.Add((contextTopic, Encoding.UTF8.GetString(contextPayload)));
         return bases;
     }
 }

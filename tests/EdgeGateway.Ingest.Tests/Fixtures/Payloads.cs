@@ -28,9 +28,30 @@ internal static class Payloads
                    "mtbf_s": 22380, "mttr_s": 2820, "throughput_per_h": 3099.9 },
           "energy": { "kwh": 12.5, "kwh_per_good_part": null, "idle_energy_share": null },
           "minor_stops": { "count": 0, "seconds": 0, "policy": "Iso22400", "threshold_s": 120 },
-          "ideal_cycle_s": 1,
+          "ideal_cycle_s": 1, "ideal_s": 19271, "unassigned_stops": 0,
           "data_quality": { "coverage": 1.0, "sensor_faults": 0, "clock_synced": true }, "definitions": "iso22400-2/1" }
         """;
+
+    /// <summary><see cref="Kpi"/> as a gateway older than <c>ideal_s</c>, <c>unassigned_stops</c>, reasons and articles publishes it.</summary>
+    public static readonly string KpiOfAnOlderGateway = Mutate(Kpi, root =>
+    {
+        root.Remove("ideal_s");
+        root.Remove("unassigned_stops");
+    });
+
+    /// <summary>
+    /// <see cref="Kpi"/> of a cell with reasons and articles, which stand before data_quality: 2820 s down, of which 1800.5 s
+    /// waiting for material and 600 s a tool change; two articles made 19000 of the 19271 parts (271 while no article was
+    /// set) and 400 of the 423 scrap; one stop without a reason. Values the line protocol writes exactly as here.
+    /// </summary>
+    public static readonly string KpiWithReasonsAndArticles = Mutate(Kpi, root =>
+    {
+        root["ideal_s"] = 19271.5;
+        root["unassigned_stops"] = 1;
+        var at = root.IndexOf("data_quality");
+        root.Insert(at, "reasons", JsonNode.Parse("""{ "waiting_material": 1800.5, "tool.change-2": 600 }"""));
+        root.Insert(at + 1, "articles", JsonNode.Parse("""{ "A-100": { "produced": 12000, "scrap": 400, "good": 11600 }, "B_200": { "produced": 7000, "scrap": 0, "good": 7000 } }"""));
+    });
 
     public const string State = """{ "v": 1, "site": "sme-0042", "cell": "cell-1", "gateway": "gw-1", "seq": 12, "at": "2026-03-30T06:01:02.345Z", "state": "run" }""";
 
@@ -96,6 +117,41 @@ internal static class Payloads
             2026-03-30T06:02:00.000Z,green,0
             """;
         return Replay(Encoding.UTF8.GetBytes(config), "aux.json", trace, [WindowKind.Minute]);
+    }
+
+    /// <summary>
+    /// Records of a cell with stop reasons and two articles (1m and total windows): a stop given a reason, one left
+    /// without, and cycles of each article, as the agent's encoder writes them with <c>reasons</c> and <c>articles</c>.
+    /// </summary>
+    public static IReadOnlyList<(string Topic, byte[] Payload)> ContextRecords()
+    {
+        const string config = """
+            { "EdgeGateway": { "Site": "sme-0007", "TimeZone": "Etc/UTC",
+              "StopReasons": { "GraceSeconds": 600, "UnassignedAfterSeconds": 30,
+                "Codes": { "waiting_material": { "Name": "Waiting for material", "Class": "Idle" }, "tool.change-2": { "Class": "Setup" } } },
+              "Cells": [ { "Id": "press-2", "IdealCycleSeconds": 20,
+                "Articles": { "A-100": { "IdealCycleSeconds": 10 }, "B_200": { "IdealCycleSeconds": 15, "PartsPerCycle": 2 } },
+                "Signals": { "green": { "Role": "StateRun" }, "cycle": { "Role": "CyclePulse" }, "scrap": { "Role": "ScrapPulse" } },
+                "Shifts": [ { "Days": "Mon-Sun", "Start": "00:00", "End": "00:00" } ] } ] } }
+            """;
+        const string trace = """
+            timestamp,signal,value
+            2026-03-30T06:00:00.000Z,green,1
+            2026-03-30T06:00:00.000Z,@article:press-2,A-100
+            2026-03-30T06:00:10.000Z,cycle,1
+            2026-03-30T06:00:20.000Z,cycle,1
+            2026-03-30T06:00:25.000Z,scrap,1
+            2026-03-30T06:00:30.000Z,green,0
+            2026-03-30T06:01:30.000Z,@reason:press-2,waiting_material
+            2026-03-30T06:02:00.000Z,green,1
+            2026-03-30T06:02:00.000Z,@article:press-2,B_200
+            2026-03-30T06:02:15.000Z,cycle,1
+            2026-03-30T06:02:30.000Z,green,0
+            2026-03-30T06:04:00.000Z,green,1
+            2026-03-30T06:04:30.000Z,cycle,1
+            2026-03-30T06:05:00.000Z,green,0
+            """;
+        return Replay(Encoding.UTF8.GetBytes(config), "context.json", trace, [WindowKind.Minute, WindowKind.Total]);
     }
 
     private static readonly Lazy<IReadOnlyList<(string, byte[])>> s_sample = new(() =>

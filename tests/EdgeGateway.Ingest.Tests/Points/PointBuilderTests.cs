@@ -48,6 +48,52 @@ public sealed class PointBuilderTests
     }
 
     [Fact]
+    public void KpiRecord_WithReasonsAndArticles_IsItsKpiLine_ThenALinePerReason_ThenPerArticle_AllAtTheWindowStart()
+    {
+        var record = Validate(Payloads.KpiTopic, Payloads.KpiWithReasonsAndArticles);
+
+        var lines = PointBuilder.Lines(record).Split('\n');
+
+        Assert.Equal(
+            [
+                PointBuilder.Line(record),
+                "kpi_reason,cell=cell-1,reason=waiting_material,site=sme-0042,window=shift seconds=1800.5 1774850400000",
+                "kpi_reason,cell=cell-1,reason=tool.change-2,site=sme-0042,window=shift seconds=600 1774850400000",
+                "kpi_article,article=A-100,cell=cell-1,site=sme-0042,window=shift produced=12000i,scrap=400i,good=11600i 1774850400000",
+                "kpi_article,article=B_200,cell=cell-1,site=sme-0042,window=shift produced=7000i,scrap=0i,good=7000i 1774850400000",
+            ],
+            lines);
+        Assert.Contains(",ideal_cycle_s=1,ideal_s=19271.5,unassigned_stops=1i,coverage=1,", lines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KpiRecord_OfAnOlderGateway_IsOneLine_WithoutTheColumnsItDoesNotSend()
+    {
+        var record = Validate(Payloads.KpiTopic, Payloads.KpiOfAnOlderGateway);
+
+        var lines = PointBuilder.Lines(record);
+
+        Assert.Equal(PointBuilder.Line(record), lines);
+        Assert.Contains(",ideal_cycle_s=1,coverage=1,", lines, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReasonAndArticleLines_ReadAsThePointsInfluxDbClientMakes()
+    {
+        var record = (KpiRecord)Validate(Payloads.KpiTopic, Payloads.KpiWithReasonsAndArticles);
+
+        var lines = PointBuilder.Lines(record).Split('\n')[1..];
+        var references = ReferencePoints.BuildContext(record).Select(p => p.ToLineProtocol()).ToList();
+
+        Assert.Equal(references.Count, lines.Length);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var (read, expected) = (LinePoint.Read(lines[i]), LinePoint.Read(references[i]));
+            Assert.True(read.Means(expected), $"line: {lines[i]}\nreads: {read}\nPointData: {references[i]}\nreads: {expected}");
+        }
+    }
+
+    [Fact]
     public void NullKpis_AreLeftOut_NotWrittenAsZero()
     {
         var line = PointBuilder.Line(Validate(Payloads.KpiTopic, Kpi));

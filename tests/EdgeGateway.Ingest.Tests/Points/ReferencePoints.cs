@@ -26,7 +26,7 @@ public static class ReferencePoints
         ("failures", "counts.failures"), ("kwh", "energy.kwh"), ("kwh_per_good_part", "energy.kwh_per_good_part"),
         ("idle_energy_share", "energy.idle_energy_share"), ("minor_stops", "minor_stops.count"), ("minor_stop_s", "minor_stops.seconds"),
         ("minor_stop_threshold_s", "minor_stops.threshold_s"), ("minor_stop_policy", "minor_stops.policy"), ("ideal_cycle_s", "ideal_cycle_s"),
-        ("coverage", "data_quality.coverage"), ("sensor_faults", "data_quality.sensor_faults"),
+        ("ideal_s", "ideal_s"), ("unassigned_stops", "unassigned_stops"), ("coverage", "data_quality.coverage"), ("sensor_faults", "data_quality.sensor_faults"),
     ];
 
     /// <summary>The point of <paramref name="record"/>.</summary>
@@ -78,6 +78,30 @@ public static class ReferencePoints
             .Field("gateway", r.Gateway)
             .Field("definitions", r.Definitions)
             .ToPointData();
+    }
+
+    /// <summary>
+    /// The points after a KPI record's kpi point: measurement <c>kpi_reason</c> per reason (tags site, cell, window, reason;
+    /// field seconds), then <c>kpi_article</c> per article (tags site, cell, window, article; produced, scrap, good); time = window start.
+    /// </summary>
+    public static IEnumerable<PointData> BuildContext(KpiRecord r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        foreach (var reason in r.Reasons)
+        {
+            yield return PointData.Measurement("kpi_reason")
+                .Tag("site", r.Site).Tag("cell", r.Cell).Tag("window", r.Window).Tag("reason", reason.Code)
+                .Field("seconds", reason.Seconds)
+                .Timestamp(r.StartMs, WritePrecision.Ms);
+        }
+
+        foreach (var article in r.Articles)
+        {
+            yield return PointData.Measurement("kpi_article")
+                .Tag("site", r.Site).Tag("cell", r.Cell).Tag("window", r.Window).Tag("article", article.Article)
+                .Field("produced", article.Produced).Field("scrap", article.Scrap).Field("good", article.Good)
+                .Timestamp(r.StartMs, WritePrecision.Ms);
+        }
     }
 
     /// <summary>Measurement <c>state</c>: tags site, cell; time = <c>at</c>.</summary>

@@ -48,7 +48,7 @@ public sealed class MessageValidatorTests
                 0.888, 0.861, 0.978, 0.748, 0.748, 0.888, 0, 0.654, 0.022, 22380, 2820, 3099.9, // kpi
                 12.5, null, null, // energy
                 0, 0.0, 0, 120.0, // minor stops, policy Iso22400
-                1.0, // ideal cycle
+                1.0, 19271, 0, // ideal cycle, ideal seconds, unassigned stops
                 1.0, 0, // data quality
             ],
             record.Values);
@@ -514,6 +514,126 @@ public sealed class MessageValidatorTests
         var json = Mutate(Encoding.UTF8.GetString(payload), root => root["aux"]!["vib.rms"]!["max"] = 1);
 
         AssertRejected(topic, json, RejectionKind.Range, "aux.vib.rms: samples is 0 but min, mean and max are not all null");
+    }
+
+    [Fact]
+    public void KpiOfAnOlderGateway_WithoutIdealSecondsUnassignedStopsReasonsAndArticles_IsAccepted_ThoseValuesNull()
+    {
+        var record = Assert.IsType<KpiRecord>(Accept(KpiTopic, KpiOfAnOlderGateway));
+
+        Assert.Equal(((double?)1.0, (double?)null, (double?)null), (record[KpiFields.IdealCycleSeconds], record[KpiFields.IdealSeconds], record[KpiFields.Find("unassigned_stops")!]));
+        Assert.Empty(record.Reasons);
+        Assert.Empty(record.Articles);
+    }
+
+    [Fact]
+    public void KpiWithReasonsAndArticles_IsAccepted_WithEveryReasonAndArticle_InPayloadOrder()
+    {
+        var record = Assert.IsType<KpiRecord>(Accept(KpiTopic, KpiWithReasonsAndArticles));
+
+        Assert.Equal(((double?)19271.5, (double?)1), (record[KpiFields.IdealSeconds], record[KpiFields.Find("unassigned_stops")!]));
+        Assert.Equal([new ReasonTime("waiting_material", 1800.5), new ReasonTime("tool.change-2", 600)], record.Reasons);
+        Assert.Equal([new ArticleParts("A-100", 12000, 400, 11600), new ArticleParts("B_200", 7000, 0, 7000)], record.Articles);
+    }
+
+    [Fact]
+    public void AgentEncoderOutput_WithReasonsAndArticles_IsAccepted_WithThem()
+    {
+        var records = ContextRecords().Select(r => Assert.IsType<KpiRecord>(Accept(r.Topic, Encoding.UTF8.GetString(r.Payload)))).ToList();
+
+        var total = Assert.Single(records, r => r.Window == "total");
+        Assert.Contains(new ReasonTime("waiting_material", 90), total.Reasons);
+        Assert.Equal([new ArticleParts("A-100", 2, 1, 1), new ArticleParts("B_200", 4, 0, 4)], total.Articles);
+        Assert.Equal((double?)(2 * 10 + 2 * 15), total[KpiFields.IdealSeconds]);
+        Assert.Contains(records, r => r.Window == "1m" && r.Reasons.Count > 0);
+    }
+
+    [Fact]
+    public void EmptyReasonsAndArticles_AreAccepted_AsNone()
+    {
+        var json = Mutate(KpiWithReasonsAndArticles, root => (root["reasons"], root["articles"]) = (new JsonObject(), new JsonObject()));
+
+        var record = Assert.IsType<KpiRecord>(Accept(KpiTopic, json));
+
+        Assert.Equal(0, record.Reasons.Count + record.Articles.Count);
+    }
+
+    [Fact]
+    public void ReasonSeconds_UpToTheWindowWithin1Ms_AreAccepted()
+    {
+        var json = Mutate(KpiWithReasonsAndArticles, root => root["reasons"] = new JsonObject { ["waiting_material"] = 28800.001 });
+
+        Assert.IsType<KpiRecord>(Accept(KpiTopic, json));
+    }
+
+    [Theory]
+    [InlineData("ideal_s", "-1", RejectionKind.Range, "ideal_s: -1 is out of range [0, 1e12]")]
+    [InlineData("ideal_s", "null", RejectionKind.Schema, "ideal_s: expected a number, got null")]
+    [InlineData("unassigned_stops", "-1", RejectionKind.Range, "unassigned_stops: -1 is out of range [0, 1e12]")]
+    [InlineData("unassigned_stops", "1.5", RejectionKind.Schema, "unassigned_stops: expected an integer, got the number 1.5")]
+    [InlineData("reasons", "[]", RejectionKind.Schema, "reasons: expected an object, got an array")]
+    [InlineData("articles", "7", RejectionKind.Schema, "articles: expected an object, got the number 7")]
+    public void OptionalFields_WhenPresent_AreValidatedLikeTheOthers(string field, string value, RejectionKind kind, string reason) =>
+        AssertRejected(Mutate(KpiWithReasonsAndArticles, root => root[field] = JsonNode.Parse(value)), kind, reason);
+
+    [Theory]
+    [InlineData("waiting_material", "-1", RejectionKind.Range, "reasons.waiting_material: -1 is out of range [0, 28800]")]
+    [InlineData("waiting_material", "28800.002", RejectionKind.Range, "reasons.waiting_material: 28800.002 is out of range [0, 28800]")]
+    [InlineData("waiting_material", "\"1800\"", RejectionKind.Schema, "reasons.waiting_material: expected a number, got the string \"1800\"")]
+    [InlineData("waiting_material", "null", RejectionKind.Schema, "reasons.waiting_material: expected a number, got null")]
+    [InlineData("waiting material", "5", RejectionKind.Schema, "reasons.waiting material: the reason code is not an id (1-64 of A-Z a-z 0-9 . _ -)")]
+    [InlineData("", "5", RejectionKind.Schema, "reasons.: the reason code is not an id (1-64 of A-Z a-z 0-9 . _ -)")]
+    public void Reason_OutOfTheWindow_OrNotANumber_OrNotAnId_IsRejected(string code, string value, RejectionKind kind, string reason) =>
+        AssertRejected(Mutate(KpiWithReasonsAndArticles, root => root["reasons"]![code] = JsonNode.Parse(value)), kind, reason);
+
+    [Fact]
+    public void Reasons_AddingUpToMoreThanTheWindow_AreRejected() =>
+        AssertRejected(
+            Mutate(KpiWithReasonsAndArticles, root => root["reasons"] = new JsonObject { ["waiting_material"] = 20000, ["tool.change-2"] = 8800.5 }),
+            RejectionKind.Range, "reasons: add up to 28800.5 s, more than the window's 28800 s");
+
+    [Fact]
+    public void Reasons_ACodeLongerThan64_OrMoreCodesThanAConfigurationHolds_AreRejected()
+    {
+        var longCode = new string('r', 65);
+        var many = new JsonObject();
+        for (var i = 0; i <= 32; i++)
+        {
+            many[$"r{i}"] = 1;
+        }
+
+        AssertRejected(Mutate(KpiWithReasonsAndArticles, root => root["reasons"]![longCode] = 1), RejectionKind.Schema, $"reasons.{longCode[..64]}…: the reason code is not an id (1-64 of A-Z a-z 0-9 . _ -)");
+        AssertRejected(Mutate(KpiWithReasonsAndArticles, root => root["reasons"] = many), RejectionKind.Range, "reasons: more than 32 reason codes");
+    }
+
+    [Theory]
+    [InlineData("good", "11000", RejectionKind.Range, "articles.A-100.good: 11000 is not produced - scrap (12000 - 400 = 11600)")]
+    [InlineData("produced", "-1", RejectionKind.Range, "articles.A-100.produced: -1 is out of range [0, 1e12]")]
+    [InlineData("scrap", "-1", RejectionKind.Range, "articles.A-100.scrap: -1 is out of range [0, 1e12]")]
+    [InlineData("produced", "1.5", RejectionKind.Schema, "articles.A-100.produced: expected an integer, got the number 1.5")]
+    [InlineData("scrap", "\"400\"", RejectionKind.Schema, "articles.A-100.scrap: expected an integer, got the string \"400\"")]
+    [InlineData("colour", "\"red\"", RejectionKind.Schema, "articles.A-100.colour: unknown field")]
+    public void Article_WithABadCount_OrAnUnknownField_IsRejected(string field, string value, RejectionKind kind, string reason) =>
+        AssertRejected(Mutate(KpiWithReasonsAndArticles, root => root["articles"]!["A-100"]![field] = JsonNode.Parse(value)), kind, reason);
+
+    [Fact]
+    public void Article_WithoutGood_OrNotAnObject_OrNotAnId_IsRejected()
+    {
+        AssertRejected(Mutate(KpiWithReasonsAndArticles, root => root["articles"]!["A-100"]!.AsObject().Remove("good")), RejectionKind.Schema, "articles.A-100.good: required field is missing");
+        AssertRejected(Mutate(KpiWithReasonsAndArticles, root => root["articles"]!["A-100"] = 12000), RejectionKind.Schema, "articles.A-100: expected an object, got the number 12000");
+        AssertRejected(
+            Mutate(KpiWithReasonsAndArticles, root => root["articles"]!["A/100"] = new JsonObject { ["produced"] = 1, ["scrap"] = 0, ["good"] = 1 }),
+            RejectionKind.Schema, "articles.A/100: the article id is not an id (1-64 of A-Z a-z 0-9 . _ -)");
+    }
+
+    [Fact]
+    public void Articles_MakingMoreThanTheRecordCounts_AreRejected()
+    {
+        var moreProduced = Mutate(KpiWithReasonsAndArticles, root => root["articles"]!["B_200"] = new JsonObject { ["produced"] = 8000, ["scrap"] = 0, ["good"] = 8000 });
+        var moreScrap = Mutate(KpiWithReasonsAndArticles, root => root["articles"]!["B_200"] = new JsonObject { ["produced"] = 7000, ["scrap"] = 24, ["good"] = 6976 });
+
+        AssertRejected(moreProduced, RejectionKind.Range, "articles: produced adds up to 20000, more than counts.produced 19271");
+        AssertRejected(moreScrap, RejectionKind.Range, "articles: scrap adds up to 424, more than counts.scrap 423");
     }
 
     private static string Set(string objectPath, string field, string value) =>

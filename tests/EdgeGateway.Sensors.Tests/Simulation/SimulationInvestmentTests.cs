@@ -133,6 +133,17 @@ public sealed class SimulationInvestmentTests
             sum.FailureMs += t.FailureMs;
             sum.EnergyKwMs += t.EnergyKwMs;
             sum.NonRunEnergyKwMs += t.NonRunEnergyKwMs;
+            sum.UnassignedStops += t.UnassignedStops;
+            for (var slot = 0; slot < ArticleCounts.Capacity; slot++)
+            {
+                sum.ArticleCycles[slot] += t.ArticleCycles[slot]; // the ideal time effectiveness is computed from
+                sum.ArticleScrap[slot] += t.ArticleScrap[slot];
+            }
+
+            for (var code = 0; code < ReasonDurations.Capacity; code++)
+            {
+                sum.ReasonMs[code] += t.ReasonMs[code];
+            }
         }
 
         return new WindowRecord(days[0].Site, days[0].Cell, WindowKind.Total, sum);
