@@ -75,10 +75,18 @@ check() {
 sample={repo}/deploy/sample
 for command in "" replay simulate calibrate status report evaluate sensors "sensors scan" "sensors watch" record doctor \
     config "config init" "config validate" pki "pki init" "pki issue" "pki issue broker" "pki issue ingest" \
-    "pki issue monitor" "pki issue gateway" "pki revoke" "pki crl" "pki list" "pki broker-config"; do
+    "pki issue monitor" "pki issue gateway" "pki issue operator" "pki revoke" "pki crl" "pki list" "pki broker-config" \
+    reason article calendar "calendar close" "calendar extra-shift"; do
   # shellcheck disable=SC2086 # the command's words
   check help $command --help
 done
+
+# The remote commands without an agent: the socket is missing (exit 1, says so), or the arguments are (exit 2).
+check control-missing reason --cell cell-1 --code waiting_material --socket "$work/no-agent.sock"
+check control-missing article --cell cell-1 --article A-100 --socket "$work/no-agent.sock"
+check control-missing calendar close --from 2026-12-24 --to 2026-12-26 --socket "$work/no-agent.sock"
+check control-missing calendar extra-shift --from 2026-12-19T06:00 --to 2026-12-19T14:00 --socket "$work/no-agent.sock"
+check control-arguments reason --cell cell-1
 
 check replay replay --config $sample/edgegw.json --trace $sample/sample-trace.csv --window day
 check replay replay --config $sample/edgegw.json --trace $sample/sample-trace.csv --window shift --format json
@@ -110,6 +118,7 @@ pki_steps() { # RUN...: the command to run edgegw
       "pki issue ingest --dir pki --passphrase-file passphrase" "pki issue monitor --dir pki --passphrase-file passphrase" \
       "pki issue gateway --dir pki --site sme-0042 --gateway gw-1 --passphrase-file passphrase" \
       "pki issue gateway --dir pki --site sme-0117 --gateway gw-1 --passphrase-file passphrase" \
+      "pki issue operator --dir pki --site sme-0117 --name tablet-1 --passphrase-file passphrase" \
       "pki revoke --dir pki sme-0117.gw-1" "pki crl --dir pki --passphrase-file passphrase" "pki list --dir pki" \
       "pki broker-config --dir pki --fleet fleet.csv --out broker" "pki init --dir pki"; do
     # shellcheck disable=SC2086 # the step's words
@@ -124,14 +133,14 @@ for side in reference published; do
   else (cd "$work/pki-$side" && pki_steps $runner "$published") >"$work/pki-$side.txt"; fi
 done
 if diff "$work/pki-reference.txt" "$work/pki-published.txt" >"$work/pki.diff"; then
-  echo "$script: same   edgegw pki: init, issue broker/ingest/monitor/gateway, revoke, crl, list, broker-config, init again ($(grep -c '^exit 0' "$work/pki-reference.txt") of 11 steps exit 0)"
+  echo "$script: same   edgegw pki: init, issue broker/ingest/monitor/gateway/operator, revoke, crl, list, broker-config, init again ($(grep -c '^exit 0' "$work/pki-reference.txt") of 12 steps exit 0)"
 else
   differing=$((differing + 1))
   echo "$script: DIFFERS edgegw pki steps:" >&2
   head -20 "$work/pki.diff" | sed 's/^/    /' >&2
 fi
 checked=$((checked + 1))
-grep -q '^exit 2 pki init --dir pki$' "$work/pki-reference.txt" && [ "$(grep -c '^exit 0' "$work/pki-reference.txt")" -eq 10 ] ||
+grep -q '^exit 2 pki init --dir pki$' "$work/pki-reference.txt" && [ "$(grep -c '^exit 0' "$work/pki-reference.txt")" -eq 11 ] ||
   { echo "$script: the reference's pki steps did not go as expected:" >&2; cat "$work/pki-reference.txt" >&2; exit 1; }
 
 if [ -n "$influx" ]; then

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using EdgeGateway.Agent.Control;
 using EdgeGateway.Agent.Hosting;
 using EdgeGateway.Agent.Outbox;
 using EdgeGateway.Agent.Pipeline;
@@ -110,7 +111,7 @@ public static class Program
         ComposePipeline(services, gateway, fingerprint);
     }
 
-    /// <summary>Registers the pipeline: source → channel → engine → encoder → outbox → publisher, plus status.</summary>
+    /// <summary>Registers the pipeline: source → channel → engine → encoder → outbox → publisher, plus status and remote commands.</summary>
     internal static void ComposePipeline(IServiceCollection services, GatewayConfig gateway, ConfigFingerprint fingerprint)
     {
         services.AddSingleton(gateway);
@@ -137,6 +138,10 @@ public static class Program
             sp.GetRequiredService<TopicScheme>(),
             sp.GetRequiredService<IOptions<AgentOptions>>().Value.GatewayId,
             sp.GetRequiredService<IOutbox>()));
+
+        services.AddSingleton<ControlQueue>();
+        services.AddSingleton<ControlHandler>();
+        services.AddHostedService<ControlSocketServer>();
 
         services.AddSignalSource(gateway);
         services.AddHostedService<SourceWorker>();

@@ -54,6 +54,11 @@ public static class Program
             Config.ConfigCommand.Create(stdout, stderr),
             Pki.PkiCommand.Create(stdout, stderr),
         };
+        foreach (var command in Control.ControlCommands.Create(stdout, stderr))
+        {
+            root.Add(command);
+        }
+
         Help.ManualHelpAction.Install(root);
         return root;
     }

@@ -26,6 +26,22 @@ internal static class StorageErrors
         _ => e.Message,
     };
 
+    /// <summary>
+    /// Removes <paramref name="path"/> if it is there, best effort: for a file whose leftover is harmless (a stale
+    /// checkpoint is refused or overwritten, a stale socket replaced), so a failure is not worth a line.
+    /// </summary>
+    public static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Nothing to lose; whoever needs the name next says what is wrong with it.
+        }
+    }
+
     /// <summary>Why the file <paramref name="path"/> could not be opened for reading (<paramref name="e"/>), in those words.</summary>
     public static string ReadProblem(string path, Exception e) =>
         Directory.Exists(path) ? "it is a directory, not a file" : e is FileNotFoundException or DirectoryNotFoundException ? "the file does not exist" : Reason(e);

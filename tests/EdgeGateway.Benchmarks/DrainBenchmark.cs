@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Threading.Channels;
+using EdgeGateway.Agent.Control;
 using EdgeGateway.Agent.Hosting;
 using EdgeGateway.Agent.Outbox;
 using EdgeGateway.Agent.Publishing;
@@ -106,7 +108,9 @@ public static class DrainBenchmark
             var state = new AgentState();
             var status = new StatusMessages(config, Options.Create(options), outbox, topics, state, new ConfigFingerprint("bench"), new HostReadings(TimeProvider.System), TimeProvider.System);
             using var publisher = new MqttPublisher(
-                config, Options.Create(options), outbox, topics, state, status, new PipelineLiveness(TimeProvider.System), TimeProvider.System, NullLogger<MqttPublisher>.Instance);
+                config, Options.Create(options), outbox, topics, state, status, new PipelineLiveness(TimeProvider.System),
+                new ControlHandler(config, new ControlQueue(Channel.CreateUnbounded<SignalEvent>()), TimeProvider.System, NullLogger<ControlHandler>.Instance),
+                TimeProvider.System, NullLogger<MqttPublisher>.Instance);
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
             var clock = Stopwatch.StartNew();
             await publisher.StartAsync(timeout.Token);

@@ -62,6 +62,16 @@ public sealed class AgentOptions
     public string StatusFile { get; set; } = "/run/edgegw/status.json";
 
     /// <summary>
+    /// The Unix domain socket on which <c>edgegw reason</c>, <c>article</c> and <c>calendar</c> reach the agent
+    /// (src/docs/agent.md, "Remote commands"); made with mode 0660, so only root and the service's group may use it.
+    /// Empty: no socket.
+    /// </summary>
+    public string ControlSocket { get; set; } = DefaultControlSocket;
+
+    /// <summary>Where the control socket is when nothing says otherwise (systemd's RuntimeDirectory=edgegw).</summary>
+    public const string DefaultControlSocket = "/run/edgegw/control.sock";
+
+    /// <summary>
     /// How often the engine's windows in progress are saved next to the outbox, so that a restart goes on with them
     /// (src/docs/agent.md, "Restarts"); after a crash the time since the last save is unknown.
     /// </summary>

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using EdgeGateway.Agent.Control;
 using EdgeGateway.Agent.Hosting;
 using EdgeGateway.Agent.Outbox;
 using EdgeGateway.Agent.Status;
@@ -14,11 +15,14 @@ namespace EdgeGateway.Agent.Pipeline;
 /// The one reader of the event channel: feeds the KPI engine, whose records the encoder puts into the outbox.
 /// Events of different sources may interleave by a few milliseconds; a late one is taken as happening at the
 /// engine's current time (the engine needs time order). Clock ticks (<see cref="TickSignal"/>) move quiet cells on.
+/// Remote commands (<see cref="ControlQueue"/>) are applied here too, between events, at the later of the wall clock
+/// (the source's clock for a simulation or a trace: the engine's time) and the engine's time.
 /// </summary>
 internal sealed partial class EngineWorker(
     GatewayConfig config,
     IOptions<AgentOptions> options,
     Channel<SignalEvent> events,
+    ControlQueue commands,
     RecordEncoder encoder,
     IOutbox outbox,
     AgentState state,
@@ -28,6 +32,9 @@ internal sealed partial class EngineWorker(
 {
     /// <summary>The signal number of a clock tick: no signal, only "time has come this far".</summary>
     public const int TickSignal = -1;
+
+    /// <summary>The signal number of a wake-up: a remote command waits in the <see cref="ControlQueue"/>; no time.</summary>
+    public const int WakeSignal = -2;
 
     /// <summary>
     /// Test fault injection, off by default and not a config key: the engine blocks this many seconds after its start,
@@ -42,6 +49,8 @@ internal sealed partial class EngineWorker(
         var kinds = options.Value.EffectiveWindows.Select(name => WindowKinds.TryParse(name, out var kind) ? kind : throw new InvalidOperationException($"unknown window '{name}'")).ToArray();
         var engine = new GatewayEngine(config, kinds, encoder);
         var windows = new WindowCheckpointFile(options.Value.Outbox.Directory, logger);
+        var calendar = new CalendarEntriesFile(options.Value.Outbox.Directory, logger);
+        var calendarEntries = calendar.Read();
         var saved = windows.Read();
         var checkpointEvery = (long)(options.Value.WindowCheckpointInterval.TotalSeconds * time.TimestampFrequency);
         var nextCheckpoint = 0L;
@@ -65,6 +74,16 @@ internal sealed partial class EngineWorker(
                 liveness.EngineMoved();
                 while (reader.TryRead(out var e))
                 {
+                    if (e.Signal == WakeSignal)
+                    {
+                        if (started)
+                        {
+                            last = ApplyCommands(engine, last, calendar, calendarEntries);
+                        }
+
+                        continue;
+                    }
+
                     var at = Math.Max(e.TimestampMs, last);
                     late += e.TimestampMs < last ? 1 : 0;
                     last = at;
@@ -73,6 +92,7 @@ internal sealed partial class EngineWorker(
                         // The source's first event or tick is the start: the windows of the last run go on from there.
                         started = true;
                         Start(engine, saved, at);
+                        ReapplyCalendar(engine, at, calendar, calendarEntries);
                         saved = null;
                         nextCheckpoint = time.GetTimestamp() + checkpointEvery;
                     }
@@ -85,6 +105,11 @@ internal sealed partial class EngineWorker(
 
                     faults += double.IsNaN(e.Value) ? 1 : 0;
                     engine.Process(e with { TimestampMs = at }); // a closure or extra shift carries its end in ToMs
+                }
+
+                if (started)
+                {
+                    last = ApplyCommands(engine, last, calendar, calendarEntries);
                 }
 
                 var now = time.GetTimestamp();
@@ -150,6 +175,66 @@ internal sealed partial class EngineWorker(
     }
 
     /// <summary>
+    /// Applies the commands waiting, each at the later of now and <paramref name="last"/> (the engine's time), and completes
+    /// each with the engine's outcome; an accepted closure or extra shift is kept in <paramref name="calendar"/>. Returns the
+    /// engine's time after them.
+    /// </summary>
+    private long ApplyCommands(GatewayEngine engine, long last, CalendarEntriesFile calendar, List<CalendarEntry> entries)
+    {
+        while (commands.TryTake(out var pending))
+        {
+            // A live source's events carry the wall clock; a simulation's or a trace's carry their own time, which is the
+            // engine's: there "now" is the engine's time.
+            var now = options.Value.Source == EventSourceKind.Sensors ? time.GetUtcNow().ToUnixTimeMilliseconds() : last;
+            last = Math.Max(now, last);
+            var command = pending.Command;
+            var outcome = engine.Process(command.ToEvent(last));
+            if (outcome.Succeeded() && command.Kind is ContextKind.Closure or ContextKind.ExtraShift)
+            {
+                entries.RemoveAll(entry => entry.ToMs <= last);
+                entries.Add(new CalendarEntry(command.Kind, command.FromMs, command.ToMs));
+                calendar.Write(entries);
+            }
+
+            pending.Outcome.TrySetResult(outcome);
+        }
+
+        return last;
+    }
+
+    /// <summary>
+    /// Applies the closures and extra shifts accepted by command in earlier runs, at the start <paramref name="at"/>; those
+    /// over by now are dropped from the file.
+    /// </summary>
+    private void ReapplyCalendar(GatewayEngine engine, long at, CalendarEntriesFile calendar, List<CalendarEntry> entries)
+    {
+        var kept = entries.Count;
+        foreach (var entry in entries.ToList())
+        {
+            var signal = entry.Kind == ContextKind.Closure ? engine.Signals.ClosureSignal : engine.Signals.ExtraShiftSignal;
+            var outcome = engine.Process(new SignalEvent(at, signal, entry.FromMs, entry.ToMs));
+            if (!outcome.Succeeded())
+            {
+                entries.Remove(entry);
+                if (outcome != ContextOutcome.InThePast)
+                {
+                    Log.CalendarEntryDropped(logger, entry.Kind == ContextKind.Closure ? "closure" : "extra shift", DateTimeOffset.FromUnixTimeMilliseconds(entry.FromMs), DateTimeOffset.FromUnixTimeMilliseconds(entry.ToMs), outcome.Describe());
+                }
+            }
+        }
+
+        if (entries.Count != kept)
+        {
+            calendar.Write(entries);
+        }
+
+        if (entries.Count > 0)
+        {
+            Log.CalendarReapplied(logger, entries.Count, calendar.Path);
+        }
+    }
+
+    /// <summary>
     /// Saves the windows in progress once the outbox holds every record emitted so far on the disk: a checkpoint must
     /// never say a window closed whose record a power cut could still take. On a full disk it waits for a later turn.
     /// </summary>
@@ -200,5 +285,11 @@ internal sealed partial class EngineWorker(
 
         [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "{Note}")]
         public static partial void WindowsNotResumed(ILogger logger, string note);
+
+        [LoggerMessage(EventId = 109, Level = LogLevel.Information, Message = "{Count} closures and extra shifts set by command apply again ({Path})")]
+        public static partial void CalendarReapplied(ILogger logger, int count, string path);
+
+        [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "The {Kind} from {From:u} to {To:u} set by command no longer applies: {Reason}")]
+        public static partial void CalendarEntryDropped(ILogger logger, string kind, DateTimeOffset from, DateTimeOffset to, string reason);
     }
 }

@@ -75,24 +75,12 @@ internal sealed partial class WindowCheckpointFile(string directory, ILogger log
                 Log.NotWritten(logger, Path, StorageErrors.Reason(e));
             }
 
-            TryDelete(temp);
+            StorageErrors.TryDelete(temp);
         }
     }
 
     /// <summary>Removes the file: the run ended and emitted every window.</summary>
-    public void Delete() => TryDelete(Path);
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Nothing to lose: a stale file is refused or overwritten by the next run.
-        }
-    }
+    public void Delete() => StorageErrors.TryDelete(Path);
 
     private static partial class Log
     {

@@ -23,16 +23,27 @@ internal sealed partial class ConfirmationInbox(string confirmPrefix, string sit
     /// <summary>Subscribes <paramref name="client"/> to <see cref="Topic"/>; throws when the broker does not allow it.</summary>
     public async Task SubscribeAsync(IMqttClient client, CancellationToken cancellationToken)
     {
+        if (await SubscribeRefusedAsync(client, Topic, cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            throw new BrokerRejectedException($"the broker did not let this gateway read its delivery confirmations on {Topic}: {refused} (check the broker's ACL: deploy/backend/mosquitto/edgegw.acl, or edgegw pki broker-config's)");
+        }
+    }
+
+    /// <summary>Subscribes <paramref name="client"/> to <paramref name="topic"/> at QoS 1; the broker's refusal, or null when granted.</summary>
+    internal static async Task<MqttClientSubscribeResultCode?> SubscribeRefusedAsync(IMqttClient client, string topic, CancellationToken cancellationToken)
+    {
         var subscribed = await client.SubscribeAsync(
-            new MqttClientSubscribeOptionsBuilder().WithTopicFilter(Topic, MqttQualityOfServiceLevel.AtLeastOnce).Build(),
+            new MqttClientSubscribeOptionsBuilder().WithTopicFilter(topic, MqttQualityOfServiceLevel.AtLeastOnce).Build(),
             cancellationToken).ConfigureAwait(false);
         foreach (var item in subscribed.Items)
         {
             if (item.ResultCode is not (MqttClientSubscribeResultCode.GrantedQoS0 or MqttClientSubscribeResultCode.GrantedQoS1))
             {
-                throw new BrokerRejectedException($"the broker did not let this gateway read its delivery confirmations on {Topic}: {item.ResultCode} (check the broker's ACL: deploy/backend/mosquitto/edgegw.acl, or edgegw pki broker-config's)");
+                return item.ResultCode;
             }
         }
+
+        return null;
     }
 
     /// <summary>Reads one received message: a confirmation of this gateway is queued, anything else logged and ignored.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using EdgeGateway.Agent.Control;
 using EdgeGateway.Agent.Hosting;
 using EdgeGateway.Agent.Outbox;
 using EdgeGateway.Agent.Status;
@@ -23,7 +24,7 @@ namespace EdgeGateway.Agent.Publishing;
 /// once; a repeat is byte-identical and overwrites itself in the database). Reconnects back off exponentially with
 /// jitter and never give up. On connect a retained birth message goes to the gateway's status topic; the last will
 /// (and a clean shutdown) marks it offline (both <see cref="StatusMessages"/>). Confirmations come in through the
-/// <see cref="ConfirmationInbox"/>.
+/// <see cref="ConfirmationInbox"/>, remote commands through the <see cref="CommandInbox"/>.
 /// </summary>
 internal sealed partial class MqttPublisher(
     GatewayConfig config,
@@ -33,6 +34,7 @@ internal sealed partial class MqttPublisher(
     AgentState state,
     StatusMessages status,
     PipelineLiveness liveness,
+    ControlHandler commands,
     TimeProvider time,
     ILogger<MqttPublisher> logger) : BackgroundService
 {
@@ -40,6 +42,7 @@ internal sealed partial class MqttPublisher(
 
     // Confirmations arrive on MQTTnet's receive task; the drain loop applies them (it alone owns the window).
     private readonly ConfirmationInbox _confirmations = new(options.Value.Mqtt.ConfirmTopicPrefix, config.Site, options.Value.GatewayId, logger);
+    private readonly CommandInbox _commands = new(topics, commands, logger);
     private readonly UnconfirmedWindow _window = new(options.Value.Mqtt.MaxUnconfirmed);
     private readonly RecordBatch _batch = new();
     private long _confirmed;
@@ -57,7 +60,18 @@ internal sealed partial class MqttPublisher(
     {
         var mqtt = options.Value.Mqtt;
         using var client = new MqttClientFactory().CreateMqttClient();
-        client.ApplicationMessageReceivedAsync += _confirmations.OnReceivedAsync;
+        Task OnReceivedAsync(MqttApplicationMessageReceivedEventArgs args)
+        {
+            if (args.ApplicationMessage.Topic == _commands.Topic)
+            {
+                _commands.OnReceived(client, args.ApplicationMessage, stoppingToken);
+                return Task.CompletedTask;
+            }
+
+            return _confirmations.OnReceivedAsync(args);
+        }
+
+        client.ApplicationMessageReceivedAsync += OnReceivedAsync;
         await BrokerConnection.KeepConnectedAsync(
             client,
             mqtt,
@@ -74,6 +88,7 @@ internal sealed partial class MqttPublisher(
                 }
 
                 await _confirmations.SubscribeAsync(client, attempt.Stopping).ConfigureAwait(false);
+                await _commands.SubscribeAsync(client, attempt.Stopping).ConfigureAwait(false);
                 attempt.Connected();
                 state.Broker = new BrokerState(Connected: true, time.GetUtcNow().ToUnixTimeMilliseconds(), LastError: null);
                 if (attempt.Flapping)
@@ -136,7 +151,7 @@ internal sealed partial class MqttPublisher(
             stoppingToken).ConfigureAwait(false);
 
         liveness.PublisherStopped();
-        client.ApplicationMessageReceivedAsync -= _confirmations.OnReceivedAsync;
+        client.ApplicationMessageReceivedAsync -= OnReceivedAsync;
         await GoOfflineAsync(client).ConfigureAwait(false);
     }
 

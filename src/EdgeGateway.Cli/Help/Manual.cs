@@ -15,6 +15,15 @@ public static class Manual
         "2  bad input or a refusal: an option, a missing CA, a wrong passphrase, a bad fleet file, an existing CA without --force",
     ];
 
+    private static readonly string[] s_controlExit =
+    [
+        "0  done, the agent's message on stdout",
+        "1  the agent refused (why on stderr: an unknown cell, code or article with the valid ones, a bad time, no stop to label…) or cannot be reached (is edgegw-agent running? is the user in group edgegw?)",
+        "2  malformed arguments",
+    ];
+
+    private static readonly string[] s_controlFiles = ["/run/edgegw/control.sock  the running agent's control socket (mode 0660, group edgegw)"];
+
     /// <summary>The pages, by command path.</summary>
     public static readonly IReadOnlyDictionary<string, ManualPage> Pages = new Dictionary<string, ManualPage>(StringComparer.Ordinal)
     {
@@ -93,10 +102,24 @@ public static class Manual
             ["DIR/issued/NAME.crt, DIR/issued/NAME.key (0600)"]),
         ["pki issue gateway"] = new(s_pkiExit, [("edgegw pki issue gateway --dir /root/edgegw-pki --site sme-0117 --gateway gw-1", "CN sme-0117.gw-1: its user name and client id at the broker")],
             ["DIR/issued/SITE.GATEWAY.crt, DIR/issued/SITE.GATEWAY.key (0600): copy both and ca.crt to the gateway"]),
+        ["pki issue operator"] = new(s_pkiExit, [("edgegw pki issue operator --dir /root/edgegw-pki --site sme-0117 --name tablet-1", "CN tablet-1@sme-0117: sends commands to sme-0117's gateways, reads their replies")],
+            ["DIR/issued/NAME@SITE.crt, DIR/issued/NAME@SITE.key (0600)"]),
         ["pki revoke"] = new(s_pkiExit, [("edgegw pki revoke --dir /root/edgegw-pki sme-0117.gw-1", "then 'edgegw pki crl' and give the broker the new crl.pem")]),
         ["pki crl"] = new(s_pkiExit, [("edgegw pki crl --dir /root/edgegw-pki", "sign the revocation list again (also before it expires: 365 days)")],
             ["DIR/crl.pem  written"]),
         ["pki list"] = new(s_pkiExit, [("edgegw pki list --dir /root/edgegw-pki", "every certificate: name, kind, serial, not after, revoked")]),
+        ["reason"] = new(s_controlExit,
+            [("edgegw reason --cell press1 --code waiting_material", "the stop going on now (or just ended) waits for material"),
+             ("edgegw reason --cell press1 --code tool_change --at 08:10", "the stop that was going on at 08:10 today")], s_controlFiles),
+        ["article"] = new(s_controlExit,
+            [("edgegw article --cell press1 --article A-100", "from now on press1 makes A-100 (its ideal cycle time and parts per cycle)")], s_controlFiles),
+        ["calendar"] = new(s_controlExit,
+            [("edgegw calendar close --from 2026-12-24T12:00 --to 2026-12-26", "closed from noon on the 24th through the 26th"),
+             ("edgegw calendar extra-shift --from 2026-12-19T06:00 --to 2026-12-19T14:00", "a one-off Saturday shift")], s_controlFiles),
+        ["calendar close"] = new(s_controlExit,
+            [("edgegw calendar close --from 2026-12-24T12:00 --to 2026-12-26", "no planned production from noon on the 24th through the 26th, every cell")], s_controlFiles),
+        ["calendar extra-shift"] = new(s_controlExit,
+            [("edgegw calendar extra-shift --from 2026-12-19T06:00 --to 2026-12-19T14:00", "a staffed one-off shift for every cell")], s_controlFiles),
         ["pki broker-config"] = new(s_pkiExit,
             [("edgegw pki broker-config --dir /root/edgegw-pki --fleet fleet.csv --out /tmp/broker", "mosquitto.conf and the per-gateway ACL for the fleet file (site,gateway,cells)")],
             ["OUTDIR/mosquitto.conf, OUTDIR/edgegw.acl and the broker's certificates, for --broker-dir on the broker"]),

@@ -8,7 +8,7 @@ namespace EdgeGateway.Cli.Pki;
 
 /// <summary>
 /// The text of the Mosquitto 2 config and ACL that <c>edgegw pki broker-config</c> writes (deploy/mosquitto/ holds an
-/// example). One TLS listener and no plain one: every client — gateway, ingest, monitor — shows a certificate of the
+/// example). One TLS listener and no plain one: every client — gateway, ingest, monitor, operator — shows a certificate of the
 /// programme CA; its CN becomes the user name (<c>use_identity_as_username</c>) and the client id
 /// (<c>use_username_as_clientid</c>), so a gateway can neither pose as another in the ACL nor take over another's
 /// session with its client id. The ACL gives each identity exactly its topics (src/docs/payloads-and-topics.md).
@@ -69,10 +69,10 @@ internal sealed record BrokerConfig(int Port, string? Bind, string BrokerDir, st
     }
 
     /// <summary>
-    /// The ACL: every identity of <paramref name="ingest"/> and <paramref name="monitor"/> (their CNs), then one block per
-    /// gateway of <paramref name="fleet"/>.
+    /// The ACL: every identity of <paramref name="ingest"/>, <paramref name="monitor"/> and <paramref name="operators"/>
+    /// (their CNs; an operator's <c>NAME@SITE</c>), then one block per gateway of <paramref name="fleet"/>.
     /// </summary>
-    public string Acl(string fleetName, IReadOnlyList<FleetGateway> fleet, IReadOnlyList<string> ingest, IReadOnlyList<string> monitor)
+    public string Acl(string fleetName, IReadOnlyList<FleetGateway> fleet, IReadOnlyList<string> ingest, IReadOnlyList<string> monitor, IReadOnlyList<string> operators)
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"""
@@ -108,15 +108,30 @@ internal sealed record BrokerConfig(int Port, string? Bind, string BrokerDir, st
                 """);
         }
 
+        foreach (var name in operators)
+        {
+            var site = PkiOperations.OperatorSite(name);
+            text.Append(CultureInfo.InvariantCulture, $"""
+
+                # Operator of site {site} (a tablet, an MES): sends commands to the site's gateways and reads their replies; nothing else.
+                user {name}
+                topic write {TopicScheme.CommandTopic(Prefix, site, "+")}
+                topic read {TopicScheme.ReplyTopic(Prefix, site, "+")}
+
+                """);
+        }
+
         foreach (var gateway in fleet)
         {
             text.Append(CultureInfo.InvariantCulture, $"""
 
-                # Gateway {gateway.Gateway} at site {gateway.Site} ({fleetName}:{gateway.Line}): its status and batches, its cells' records
-                # and state changes; reads only its delivery confirmations.
+                # Gateway {gateway.Gateway} at site {gateway.Site} ({fleetName}:{gateway.Line}): its status, batches and command replies, its
+                # cells' records and state changes; reads only its delivery confirmations and its commands.
                 user {gateway.Identity}
                 topic write {TopicScheme.StatusTopic(Prefix, gateway.Site, gateway.Gateway)}
                 topic write {TopicScheme.BatchTopic(Prefix, gateway.Site, gateway.Gateway)}
+                topic write {TopicScheme.ReplyTopic(Prefix, gateway.Site, gateway.Gateway)}
+                topic read {TopicScheme.CommandTopic(Prefix, gateway.Site, gateway.Gateway)}
 
                 """);
             foreach (var cell in gateway.Cells)

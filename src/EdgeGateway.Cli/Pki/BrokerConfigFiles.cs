@@ -32,6 +32,7 @@ internal static class BrokerConfigFiles
         var live = issued.Where(c => c.RevokedAt is null).ToList();
         var ingest = live.Where(c => c.Kind == IdentityKind.Ingest).Select(c => c.Name).ToList();
         var monitor = live.Where(c => c.Kind == IdentityKind.Monitor).Select(c => c.Name).ToList();
+        var operators = live.Where(c => c.Kind == IdentityKind.Operator).Select(c => c.Name).ToList();
         var full = Path.GetFullPath(outDir);
         if (File.Exists(full))
         {
@@ -52,13 +53,13 @@ internal static class BrokerConfigFiles
         Copy(folder.IssuedCertificate(BrokerName), Path.Combine(full, BrokerConfig.CertName), secret: false);
         Copy(folder.IssuedKey(BrokerName), Path.Combine(full, BrokerConfig.KeyName), secret: true);
         Copy(folder.Crl, Path.Combine(full, BrokerConfig.CrlName), secret: false);
-        PkiFolder.WriteAtomically(Path.Combine(full, BrokerConfig.AclName), config.Acl(fleetName, fleet, ingest, monitor), secret: false);
+        PkiFolder.WriteAtomically(Path.Combine(full, BrokerConfig.AclName), config.Acl(fleetName, fleet, ingest, monitor, operators), secret: false);
         PkiFolder.WriteAtomically(Path.Combine(full, BrokerConfig.ConfigName), config.Config(fleetName), secret: false);
 
         var withCertificate = fleet.Count(g => live.Any(c => c.Name == g.Identity && c.Kind == IdentityKind.Gateway));
         var missing = fleet.Where(g => !live.Any(c => c.Name == g.Identity)).Select(g => g.Identity).ToList();
         return $"{full}: {BrokerConfig.ConfigName} (TLS port {config.Port}), {BrokerConfig.AclName} ({fleet.Count} gateways, {fleet.Sum(g => g.Cells.Count)} cells; "
-            + $"ingest {(ingest.Count == 0 ? "none" : string.Join(", ", ingest))}; monitor {(monitor.Count == 0 ? "none" : string.Join(", ", monitor))}), "
+            + $"ingest {(ingest.Count == 0 ? "none" : string.Join(", ", ingest))}; monitor {(monitor.Count == 0 ? "none" : string.Join(", ", monitor))}; operator {(operators.Count == 0 ? "none" : string.Join(", ", operators))}), "
             + $"{BrokerConfig.CaName}, {BrokerConfig.CertName}, {BrokerConfig.KeyName} (0600), {BrokerConfig.CrlName}; "
             + (missing.Count == 0 ? $"all {withCertificate} gateways have a certificate" : $"{missing.Count} gateways without a certificate yet: {string.Join(", ", missing.Take(5))}{(missing.Count > 5 ? ", …" : "")}");
     }

@@ -17,4 +17,10 @@ internal enum IdentityKind
 
     /// <summary>One gateway: CN <c>SITE.GATEWAY</c>, its MQTT user name and client id.</summary>
     Gateway,
+
+    /// <summary>
+    /// A tablet or an MES of one site: CN <c>NAME@SITE</c>; sends remote commands to the site's gateways and reads their
+    /// replies, nothing else (src/docs/payloads-and-topics.md, "Commands").
+    /// </summary>
+    Operator,
 }

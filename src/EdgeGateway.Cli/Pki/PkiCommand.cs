@@ -7,7 +7,7 @@ using EdgeGateway.Core.Payload;
 namespace EdgeGateway.Cli.Pki;
 
 /// <summary>
-/// <c>edgegw pki</c>: the programme's certificates (src/docs/cli.md, "edgegw pki") — <c>init</c>, <c>issue broker|ingest|monitor|gateway</c>,
+/// <c>edgegw pki</c>: the programme's certificates (src/docs/cli.md, "edgegw pki") — <c>init</c>, <c>issue broker|ingest|monitor|gateway|operator</c>,
 /// <c>revoke</c>, <c>crl</c>, <c>list</c> — and <c>broker-config</c>, the Mosquitto config and ACL of a fleet. Exit codes:
 /// 0 done; 1 a file could not be written (named; nothing half written); 2 a bad argument or input, or a refusal
 /// (an existing CA, an unrevoked certificate of the same name) — one line on stderr.
@@ -33,6 +33,7 @@ internal static class PkiCommand
             IssueCommand(IdentityKind.Ingest, "The backend ingest's client certificate (one per instance: --name)", stdout, stderr, dir, passphrase, force, days),
             IssueCommand(IdentityKind.Monitor, "A read-only client certificate: reads every record, writes nothing", stdout, stderr, dir, passphrase, force, days),
             IssueCommand(IdentityKind.Gateway, "A gateway's client certificate: CN SITE.GATEWAY, its user name and client id at the broker", stdout, stderr, dir, passphrase, force, days),
+            IssueCommand(IdentityKind.Operator, "A tablet's or an MES's client certificate, CN NAME@SITE: sends commands to the site's gateways and reads their replies", stdout, stderr, dir, passphrase, force, days),
         };
 
         var name = new Argument<string>("NAME") { Description = "The certificate's name as 'edgegw pki list' shows it (a gateway's: SITE.GATEWAY)" };
@@ -79,6 +80,7 @@ internal static class PkiCommand
         var site = new Option<string>("--site") { Description = "The gateway's site id (as in its config)", Required = true };
         var gateway = new Option<string>("--gateway") { Description = "The gateway id (Agent:GatewayId, or the one derived from the machine id: 'edgegw doctor' says it)", Required = true };
         var name = new Option<string>("--name") { Description = "The CN: the broker's user name and client id for it", DefaultValueFactory = _ => IssuedCertificate.KindName(kind) };
+        var operatorSite = new Option<string>("--site") { Description = "The site whose gateways it may send commands to", Required = true };
         var hosts = new Option<string[]>("--host") { Description = "A DNS name or IP address of the broker (repeat for several)", Required = true, AllowMultipleArgumentsPerToken = true };
         switch (kind)
         {
@@ -89,6 +91,10 @@ internal static class PkiCommand
             case IdentityKind.Broker:
                 command.Add(hosts);
                 break;
+            case IdentityKind.Operator:
+                command.Add(operatorSite);
+                command.Add(name);
+                break;
             default:
                 command.Add(name);
                 break;
@@ -96,7 +102,7 @@ internal static class PkiCommand
 
         command.SetAction(p => Run("issue " + IssuedCertificate.KindName(kind), stdout, stderr, () =>
         {
-            var chosen = kind == IdentityKind.Broker ? BrokerConfigFiles.BrokerName : PkiOperations.NameOf(kind, p.GetValue(name), p.GetValue(site), p.GetValue(gateway));
+            var chosen = kind == IdentityKind.Broker ? BrokerConfigFiles.BrokerName : PkiOperations.NameOf(kind, p.GetValue(name), p.GetValue(kind == IdentityKind.Operator ? operatorSite : site), p.GetValue(gateway));
             var (notBefore, notAfter) = CertificateAuthority.Validity(DateTimeOffset.UtcNow, Days(p.GetValue(days), CertificateAuthority.DefaultLeafDays));
             return PkiOperations.Issue(new PkiFolder(p.GetValue(dir)!), kind, chosen, kind == IdentityKind.Broker ? p.GetValue(hosts)! : [], p.GetValue(passphrase), p.GetValue(force), notBefore, notAfter);
         }));

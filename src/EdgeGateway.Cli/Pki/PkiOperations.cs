@@ -44,6 +44,12 @@ internal static class PkiOperations
         }
     }
 
+    /// <summary>Between an operator's name and its site in its CN: <c>tablet-1@sme-0117</c>.</summary>
+    public const char OperatorSiteSeparator = '@';
+
+    /// <summary>The site of an operator's CN (<c>NAME@SITE</c>).</summary>
+    public static string OperatorSite(string commonName) => commonName[(commonName.LastIndexOf(OperatorSiteSeparator) + 1)..];
+
     /// <summary>The name a certificate of <paramref name="kind"/> gets: <c>SITE.GATEWAY</c> for a gateway, else <paramref name="name"/>.</summary>
     public static string NameOf(IdentityKind kind, string? name, string? site, string? gateway)
     {
@@ -52,6 +58,12 @@ internal static class PkiOperations
             var checkedSite = CheckId("--site", site);
             var checkedGateway = CheckId("--gateway", gateway);
             return FleetGateway.IdentityOf(checkedSite, checkedGateway);
+        }
+
+        if (kind == IdentityKind.Operator)
+        {
+            // The '@' is in no id: an operator's name can be neither a gateway's (SITE.GATEWAY) nor a service's.
+            return $"{CheckId("--name", name)}{OperatorSiteSeparator}{CheckId("--site", site)}";
         }
 
         var chosen = CheckId("--name", name);

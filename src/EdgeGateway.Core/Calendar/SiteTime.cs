@@ -79,6 +79,32 @@ public static class SiteTime
         return Traces.TraceTimestamp.TryParse(System.Text.Encoding.UTF8.GetBytes(text), out ms);
     }
 
+    /// <summary>
+    /// Parses a site-local date (<c>2026-12-24</c>: its start, or with <paramref name="endOfDay"/> its end, so that a range
+    /// of dates includes its last day) or date and time (<c>2026-12-24T12:00</c>): the plant calendar's form, in the config
+    /// and in remote commands. <see cref="LocalInstantForm"/> says it in an error.
+    /// </summary>
+    public static bool TryParseLocalInstant(string text, TimeZoneInfo zone, bool endOfDay, out long ms)
+    {
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date))
+        {
+            ms = FromWallClock(date.ToDateTime(TimeOnly.MinValue).AddDays(endOfDay ? 1 : 0), zone);
+            return true;
+        }
+
+        if (DateTime.TryParseExact(text, "yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var local))
+        {
+            ms = FromWallClock(local, zone);
+            return true;
+        }
+
+        ms = 0;
+        return false;
+    }
+
+    /// <summary>What <see cref="TryParseLocalInstant"/> reads, for an error message.</summary>
+    public const string LocalInstantForm = "a site-local date (2026-12-24) or date and time (2026-12-24T12:00)";
+
     /// <summary>Start of the site-local calendar day that contains <paramref name="ms"/>.</summary>
     public static long StartOfLocalDay(long ms, TimeZoneInfo zone) => FromWallClock(ToWallClock(ms, zone).Date, zone);
 }

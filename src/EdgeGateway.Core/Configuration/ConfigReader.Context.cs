@@ -248,17 +248,12 @@ public sealed partial class ConfigReader
             return null;
         }
 
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (SiteTime.TryParseLocalInstant(text, zone, endOfDay, out var ms))
         {
-            return SiteTime.FromWallClock(date.ToDateTime(TimeOnly.MinValue).AddDays(endOfDay ? 1 : 0), zone);
+            return ms;
         }
 
-        if (DateTime.TryParseExact(text, "yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
-        {
-            return SiteTime.FromWallClock(local, zone);
-        }
-
-        reader.Problem(key, $"'{InputText.Quote(text)}' is not a site-local date (2026-12-24) or date and time (2026-12-24T12:00)");
+        reader.Problem(key, $"'{InputText.Quote(text)}' is not {SiteTime.LocalInstantForm}");
         return null;
     }
 }

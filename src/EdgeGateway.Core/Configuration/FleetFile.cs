@@ -87,9 +87,9 @@ public static class FleetFile
         foreach (var text in fields[2].Split(';'))
         {
             var cell = Id(text.Trim(), "cell", name, number);
-            if (cell is TopicScheme.StatusLevel or TopicScheme.BatchLevel)
+            if (TopicScheme.GatewayLevels.Contains(cell))
             {
-                throw new InputException(name, number, $"cell '{cell}' is a level of the topic scheme ({TopicScheme.StatusTopic("PREFIX", site, "GATEWAY")}, {TopicScheme.BatchTopic("PREFIX", site, "GATEWAY")}): its state topic would be another gateway's; rename the cell");
+                throw new InputException(name, number, $"cell '{cell}' is a level of the topic scheme ({TopicScheme.StatusTopic("PREFIX", site, "GATEWAY")}, {TopicScheme.BatchTopic("PREFIX", site, "GATEWAY")}, {TopicScheme.CommandTopic("PREFIX", site, "GATEWAY")}, {TopicScheme.ReplyTopic("PREFIX", site, "GATEWAY")}): its state topic would be another gateway's; rename the cell");
             }
 
             if (cells.Contains(cell))

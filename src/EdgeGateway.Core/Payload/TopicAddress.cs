@@ -17,6 +17,12 @@ public enum TopicKind
 
     /// <summary><c>{prefix}/{site}/batch/{gateway}</c>: several kpi and state records of one gateway in one message.</summary>
     Batch,
+
+    /// <summary><c>{prefix}/{site}/command/{gateway}</c>: a remote command to one gateway (not a record; the ingest skips it).</summary>
+    Command,
+
+    /// <summary><c>{prefix}/{site}/reply/{gateway}</c>: a gateway's reply to a command (not a record; the ingest skips it).</summary>
+    Reply,
 }
 
 /// <summary>The levels of a parsed topic (<see cref="TopicScheme.TryParse"/>).</summary>

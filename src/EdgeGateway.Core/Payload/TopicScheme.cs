@@ -7,8 +7,9 @@ namespace EdgeGateway.Core.Payload;
 /// The topic scheme (src/docs/payloads-and-topics.md, "MQTT"), built by the agent and parsed by the ingest:
 /// <c>{prefix}/{site}/{cell}/kpi/{window}</c>, <c>{prefix}/{site}/{cell}/state</c>, the retained
 /// <c>{prefix}/{site}/status/{gateway}</c>, <c>{prefix}/{site}/batch/{gateway}</c> and the confirmations on
-/// <c>{confirmPrefix}/{site}/{gateway}</c>. Everything a gateway writes lies under its site, so a broker ACL on
-/// <c>{prefix}/{site}/#</c> confines it. An instance holds one gateway's topics.
+/// <c>{confirmPrefix}/{site}/{gateway}</c>; the remote commands to a gateway on <c>{prefix}/{site}/command/{gateway}</c> and
+/// its replies on <c>{prefix}/{site}/reply/{gateway}</c> (src/docs/payloads-and-topics.md, "Commands"). Everything a gateway
+/// writes lies under its site, so a broker ACL on <c>{prefix}/{site}/#</c> confines it. An instance holds one gateway's topics.
 /// </summary>
 public sealed class TopicScheme(string prefix, string site, string gateway)
 {
@@ -27,6 +28,15 @@ public sealed class TopicScheme(string prefix, string site, string gateway)
     /// <summary>The level that marks a batch: <c>{prefix}/{site}/batch/{gateway}</c>.</summary>
     public const string BatchLevel = "batch";
 
+    /// <summary>The level of a command topic before its gateway: <c>{prefix}/{site}/command/{gateway}</c>.</summary>
+    public const string CommandLevel = "command";
+
+    /// <summary>The level of a command reply topic before its gateway: <c>{prefix}/{site}/reply/{gateway}</c>.</summary>
+    public const string ReplyLevel = "reply";
+
+    /// <summary>The levels a cell may not be named: its state topic <c>{prefix}/{site}/{cell}/state</c> would be a gateway's topic.</summary>
+    public static IReadOnlyList<string> GatewayLevels { get; } = [StatusLevel, BatchLevel, CommandLevel, ReplyLevel];
+
     /// <summary>The level under the prefix that holds the ingest's dead letters (not a valid site).</summary>
     public const string DeadLetterLevel = "_deadletter";
 
@@ -35,6 +45,12 @@ public sealed class TopicScheme(string prefix, string site, string gateway)
 
     /// <summary>This gateway's batches of records (src/docs/payloads-and-topics.md, "Batches").</summary>
     public string Batch { get; } = BatchTopic(prefix, site, gateway);
+
+    /// <summary>The commands to this gateway (src/docs/payloads-and-topics.md, "Commands").</summary>
+    public string Command { get; } = CommandTopic(prefix, site, gateway);
+
+    /// <summary>This gateway's replies to its commands.</summary>
+    public string Reply { get; } = ReplyTopic(prefix, site, gateway);
 
     /// <summary>Everything of the site (for subscribers and ACLs).</summary>
     public string SiteFilter { get; } = $"{prefix}/{site}/#";
@@ -60,6 +76,12 @@ public sealed class TopicScheme(string prefix, string site, string gateway)
     /// <summary><c>{prefix}/{site}/batch/{gateway}</c>.</summary>
     public static string BatchTopic(string prefix, string site, string gateway) => $"{prefix}/{site}/{BatchLevel}/{gateway}";
 
+    /// <summary><c>{prefix}/{site}/command/{gateway}</c>; <c>+</c> as the gateway gives the filter of every gateway of the site.</summary>
+    public static string CommandTopic(string prefix, string site, string gateway) => $"{prefix}/{site}/{CommandLevel}/{gateway}";
+
+    /// <summary><c>{prefix}/{site}/reply/{gateway}</c>.</summary>
+    public static string ReplyTopic(string prefix, string site, string gateway) => $"{prefix}/{site}/{ReplyLevel}/{gateway}";
+
     /// <summary>The topic a gateway reads its delivery confirmations on: <c>{confirmPrefix}/{site}/{gateway}</c>.</summary>
     public static string ConfirmationTopic(string confirmPrefix, string site, string gateway) => $"{confirmPrefix}/{site}/{gateway}";
 
@@ -69,8 +91,8 @@ public sealed class TopicScheme(string prefix, string site, string gateway)
     /// <summary>
     /// Splits <paramref name="topic"/> into its ids; false with the <paramref name="problem"/> (one line) when it is not
     /// a topic of the scheme under <paramref name="prefix"/>. A topic <c>{prefix}/{site}/status/state</c> is read as the
-    /// status of gateway <c>state</c>, not as the state of a cell named <c>status</c>; <c>{prefix}/{site}/batch/state</c>
-    /// likewise as a batch of gateway <c>state</c>.
+    /// status of gateway <c>state</c>, not as the state of a cell named <c>status</c>; <c>{prefix}/{site}/batch/state</c>,
+    /// <c>…/command/state</c> and <c>…/reply/state</c> likewise as gateway <c>state</c>'s (<see cref="GatewayLevels"/>).
     /// </summary>
     public static bool TryParse(string prefix, string topic, out TopicAddress address, out string? problem)
     {
@@ -104,13 +126,21 @@ public sealed class TopicScheme(string prefix, string site, string gateway)
         {
             (kind, gateway) = (TopicKind.Batch, levels[2]);
         }
+        else if (levels.Length == 3 && levels[1] == CommandLevel)
+        {
+            (kind, gateway) = (TopicKind.Command, levels[2]);
+        }
+        else if (levels.Length == 3 && levels[1] == ReplyLevel)
+        {
+            (kind, gateway) = (TopicKind.Reply, levels[2]);
+        }
         else if (levels.Length == 3 && levels[2] == StateLevel)
         {
             (kind, cell) = (TopicKind.State, levels[1]);
         }
         else
         {
-            return Fail($"topic '{InputText.Quote(topic, 64)}' is not a kpi, state, status or batch topic under '{prefix}'", out problem);
+            return Fail($"topic '{InputText.Quote(topic, 64)}' is not a kpi, state, status, batch, command or reply topic under '{prefix}'", out problem);
         }
 
         if (!Ids.IsValid(levels[0]))

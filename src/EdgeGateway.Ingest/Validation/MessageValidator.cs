@@ -54,7 +54,8 @@ public sealed class MessageValidator(string topicPrefix, int maxPayloadBytes, Pl
             return ValidationResult.Reject(RejectionKind.Topic, problem!);
         }
 
-        if (address.Kind == TopicKind.DeadLetter || (address.Kind == TopicKind.Status && payload.Span.SequenceEqual(s_doctorProbe)))
+        // Dead letters are the ingest's own output; commands and their replies are between operators and a gateway.
+        if (address.Kind is TopicKind.DeadLetter or TopicKind.Command or TopicKind.Reply || (address.Kind == TopicKind.Status && payload.Span.SequenceEqual(s_doctorProbe)))
         {
             return ValidationResult.Ignore();
         }

@@ -23,10 +23,7 @@ public sealed partial class CertificateRotationTests : IDisposable
         var dir = Path.Combine(_root, "pki");
         var fleet = Path.Combine(_root, "fleet.csv");
         File.WriteAllText(fleet, $"site,gateway,cells\n{AgentRun.Site},{Gateway},cell-1\n");
-        PkiRun.Ok("pki", "init", "--dir", dir);
-        PkiRun.Ok("pki", "issue", "broker", "--dir", dir, "--host", "127.0.0.1", "--host", "localhost");
-        PkiRun.Ok("pki", "issue", "monitor", "--dir", dir);
-        PkiRun.Ok("pki", "issue", "gateway", "--dir", dir, "--site", AgentRun.Site, "--gateway", Gateway);
+        FleetPki.Create(dir, AgentRun.Site, Gateway);
         using var broker = FleetPki.Launch(dir, Path.Combine(_root, "broker"), fleet);
 
         // The gateway's own copies, as /etc/edgegw holds them.

@@ -88,6 +88,10 @@ public sealed class PkiBrokerTests(FleetPki fleet) : IClassFixture<FleetPki>
             $"{Prefix}/_deadletter/kpi",               // the ingest's dead letters
             "edgegw/confirm/v1/sme-0117/gw-1",         // a forged confirmation to B
             "edgegw/confirm/v1/sme-0042/gw-1",         // or to itself
+            $"{Prefix}/sme-0042/command/gw-2",         // a command to the neighbour
+            $"{Prefix}/sme-0042/command/gw-1",         // or to itself: only an operator sends commands
+            $"{Prefix}/sme-0117/command/gw-1",         // or to B
+            $"{Prefix}/sme-0042/reply/gw-2",           // a forged reply of the neighbour
         ];
         foreach (var topic in foreign)
         {
@@ -128,6 +132,33 @@ public sealed class PkiBrokerTests(FleetPki fleet) : IClassFixture<FleetPki>
         await Poll.Until(() => !b.Received.IsEmpty && !monitor.Received.IsEmpty, TimeSpan.FromSeconds(5), "B's confirmation and record to arrive where they may", () => "not yet");
         await Task.Delay(s_quiet);
         Assert.Empty(a.Received);
+    }
+
+    [Fact]
+    public async Task An_operator_sends_commands_to_its_sites_gateways_and_reads_their_replies_and_nothing_else()
+    {
+        using var a = await ConnectAsync(FleetPki.A);
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await a.SubscribeAsync($"{Prefix}/sme-0042/command/gw-1"));
+        using var neighbour = await ConnectAsync(FleetPki.Neighbour);
+        await neighbour.SubscribeAsync($"{Prefix}/sme-0042/command/gw-1");  // another gateway's commands: delivered to nobody else
+        using var tablet = await ConnectAsync(FleetPki.Operator);
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await tablet.SubscribeAsync($"{Prefix}/sme-0042/reply/+"));
+        await tablet.SubscribeAsync($"{Prefix}/#");                         // granted or not, it reads only the replies
+
+        Assert.Equal(MqttClientPublishReasonCode.Success, await tablet.PublishAsync($"{Prefix}/sme-0042/command/gw-1", "{\"command\":\"article\"}"));
+        await Poll.Until(() => !a.Received.IsEmpty, TimeSpan.FromSeconds(5), "the gateway to receive its command", () => "nothing");
+        Assert.Equal(MqttClientPublishReasonCode.Success, await a.PublishAsync($"{Prefix}/sme-0042/reply/gw-1", "{\"ok\":true}"));
+        Assert.Equal(MqttClientPublishReasonCode.Success, await a.PublishAsync($"{Prefix}/sme-0042/lathe-1/kpi/1m"));
+        await Poll.Until(() => !tablet.Received.IsEmpty, TimeSpan.FromSeconds(5), "the operator to receive the reply", () => "nothing");
+        await Task.Delay(s_quiet);
+        Assert.Equal([$"{Prefix}/sme-0042/reply/gw-1"], tablet.Received.Select(m => m.Topic).Distinct());
+        Assert.Empty(neighbour.Received);
+
+        foreach (var topic in new[] { $"{Prefix}/sme-0117/command/gw-1", $"{Prefix}/sme-0042/reply/gw-1", $"{Prefix}/sme-0042/lathe-1/kpi/1m", $"{Prefix}/sme-0042/status/gw-1", "edgegw/confirm/v1/sme-0042/gw-1" })
+        {
+            using var attempt = await ConnectAsync(FleetPki.Operator);
+            Assert.True(await attempt.PublishAsync(topic) == MqttClientPublishReasonCode.NotAuthorized, $"{topic} was not refused");
+        }
     }
 
     [Fact]

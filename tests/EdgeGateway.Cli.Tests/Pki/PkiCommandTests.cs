@@ -138,12 +138,13 @@ public sealed class PkiCommandTests : IDisposable
         Ok("pki", "issue", "broker", "--dir", _dir, "--host", "broker.example.org");
         Ok("pki", "issue", "ingest", "--dir", _dir);
         Ok("pki", "issue", "monitor", "--dir", _dir);
+        Ok("pki", "issue", "operator", "--dir", _dir, "--site", "sme-0117", "--name", "tablet-1");
         var output = Path.Combine(_root, "out");
         var shipped = Path.Combine(RepoPaths.Root, "deploy", "mosquitto");
 
         var line = Ok("pki", "broker-config", "--dir", _dir, "--fleet", Path.Combine(shipped, "fleet.csv"), "--out", output);
 
-        Assert.Contains("edgegw.acl (3 gateways, 4 cells; ingest ingest; monitor monitor)", line, StringComparison.Ordinal);
+        Assert.Contains("edgegw.acl (3 gateways, 4 cells; ingest ingest; monitor monitor; operator tablet-1@sme-0117)", line, StringComparison.Ordinal);
         Assert.Equal(File.ReadAllText(Path.Combine(shipped, "mosquitto.conf")), File.ReadAllText(Path.Combine(output, "mosquitto.conf")));
         Assert.Equal(File.ReadAllText(Path.Combine(shipped, "edgegw.acl")), File.ReadAllText(Path.Combine(output, "edgegw.acl")));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(output, "broker.key")));

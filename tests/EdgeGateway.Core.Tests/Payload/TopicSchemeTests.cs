@@ -30,6 +30,8 @@ public sealed class TopicSchemeTests
             (topics.State("lathe-1"), new(TopicKind.State, "sme-0042", "lathe-1", null, null)),
             (topics.Status, new(TopicKind.Status, "sme-0042", null, null, "gw-1")),
             (topics.Batch, new(TopicKind.Batch, "sme-0042", null, null, "gw-1")),
+            (topics.Command, new(TopicKind.Command, "sme-0042", null, null, "gw-1")),
+            (topics.Reply, new(TopicKind.Reply, "sme-0042", null, null, "gw-1")),
             (TopicScheme.DeadLetterTopic(Prefix, "range"), new(TopicKind.DeadLetter, "", null, null, null)),
         ];
 
@@ -45,15 +47,19 @@ public sealed class TopicSchemeTests
     {
         Assert.True(TopicScheme.TryParse(Prefix, "edgegw/v1/s/status/state", out var status, out _));
         Assert.True(TopicScheme.TryParse(Prefix, "edgegw/v1/s/batch/state", out var batch, out _));
+        Assert.True(TopicScheme.TryParse(Prefix, "edgegw/v1/s/command/state", out var command, out _));
+        Assert.True(TopicScheme.TryParse(Prefix, "edgegw/v1/s/reply/state", out var reply, out _));
 
         Assert.Equal(new TopicAddress(TopicKind.Status, "s", null, null, "state"), status);
         Assert.Equal(new TopicAddress(TopicKind.Batch, "s", null, null, "state"), batch);
+        Assert.Equal(new TopicAddress(TopicKind.Command, "s", null, null, "state"), command);
+        Assert.Equal(new TopicAddress(TopicKind.Reply, "s", null, null, "state"), reply);
     }
 
     [Theory]
     [InlineData("other/v1/s/c/state", "topic 'other/v1/s/c/state' is not under the prefix 'edgegw/v1'")]
     [InlineData("edgegw/v1", "topic 'edgegw/v1' is not under the prefix 'edgegw/v1'")]
-    [InlineData("edgegw/v1/s/c/kpi", "topic 'edgegw/v1/s/c/kpi' is not a kpi, state, status or batch topic under 'edgegw/v1'")]
+    [InlineData("edgegw/v1/s/c/kpi", "topic 'edgegw/v1/s/c/kpi' is not a kpi, state, status, batch, command or reply topic under 'edgegw/v1'")]
     [InlineData("edgegw/v1/s!/c/state", "topic site 's!' is not an id (1-64 of A-Z a-z 0-9 . _ -)")]
     [InlineData("edgegw/v1/s/c c/state", "topic cell 'c c' is not an id (1-64 of A-Z a-z 0-9 . _ -)")]
     [InlineData("edgegw/v1/s/status/g+", "topic gateway 'g+' is not an id (1-64 of A-Z a-z 0-9 . _ -)")]

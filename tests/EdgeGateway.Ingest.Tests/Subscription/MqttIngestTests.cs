@@ -100,6 +100,30 @@ public sealed class MqttIngestTests
     }
 
     [Fact]
+    public async Task Commands_and_replies_under_the_prefix_are_acknowledged_and_ignored_not_dead_lettered()
+    {
+        await using var broker = await InProcessBroker.StartAsync();
+        var writer = new RecordingWriter();
+        await using var ingest = await IngestHost.StartAsync(broker, writer);
+        await ingest.WaitReadyAsync();
+        var deadLetters = new ConcurrentQueue<string>();
+        var watcher = await broker.ConnectAsync("watcher", e =>
+        {
+            deadLetters.Enqueue(e.ApplicationMessage.Topic);
+            return Task.CompletedTask;
+        });
+        await watcher.SubscribeAsync("edgegw/v1/_deadletter/#", MqttQualityOfServiceLevel.AtLeastOnce);
+        var operatorClient = await broker.ConnectAsync("tablet-1");
+
+        await InProcessBroker.PublishAsync(operatorClient, "edgegw/v1/sme-0042/command/gw-1", "{\"command\":\"article\",\"cell\":\"cell-1\",\"article\":\"A-100\"}"u8.ToArray());
+        await InProcessBroker.PublishAsync(operatorClient, "edgegw/v1/sme-0042/reply/gw-1", "{\"id\":null,\"ok\":false,\"error\":\"no stop\"}"u8.ToArray());
+
+        await ingest.WaitAsync(() => broker.AcknowledgedBy(ClientId) >= 2 && ingest.Counters.Snapshot().Ignored == 2, "both messages acknowledged and ignored");
+        Assert.Empty(deadLetters);
+        Assert.Equal(0, ingest.Counters.Snapshot().DeadLettered);
+    }
+
+    [Fact]
     public async Task InvalidMessages_AreDeadLettered_OnTheTopicAndInTheFile_AndAcknowledged()
     {
         await using var broker = await InProcessBroker.StartAsync();

@@ -101,6 +101,18 @@ public sealed class MessageValidatorTests
         Assert.False(result.IsRejected);
     }
 
+    [Theory]
+    [InlineData("edgegw/v1/sme-0042/command/gw-1", "{\"command\":\"reason\",\"cell\":\"cell-1\",\"code\":\"waiting_material\"}")]
+    [InlineData("edgegw/v1/sme-0042/reply/gw-1", "{\"id\":null,\"ok\":true,\"outcome\":\"done\",\"message\":\"done\"}")]
+    [InlineData("edgegw/v1/sme-0042/command/gw-1", "not json at all")]
+    public void CommandsAndReplies_AreIgnored_NotDeadLettered(string topic, string payload)
+    {
+        var result = s_validator.Validate(topic, Bytes(payload), payload.Length, ArrivalMs);
+
+        Assert.True(result.Ignored);
+        Assert.False(result.IsRejected);
+    }
+
     [Fact]
     public void DoctorsPublishProbe_OnAStatusTopic_IsIgnored_ElsewhereOrAlteredRejected()
     {
@@ -422,7 +434,7 @@ public sealed class MessageValidatorTests
         AssertRejected("edgegw/v1/sme-0042/status/gw-2", StatusOnline, RejectionKind.Mismatch, "topic gateway 'gw-2' differs from payload gateway 'gw-1'");
 
     [Theory]
-    [InlineData("edgegw/v1/sme-0042/cell-1/kpi", "topic 'edgegw/v1/sme-0042/cell-1/kpi' is not a kpi, state, status or batch topic under 'edgegw/v1'")]
+    [InlineData("edgegw/v1/sme-0042/cell-1/kpi", "topic 'edgegw/v1/sme-0042/cell-1/kpi' is not a kpi, state, status, batch, command or reply topic under 'edgegw/v1'")]
     [InlineData("edgegw/v1/sme-0042/cell-1/kpi/5m", "topic window '5m' is not one of total, day, shift, 1m")]
     [InlineData("edgegw/v1/sme 42/cell-1/state", "topic site 'sme 42' is not an id (1-64 of A-Z a-z 0-9 . _ -)")]
     [InlineData("edgegw/v2/sme-0042/cell-1/state", "topic 'edgegw/v2/sme-0042/cell-1/state' is not under the prefix 'edgegw/v1'")]

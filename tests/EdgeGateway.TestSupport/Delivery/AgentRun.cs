@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using EdgeGateway.Agent.Outbox;
 using EdgeGateway.Core.Payload;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -46,6 +47,7 @@ internal sealed class AgentRun : IDisposable
         File.Copy(RepoPaths.Sample("simulation.json"), ConfigFile);
         OutboxDirectory = Path.Combine(_folder, "outbox");
         StatusFile = Path.Combine(_folder, "status.json");
+        ControlSocket = Path.Combine(_folder, "control.sock");
         Settings = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["GatewayId"] = gatewayId,
@@ -54,6 +56,7 @@ internal sealed class AgentRun : IDisposable
             ["SimulationStart"] = SimulationStart.ToString("O", CultureInfo.InvariantCulture),
             ["Outbox:Directory"] = OutboxDirectory,
             ["StatusFile"] = StatusFile,
+            ["ControlSocket"] = ControlSocket,
             ["Mqtt:Host"] = MosquittoBroker.Host,
             ["Mqtt:Port"] = brokerPort.ToString(CultureInfo.InvariantCulture),
             ["Mqtt:MinBackoff"] = "00:00:00.2",
@@ -70,6 +73,22 @@ internal sealed class AgentRun : IDisposable
     public string OutboxDirectory { get; }
 
     public string StatusFile { get; }
+
+    /// <summary>The agent's control socket in the run's folder (<c>edgegw reason --socket</c>).</summary>
+    public string ControlSocket { get; }
+
+    /// <summary>
+    /// Gives the run's config the context the remote commands name: the site's reason codes <c>waiting_material</c> (idle)
+    /// and <c>tool_change</c> (setup), and for cell-1 the articles <c>A-100</c> (30 s) and <c>B-200</c> (45 s, 2 parts).
+    /// </summary>
+    public void AddReasonsAndArticles()
+    {
+        var root = JsonNode.Parse(File.ReadAllText(ConfigFile))!;
+        var gateway = root["EdgeGateway"]!;
+        gateway["StopReasons"] = JsonNode.Parse("""{ "Codes": { "waiting_material": { "Name": "Waiting for material", "Class": "Idle" }, "tool_change": { "Class": "Setup" } } }""");
+        gateway["Cells"]![0]!["Articles"] = JsonNode.Parse("""{ "A-100": { "IdealCycleSeconds": 30 }, "B-200": { "IdealCycleSeconds": 45, "PartsPerCycle": 2 } }""");
+        File.WriteAllText(ConfigFile, root.ToJsonString());
+    }
 
     /// <summary>When set, the agent sees this file as its <c>/etc/machine-id</c> (as another device would have).</summary>
     public string? MachineIdFile { get; set; }
