@@ -5,7 +5,8 @@
 #   2. `systemd-analyze security --offline` (the exposure score);
 #   3. the unit's SystemCallFilter=: runs the published agent (out/edgegw-agent-linux-x64, publish.sh, first when missing)
 #      with the simulator against a local Mosquitto under the same allow-list — the @groups expanded by
-#      `systemd-analyze syscall-filter` — with kill-on-violation, and requires records, SIGTERM and exit code 0.
+#      `systemd-analyze syscall-filter` — with kill-on-violation, and requires records, a command taken on its control
+#      socket (src/docs/agent.md), SIGTERM and exit code 0.
 #   deploy/systemd/verify.sh [UNIT-FILE]
 # Installs gcc, libseccomp-dev and Mosquitto when missing. x64 only: on the Pi the same groups name the arm64 calls.
 set -euo pipefail
@@ -14,7 +15,7 @@ script=verify.sh
 source deploy/arm64/lib.sh
 unit=${1:-deploy/systemd/edgegw.service}
 
-ensure_packages systemd gcc libc6-dev libseccomp-dev mosquitto mosquitto-clients
+ensure_packages systemd gcc libc6-dev libseccomp-dev mosquitto mosquitto-clients python3
 work=$(mktemp -d "${TMPDIR:-/tmp}/edgegw-unit-XXXXXX")
 agent_pid="" broker_pid=""
 cleanup() {
@@ -79,7 +80,7 @@ artifact=out/edgegw-agent-linux-x64
 start_broker "$work"
 "$work/run-filtered" "$work/allowed.txt" "$artifact/edgegw-agent" --config deploy/sample/simulation-4cells.json \
   --Agent:Source=Simulator --Agent:SpeedFactor=3600 --Agent:SimulationStart=2026-03-23T05:00:00Z \
-  --Agent:Outbox:Directory="$work/outbox" --Agent:StatusFile="$work/status.json" \
+  --Agent:Outbox:Directory="$work/outbox" --Agent:StatusFile="$work/status.json" --Agent:ControlSocket="$work/control.sock" \
   --Agent:Mqtt:Host=127.0.0.1 --Agent:Mqtt:Port="$broker_port" --Agent:GatewayId=gw-unit >"$work/agent.log" 2>&1 &
 agent_pid=$!
 for _ in $(seq 1 120); do
@@ -90,8 +91,19 @@ for _ in $(seq 1 120); do
 done
 kill -0 "$agent_pid" 2>/dev/null || { wait "$agent_pid" && code=0 || code=$?; tail -5 "$work/agent.log" >&2; fail "the agent died under the filter (exit code $code; 159 = SIGSYS, a call outside the list)"; }
 grep -q '"connected": *true' "$work/status.json" || fail "the agent did not deliver to the broker under the filter"
+# The control socket (accept, read, reply, and the calendar file it writes) under the same filter.
+reply=$(python3 - "$work/control.sock" <<'PY'
+import socket, sys
+client = socket.socket(socket.AF_UNIX)
+client.settimeout(10)
+client.connect(sys.argv[1])
+client.sendall(b'{"id":1,"command":"closure","from":"2026-12-24","to":"2026-12-26"}\n')
+print(client.makefile().readline().strip())
+PY
+) || fail "the agent's control socket did not answer under the filter"
+case "$reply" in *'"ok":true'*) ;; *) fail "the agent's control socket refused a closure under the filter: $reply" ;; esac
 kill -TERM "$agent_pid"
 if wait "$agent_pid"; then code=0; else code=$?; fi
 agent_pid=""
 [ "$code" -eq 0 ] || fail "the agent exited with code $code after SIGTERM under the filter (159 = SIGSYS)"
-echo "$script: SystemCallFilter: the agent delivered records and stopped with exit code 0 under $(wc -l <"$work/allowed.txt") allowed calls"
+echo "$script: SystemCallFilter: the agent delivered records, took a command on its control socket and stopped with exit code 0 under $(wc -l <"$work/allowed.txt") allowed calls"

@@ -63,7 +63,7 @@ internal sealed class CellSimulator
         _failureBudgetMs = _process.Exponential(parameters.MtbfHours * 3_600_000);
         _setupBudgetMs = _process.Exponential(parameters.SetupEveryHours * 3_600_000);
         _nextSample = NextSampleAfter(fromMs);
-        if (cell.Articles.Count > 0)
+        if (cell.Articles.Count > 0 && options.Context.Operator)
         {
             ChangeArticle(); // the trace says from its start what the cell makes
         }
@@ -148,7 +148,7 @@ internal sealed class CellSimulator
             if (_setupBudgetMs <= 0 && segment.Staffed)
             {
                 Change(CellActivity.Setup, parameters);
-                if (_cell.Articles.Count > 1 && _operator.Chance(_options.Context.ArticleChangeShare))
+                if (_cell.Articles.Count > 1 && _options.Context.Operator && _operator.Chance(_options.Context.ArticleChangeShare))
                 {
                     ChangeArticle();
                 }
@@ -214,7 +214,7 @@ internal sealed class CellSimulator
     private void MaybeGiveReason(CellActivity lamp)
     {
         var context = _options.Context;
-        if (!_cell.Reasons.Any || !_operator.Chance(context.ReasonShare))
+        if (!_cell.Reasons.Any || !context.Operator || !_operator.Chance(context.ReasonShare))
         {
             return;
         }

@@ -26,6 +26,12 @@ public sealed record SimulationContext
     /// <summary>The defaults: most stops get a reason, some late; every setup changes the article; no closures announced.</summary>
     public static readonly SimulationContext Default = new();
 
+    /// <summary>
+    /// Whether the simulated operator gives reasons and sets articles at all; false: they come only from outside (the
+    /// agent's commands: <c>edgegw reason</c>, <c>edgegw article</c>, the MQTT command topic), as in a demo with a person at it.
+    /// </summary>
+    public bool Operator { get; init; } = true;
+
     /// <summary>Share of stops (failures, minor stops, waits before the start) that an operator gives a reason.</summary>
     public double ReasonShare { get; init; } = 0.8;
 

@@ -86,6 +86,7 @@ internal static class SimulationOptionsReader
 
         return new SimulationContext
         {
+            Operator = s.Bool("Operator") ?? d.Operator,
             ReasonShare = s.Number("ReasonShare", d.ReasonShare, 0, 1),
             ReasonDelayMeanSeconds = s.Number("ReasonDelayMeanSeconds", d.ReasonDelayMeanSeconds, 0, 86_400, exclusiveMin: true),
             ReasonAtStopShare = s.Number("ReasonAtStopShare", d.ReasonAtStopShare, 0, 1),

@@ -48,6 +48,25 @@ public sealed class SimulationContextPropertyTests
     }
 
     [Fact]
+    public void WithoutTheSimulatedOperator_NoReasonOrArticleIsGenerated_AndReplayStillReproducesTheTruth()
+    {
+        var c = new Case(3, StartDay: 90, GraceSeconds: 300, UnassignedAfterSeconds: 120, MinorStopSeconds: 120, ReasonShare: 1, ReasonDelayMeanSeconds: 30, ClosureDay: 1);
+        var config = Config(c).Replace("\"Simulation\": {", "\"Simulation\": { \"Operator\": false,", StringComparison.Ordinal);
+
+        var withOperator = System.Text.Encoding.UTF8.GetString(SimulatedRun.Simulate(Config(c), c.Seed, Date(c.Start), Date(c.Start.AddDays(5))).Trace);
+        var run = SimulatedRun.Simulate(config, c.Seed, Date(c.Start), Date(c.Start.AddDays(5)));
+        var without = System.Text.Encoding.UTF8.GetString(run.Trace);
+
+        Assert.Contains(",@reason:", withOperator, StringComparison.Ordinal);
+        Assert.Contains(",@article:", withOperator, StringComparison.Ordinal);
+        Assert.DoesNotContain(",@reason:", without, StringComparison.Ordinal);
+        Assert.DoesNotContain(",@article:", without, StringComparison.Ordinal);
+        Assert.Contains(",@closure,", without, StringComparison.Ordinal); // the plant's announcement is not the operator's
+        TruthComparison.AssertReplayMatchesTruth(run);
+        Assert.All(run.Truth.Where(r => r.Kind == WindowKind.Total), r => Assert.True(r.UnassignedStops > 0 && r.IdealSeconds > 0));
+    }
+
+    [Fact]
     public void MinuteRecordsAddUpToTheDay_AndReplayReproducesThem_WithReasonsArticlesAndClosures()
     {
         // Minute windows split every stop: a sharper check of where reason seconds, unassigned stops and article counts are booked.

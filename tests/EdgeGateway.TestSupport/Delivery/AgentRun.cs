@@ -87,6 +87,10 @@ internal sealed class AgentRun : IDisposable
         var gateway = root["EdgeGateway"]!;
         gateway["StopReasons"] = JsonNode.Parse("""{ "Codes": { "waiting_material": { "Name": "Waiting for material", "Class": "Idle" }, "tool_change": { "Class": "Setup" } } }""");
         gateway["Cells"]![0]!["Articles"] = JsonNode.Parse("""{ "A-100": { "IdealCycleSeconds": 30 }, "B-200": { "IdealCycleSeconds": 45, "PartsPerCycle": 2 } }""");
+
+        // Reasons and articles come only from the test's commands, not from the simulated operator.
+        var simulation = gateway["Cells"]![0]!["Simulation"] ??= new JsonObject();
+        simulation["Operator"] = false;
         File.WriteAllText(ConfigFile, root.ToJsonString());
     }
 
