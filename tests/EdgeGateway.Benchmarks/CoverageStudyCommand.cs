@@ -18,11 +18,18 @@ internal static class CoverageStudyCommand
         var replications = 999;
         var seed = 1L;
         var simulator = false;
+        var preTrends = false;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--simulator")
             {
                 simulator = true;
+                continue;
+            }
+
+            if (args[i] == "--pre-trends")
+            {
+                preTrends = true;
                 continue;
             }
 
@@ -35,7 +42,7 @@ internal static class CoverageStudyCommand
             };
             if (!ok)
             {
-                Console.Error.WriteLine("usage: coverage [--simulator] [--programmes N] [--replications B (≥ 19)] [--seed S]");
+                Console.Error.WriteLine("usage: coverage [--simulator | --pre-trends] [--programmes N] [--replications B (≥ 19)] [--seed S]");
                 return 2;
             }
         }
@@ -43,6 +50,11 @@ internal static class CoverageStudyCommand
         if (simulator)
         {
             return RunOnSimulator(programmes, replications, seed);
+        }
+
+        if (preTrends)
+        {
+            return RunPreTrendScenarios(programmes, replications, seed);
         }
 
         var settings = new ProgrammeSettings();
@@ -99,6 +111,37 @@ internal static class CoverageStudyCommand
         Console.WriteLine(string.Create(inv, $"  RMSE                      {Math.Sqrt(rows.Average(r => r.Error * r.Error)) * 100,6:0.00} pp"));
         Console.WriteLine(string.Create(inv, $"  mean standard error       {rows.Average(r => r.Se) * 100,6:0.00} pp"));
         Console.WriteLine(string.Create(inv, $"  elapsed                   {stopwatch.Elapsed.TotalSeconds,6:0.0} s"));
+        return 0;
+    }
+
+    /// <summary>
+    /// The pre-trend and shutdown scenarios of issue 16 (<c>--pre-trends</c>), one row each on the default programme:
+    /// no pre-trend (size of both pre-trend tests), treated cells drifting 0.1, 0.2 and 0.3 pp per week from 20
+    /// weeks before go-live on (power; bias of the headline and of the trend-adjusted effect), and a two-week
+    /// shutdown before go-live (bias with the base-period fallback).
+    /// </summary>
+    private static int RunPreTrendScenarios(int programmes, int replications, long seed)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var scenarios = new (string Name, ProgrammeSettings Settings)[]
+        {
+            ("no pre-trend", new ProgrammeSettings()),
+            ("drift 0.1 pp/week", new ProgrammeSettings { PreTrendPerWeek = 0.001 }),
+            ("drift 0.2 pp/week", new ProgrammeSettings { PreTrendPerWeek = 0.002 }),
+            ("drift 0.3 pp/week", new ProgrammeSettings { PreTrendPerWeek = 0.003 }),
+            ("14-day shutdown before go-live", new ProgrammeSettings { ShutdownDaysBeforeGoLive = 14 }),
+        };
+        Console.WriteLine(string.Create(inv, $"pre-trend scenarios: {programmes} programmes each (60 cells in 30 sites, 40 treated, true effect +6 pp OEE), {replications} bootstrap replications, seeds {seed}…{seed + programmes - 1}"));
+        Console.WriteLine("| scenario | joint test rejects | linear test rejects | verdict not credible | coverage of 95 % CI | bias | trend-adjusted bias | trend-adjusted coverage | elapsed |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (name, settings) in scenarios)
+        {
+            var r = CoverageStudy.Run(settings, programmes, replications, seed);
+            double Share(int count) => count * 100.0 / programmes;
+            Console.WriteLine(string.Create(inv,
+                $"| {name} | {Share(r.PreTrendRejections):0.0} % | {Share(r.LinearPreTrendRejections):0.0} % | {Share(r.VerdictRejections):0.0} % | {r.Coverage * 100:0.0} % | {r.MeanBias * 100:+0.00;−0.00;0.00} pp | {r.AdjustedMeanBias * 100:+0.00;−0.00;0.00} pp | {Share(r.AdjustedCovered):0.0} % | {r.Elapsed.TotalSeconds:0} s |"));
+        }
+
         return 0;
     }
 }

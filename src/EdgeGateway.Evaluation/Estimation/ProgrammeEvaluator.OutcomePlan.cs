@@ -3,7 +3,6 @@ using EdgeGateway.Evaluation.Panel;
 using EdgeGateway.Evaluation.Register;
 using EdgeGateway.Evaluation.Results;
 using MathNet.Numerics.Distributions;
-using MathNet.Numerics.LinearAlgebra;
 
 namespace EdgeGateway.Evaluation.Estimation;
 
@@ -50,12 +49,10 @@ public static partial class ProgrammeEvaluator
     /// <summary>One outcome's aggregates, registered with the bootstrap, waiting for the draws.</summary>
     private sealed class OutcomePlan
     {
-        private const int MaxPreTrendPeriods = 8;
-
         private readonly Outcome _outcome;
         private readonly List<string> _suppressed = [];
         private (Aggregate Aggregate, int Index)? _overall;
-        private (Aggregate Aggregate, int Index)? _preMean;
+        private PreTrendPlan? _preTrend;
         private (double Value, int Index)? _naive;
         private readonly List<(int Event, Aggregate Aggregate, int Index)> _events = [];
         private readonly List<(string Dimension, string Group, Aggregate Aggregate, int Index)> _breakdowns = [];
@@ -110,10 +107,7 @@ public static partial class ProgrammeEvaluator
                         $"event times {Ranges(few)}: fewer than {options.MinimumSitesPerBreakdown} sites"));
                 }
 
-                if (effects.Aggregate(int.MinValue, -1) is { } preMean)
-                {
-                    plan._preMean = (preMean, Register(preMean));
-                }
+                plan._preTrend = PreTrendPlan.Create(design, values, setup.ClusterCount, plan._overall?.Aggregate, influences);
 
                 plan.AddBreakdowns(setup, options, effects, PostRamp, Register);
 
@@ -145,50 +139,13 @@ public static partial class ProgrammeEvaluator
                 ? (Normal.InvCDF(0, 1, (1 + options.ConfidenceLevel) / 2) + Normal.InvCDF(0, 1, 0.80)) * estimate.StandardError
                 : null;
             Estimate? naive = _naive is var (n, ni) ? inference.Estimate(ni, n) : null;
-            return new OutcomeEffect(_outcome, overall, events, PreTrend(inference), mde, breakdowns, _suppressed) { NaiveBeforeAfter = naive };
-        }
-
-        private PreTrendTest? PreTrend(Inference inference)
-        {
-            // The last pre periods only: a clustered covariance of many effects from few sites is near singular and
-            // the test would reject almost always (src/docs/evaluation.md, "Pre-trend check").
-            var pre = _events.FindAll(x => x.Event < 0 && x.Event >= -PreTrendPeriods(inference.Clusters));
-            if (pre.Count == 0 || _preMean is not var (mean, meanIndex) || !inference.Possible)
+            var (preTrend, linear, sensitivity) = _preTrend?.Finish(inference) ?? (null, null, null);
+            return new OutcomeEffect(_outcome, overall, events, preTrend, mde, breakdowns, _suppressed)
             {
-                return null;
-            }
-
-            var covariance = Matrix<double>.Build.Dense(pre.Count, pre.Count, (i, j) => inference.Covariance(pre[i].Index, pre[j].Index));
-            var effects = Vector<double>.Build.Dense(pre.Count, i => pre[i].Aggregate.Value);
-
-            // Pseudo-inverse through the eigen-decomposition: directions the bootstrap cannot vary are dropped.
-            var evd = covariance.Evd(Symmetricity.Symmetric);
-            var eigenvalues = evd.EigenValues.Map(z => z.Real);
-            var tolerance = eigenvalues.Maximum() * pre.Count * 1e-10;
-            var projected = evd.EigenVectors.TransposeThisAndMultiply(effects);
-            var chiSquare = 0.0;
-            var rank = 0;
-            for (var i = 0; i < pre.Count; i++)
-            {
-                if (eigenvalues[i] > tolerance)
-                {
-                    chiSquare += projected[i] * projected[i] / eigenvalues[i];
-                    rank++;
-                }
-            }
-
-            if (rank == 0)
-            {
-                return null;
-            }
-
-            // Small-cluster reference (Hotelling): W (S − k) / (k (S − 1)) ~ F(k, S − k) rather than W ~ χ²(k), which
-            // rejects far too often with a covariance estimated from a few dozen sites.
-            var clusters = inference.Clusters;
-            var p = clusters > rank
-                ? 1 - FisherSnedecor.CDF(rank, clusters - rank, chiSquare * (clusters - rank) / (rank * (clusters - 1.0)))
-                : double.NaN;
-            return new PreTrendTest(chiSquare, rank, p, inference.Estimate(meanIndex, mean.Value));
+                NaiveBeforeAfter = naive,
+                LinearPreTrend = linear,
+                TrendSensitivity = sensitivity,
+            };
         }
 
         private void AddBreakdowns(Setup setup, EvaluationOptions options, GroupTimeEffects effects, Func<int, int, bool> postRamp, Func<Aggregate, int> register)
@@ -232,9 +189,6 @@ public static partial class ProgrammeEvaluator
                 }
             }
         }
-
-        /// <summary>How many pre periods the joint pre-trend test covers: at most 8, and at most (S − 1) / 3.</summary>
-        internal static int PreTrendPeriods(int clusters) => Math.Clamp((clusters - 1) / 3, 1, MaxPreTrendPeriods);
 
         private static string Ranges(List<int> values)
         {

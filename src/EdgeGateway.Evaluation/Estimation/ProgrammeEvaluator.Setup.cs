@@ -12,7 +12,9 @@ public static partial class ProgrammeEvaluator
     /// Register matched to data, the period panel and the design shared by all outcomes. <paramref name="ClusterCount"/>:
     /// sites with data (the bootstrap's clusters); <paramref name="TreatedSites"/>: sites with a treated cell that takes
     /// part; <paramref name="RawCohort"/>: the period containing go-live (may lie outside the window);
-    /// <paramref name="RampPeriod"/>: the first period that starts after go-live plus ramp-up.
+    /// <paramref name="RampPeriod"/>: the first period that starts after go-live plus ramp-up; <paramref name="Fates"/>:
+    /// what became of each register cell, <paramref name="Size"/> the counts of the cells used, <paramref name="Warnings"/>
+    /// the weaknesses of the comparison.
     /// </summary>
     private sealed record Setup(
         IReadOnlyList<RegisterEntry> Register,
@@ -22,7 +24,10 @@ public static partial class ProgrammeEvaluator
         int ClusterCount,
         int TreatedSites,
         int[] RawCohort,
-        int[] RampPeriod)
+        int[] RampPeriod,
+        CellFate[] Fates,
+        ProgrammeSize Size,
+        List<DesignWarning> Warnings)
     {
         public static Setup Create(IReadOnlyList<RegisterEntry> register, IReadOnlyList<CellDays> data, EvaluationOptions options, List<string> notes)
         {
@@ -85,6 +90,7 @@ public static partial class ProgrammeEvaluator
             }
 
             var panel = PeriodPanel.Build(days, options.From, options.To, options.PeriodDays);
+            var fates = AssignFates(register, panel, rawCohort, rampPeriod, cohort, firstPostRamp);
             var sitesWithData = new HashSet<int>();
             var treatedSites = new HashSet<int>();
             for (var c = 0; c < register.Count; c++)
@@ -124,7 +130,9 @@ public static partial class ProgrammeEvaluator
             }
 
             var design = new StaggeredDesign(periods, cohort, firstPostRamp, site, siteNames.Count);
-            return new Setup(register, panel, design, siteNames, sitesWithData.Count, treatedSites.Count, rawCohort, rampPeriod);
+            return new Setup(
+                register, panel, design, siteNames, sitesWithData.Count, treatedSites.Count, rawCohort, rampPeriod,
+                fates, UsedSize(register, fates, rawCohort, periods), DesignWarnings(register, fates, cohort));
         }
 
         /// <summary>The before/after summary of treated cell <paramref name="c"/> (null for a control).</summary>
@@ -182,7 +190,7 @@ public static partial class ProgrammeEvaluator
                 }
 
                 var coverage = new DataCoverage(daysExpected, Panel.DaysWithData[c], Panel.MeanCoverage[c]);
-                cells.Add(new CellSummary(entry.Site, entry.Cell, entry.Treated, entry.GoLive, entry.RampUpDays, coverage, beforeAfter, byPeriod));
+                cells.Add(new CellSummary(entry.Site, entry.Cell, entry.Treated, entry.GoLive, entry.RampUpDays, coverage, beforeAfter, byPeriod) { Fate = Fates[c] });
             }
 
             return cells;

@@ -44,10 +44,7 @@ public static partial class ProgrammeEvaluator
         var settings = new EvaluationSettings(
             options.From, options.To, options.PeriodDays, options.BootstrapReplications, options.Seed, options.ConfidenceLevel,
             options.MinimumSitesPerBreakdown, ControlGroup);
-        var size = new ProgrammeSize(
-            setup.SiteNames.Count, register.Count, register.Count(e => e.Treated), register.Count(e => !e.Treated),
-            setup.Design.Cohorts.Length, options.Periods);
-        return new EvaluationResult(settings, size, effects, setup.CellSummaries(outcomes, options), notes);
+        return new EvaluationResult(settings, setup.Size, effects, setup.CellSummaries(outcomes, options), notes) { Warnings = setup.Warnings };
     }
 
     /// <summary>

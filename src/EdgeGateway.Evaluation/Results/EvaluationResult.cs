@@ -14,7 +14,11 @@ public sealed record EvaluationResult(
     ProgrammeSize Programme,
     IReadOnlyList<OutcomeEffect> Effects,
     IReadOnlyList<CellSummary> Cells,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>Weaknesses of the comparison (no never-treated controls, a single control site, …), shown next to the headline.</summary>
+    public IReadOnlyList<DesignWarning> Warnings { get; init; } = [];
+}
 
 /// <summary>How the numbers were made (for the report's method section and reproducibility).</summary>
 public sealed record EvaluationSettings(
@@ -51,16 +55,34 @@ public sealed record OutcomeEffect(
     /// no control group, so anything shared (season, trend) is booked as effect. Null without such cells.
     /// </summary>
     public Estimate? NaiveBeforeAfter { get; init; }
+
+    /// <summary>The linear pre-trend test (slope of the pre-period effects on event time); null when not possible.</summary>
+    public LinearPreTrendTest? LinearPreTrend { get; init; }
+
+    /// <summary>The headline if the linear pre-trend had continued after go-live; null without slope or headline.</summary>
+    public TrendSensitivity? TrendSensitivity { get; init; }
 }
 
 /// <summary>The effect <see cref="Period"/> periods after go-live (0 = the period containing go-live).</summary>
 public sealed record EventTimeEffect(int Period, Estimate Effect, int TreatedCells);
 
 /// <summary>
-/// Joint test that all pre-go-live event-time effects are zero (Wald, bootstrap covariance), and their mean.
-/// A small <see cref="PValue"/> warns that treated and control cells were already drifting apart before go-live.
+/// Joint test that the pre-go-live effects against the base period are zero, over all pre periods (pooled into
+/// <see cref="DegreesOfFreedom"/> consecutive groups of event times when there are more than the sites can carry):
+/// Wald statistic <see cref="ChiSquare"/> with the bootstrap covariance, p-value from Hotelling's F reference with
+/// S − k denominator degrees of freedom; and the mean pre-period effect. A small <see cref="PValue"/> warns that
+/// treated and control cells were already drifting apart before go-live.
 /// </summary>
-public sealed record PreTrendTest(double ChiSquare, int DegreesOfFreedom, double PValue, Estimate MeanPreEffect);
+public sealed record PreTrendTest(double ChiSquare, int DegreesOfFreedom, double PValue, Estimate MeanPreEffect)
+{
+    /// <summary>How many pre event times (before the base period) the test covers.</summary>
+    public int PrePeriods { get; init; }
+
+    /// <summary>The F statistic W (S − k) / (k (S − 1)) and its denominator degrees of freedom S − k.</summary>
+    public double FStatistic { get; init; }
+
+    public int DenominatorDegreesOfFreedom { get; init; }
+}
 
 /// <summary>The overall effect within one sector or size class.</summary>
 public sealed record BreakdownEffect(string Dimension, string Group, int Sites, int TreatedCells, Estimate Effect);
@@ -77,7 +99,11 @@ public sealed record CellSummary(
     int RampUpDays,
     DataCoverage Coverage,
     IReadOnlyDictionary<Outcome, BeforeAfter> BeforeAfter,
-    IReadOnlyList<PeriodValue> OeeByPeriod);
+    IReadOnlyList<PeriodValue> OeeByPeriod)
+{
+    /// <summary>Whether and how the estimate uses the cell (null only for summaries made outside the evaluator).</summary>
+    public CellFate? Fate { get; init; }
+}
 
 /// <summary>Mean of the periods before go-live and of the periods after ramp-up, and their difference.</summary>
 public sealed record BeforeAfter(double? Before, double? After, int PeriodsBefore, int PeriodsAfter)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using EdgeGateway.Evaluation.Estimation;
 using EdgeGateway.Evaluation.Panel;
+using EdgeGateway.Evaluation.Results;
 
 namespace EdgeGateway.TestSupport.Programmes;
 
@@ -16,6 +17,16 @@ internal sealed record CoverageResult(
     int PreTrendRejections,
     TimeSpan Elapsed)
 {
+    /// <summary>Programmes whose linear pre-trend test rejects at 5 %, and whose headline the verdict calls not credible (<see cref="PreTrendVerdict"/>).</summary>
+    public int LinearPreTrendRejections { get; init; }
+
+    public int VerdictRejections { get; init; }
+
+    /// <summary>Mean bias of the trend-adjusted effect (effect − slope × mean events since base) and its interval's coverage.</summary>
+    public double AdjustedMeanBias { get; init; }
+
+    public int AdjustedCovered { get; init; }
+
     /// <summary>Share of programmes whose confidence interval holds the true effect.</summary>
     public double Coverage => (double)Covered / Programmes;
 }
@@ -31,6 +42,7 @@ internal static class CoverageStudy
     {
         var stopwatch = Stopwatch.StartNew();
         var outcomes = new (double Error, double Se, double Width, bool Covered, double NaiveError, bool Rejected)[programmes];
+        var preTrends = new (bool Linear, bool Verdict, double AdjustedError, bool AdjustedCovered)[programmes];
         var done = 0;
         // One programme per core: the thread pool would otherwise keep adding threads to CPU-bound work.
         Parallel.For(0, programmes, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
@@ -47,6 +59,12 @@ internal static class CoverageStudy
                 overall.Lower <= truth && truth <= overall.Upper,
                 (effect.NaiveBeforeAfter?.Value ?? double.NaN) - truth,
                 effect.PreTrend is { PValue: < 0.05 });
+            var adjusted = effect.TrendSensitivity?.Adjusted;
+            preTrends[i] = (
+                effect.LinearPreTrend is { PValue: < 0.05 },
+                PreTrendVerdict.Rejected(effect),
+                (adjusted?.Value ?? double.NaN) - truth,
+                adjusted is { } a && a.Lower <= truth && truth <= a.Upper);
             var count = Interlocked.Increment(ref done);
             if (count % 20 == 0)
             {
@@ -63,6 +81,12 @@ internal static class CoverageStudy
             outcomes.Average(o => o.Width),
             outcomes.Average(o => o.NaiveError),
             outcomes.Count(o => o.Rejected),
-            stopwatch.Elapsed);
+            stopwatch.Elapsed)
+        {
+            LinearPreTrendRejections = preTrends.Count(p => p.Linear),
+            VerdictRejections = preTrends.Count(p => p.Verdict),
+            AdjustedMeanBias = preTrends.Average(p => p.AdjustedError),
+            AdjustedCovered = preTrends.Count(p => p.AdjustedCovered),
+        };
     }
 }

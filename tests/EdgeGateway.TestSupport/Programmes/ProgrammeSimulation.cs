@@ -32,6 +32,22 @@ public sealed record ProgrammeSettings(
     double MissingDayProbability = 0.01,
     int PeriodDays = 7)
 {
+    /// <summary>
+    /// A pre-trend (issue 16): treated cells' OEE drifts by this much per week (fraction, 0.003 = 0.3 pp), from
+    /// <see cref="PreTrendWeeks"/> weeks before their go-live on, and keeps drifting after it — in the data and in
+    /// the counterfactual alike, so the true effect is unchanged and a difference in differences is biased.
+    /// </summary>
+    public double PreTrendPerWeek { get; init; }
+
+    /// <summary>How many weeks before go-live the drift of <see cref="PreTrendPerWeek"/> starts.</summary>
+    public int PreTrendWeeks { get; init; } = 20;
+
+    /// <summary>
+    /// A shutdown at go-live (issue 16): treated cells have no day records in the this many days before go-live
+    /// (installation during a summer or Christmas shutdown), so the period before go-live may hold no data.
+    /// </summary>
+    public int ShutdownDaysBeforeGoLive { get; init; }
+
     /// <summary>First day of the records: <see cref="Start"/>, or Monday 6 January 2025.</summary>
     public DateOnly From => Start ?? new DateOnly(2025, 1, 6);
 
@@ -127,7 +143,13 @@ public static class ProgrammeSimulation
                     continue;
                 }
 
-                var baseline = cell.Level + Shared(settings, day, d) + shocks[site, d / 7] + noise;
+                if (goLive is { } shut && day < shut && day.DayNumber >= shut.DayNumber - settings.ShutdownDaysBeforeGoLive)
+                {
+                    continue;
+                }
+
+                var drift = goLive is { } start ? settings.PreTrendPerWeek * Math.Max(0, day.DayNumber - start.DayNumber + (7 * settings.PreTrendWeeks)) / 7.0 : 0;
+                var baseline = cell.Level + Shared(settings, day, d) + shocks[site, d / 7] + noise + drift;
                 var effect = goLive is { } g ? settings.OeeEffect * RampShare(day, g, settings.RampUpDays) : 0;
                 actual.Add(cell.Day(day, baseline + effect));
                 without.Add(cell.Day(day, baseline));
