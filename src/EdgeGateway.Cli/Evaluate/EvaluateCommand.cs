@@ -223,7 +223,18 @@ internal static class EvaluateCommand
             var text = effect.Overall is { } e
                 ? $"{OutcomeText.Effect(o, e.Value)}  [{OutcomeText.Number(o, OutcomeText.Display(o, e.Lower))}, {OutcomeText.Number(o, OutcomeText.Display(o, e.Upper))}]"
                 : "not estimated: " + string.Join("; ", effect.Suppressed);
+            if (effect.Overall is not null && Evaluation.Results.PreTrendVerdict.Rejected(effect))
+            {
+                text += "  " + Evaluation.Results.PreTrendVerdict.NotCredible;
+            }
+
             output.WriteLine($"  {OutcomeText.Name(o),-32} {text}");
+        }
+
+        // Weaknesses of the comparison belong next to the headline, not only in the report.
+        foreach (var warning in result.Warnings)
+        {
+            output.WriteLine($"Warning: {warning.Text}");
         }
 
         output.WriteLine($"Report: {Path.Combine(folder, "report.html")}");

@@ -31,6 +31,7 @@ public static class HtmlReport
         svg .before { stroke: #b3261e; stroke-width: 2; } svg .after { stroke: #137333; stroke-width: 2; }
         .bar { background: #e3e7eb; width: 160px; height: 10px; border-radius: 5px; display: inline-block; vertical-align: middle; }
         .bar > span { display: block; height: 10px; border-radius: 5px; background: #1c64b4; }
+        .warnings { border: 1px solid #e0b252; background: #fff8e6; border-radius: 6px; padding: 8px 14px; margin: 8px 0; } .warnings li { margin: 4px 0; color: #7a4700; }
         ul.notes li { margin: 4px 0; } code { background: #f3f5f7; padding: 1px 4px; border-radius: 3px; }
         """;
 
@@ -41,10 +42,12 @@ public static class HtmlReport
         output.Write($"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{E(title)}</title>\n<style>\n{Styles}\n</style>\n</head>\n<body>\n");
         output.Write($"<header><h1>{E(title)}</h1><p class=\"lead\">{Invariant($"{s.From:yyyy-MM-dd} to {s.To.AddDays(-1):yyyy-MM-dd}")}: {result.Programme.Sites} sites, {result.Programme.TreatedCells} cells with a voucher (in {result.Programme.Cohorts} go-live cohorts), {result.Programme.ControlCells} cells without; {result.Programme.Periods} periods of {s.PeriodDays} days. Effects are differences against the comparison cells (difference in differences), with {Percent(s.ConfidenceLevel)} confidence intervals.</p></header>\n");
         Summary(output, result);
+        PreTrendSensitivity(output, result);
         EventTime(output, result);
         Breakdowns(output, result);
         Cells(output, result);
         Coverage(output, result);
+        RegisterCells(output, result);
         Method(output, result);
         output.Write("</body>\n</html>\n");
     }
@@ -52,7 +55,9 @@ public static class HtmlReport
     private static void Summary(TextWriter output, EvaluationResult result)
     {
         var level = Percent(result.Settings.ConfidenceLevel);
-        output.Write($"<section id=\"summary\"><h2>Effect of the programme after ramp-up</h2>\n<table>\n<tr><th>Outcome</th><th>Effect</th><th>{level} confidence interval</th><th>Smallest detectable effect</th><th>Pre-trend test</th><th>Reading</th><th>Naive before/after</th></tr>\n");
+        output.Write("<section id=\"summary\"><h2>Effect of the programme after ramp-up</h2>\n");
+        Warnings(output, result);
+        output.Write($"<table>\n<tr><th>Outcome</th><th>Effect</th><th>{level} confidence interval</th><th>Smallest detectable effect</th><th>Pre-trend test</th><th>Reading</th><th>Naive before/after</th></tr>\n");
         foreach (var effect in result.Effects)
         {
             var o = effect.Outcome;
@@ -62,14 +67,93 @@ public static class HtmlReport
                 continue;
             }
 
-            var pre = effect.PreTrend is { } p ? Invariant($"p = {p.PValue:0.00}") : "–";
-            var preClass = effect.PreTrend is { PValue: < 0.05 } ? " warn" : "";
+            var pre = PreTrendText(effect);
+            var preClass = PreTrendVerdict.Rejected(effect) ? " warn" : "";
             var mde = effect.MinimumDetectableEffect is { } m ? "±" + OutcomeText.Number(o, OutcomeText.Display(o, m)) + " " + OutcomeText.EffectUnit(o) : "–";
-            var (reading, css) = Reading(o, overall);
+            var (reading, css) = PreTrendVerdict.Rejected(effect) ? (PreTrendVerdict.NotCredible, "warn") : Reading(o, overall);
             output.Write($"<tr><td>{E(OutcomeText.Name(o))}</td><td class=\"num {css}\">{E(OutcomeText.Effect(o, overall.Value))}</td><td class=\"num\">{E(Interval(o, overall))}</td><td class=\"num\">{E(mde)}</td><td class=\"num{preClass}\">{E(pre)}</td><td class=\"{css}\">{E(reading)}</td><td class=\"num none\">{E(effect.NaiveBeforeAfter is { } naive ? OutcomeText.Effect(o, naive.Value) : "–")}</td></tr>\n");
         }
 
-        output.Write("</table>\n<p class=\"lead\">Effect: the average change of the cells with a voucher after their ramp-up, beyond the change of comparable cells over the same weeks. Pre-trend test: whether the two groups already drifted apart before go-live (a small p-value is a warning). Smallest detectable effect: the effect this programme could detect with 80 % power. Naive before/after: the treated cells' own change without comparison cells, shown to see how much of it was season, trend or other shared change.</p></section>\n");
+        output.Write("</table>\n<p class=\"lead\">Effect: the average change of the cells with a voucher after their ramp-up, beyond the change of comparable cells over the same weeks. Pre-trend tests: whether the two groups already drifted apart before go-live — joint (all pre periods against the period before go-live) and linear (a steady drift); when either p-value is below 0.025 the reading says the effect is not credible, and the next section shows what a continuing drift would mean. Smallest detectable effect: the effect this programme could detect with 80 % power. Naive before/after: the treated cells' own change without comparison cells, shown to see how much of it was season, trend or other shared change.</p></section>\n");
+    }
+
+    /// <summary>The warnings about the comparison, next to the headline (nothing when there are none).</summary>
+    private static void Warnings(TextWriter output, EvaluationResult result)
+    {
+        if (result.Warnings.Count == 0)
+        {
+            return;
+        }
+
+        output.Write("<div class=\"warnings\" id=\"warnings\"><strong>Warning about the comparison</strong><ul>");
+        foreach (var warning in result.Warnings)
+        {
+            output.Write($"<li data-code=\"{E(warning.Code)}\">{E(warning.Text)}</li>");
+        }
+
+        output.Write("</ul></div>\n");
+    }
+
+    private static string PreTrendText(OutcomeEffect effect)
+    {
+        var parts = new List<string>();
+        if (effect.PreTrend is { } joint)
+        {
+            parts.Add(Invariant($"joint p = {joint.PValue:0.00}"));
+        }
+
+        if (effect.LinearPreTrend is { } linear)
+        {
+            parts.Add(Invariant($"linear p = {linear.PValue:0.00}"));
+        }
+
+        return parts.Count == 0 ? "–" : string.Join("; ", parts);
+    }
+
+    /// <summary>
+    /// The pre-trend tests in full and what the headline would be had the linear pre-trend gone on after go-live
+    /// (src/docs/evaluation.md, "Pre-trend tests").
+    /// </summary>
+    private static void PreTrendSensitivity(TextWriter output, EvaluationResult result)
+    {
+        var rows = result.Effects.Where(e => e.Overall is not null && (e.PreTrend is not null || e.LinearPreTrend is not null)).ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var level = Percent(result.Settings.ConfidenceLevel);
+        output.Write($"<section id=\"pre-trends\"><h2>Pre-trends and sensitivity</h2>\n<p class=\"lead\">Before go-live the treated cells should move like the comparison cells. Joint test: all pre-go-live effects against the period before go-live are zero (F test, clustered by site). Linear test: the slope of those effects on the period since go-live is zero (t test). If the estimated slope had gone on after go-live, the effect would be the headline minus slope × the mean number of periods since the base period; its interval adds the slope's uncertainty.</p>\n<table>\n<tr><th>Outcome</th><th>Joint test</th><th>Pre-trend slope per period</th><th>Linear test</th><th>Effect</th><th>Effect if the pre-trend continued</th><th>{level} confidence interval</th><th>Reading</th></tr>\n");
+        foreach (var effect in rows)
+        {
+            var o = effect.Outcome;
+            var joint = effect.PreTrend is { } j ? Invariant($"F({j.DegreesOfFreedom}, {j.DenominatorDegreesOfFreedom}) = {j.FStatistic:0.00}, p = {j.PValue:0.000} ({j.PrePeriods} periods)") : "–";
+            var slope = effect.LinearPreTrend is { } l ? $"{OutcomeText.Effect(o, l.Slope.Value)} ({Interval(o, l.Slope)})" : "–";
+            var linear = effect.LinearPreTrend is { } t ? Invariant($"t = {t.TStatistic:0.00}, p = {t.PValue:0.000}") : "–";
+            var adjusted = effect.TrendSensitivity is { } a ? OutcomeText.Effect(o, a.Adjusted.Value) + Invariant($" (after {a.MeanEventsSinceBase:0.#} periods)") : "–";
+            var interval = effect.TrendSensitivity is { } b ? Interval(o, b.Adjusted) : "–";
+            var rejected = PreTrendVerdict.Rejected(effect);
+            var reading = rejected ? PreTrendVerdict.NotCredible : "no pre-trend detected";
+            output.Write($"<tr><td>{E(OutcomeText.Name(o))}</td><td class=\"num\">{E(joint)}</td><td class=\"num\">{E(slope)}</td><td class=\"num\">{E(linear)}</td><td class=\"num\">{E(OutcomeText.Effect(o, effect.Overall!.Value.Value))} ({E(Interval(o, effect.Overall!.Value))})</td><td class=\"num\">{E(adjusted)}</td><td class=\"num\">{E(interval)}</td><td class=\"{(rejected ? "warn" : "none")}\">{E(reading)}</td></tr>\n");
+        }
+
+        output.Write("</table></section>\n");
+    }
+
+    /// <summary>Every register cell and what became of it: used, or excluded and why.</summary>
+    private static void RegisterCells(TextWriter output, EvaluationResult result)
+    {
+        output.Write("<section id=\"register-cells\"><h2>Every register cell</h2>\n<p class=\"lead\">Whether the estimate uses each cell of the register, and if not, why. The counts at the top count only the cells used.</p>\n<table>\n<tr><th>Site</th><th>Cell</th><th>Register</th><th>Used</th><th>Why</th></tr>\n");
+        foreach (var cell in result.Cells.OrderBy(c => c.Fate?.Used ?? true).ThenBy(c => c.Site, StringComparer.Ordinal).ThenBy(c => c.Cell, StringComparer.Ordinal))
+        {
+            var fate = cell.Fate;
+            var used = fate is null ? "–" : fate.Used ? "used" : "excluded";
+            var css = fate is { Used: false } ? " class=\"warn\"" : "";
+            var register = cell.Treated ? Invariant($"voucher, go-live {cell.GoLive:yyyy-MM-dd}") : "no voucher";
+            output.Write($"<tr><td>{E(cell.Site)}</td><td>{E(cell.Cell)}</td><td>{E(register)}</td><td{css}>{used}</td><td>{E(fate?.Text ?? "")}</td></tr>\n");
+        }
+
+        output.Write("</table></section>\n");
     }
 
     private static (string Text, string Css) Reading(Outcome outcome, Estimate estimate)
@@ -234,7 +318,7 @@ public static class HtmlReport
         output.Write("<section id=\"method\"><h2>Method</h2>\n<ul class=\"notes\">\n");
         output.Write($"<li>Outcomes per cell and period of {s.PeriodDays} days, recomputed from the day records' time buckets and counts (ISO 22400; ratios of sums, never averages of ratios).</li>\n");
         output.Write($"<li>Staggered difference in differences after Callaway &amp; Sant'Anna (2021): an effect for every go-live cohort and period against the change of the comparison cells ({E(s.ControlGroup)}) since the period before go-live, averaged by period since go-live and, for the headline, over the periods after each cell's ramp-up.</li>\n");
-        output.Write($"<li>Confidence intervals ({Percent(s.ConfidenceLevel)}): multiplier bootstrap clustered by site ({s.BootstrapReplications} replications, Rademacher weights, seed {s.Seed}), standard error scaled by √(S/(S−1)), Student-t critical value with S−1 degrees of freedom ({result.Programme.Sites} sites); pre-trend: joint Wald test that the last effects before go-live are zero (F reference); smallest detectable effect: (z<sub>0.975</sub> + z<sub>0.80</sub>) × standard error.</li>\n");
+        output.Write($"<li>Confidence intervals ({Percent(s.ConfidenceLevel)}): multiplier bootstrap clustered by site ({s.BootstrapReplications} replications, Rademacher weights, seed {s.Seed}), standard error scaled by √(S/(S−1)), Student-t critical value with S−1 degrees of freedom ({result.Programme.Sites} sites); pre-trends: joint Wald test that all effects before go-live against the period before go-live are zero (pooled into at most (S−1)/3 and 4 groups of periods; Hotelling F reference), and a t test (S−1 degrees of freedom) of their slope on the period since go-live; smallest detectable effect: (z<sub>0.975</sub> + z<sub>0.80</sub>) × standard error.</li>\n");
         output.Write($"<li>Privacy: ids are pseudonymous; no breakdown over fewer than {s.MinimumSitesPerBreakdown} sites is shown.</li>\n");
         foreach (var note in result.Notes)
         {

@@ -37,6 +37,18 @@ public static class JsonReport
         json.WriteNumber("periods", p.Periods);
         json.WriteEndObject();
 
+        // Weaknesses of the comparison, to be shown next to the headline.
+        json.WriteStartArray("warnings");
+        foreach (var warning in result.Warnings)
+        {
+            json.WriteStartObject();
+            json.WriteString("code", warning.Code);
+            json.WriteString("text", warning.Text);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+
         json.WriteStartArray("effects");
         foreach (var effect in result.Effects)
         {
@@ -55,12 +67,17 @@ public static class JsonReport
                 Number(json, "p_value", pre.PValue);
                 json.WritePropertyName("mean_pre_effect");
                 Estimate(json, pre.MeanPreEffect);
+                json.WriteNumber("pre_periods", pre.PrePeriods);
+                Number(json, "f_statistic", pre.FStatistic);
+                json.WriteNumber("denominator_degrees_of_freedom", pre.DenominatorDegreesOfFreedom);
                 json.WriteEndObject();
             }
             else
             {
                 json.WriteNull("pre_trend");
             }
+
+            PreTrendExtras(json, effect);
 
             json.WriteStartArray("event_time");
             foreach (var e in effect.EventTime)
@@ -116,6 +133,7 @@ public static class JsonReport
             }
 
             json.WriteNumber("ramp_up_days", cell.RampUpDays);
+            Fate(json, cell.Fate);
             json.WriteStartObject("coverage");
             json.WriteNumber("days_expected", cell.Coverage.DaysExpected);
             json.WriteNumber("days_with_data", cell.Coverage.DaysWithData);
@@ -156,6 +174,75 @@ public static class JsonReport
         }
 
         json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    /// <summary>The linear pre-trend test, the trend sensitivity and whether the headline is credible.</summary>
+    private static void PreTrendExtras(Utf8JsonWriter json, OutcomeEffect effect)
+    {
+        if (effect.LinearPreTrend is { } linear)
+        {
+            json.WriteStartObject("pre_trend_linear");
+            json.WritePropertyName("slope_per_period");
+            Estimate(json, linear.Slope);
+            Number(json, "t_statistic", linear.TStatistic);
+            json.WriteNumber("degrees_of_freedom", linear.DegreesOfFreedom);
+            Number(json, "p_value", linear.PValue);
+            json.WriteEndObject();
+        }
+        else
+        {
+            json.WriteNull("pre_trend_linear");
+        }
+
+        if (effect.TrendSensitivity is { } sensitivity)
+        {
+            json.WriteStartObject("trend_sensitivity");
+            Number(json, "mean_periods_since_base", sensitivity.MeanEventsSinceBase);
+            json.WritePropertyName("effect_if_trend_continued");
+            Estimate(json, sensitivity.Adjusted);
+            json.WriteEndObject();
+        }
+        else
+        {
+            json.WriteNull("trend_sensitivity");
+        }
+
+        var rejected = PreTrendVerdict.Rejected(effect);
+        json.WriteBoolean("pre_trend_rejected", rejected);
+        if (rejected)
+        {
+            json.WriteString("pre_trend_verdict", PreTrendVerdict.NotCredible);
+        }
+        else
+        {
+            json.WriteNull("pre_trend_verdict");
+        }
+    }
+
+    /// <summary>What became of the register cell: used or excluded, and why.</summary>
+    private static void Fate(Utf8JsonWriter json, CellFate? fate)
+    {
+        if (fate is null)
+        {
+            json.WriteNull("fate");
+            return;
+        }
+
+        json.WriteStartObject("fate");
+        json.WriteBoolean("used", fate.Used);
+        json.WriteString("role", fate.Role);
+        json.WriteString("code", fate.Code);
+        json.WriteString("text", fate.Text);
+        if (fate.BasePeriod is { } basePeriod)
+        {
+            json.WriteNumber("base_period", basePeriod);
+        }
+        else
+        {
+            json.WriteNull("base_period");
+        }
+
         json.WriteEndObject();
     }
 
