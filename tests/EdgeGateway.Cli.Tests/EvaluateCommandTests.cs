@@ -59,7 +59,7 @@ public sealed class EvaluatedProgramme : IDisposable
         Directory.Delete(Folder, recursive: true);
     }
 
-    private static string RegisterCsv(IEnumerable<RegisterEntry> register)
+    internal static string RegisterCsv(IEnumerable<RegisterEntry> register)
     {
         var csv = new StringBuilder("site,cell,treated,go_live,ramp_up_days,sector\n");
         foreach (var e in register)
@@ -287,7 +287,7 @@ public sealed class EvaluateCommandTests(EvaluatedProgramme evaluated) : IClassF
         """;
 
     /// <summary>Runs Debian's chromium headless (installed by tests/run.sh) and returns its stdout.</summary>
-    private static string Chromium(params string[] args)
+    internal static string Chromium(params string[] args)
     {
         const string binary = "/usr/bin/chromium";
         Assert.True(File.Exists(binary), $"{binary} is missing: install the Debian package chromium (tests/run.sh does)");
