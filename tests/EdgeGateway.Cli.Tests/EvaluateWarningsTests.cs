@@ -88,7 +88,10 @@ public sealed class EvaluateWarningsTests(DriftingProgramme drifting) : IClassFi
             root.GetProperty("programme").GetProperty("cells").GetInt32());
     }
 
-    /// <summary>Chromium lays the page out: the warning box, the pre-trend section and the cell list must be on screen.</summary>
+    /// <summary>
+    /// Chromium lays the page out: the warning box, the pre-trend section and the cell list must be on screen, their
+    /// tables no wider than the page.
+    /// </summary>
     [Fact]
     public void Report_RenderedInHeadlessChromium_ShowsTheWarningAndThePreTrendSections()
     {
@@ -102,10 +105,11 @@ public sealed class EvaluateWarningsTests(DriftingProgramme drifting) : IClassFi
         Assert.True(start >= 0, "the measuring script did not run; Chromium printed: " + dom[..Math.Min(dom.Length, 300)]);
         var text = dom[(start + 15)..dom.IndexOf('"', start + 15)].Replace("&quot;", "\"", StringComparison.Ordinal);
         using var check = JsonDocument.Parse(text);
-        foreach (var id in new[] { "warnings", "pre-trends", "register-cells" })
+        foreach (var id in new[] { "warnings", "summary", "pre-trends", "register-cells" })
         {
             var section = check.RootElement.GetProperty(id);
             Assert.True(section.GetProperty("height").GetDouble() > 20, $"#{id} is not laid out: {section}");
+            Assert.Equal(0, section.GetProperty("overflowing").GetInt32());
         }
 
         Assert.Contains("single site", check.RootElement.GetProperty("warnings").GetProperty("text").GetString(), StringComparison.Ordinal);
@@ -119,7 +123,9 @@ public sealed class EvaluateWarningsTests(DriftingProgramme drifting) : IClassFi
           const r = {};
           for (const id of ['warnings', 'pre-trends', 'register-cells', 'summary']) {
             const e = document.getElementById(id);
-            r[id] = e ? { height: e.getBoundingClientRect().height, text: e.innerText.slice(0, 4000) } : { height: 0, text: '' };
+            const right = document.body.getBoundingClientRect().right;
+            const overflowing = e ? [...e.querySelectorAll('table')].filter(t => t.getBoundingClientRect().right > right + 1).length : 0;
+            r[id] = e ? { height: e.getBoundingClientRect().height, overflowing, text: e.innerText.slice(0, 4000) } : { height: 0, overflowing: 0, text: '' };
           }
           document.body.setAttribute('data-sections', JSON.stringify(r));
         })();

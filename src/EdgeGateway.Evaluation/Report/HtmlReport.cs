@@ -32,6 +32,7 @@ public static class HtmlReport
         .bar { background: #e3e7eb; width: 160px; height: 10px; border-radius: 5px; display: inline-block; vertical-align: middle; }
         .bar > span { display: block; height: 10px; border-radius: 5px; background: #1c64b4; }
         .warnings { border: 1px solid #e0b252; background: #fff8e6; border-radius: 6px; padding: 8px 14px; margin: 8px 0; } .warnings li { margin: 4px 0; color: #7a4700; }
+        td.reading { min-width: 12em; }
         ul.notes li { margin: 4px 0; } code { background: #f3f5f7; padding: 1px 4px; border-radius: 3px; }
         """;
 
@@ -40,7 +41,7 @@ public static class HtmlReport
     {
         var s = result.Settings;
         output.Write($"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{E(title)}</title>\n<style>\n{Styles}\n</style>\n</head>\n<body>\n");
-        output.Write($"<header><h1>{E(title)}</h1><p class=\"lead\">{Invariant($"{s.From:yyyy-MM-dd} to {s.To.AddDays(-1):yyyy-MM-dd}")}: {result.Programme.Sites} sites, {result.Programme.TreatedCells} cells with a voucher (in {result.Programme.Cohorts} go-live cohorts), {result.Programme.ControlCells} cells without; {result.Programme.Periods} periods of {s.PeriodDays} days. Effects are differences against the comparison cells (difference in differences), with {Percent(s.ConfidenceLevel)} confidence intervals.</p></header>\n");
+        output.Write($"<header><h1>{E(title)}</h1><p class=\"lead\">{Invariant($"{s.From:yyyy-MM-dd} to {s.To.AddDays(-1):yyyy-MM-dd}")}: {result.Programme.Sites} sites, {result.Programme.TreatedCells} cells with a voucher (in {result.Programme.Cohorts} go-live cohorts), {result.Programme.ControlCells} cells without{E(Unused(result))}; {result.Programme.Periods} periods of {s.PeriodDays} days. Effects are differences against the comparison cells (difference in differences), with {Percent(s.ConfidenceLevel)} confidence intervals.</p></header>\n");
         Summary(output, result);
         PreTrendSensitivity(output, result);
         EventTime(output, result);
@@ -67,14 +68,21 @@ public static class HtmlReport
                 continue;
             }
 
-            var pre = PreTrendText(effect);
+            var pre = PreTrendHtml(effect);
             var preClass = PreTrendVerdict.Rejected(effect) ? " warn" : "";
             var mde = effect.MinimumDetectableEffect is { } m ? "±" + OutcomeText.Number(o, OutcomeText.Display(o, m)) + " " + OutcomeText.EffectUnit(o) : "–";
             var (reading, css) = PreTrendVerdict.Rejected(effect) ? (PreTrendVerdict.NotCredible, "warn") : Reading(o, overall);
-            output.Write($"<tr><td>{E(OutcomeText.Name(o))}</td><td class=\"num {css}\">{E(OutcomeText.Effect(o, overall.Value))}</td><td class=\"num\">{E(Interval(o, overall))}</td><td class=\"num\">{E(mde)}</td><td class=\"num{preClass}\">{E(pre)}</td><td class=\"{css}\">{E(reading)}</td><td class=\"num none\">{E(effect.NaiveBeforeAfter is { } naive ? OutcomeText.Effect(o, naive.Value) : "–")}</td></tr>\n");
+            output.Write($"<tr><td>{E(OutcomeText.Name(o))}</td><td class=\"num {css}\">{E(OutcomeText.Effect(o, overall.Value))}</td><td class=\"num\">{E(Interval(o, overall))}</td><td class=\"num\">{E(mde)}</td><td class=\"num{preClass}\">{pre}</td><td class=\"reading {css}\">{E(reading)}</td><td class=\"num none\">{E(effect.NaiveBeforeAfter is { } naive ? OutcomeText.Effect(o, naive.Value) : "–")}</td></tr>\n");
         }
 
         output.Write("</table>\n<p class=\"lead\">Effect: the average change of the cells with a voucher after their ramp-up, beyond the change of comparable cells over the same weeks. Pre-trend tests: whether the two groups already drifted apart before go-live — joint (all pre periods against the period before go-live) and linear (a steady drift); when either p-value is below 0.025 the reading says the effect is not credible, and the next section shows what a continuing drift would mean. Smallest detectable effect: the effect this programme could detect with 80 % power. Naive before/after: the treated cells' own change without comparison cells, shown to see how much of it was season, trend or other shared change.</p></section>\n");
+    }
+
+    /// <summary>How many register cells the estimate leaves out (the counts before it are of the cells used).</summary>
+    private static string Unused(EvaluationResult result)
+    {
+        var unused = result.Cells.Count(c => c.Fate is { Used: false });
+        return unused == 0 ? "" : Invariant($" ({unused} more register {(unused == 1 ? "cell" : "cells")} not used: see \"Every register cell\")");
     }
 
     /// <summary>The warnings about the comparison, next to the headline (nothing when there are none).</summary>
@@ -94,20 +102,22 @@ public static class HtmlReport
         output.Write("</ul></div>\n");
     }
 
-    private static string PreTrendText(OutcomeEffect effect)
+    /// <summary>The pre-trend tests' p-values for the summary table, as HTML.</summary>
+    private static string PreTrendHtml(OutcomeEffect effect)
     {
+        // One test a line (already HTML-encoded): the column stays narrow enough for the page.
         var parts = new List<string>();
-        if (effect.PreTrend is { } joint)
+        if (effect.PreTrend is { } joint && double.IsFinite(joint.PValue))
         {
-            parts.Add(Invariant($"joint p = {joint.PValue:0.00}"));
+            parts.Add(E(Invariant($"joint p = {joint.PValue:0.00}")));
         }
 
-        if (effect.LinearPreTrend is { } linear)
+        if (effect.LinearPreTrend is { } linear && double.IsFinite(linear.PValue))
         {
-            parts.Add(Invariant($"linear p = {linear.PValue:0.00}"));
+            parts.Add(E(Invariant($"linear p = {linear.PValue:0.00}")));
         }
 
-        return parts.Count == 0 ? "–" : string.Join("; ", parts);
+        return parts.Count == 0 ? "–" : string.Join("<br>", parts);
     }
 
     /// <summary>
@@ -123,18 +133,23 @@ public static class HtmlReport
         }
 
         var level = Percent(result.Settings.ConfidenceLevel);
-        output.Write($"<section id=\"pre-trends\"><h2>Pre-trends and sensitivity</h2>\n<p class=\"lead\">Before go-live the treated cells should move like the comparison cells. Joint test: all pre-go-live effects against the period before go-live are zero (F test, clustered by site). Linear test: the slope of those effects on the period since go-live is zero (t test). If the estimated slope had gone on after go-live, the effect would be the headline minus slope × the mean number of periods since the base period; its interval adds the slope's uncertainty.</p>\n<table>\n<tr><th>Outcome</th><th>Joint test</th><th>Pre-trend slope per period</th><th>Linear test</th><th>Effect</th><th>Effect if the pre-trend continued</th><th>{level} confidence interval</th><th>Reading</th></tr>\n");
+        output.Write($"<section id=\"pre-trends\"><h2>Pre-trends and sensitivity</h2>\n<p class=\"lead\">Before go-live the treated cells should move like the comparison cells. Joint test: all pre-go-live effects against the period before go-live are zero (F test, clustered by site). Linear test: the slope of those effects on the period since go-live is zero (t test). If the estimated slope had gone on after go-live, the effect would be the headline minus slope × the mean number of periods since the base period; its interval adds the slope's uncertainty.</p>\n<table>\n<tr><th>Outcome</th><th>Joint test</th><th>Linear test: slope per period</th><th>Effect ({level} CI)</th><th>Effect if the pre-trend continued ({level} CI)</th><th>Reading</th></tr>\n");
         foreach (var effect in rows)
         {
             var o = effect.Outcome;
-            var joint = effect.PreTrend is { } j ? Invariant($"F({j.DegreesOfFreedom}, {j.DenominatorDegreesOfFreedom}) = {j.FStatistic:0.00}, p = {j.PValue:0.000} ({j.PrePeriods} periods)") : "–";
-            var slope = effect.LinearPreTrend is { } l ? $"{OutcomeText.Effect(o, l.Slope.Value)} ({Interval(o, l.Slope)})" : "–";
-            var linear = effect.LinearPreTrend is { } t ? Invariant($"t = {t.TStatistic:0.00}, p = {t.PValue:0.000}") : "–";
-            var adjusted = effect.TrendSensitivity is { } a ? OutcomeText.Effect(o, a.Adjusted.Value) + Invariant($" (after {a.MeanEventsSinceBase:0.#} periods)") : "–";
-            var interval = effect.TrendSensitivity is { } b ? Interval(o, b.Adjusted) : "–";
+            var overall = effect.Overall!.Value;
+            var joint = effect.PreTrend is { } j
+                ? E(Invariant($"F({j.DegreesOfFreedom}, {j.DenominatorDegreesOfFreedom}) = {j.FStatistic:0.00}")) + "<br>" + E(Invariant($"p = {j.PValue:0.000}")) + "<br>" + E(Invariant($"{j.PrePeriods} pre periods"))
+                : "–";
+            var linear = effect.LinearPreTrend is { } l && double.IsFinite(l.PValue)
+                ? E(OutcomeText.Effect(o, l.Slope.Value)) + "<br>" + E($"({Interval(o, l.Slope)})") + "<br>" + E(Invariant($"t = {l.TStatistic:0.00}, p = {l.PValue:0.000}"))
+                : "–";
+            var adjusted = effect.TrendSensitivity is { } a
+                ? E(OutcomeText.Effect(o, a.Adjusted.Value)) + "<br>" + E($"({Interval(o, a.Adjusted)})") + "<br>" + E(Invariant($"{a.MeanEventsSinceBase:0.#} periods after the base"))
+                : "–";
             var rejected = PreTrendVerdict.Rejected(effect);
             var reading = rejected ? PreTrendVerdict.NotCredible : "no pre-trend detected";
-            output.Write($"<tr><td>{E(OutcomeText.Name(o))}</td><td class=\"num\">{E(joint)}</td><td class=\"num\">{E(slope)}</td><td class=\"num\">{E(linear)}</td><td class=\"num\">{E(OutcomeText.Effect(o, effect.Overall!.Value.Value))} ({E(Interval(o, effect.Overall!.Value))})</td><td class=\"num\">{E(adjusted)}</td><td class=\"num\">{E(interval)}</td><td class=\"{(rejected ? "warn" : "none")}\">{E(reading)}</td></tr>\n");
+            output.Write($"<tr><td>{E(OutcomeText.Name(o))}</td><td class=\"num\">{joint}</td><td class=\"num\">{linear}</td><td class=\"num\">{E(OutcomeText.Effect(o, overall.Value))}<br>{E($"({Interval(o, overall)})")}</td><td class=\"num\">{adjusted}</td><td class=\"reading {(rejected ? "warn" : "none")}\">{E(reading)}</td></tr>\n");
         }
 
         output.Write("</table></section>\n");
