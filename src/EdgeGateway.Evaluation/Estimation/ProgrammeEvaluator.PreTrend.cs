@@ -13,7 +13,7 @@ public static partial class ProgrammeEvaluator
     /// </summary>
     private sealed class PreTrendPlan
     {
-        /// <summary>At most this many groups of pre event times enter the joint test, and at most (S − 1) / 3.</summary>
+        /// <summary>At most this many groups of pre event times enter the joint test, and at most (S − 1) / 5: Hotelling's F needs S − k well above k, more so the fewer the sites.</summary>
         private const int MaxJointGroups = 4;
 
         private readonly List<(Aggregate Aggregate, int Index)> _groups = [];
@@ -95,8 +95,8 @@ public static partial class ProgrammeEvaluator
             return plan;
         }
 
-        /// <summary>Groups the joint test may use with <paramref name="clusters"/> sites: (S − 1) / 3, from 1 to 8.</summary>
-        internal static int JointGroups(int clusters) => Math.Clamp((clusters - 1) / 3, 1, MaxJointGroups);
+        /// <summary>Groups the joint test may use with <paramref name="clusters"/> sites: (S − 1) / 5, from 1 to 4.</summary>
+        internal static int JointGroups(int clusters) => Math.Clamp((clusters - 1) / 5, 1, MaxJointGroups);
 
         public (PreTrendTest? Joint, LinearPreTrendTest? Linear, TrendSensitivity? Sensitivity) Finish(Inference inference)
         {
