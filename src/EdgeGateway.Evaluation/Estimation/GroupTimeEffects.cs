@@ -78,11 +78,13 @@ internal sealed class GroupTimeEffects
             }
 
             var included = 0;
+            var blockSum = 0.0;
             for (var k = block.TreatedStart; k < block.TreatedStart + block.TreatedCount; k++)
             {
                 if (include is null || include(_cells[k], block.Event))
                 {
                     included++;
+                    blockSum += _changes[k] - block.ControlMean;
                 }
             }
 
@@ -91,21 +93,28 @@ internal sealed class GroupTimeEffects
                 continue;
             }
 
-            // Treated cells: their change around the control mean plus the aggregate (not around their cohort's own
-            // mean, which would leave a cohort of one cell without any noise); controls: the control mean's own
-            // influence, scaled by the block's share of the aggregate.
-            var center = block.ControlMean + value;
+            // Treated cells: the influence function of Callaway & Sant'Anna (2021) centres each change on the block's
+            // own group-time effect, so that effects differing between cohorts do not pass for noise; the weights are
+            // the realised treated cell-periods, which the estimand shares, so they add no estimation error. Centring
+            // on an estimated mean removes one of the block's n degrees of freedom, which √(n/(n−1)) restores
+            // (unbiased within-block variance). A block with one treated cell has no within-block spread at all; that
+            // cell is centred on the aggregate instead, which keeps its noise at the price of its share of heterogeneity.
+            var effect = blockSum / included;
+            var (center, scale) = included >= 2
+                ? (block.ControlMean + effect, Math.Sqrt(included / (included - 1.0)))
+                : (block.ControlMean + value, 1.0);
             for (var k = block.TreatedStart; k < block.TreatedStart + block.TreatedCount; k++)
             {
                 var cell = _cells[k];
                 if (include is null || include(cell, block.Event))
                 {
-                    influence[_design.Site[cell]] += (_changes[k] - center) / total;
+                    influence[_design.Site[cell]] += scale * (_changes[k] - center) / total;
                     treatedCells.Add(cell);
                     treatedSites.Add(_design.Site[cell]);
                 }
             }
 
+            // Controls: the control mean's own influence, scaled by the block's share of the aggregate.
             var controlScale = (double)included / total / block.ControlCount;
             for (var k = block.ControlStart; k < block.ControlStart + block.ControlCount; k++)
             {
