@@ -40,36 +40,27 @@ internal sealed class GroupTimeEffects
     /// The average over the blocks with event time in [<paramref name="minEvent"/>, <paramref name="maxEvent"/>] of the
     /// included treated cells' change minus their block's control mean, weighted by cells; null without any cell.
     /// </summary>
+    /// <remarks>
+    /// Its influence function (Callaway &amp; Sant'Anna 2021), summed per site: a treated cell's change around its
+    /// block's own group-time effect, so that effects differing between cohorts do not pass for noise; a control's
+    /// change around its block's control mean, scaled by the block's share. The weights are the realised treated
+    /// cell-periods, which the estimand (the effect on the programme's treated cells) shares: they add no estimation
+    /// error. Centring on an estimated mean removes a degree of freedom: √(n/(n−1)) restores it (the unbiased
+    /// within-block variance). A block with one treated cell has no spread of its own; those cells are pooled and
+    /// centred on the pool's mean, √(G/(G−1)) with G the pool's sites; a pool in one site is centred on the aggregate
+    /// (its noise is kept at the price of its share of heterogeneity).
+    /// </remarks>
     public Aggregate? Aggregate(int minEvent, int maxEvent, Func<int, int, bool>? include = null)
     {
+        bool Included(int k, Block block) => include is null || include(_cells[k], block.Event);
+
+        // Pass 1: per block its included treated cells and their mean effect; the pool of one-cell blocks.
+        var blocks = new List<(Block Block, int Included, double Effect)>();
         var total = 0;
         var sum = 0.0;
-        foreach (var block in _blocks)
-        {
-            if (block.Event < minEvent || block.Event > maxEvent)
-            {
-                continue;
-            }
-
-            for (var k = block.TreatedStart; k < block.TreatedStart + block.TreatedCount; k++)
-            {
-                if (include is null || include(_cells[k], block.Event))
-                {
-                    total++;
-                    sum += _changes[k] - block.ControlMean;
-                }
-            }
-        }
-
-        if (total == 0)
-        {
-            return null;
-        }
-
-        var value = sum / total;
-        var influence = new double[_design.Sites];
-        var treatedCells = new HashSet<int>();
-        var treatedSites = new HashSet<int>();
+        var poolSum = 0.0;
+        var poolCount = 0;
+        var poolSites = new HashSet<int>();
         foreach (var block in _blocks)
         {
             if (block.Event < minEvent || block.Event > maxEvent)
@@ -79,12 +70,14 @@ internal sealed class GroupTimeEffects
 
             var included = 0;
             var blockSum = 0.0;
+            var lastSite = -1;
             for (var k = block.TreatedStart; k < block.TreatedStart + block.TreatedCount; k++)
             {
-                if (include is null || include(_cells[k], block.Event))
+                if (Included(k, block))
                 {
                     included++;
                     blockSum += _changes[k] - block.ControlMean;
+                    lastSite = _design.Site[_cells[k]];
                 }
             }
 
@@ -93,28 +86,45 @@ internal sealed class GroupTimeEffects
                 continue;
             }
 
-            // Treated cells: the influence function of Callaway & Sant'Anna (2021) centres each change on the block's
-            // own group-time effect, so that effects differing between cohorts do not pass for noise; the weights are
-            // the realised treated cell-periods, which the estimand shares, so they add no estimation error. Centring
-            // on an estimated mean removes one of the block's n degrees of freedom, which √(n/(n−1)) restores
-            // (unbiased within-block variance). A block with one treated cell has no within-block spread at all; that
-            // cell is centred on the aggregate instead, which keeps its noise at the price of its share of heterogeneity.
-            var effect = blockSum / included;
-            var (center, scale) = included >= 2
-                ? (block.ControlMean + effect, Math.Sqrt(included / (included - 1.0)))
-                : (block.ControlMean + value, 1.0);
+            blocks.Add((block, included, blockSum / included));
+            total += included;
+            sum += blockSum;
+            if (included == 1)
+            {
+                poolSum += blockSum;
+                poolCount++;
+                poolSites.Add(lastSite);
+            }
+        }
+
+        if (total == 0)
+        {
+            return null;
+        }
+
+        var value = sum / total;
+        var (poolCenter, poolScale) = poolSites.Count >= 2
+            ? (poolSum / poolCount, Math.Sqrt(poolSites.Count / (poolSites.Count - 1.0)))
+            : (value, 1.0);
+
+        // Pass 2: the influence.
+        var influence = new double[_design.Sites];
+        var treatedCells = new HashSet<int>();
+        var treatedSites = new HashSet<int>();
+        foreach (var (block, included, effect) in blocks)
+        {
+            var (center, scale) = included >= 2 ? (effect, Math.Sqrt(included / (included - 1.0))) : (poolCenter, poolScale);
             for (var k = block.TreatedStart; k < block.TreatedStart + block.TreatedCount; k++)
             {
-                var cell = _cells[k];
-                if (include is null || include(cell, block.Event))
+                if (Included(k, block))
                 {
-                    influence[_design.Site[cell]] += scale * (_changes[k] - center) / total;
+                    var cell = _cells[k];
+                    influence[_design.Site[cell]] += scale * (_changes[k] - block.ControlMean - center) / total;
                     treatedCells.Add(cell);
                     treatedSites.Add(_design.Site[cell]);
                 }
             }
 
-            // Controls: the control mean's own influence, scaled by the block's share of the aggregate.
             var controlScale = (double)included / total / block.ControlCount;
             for (var k = block.ControlStart; k < block.ControlStart + block.ControlCount; k++)
             {
