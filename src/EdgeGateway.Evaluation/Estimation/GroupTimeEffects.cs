@@ -45,17 +45,18 @@ internal sealed class GroupTimeEffects
     /// block's own group-time effect, so that effects differing between cohorts do not pass for noise; a control's
     /// change around its block's control mean, scaled by the block's share. The weights are the realised treated
     /// cell-periods, which the estimand (the effect on the programme's treated cells) shares: they add no estimation
-    /// error. Centring on an estimated mean removes a degree of freedom: √(n/(n−1)) restores it (the unbiased
-    /// within-block variance). A block with one treated cell has no spread of its own; those cells are pooled and
-    /// centred on the pool's mean, √(G/(G−1)) with G the pool's sites; a pool in one site is centred on the aggregate
-    /// (its noise is kept at the price of its share of heterogeneity).
+    /// error. Centring on an estimated mean removes a degree of freedom of the block's G treated sites (the clusters):
+    /// √(G/(G−1)) restores it (the unbiased clustered variance). A block whose treated cells lie in one site has no
+    /// spread between sites; those blocks are pooled and centred on the pool's mean, √(G/(G−1)) with G the pool's
+    /// sites; a pool in one site is centred on the aggregate (its noise is kept at the price of its share of
+    /// heterogeneity).
     /// </remarks>
     public Aggregate? Aggregate(int minEvent, int maxEvent, Func<int, int, bool>? include = null)
     {
         bool Included(int k, Block block) => include is null || include(_cells[k], block.Event);
 
-        // Pass 1: per block its included treated cells and their mean effect; the pool of one-cell blocks.
-        var blocks = new List<(Block Block, int Included, double Effect)>();
+        // Pass 1: per block its included treated cells, their sites and mean effect; the pool of one-site blocks.
+        var blocks = new List<(Block Block, int Included, int Sites, double Effect)>();
         var total = 0;
         var sum = 0.0;
         var poolSum = 0.0;
@@ -70,14 +71,14 @@ internal sealed class GroupTimeEffects
 
             var included = 0;
             var blockSum = 0.0;
-            var lastSite = -1;
+            var blockSites = new HashSet<int>();
             for (var k = block.TreatedStart; k < block.TreatedStart + block.TreatedCount; k++)
             {
                 if (Included(k, block))
                 {
                     included++;
                     blockSum += _changes[k] - block.ControlMean;
-                    lastSite = _design.Site[_cells[k]];
+                    blockSites.Add(_design.Site[_cells[k]]);
                 }
             }
 
@@ -86,14 +87,14 @@ internal sealed class GroupTimeEffects
                 continue;
             }
 
-            blocks.Add((block, included, blockSum / included));
+            blocks.Add((block, included, blockSites.Count, blockSum / included));
             total += included;
             sum += blockSum;
-            if (included == 1)
+            if (blockSites.Count == 1)
             {
                 poolSum += blockSum;
-                poolCount++;
-                poolSites.Add(lastSite);
+                poolCount += included;
+                poolSites.UnionWith(blockSites);
             }
         }
 
@@ -111,9 +112,9 @@ internal sealed class GroupTimeEffects
         var influence = new double[_design.Sites];
         var treatedCells = new HashSet<int>();
         var treatedSites = new HashSet<int>();
-        foreach (var (block, included, effect) in blocks)
+        foreach (var (block, included, sites, effect) in blocks)
         {
-            var (center, scale) = included >= 2 ? (effect, Math.Sqrt(included / (included - 1.0))) : (poolCenter, poolScale);
+            var (center, scale) = sites >= 2 ? (effect, Math.Sqrt(sites / (sites - 1.0))) : (poolCenter, poolScale);
             for (var k = block.TreatedStart; k < block.TreatedStart + block.TreatedCount; k++)
             {
                 if (Included(k, block))

@@ -21,7 +21,7 @@ public sealed class InferenceTests
     /// </code>
     /// Overall = (2·5.5 + 2·8 + 2·6) / 6 = 6.5: the cohort effects differ (5.5 and 8 against 6).
     /// Influence (N = 6 treated cell-periods; treated centred on their block's own ATT, × √(2/1) for the degree of
-    /// freedom the block's mean takes; controls −(n_b/N)/m_b × (change − control mean)):
+    /// freedom the block's mean takes from its 2 treated sites; controls −(n_b/N)/m_b × (change − control mean)):
     /// <code>
     /// site 0: √2 (−2 − 2)/6                       = −2√2/3
     /// site 1: √2 (+2 + 2)/6                       = +2√2/3
@@ -89,6 +89,27 @@ public sealed class InferenceTests
         Assert.Equal(2 * Math.Sqrt(2) / 3, overall.Influence[1], 12);
         Assert.Equal(0, overall.Influence[2], 12);
         Assert.Equal(0, overall.Influence[3], 12);
+    }
+
+    /// <summary>
+    /// Sites are the clusters: two treated cells of one cohort in the same site give their block no spread between
+    /// sites. Cells 0 and 1 (cohort 2, both site 0): blocks t=2: 4, 2 (ATT 3); t=3: 6, 4 (ATT 5); cell 2 (cohort 3,
+    /// site 1): 8; controls never change. Overall 24/5 = 4.8. Every block lies in one site, so all are pooled (sites
+    /// 0 and 1, × √2) around the pool's mean 4.8: site 0: √2 (−0.8 − 2.8 + 1.2 − 0.8)/5 = −0.64√2, site 1:
+    /// √2 (8 − 4.8)/5 = +0.64√2. Centred on their block's ATT, site 0 would get exactly 0.
+    /// </summary>
+    [Fact]
+    public void OverallEffect_BlockWithItsCellsInOneSite_IsPooled()
+    {
+        var design = new StaggeredDesign(4, [2, 2, 3, Never, Never], [0, 0, 0, 0, 0], [0, 0, 1, 2, 3], 4);
+        double[][] values = [[0, 0, 4, 6], [0, 0, 2, 4], [0, 0, 0, 8], [0, 0, 0, 0], [0, 0, 0, 0]];
+
+        var overall = new GroupTimeEffects(design, values).Aggregate(0, int.MaxValue)!;
+
+        Assert.Equal(4.8, overall.Value, 12);
+        Assert.Equal(-0.64 * Math.Sqrt(2), overall.Influence[0], 12);
+        Assert.Equal(0.64 * Math.Sqrt(2), overall.Influence[1], 12);
+        Assert.Equal(2, overall.TreatedSites);
     }
 
     /// <summary>
