@@ -18,12 +18,19 @@ internal static class CoverageStudyCommand
         var replications = 999;
         var seed = 1L;
         var simulator = false;
+        var scenarios = false;
         var preTrends = false;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--simulator")
             {
                 simulator = true;
+                continue;
+            }
+
+            if (args[i] == "--scenarios")
+            {
+                scenarios = true;
                 continue;
             }
 
@@ -42,7 +49,7 @@ internal static class CoverageStudyCommand
             };
             if (!ok)
             {
-                Console.Error.WriteLine("usage: coverage [--simulator | --pre-trends] [--programmes N] [--replications B (≥ 19)] [--seed S]");
+                Console.Error.WriteLine("usage: coverage [--simulator | --scenarios | --pre-trends] [--programmes N] [--replications B (≥ 19)] [--seed S]");
                 return 2;
             }
         }
@@ -50,6 +57,11 @@ internal static class CoverageStudyCommand
         if (simulator)
         {
             return RunOnSimulator(programmes, replications, seed);
+        }
+
+        if (scenarios)
+        {
+            return RunScenarios(programmes, replications, seed);
         }
 
         if (preTrends)
@@ -77,6 +89,35 @@ internal static class CoverageStudyCommand
         var records = programme.Data.Sum(c => c.Days.Count);
         Console.WriteLine(string.Create(inv,
             $"evaluation of {big.Cells} cells × {big.Days} days ({records} day records, {evaluation.Effects.Count} outcomes, 999 replications): {stopwatch.Elapsed.TotalSeconds:0.00} s; OEE effect {evaluation.Effects[0].Overall?.Value * 100:0.00} pp (truth {programme.TrueOeeEffect * 100:0.00} pp)"));
+        return 0;
+    }
+
+    /// <summary>
+    /// The scenarios of issue 16 (<c>--scenarios</c>), <paramref name="programmes"/> programmes each: the default
+    /// programme; 2, 3, 5 and 10 treated sites among 30 sites of one cell each (few treated clusters); and the default
+    /// programme with cohort effects from −1 pp (first go-live) to +13 pp (last go-live). One table row per scenario.
+    /// </summary>
+    private static int RunScenarios(int programmes, int replications, long seed)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var scenarios = new List<(string Name, ProgrammeSettings Settings)> { ("default: 40 of 60 cells treated, 30 sites", new ProgrammeSettings()) };
+        foreach (var treatedSites in new[] { 2, 3, 5, 10 })
+        {
+            scenarios.Add((string.Create(inv, $"{treatedSites} treated sites of 30 (1 cell each)"), new ProgrammeSettings(Sites: 30, Cells: 30, TreatedCells: treatedSites)));
+        }
+
+        scenarios.Add(("cohort effects −1 … +13 pp, 40 of 60 cells", new ProgrammeSettings(OeeEffect: -0.01, OeeEffectAtLastGoLive: 0.13)));
+
+        Console.WriteLine(string.Create(inv, $"coverage scenarios: {programmes} programmes per row, {replications} bootstrap replications, seeds {seed}…{seed + programmes - 1}"));
+        Console.WriteLine("| scenario | programmes | coverage of 95 % CI | mean bias (pp) | RMSE (pp) | mean SE (pp) | mean SE / RMSE | mean CI width (pp) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (name, settings) in scenarios)
+        {
+            var r = CoverageStudy.Run(settings, programmes, replications, seed);
+            Console.WriteLine(string.Create(inv,
+                $"| {name} | {programmes} | {r.Coverage * 100:0.0} % | {r.MeanBias * 100:0.00} | {r.Rmse * 100:0.00} | {r.MeanStandardError * 100:0.00} | {r.MeanStandardError / r.Rmse:0.00} | {r.MeanCiWidth * 100:0.00} |"));
+        }
+
         return 0;
     }
 

@@ -13,7 +13,7 @@ namespace EdgeGateway.Benchmarks;
 /// <c>dotnet run -c Release --project tests/EdgeGateway.Benchmarks -- --filter '*' --job short</c> runs the benchmarks;
 /// <c>... -- make-trace FILE LINES</c> writes a trace of <see cref="SteadyStateMix"/> for the sample config;
 /// <c>... -- drain [RECORDS] [ROUNDS]</c> runs <see cref="DrainBenchmark"/> (the agent's publisher against a bare MQTTnet one, real Mosquitto);
-/// <c>... -- coverage [--simulator | --pre-trends] [--programmes N] [--replications B] [--seed S]</c> runs <see cref="CoverageStudyCommand"/> (the evaluation's coverage study; <c>--pre-trends</c>: the pre-trend and shutdown scenarios);
+/// <c>... -- coverage [--simulator | --scenarios | --pre-trends] [--programmes N] [--replications B] [--seed S]</c> runs <see cref="CoverageStudyCommand"/> (the evaluation's coverage study; <c>--scenarios</c>: few treated sites, heterogeneous cohort effects; <c>--pre-trends</c>: the pre-trend and shutdown scenarios);
 /// <c>... -- evaluate [CELLS] [DAYS]</c> runs <see cref="EvaluateBenchmark"/> (<c>edgegw evaluate</c> over 200 cells × 2 years in a real InfluxDB);
 /// <c>... -- wire [DAYS]</c> runs <see cref="WireBytes"/> (bytes on the wire per cell and day);
 /// <c>sudo ... -- outbox-open [MIB] [ROUNDS]</c> runs <see cref="OutboxOpenBenchmark"/> (opening a full outbox from a cold page cache);

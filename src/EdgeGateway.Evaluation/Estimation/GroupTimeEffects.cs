@@ -13,7 +13,13 @@ internal sealed class GroupTimeEffects
     private readonly List<int> _cells = [];
     private readonly List<double> _changes = [];
 
-    public GroupTimeEffects(StaggeredDesign design, double[][] values)
+    /// <summary>
+    /// The blocks of every cohort and period. <paramref name="universalBase"/>: pre periods too compare with the base
+    /// g − 1 (long differences, Callaway &amp; Sant'Anna's "universal base"; the base period itself is left out) — what
+    /// the pre-trend tests need, where a slow drift adds up against the base instead of spreading over many small
+    /// week-to-week steps; post periods are the same either way.
+    /// </summary>
+    public GroupTimeEffects(StaggeredDesign design, double[][] values, bool universalBase = false)
     {
         _design = design;
         var treated = new List<int>();
@@ -28,10 +34,13 @@ internal sealed class GroupTimeEffects
                 }
             }
 
-            for (var t = 1; t < design.Periods; t++)
+            for (var t = universalBase ? 0 : 1; t < design.Periods; t++)
             {
-                var b = t < g ? t - 1 : g - 1;
-                AddBlock(values, g, t, b, treated);
+                var b = t < g && !universalBase ? t - 1 : g - 1;
+                if (t != b)
+                {
+                    AddBlock(values, g, t, b, treated);
+                }
             }
         }
     }
@@ -40,10 +49,28 @@ internal sealed class GroupTimeEffects
     /// The average over the blocks with event time in [<paramref name="minEvent"/>, <paramref name="maxEvent"/>] of the
     /// included treated cells' change minus their block's control mean, weighted by cells; null without any cell.
     /// </summary>
+    /// <remarks>
+    /// Its influence function (Callaway &amp; Sant'Anna 2021), summed per site: a treated cell's change around its
+    /// block's own group-time effect, so that effects differing between cohorts do not pass for noise; a control's
+    /// change around its block's control mean, scaled by the block's share. The weights are the realised treated
+    /// cell-periods, which the estimand (the effect on the programme's treated cells) shares: they add no estimation
+    /// error. Centring on an estimated mean removes a degree of freedom of the block's G treated sites (the clusters):
+    /// √(G/(G−1)) restores it (the unbiased clustered variance). A block whose treated cells lie in one site has no
+    /// spread between sites; those blocks are pooled and centred on the pool's mean, √(G/(G−1)) with G the pool's
+    /// sites; a pool in one site is centred on the aggregate (its noise is kept at the price of its share of
+    /// heterogeneity).
+    /// </remarks>
     public Aggregate? Aggregate(int minEvent, int maxEvent, Func<int, int, bool>? include = null)
     {
+        bool Included(int k, Block block) => include is null || include(_cells[k], block.Event);
+
+        // Pass 1: per block its included treated cells, their sites and mean effect; the pool of one-site blocks.
+        var blocks = new List<(Block Block, int Included, int Sites, double Effect)>();
         var total = 0;
         var sum = 0.0;
+        var poolSum = 0.0;
+        var poolCount = 0;
+        var poolSites = new HashSet<int>();
         foreach (var block in _blocks)
         {
             if (block.Event < minEvent || block.Event > maxEvent)
@@ -51,13 +78,32 @@ internal sealed class GroupTimeEffects
                 continue;
             }
 
+            var included = 0;
+            var blockSum = 0.0;
+            var blockSites = new HashSet<int>();
             for (var k = block.TreatedStart; k < block.TreatedStart + block.TreatedCount; k++)
             {
-                if (include is null || include(_cells[k], block.Event))
+                if (Included(k, block))
                 {
-                    total++;
-                    sum += _changes[k] - block.ControlMean;
+                    included++;
+                    blockSum += _changes[k] - block.ControlMean;
+                    blockSites.Add(_design.Site[_cells[k]]);
                 }
+            }
+
+            if (included == 0)
+            {
+                continue;
+            }
+
+            blocks.Add((block, included, blockSites.Count, blockSum / included));
+            total += included;
+            sum += blockSum;
+            if (blockSites.Count == 1)
+            {
+                poolSum += blockSum;
+                poolCount += included;
+                poolSites.UnionWith(blockSites);
             }
         }
 
@@ -67,40 +113,23 @@ internal sealed class GroupTimeEffects
         }
 
         var value = sum / total;
+        var (poolCenter, poolScale) = poolSites.Count >= 2
+            ? (poolSum / poolCount, Math.Sqrt(poolSites.Count / (poolSites.Count - 1.0)))
+            : (value, 1.0);
+
+        // Pass 2: the influence.
         var influence = new double[_design.Sites];
         var treatedCells = new HashSet<int>();
         var treatedSites = new HashSet<int>();
-        foreach (var block in _blocks)
+        foreach (var (block, included, sites, effect) in blocks)
         {
-            if (block.Event < minEvent || block.Event > maxEvent)
-            {
-                continue;
-            }
-
-            var included = 0;
+            var (center, scale) = sites >= 2 ? (effect, Math.Sqrt(sites / (sites - 1.0))) : (poolCenter, poolScale);
             for (var k = block.TreatedStart; k < block.TreatedStart + block.TreatedCount; k++)
             {
-                if (include is null || include(_cells[k], block.Event))
+                if (Included(k, block))
                 {
-                    included++;
-                }
-            }
-
-            if (included == 0)
-            {
-                continue;
-            }
-
-            // Treated cells: their change around the control mean plus the aggregate (not around their cohort's own
-            // mean, which would leave a cohort of one cell without any noise); controls: the control mean's own
-            // influence, scaled by the block's share of the aggregate.
-            var center = block.ControlMean + value;
-            for (var k = block.TreatedStart; k < block.TreatedStart + block.TreatedCount; k++)
-            {
-                var cell = _cells[k];
-                if (include is null || include(cell, block.Event))
-                {
-                    influence[_design.Site[cell]] += (_changes[k] - center) / total;
+                    var cell = _cells[k];
+                    influence[_design.Site[cell]] += scale * (_changes[k] - block.ControlMean - center) / total;
                     treatedCells.Add(cell);
                     treatedSites.Add(_design.Site[cell]);
                 }
@@ -114,6 +143,30 @@ internal sealed class GroupTimeEffects
         }
 
         return new Aggregate(value, influence, treatedCells.Count, treatedSites.Count);
+    }
+
+    /// <summary>
+    /// The mean of (e + 1) over the treated cell-periods an aggregate with <paramref name="include"/> over event times
+    /// ≥ 0 uses: how many periods past the base it lies on average, i.e. how far a linear pre-trend of slope β would
+    /// have carried it (bias β × this). NaN without such cell-periods.
+    /// </summary>
+    public double MeanPeriodsSinceBase(Func<int, int, bool> include)
+    {
+        var sum = 0.0;
+        var count = 0;
+        foreach (var block in _blocks.Where(b => b.Event >= 0))
+        {
+            for (var k = block.TreatedStart; k < block.TreatedStart + block.TreatedCount; k++)
+            {
+                if (include(_cells[k], block.Event))
+                {
+                    sum += block.Event + 1;
+                    count++;
+                }
+            }
+        }
+
+        return count == 0 ? double.NaN : sum / count;
     }
 
     /// <summary>Event times that have at least one block.</summary>

@@ -2,8 +2,10 @@ namespace EdgeGateway.Evaluation.Estimation;
 
 /// <summary>
 /// The multiplier bootstrap clustered by site (Callaway &amp; Sant'Anna 2021, section 4): each replication draws one
-/// Rademacher weight per site and moves every estimate by the weighted sum of its per-site influence; all estimates
-/// of an evaluation share the draws, so their joint distribution (the pre-trend covariance) is kept.
+/// Webb weight per site and moves every estimate by the weighted sum of its per-site influence; all estimates
+/// of an evaluation share the draws, so their joint distribution (the pre-trend covariance) is kept. Webb's six-point
+/// weights (Webb 2023) rather than Rademacher's two: with G sites Rademacher has only 2^G distinct draws, too few
+/// when a programme's treated cells lie in a handful of sites.
 /// </summary>
 internal static class MultiplierBootstrap
 {
@@ -23,7 +25,7 @@ internal static class MultiplierBootstrap
         {
             for (var s = 0; s < sites; s++)
             {
-                weights[s] = random.Rademacher();
+                weights[s] = random.Webb();
             }
 
             for (var a = 0; a < draws.Length; a++)
@@ -47,26 +49,17 @@ internal static class MultiplierBootstrap
         return draws;
     }
 
+    /// <summary>Webb's six values ±√(1/2), ±1, ±√(3/2), each drawn with probability 1/6: mean 0, variance 1, symmetric.</summary>
+    internal static IReadOnlyList<double> WebbValues { get; } =
+        [-Math.Sqrt(1.5), -1, -Math.Sqrt(0.5), Math.Sqrt(0.5), 1, Math.Sqrt(1.5)];
+
     /// <summary>SplitMix64 (Steele, Lea &amp; Flood 2014): small, fast, and the same on every platform.</summary>
-    private struct SplitMix64(long seed)
+    internal struct SplitMix64(long seed)
     {
         private ulong _state = unchecked((ulong)seed);
-        private ulong _bits;
-        private int _bitsLeft;
 
-        public double Rademacher()
-        {
-            if (_bitsLeft == 0)
-            {
-                _bits = Next();
-                _bitsLeft = 64;
-            }
-
-            var bit = _bits & 1;
-            _bits >>= 1;
-            _bitsLeft--;
-            return bit == 0 ? -1 : 1;
-        }
+        /// <summary>One of <see cref="WebbValues"/>, uniformly (the top 32 bits scaled to 0…5: bias below 2⁻²⁹).</summary>
+        public double Webb() => WebbValues[(int)(((Next() >> 32) * 6) >> 32)];
 
         private ulong Next()
         {

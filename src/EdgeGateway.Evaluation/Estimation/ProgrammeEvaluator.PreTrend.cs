@@ -19,20 +19,22 @@ public static partial class ProgrammeEvaluator
         private readonly List<(Aggregate Aggregate, int Index)> _groups = [];
         private int _prePeriods;
         private (Aggregate Aggregate, int Index)? _mean;
-        private (double Value, int Index)? _slope;
-        private (double Value, int Index, double MeanEventsSinceBase)? _adjusted;
+        private (double Value, int Index, int TreatedSites)? _slope;
+        private (double Value, int Index, int TreatedSites, double MeanEventsSinceBase)? _adjusted;
 
-        public static PreTrendPlan Create(StaggeredDesign design, double[][] values, int clusters, Aggregate? overall, List<double[]> influences)
+        public static PreTrendPlan Create(
+            StaggeredDesign design, double[][] values, int clusters, Aggregate? overall, Func<int, int, bool> postRamp, List<double[]> influences)
         {
             var plan = new PreTrendPlan();
-            var effects = new LongDifferenceEffects(design, values);
+            var effects = new GroupTimeEffects(design, values, universalBase: true);
             int Register(double[] influence)
             {
                 influences.Add(influence);
                 return influences.Count - 1;
             }
 
-            var preEvents = effects.PreEventTimes();
+            // Event times before the base (e ≤ −2), newest first.
+            List<int> preEvents = [.. effects.EventTimes().Where(e => e <= -2).OrderDescending()];
             plan._prePeriods = preEvents.Count;
             if (preEvents.Count == 0 || clusters < 2)
             {
@@ -76,9 +78,9 @@ public static partial class ProgrammeEvaluator
             }
 
             var slope = numerator / denominator;
-            plan._slope = (slope, Register(slopeInfluence));
+            plan._slope = (slope, Register(slopeInfluence), mean.TreatedSites);
 
-            var meanEvents = effects.MeanEventsSinceBase();
+            var meanEvents = effects.MeanPeriodsSinceBase(postRamp);
             if (overall is not null && double.IsFinite(meanEvents))
             {
                 // Effect minus the extrapolated trend, with the influence of that difference: its interval carries
@@ -89,7 +91,7 @@ public static partial class ProgrammeEvaluator
                     adjusted[s] = overall.Influence[s] - (meanEvents * slopeInfluence[s]);
                 }
 
-                plan._adjusted = (overall.Value - (meanEvents * slope), Register(adjusted), meanEvents);
+                plan._adjusted = (overall.Value - (meanEvents * slope), Register(adjusted), overall.TreatedSites, meanEvents);
             }
 
             return plan;
@@ -106,17 +108,18 @@ public static partial class ProgrammeEvaluator
             }
 
             LinearPreTrendTest? linear = null;
-            if (_slope is var (slope, slopeIndex))
+            if (_slope is var (slope, slopeIndex, slopeSites))
             {
-                var estimate = inference.Estimate(slopeIndex, slope);
-                var degrees = inference.Clusters - 1;
+                // The same t reference as the intervals: G₁ − 1 degrees of freedom (treated sites it rests on).
+                var estimate = inference.Estimate(slopeIndex, slope, slopeSites);
+                var degrees = DegreesOfFreedom(slopeSites, inference.Clusters);
                 var t = estimate.StandardError > 0 ? slope / estimate.StandardError : double.NaN;
                 var p = double.IsFinite(t) ? 2 * (1 - StudentT.CDF(0, 1, degrees, Math.Abs(t))) : double.NaN;
                 linear = new LinearPreTrendTest(estimate, t, degrees, p);
             }
 
-            TrendSensitivity? sensitivity = _adjusted is var (value, index, meanEvents)
-                ? new TrendSensitivity(meanEvents, inference.Estimate(index, value))
+            TrendSensitivity? sensitivity = _adjusted is var (value, index, sites, meanEvents)
+                ? new TrendSensitivity(meanEvents, inference.Estimate(index, value, sites))
                 : null;
             return (Joint(inference), linear, sensitivity);
         }
@@ -158,7 +161,7 @@ public static partial class ProgrammeEvaluator
             var clusters = inference.Clusters;
             var f = clusters > rank ? wald * (clusters - rank) / (rank * (clusters - 1.0)) : double.NaN;
             var p = clusters > rank ? 1 - FisherSnedecor.CDF(rank, clusters - rank, f) : double.NaN;
-            return new PreTrendTest(wald, rank, p, inference.Estimate(meanIndex, mean.Value))
+            return new PreTrendTest(wald, rank, p, inference.Estimate(meanIndex, mean.Value, mean.TreatedSites))
             {
                 PrePeriods = _prePeriods,
                 FStatistic = f,

@@ -43,13 +43,14 @@ public sealed class PreTrendAndFateTests
         Assert.Equal(1 - (Math.Sqrt(48) / Math.Sqrt(50)), joint.PValue, 0.002); // F(1, 2) = t²(2)
 
         // Slope through the base: Σ (e+1) δ / Σ (e+1)² = (0.18 + 0.08 + 0.02) / 14 = 0.02 per period; influence
-        // per control site ±0.035 / 14 = ±0.0025, SE = √(3/2 × 2 × 0.0025²) = 0.00433, t = 4.62 on 2 df.
+        // per control site ±0.035 / 14 = ±0.0025, SE = √(3/2 × 2 × 0.0025²) = 0.00433, t = 4.62 on G₁ − 1 = 1 df
+        // (one treated site; the intervals' rule): p = 1 − (2/π) atan(4.62) = 0.136.
         var linear = oee.LinearPreTrend!;
         Assert.Equal(0.02, linear.Slope.Value, 12);
         Assert.Equal(Math.Sqrt(3 * 0.0025 * 0.0025), linear.Slope.StandardError, 0.01 * 0.00433);
-        Assert.Equal(2, linear.DegreesOfFreedom);
+        Assert.Equal(1, linear.DegreesOfFreedom);
         Assert.Equal(0.02 / linear.Slope.StandardError, linear.TStatistic, 12);
-        Assert.Equal(1 - (4.6188 / Math.Sqrt((4.6188 * 4.6188) + 2)), linear.PValue, 0.002);
+        Assert.Equal(1 - (2 / Math.PI * Math.Atan(4.6188)), linear.PValue, 0.003);
 
         // Headline (14 + 16) / 2 = 15 pp at e + 1 = 1 and 2: a continuing drift would explain 1.5 × 2 = 3 pp of it;
         // the adjusted effect's influence per control site ±(0.005 + 1.5 × 0.0025), SE √(3 × 0.00875²).
@@ -59,7 +60,7 @@ public sealed class PreTrendAndFateTests
         Assert.Equal(0.12, sensitivity.Adjusted.Value, 12);
         Assert.Equal(Math.Sqrt(3 * 0.00875 * 0.00875), sensitivity.Adjusted.StandardError, 0.01 * 0.01516);
 
-        // The verdict (either p below 0.025): the joint test's p ≈ 0.020 rejects, the linear one's p ≈ 0.044 does not.
+        // The verdict (either p below 0.025): the joint test's p ≈ 0.020 rejects, the linear one's p ≈ 0.136 does not.
         Assert.True(PreTrendVerdict.Rejected(oee));
     }
 

@@ -11,7 +11,10 @@ namespace EdgeGateway.TestSupport.Programmes;
 /// (days from <paramref name="Start"/>), the rest are never-treated controls; <paramref name="Days"/> days of
 /// records. OEE of a cell on a working day is its level + its site's level + the shared season, trend and holiday
 /// dip + a site-by-week shock + day noise (fractions, not percent), and the effect
-/// <paramref name="OeeEffect"/> after go-live, reached linearly over <paramref name="RampUpDays"/>.
+/// <paramref name="OeeEffect"/> after go-live, reached linearly over <paramref name="RampUpDays"/>. With
+/// <paramref name="OeeEffectAtLastGoLive"/> the effect differs by cohort: <paramref name="OeeEffect"/> for a cell going
+/// live on <paramref name="FirstGoLiveDay"/>, <paramref name="OeeEffectAtLastGoLive"/> on <paramref name="LastGoLiveDay"/>,
+/// linear in between (the heterogeneous programmes of issue 16).
 /// </summary>
 public sealed record ProgrammeSettings(
     int Sites = 30,
@@ -30,7 +33,8 @@ public sealed record ProgrammeSettings(
     double SiteWeekShockSd = 0.02,
     double DayNoiseSd = 0.04,
     double MissingDayProbability = 0.01,
-    int PeriodDays = 7)
+    int PeriodDays = 7,
+    double? OeeEffectAtLastGoLive = null)
 {
     /// <summary>
     /// A pre-trend (issue 16): treated cells' OEE drifts by this much per week (fraction, 0.003 = 0.3 pp), from
@@ -47,6 +51,11 @@ public sealed record ProgrammeSettings(
     /// (installation during a summer or Christmas shutdown), so the period before go-live may hold no data.
     /// </summary>
     public int ShutdownDaysBeforeGoLive { get; init; }
+
+    /// <summary>The full effect of a cell going live <paramref name="goLiveDay"/> days after <see cref="From"/>.</summary>
+    public double OeeEffectFor(int goLiveDay) => OeeEffectAtLastGoLive is not { } last || LastGoLiveDay == FirstGoLiveDay
+        ? OeeEffect
+        : OeeEffect + ((last - OeeEffect) * (goLiveDay - FirstGoLiveDay) / (LastGoLiveDay - FirstGoLiveDay));
 
     /// <summary>First day of the records: <see cref="Start"/>, or Monday 6 January 2025.</summary>
     public DateOnly From => Start ?? new DateOnly(2025, 1, 6);
@@ -150,7 +159,7 @@ public static class ProgrammeSimulation
 
                 var drift = goLive is { } start ? settings.PreTrendPerWeek * Math.Max(0, day.DayNumber - start.DayNumber + (7 * settings.PreTrendWeeks)) / 7.0 : 0;
                 var baseline = cell.Level + Shared(settings, day, d) + shocks[site, d / 7] + noise + drift;
-                var effect = goLive is { } g ? settings.OeeEffect * RampShare(day, g, settings.RampUpDays) : 0;
+                var effect = goLive is { } g ? settings.OeeEffectFor(g.DayNumber - from.DayNumber) * RampShare(day, g, settings.RampUpDays) : 0;
                 actual.Add(cell.Day(day, baseline + effect));
                 without.Add(cell.Day(day, baseline));
             }
