@@ -94,6 +94,10 @@ check replay replay --config $sample/edgegw.json --trace $sample/sample-trace.cs
 check replay-error replay --config $sample/edgegw.json --trace {repo}/README.md
 check simulate simulate --config $sample/simulation.json --from 2026-03-02 --to 2026-03-05 --seed 7 --trace trace.csv \
   --truth truth.json --windows total,day,shift,1m
+# Reasons, articles and closures: a week of the context sample (context lines in its trace, their truth). The
+# window records are larger with them: the arm64 JIT under qemu once read a List<WindowRecord> wrongly (Core Kpi/Buckets.cs).
+check simulate-context simulate --config $sample/simulation-context.json --from 2026-03-02 --to 2026-03-09 --seed 7 --trace trace.csv \
+  --truth truth.json --windows total,day,shift,1m
 check validate config validate --config $sample/edgegw.json
 check validate config validate --config $sample/edgegw.json --json
 printf '{ "EdgeGateway": { "Site": "Bad Site", "Cells": [ { "Id": "c1" } ] }, "Agent": { "Nope": 1 } }\n' >"$work/broken.json"

@@ -150,6 +150,17 @@ public static class EngineCheckpointJson
         json.WriteEndObject();
     }
 
+    private static void WriteCounts(Utf8JsonWriter json, string name, ReadOnlySpan<int> counts)
+    {
+        json.WriteStartArray(name);
+        foreach (var count in counts)
+        {
+            json.WriteNumberValue(count);
+        }
+
+        json.WriteEndArray();
+    }
+
     private static void WriteCounts(Utf8JsonWriter json, string name, ReadOnlySpan<long> counts)
     {
         json.WriteStartArray(name);
@@ -159,6 +170,16 @@ public static class EngineCheckpointJson
         }
 
         json.WriteEndArray();
+    }
+
+    private static void ReadCounts(JsonElement w, string name, Span<int> counts)
+    {
+        Span<long> wide = stackalloc long[counts.Length];
+        ReadCounts(w, name, wide);
+        for (var i = 0; i < counts.Length; i++)
+        {
+            counts[i] = wide[i] is >= 0 and <= int.MaxValue ? (int)wide[i] : throw new FormatException($"'{name}' holds {wide[i]}, not a count");
+        }
     }
 
     private static void ReadCounts(JsonElement w, string name, Span<long> counts)
@@ -204,7 +225,8 @@ public static class EngineCheckpointJson
         ReadCounts(w, "article_scrap", totals.ArticleScrap);
         if (!w.TryGetProperty("article_cycles", out _))
         {
-            totals.ArticleCycles[0] = totals.Produced; // before articles every cycle was one part, of no article
+            // Before articles every cycle was one part, of no article.
+            totals.ArticleCycles[0] = totals.Produced <= int.MaxValue ? (int)totals.Produced : throw new FormatException($"produced {totals.Produced} is beyond a window's count");
         }
         var buckets = Array(w, "buckets_ms");
         if (buckets.Count != BucketDurations.BucketCount)

@@ -93,7 +93,7 @@ public readonly struct WindowRecord
     public double ReasonSeconds(int code) => _totals.ReasonMs[code] / 1000.0;
 
     /// <summary>Parts made of article <paramref name="article"/> (index in the cell's articles).</summary>
-    public long ArticleProduced(int article) => _totals.ArticleCycles[article + 1] * Cell.Articles[article].PartsPerCycle;
+    public long ArticleProduced(int article) => (long)_totals.ArticleCycles[article + 1] * Cell.Articles[article].PartsPerCycle;
 
     /// <summary>Scrap of article <paramref name="article"/>.</summary>
     public long ArticleScrap(int article) => _totals.ArticleScrap[article + 1];
@@ -126,7 +126,7 @@ public readonly struct WindowRecord
             for (var slot = 0; slot <= Cell.Articles.Count; slot++)
             {
                 var parts = PartsPerCycle(slot);
-                seconds += IdealCycle(slot) * ((_totals.ArticleCycles[slot] * parts) - _totals.ArticleScrap[slot]) / parts;
+                seconds += IdealCycle(slot) * (((long)_totals.ArticleCycles[slot] * parts) - _totals.ArticleScrap[slot]) / parts;
             }
 
             return seconds / (LengthMs / 1000.0);

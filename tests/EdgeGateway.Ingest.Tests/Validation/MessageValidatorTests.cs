@@ -603,7 +603,7 @@ public sealed class MessageValidatorTests
         }
 
         AssertRejected(Mutate(KpiWithReasonsAndArticles, root => root["reasons"]![longCode] = 1), RejectionKind.Schema, $"reasons.{longCode[..64]}…: the reason code is not an id (1-64 of A-Z a-z 0-9 . _ -)");
-        AssertRejected(Mutate(KpiWithReasonsAndArticles, root => root["reasons"] = many), RejectionKind.Range, "reasons: more than 32 reason codes");
+        AssertRejected(Mutate(KpiWithReasonsAndArticles, root => root["reasons"] = many), RejectionKind.Range, "reasons: more than 16 reason codes");
     }
 
     [Theory]
