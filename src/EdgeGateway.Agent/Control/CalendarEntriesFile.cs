@@ -96,14 +96,7 @@ internal sealed partial class CalendarEntriesFile(string directory, ILogger logg
         var temp = System.IO.Path.Combine(directory, TempFileName);
         try
         {
-            using (var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.Write))
-            {
-                RandomAccess.Write(handle, buffer.WrittenSpan, 0);
-                RandomAccess.FlushToDisk(handle);
-            }
-
-            File.Move(temp, Path, overwrite: true);
-            DirectorySync.Flush(directory);
+            DirectorySync.Replace(directory, temp, Path, buffer.WrittenSpan);
             return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

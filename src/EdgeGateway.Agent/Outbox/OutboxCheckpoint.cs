@@ -108,6 +108,23 @@ internal static partial class DirectorySync
     // O_RDONLY | O_CLOEXEC: a folder opens read-only; both values are the same on every Linux architecture.
     private const int ReadOnlyCloseOnExec = 0x80000;
 
+    /// <summary>
+    /// Replaces <paramref name="path"/> (in <paramref name="directory"/>) with <paramref name="data"/> so that a power cut
+    /// leaves the old file or the new one, never a part: written to <paramref name="temp"/>, synced, renamed over it, the
+    /// folder synced. Throws <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/>.
+    /// </summary>
+    public static void Replace(string directory, string temp, string path, ReadOnlySpan<byte> data)
+    {
+        using (var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.Write))
+        {
+            RandomAccess.Write(handle, data, 0);
+            RandomAccess.FlushToDisk(handle);
+        }
+
+        File.Move(temp, path, overwrite: true);
+        Flush(directory);
+    }
+
     /// <summary>Makes the entries of <paramref name="directory"/> durable.</summary>
     public static void Flush(string directory)
     {

@@ -99,14 +99,6 @@ internal static class SegmentIndex
         }
 
         BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(data.Length - 4), OutboxFrame.Crc32C(data.AsSpan(0, data.Length - 4)));
-        var temp = Path.Combine(directory, TempFileName);
-        using (var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.Write))
-        {
-            RandomAccess.Write(handle, data, 0);
-            RandomAccess.FlushToDisk(handle);
-        }
-
-        File.Move(temp, Path.Combine(directory, FileName), overwrite: true);
-        DirectorySync.Flush(directory);
+        DirectorySync.Replace(directory, Path.Combine(directory, TempFileName), Path.Combine(directory, FileName), data);
     }
 }
