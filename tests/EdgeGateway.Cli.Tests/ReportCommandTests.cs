@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using EdgeGateway.Cli.Report;
+using EdgeGateway.Queries;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Cli.Tests;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using EdgeGateway.Cli.Report;
+using EdgeGateway.Queries;
 
 namespace EdgeGateway.Cli.Tests;
 

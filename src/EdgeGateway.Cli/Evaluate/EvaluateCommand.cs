@@ -2,12 +2,12 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using EdgeGateway.Cli.Report;
 using EdgeGateway.Core;
 using EdgeGateway.Core.Traces;
 using EdgeGateway.Evaluation.Estimation;
 using EdgeGateway.Evaluation.Register;
 using EdgeGateway.Evaluation.Report;
+using EdgeGateway.Queries;
 
 namespace EdgeGateway.Cli.Evaluate;
 

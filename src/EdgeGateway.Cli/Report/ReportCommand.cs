@@ -4,6 +4,7 @@ using EdgeGateway.Core;
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Storage;
 using EdgeGateway.Core.Traces;
+using EdgeGateway.Queries;
 
 namespace EdgeGateway.Cli.Report;
 

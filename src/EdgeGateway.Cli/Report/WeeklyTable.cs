@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using EdgeGateway.Queries;
 
 namespace EdgeGateway.Cli.Report;
 

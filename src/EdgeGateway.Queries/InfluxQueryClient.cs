@@ -1,27 +1,27 @@
 using System.Net.Sockets;
 using System.Text.Json;
 
-namespace EdgeGateway.Cli.Report;
+namespace EdgeGateway.Queries;
 
 /// <summary>One series of an InfluxDB 1.x query answer: its tags, column names and rows (cells as JSON).</summary>
-internal sealed record InfluxSeries(
+public sealed record InfluxSeries(
     string Name,
     IReadOnlyDictionary<string, string> Tags,
     IReadOnlyList<string> Columns,
     IReadOnlyList<JsonElement[]> Rows);
 
 /// <summary>InfluxDB did not answer (refused, timed out) or answered with something that is not its query API.</summary>
-internal sealed class InfluxUnreachableException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class InfluxUnreachableException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>InfluxDB answered, with an error about the query (e.g. the database does not exist).</summary>
-internal sealed class InfluxQueryException(string message) : Exception(message);
+public sealed class InfluxQueryException(string message) : Exception(message);
 
 /// <summary>
 /// Runs InfluxQL through the 1.x HTTP API (<c>GET /query?db=…&amp;q=…</c>) and reads its JSON answer; InfluxDB 2
 /// answers the same on its v1 compatibility API (with a <paramref name="token"/>: <c>Authorization: Token …</c>).
 /// Synchronous: a command runs one query at a time.
 /// </summary>
-internal sealed class InfluxQueryClient(HttpClient http, Uri baseUrl, string database, string? token = null)
+public sealed class InfluxQueryClient(HttpClient http, Uri baseUrl, string database, string? token = null)
 {
     // A base "http://host:8086/influx" must keep its path when "query" is appended.
     private readonly Uri _base = baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");

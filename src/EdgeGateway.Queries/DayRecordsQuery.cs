@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
-using EdgeGateway.Cli.Report;
 using EdgeGateway.Core.Payload;
 using EdgeGateway.Core.Storage;
 using EdgeGateway.Evaluation.Panel;
 
-namespace EdgeGateway.Cli.Evaluate;
+namespace EdgeGateway.Queries;
 
 /// <summary>
 /// Reads the cells' <c>day</c> KPI records from InfluxDB (schema in src/docs/influxdb-schema.md): one query for the window, grouped
@@ -13,7 +12,7 @@ namespace EdgeGateway.Cli.Evaluate;
 /// aggregate per cell and day; weeks are summed by the evaluation, because ratios need sums of products
 /// (good × ideal cycle) that InfluxQL cannot form.
 /// </summary>
-internal static class DayRecordsQuery
+public static class DayRecordsQuery
 {
     private static readonly string[] s_fields =
     [

@@ -3,10 +3,10 @@ using System.Text.Json;
 using EdgeGateway.Core.Payload;
 using EdgeGateway.Core.Storage;
 
-namespace EdgeGateway.Cli.Report;
+namespace EdgeGateway.Queries;
 
 /// <summary>One cell's KPIs of one week, recomputed from the week's bucket and count sums (no averaged ratios).</summary>
-internal sealed record WeekRow(
+public sealed record WeekRow(
     DateTimeOffset WeekStart,
     bool HasData,
     double RunSeconds,
@@ -26,16 +26,16 @@ internal sealed record WeekRow(
 }
 
 /// <summary>One reason's stop seconds in a week and its share of the week's reasoned stop time (the sum over reasons).</summary>
-internal sealed record ReasonShare(string Reason, double Seconds, double Share);
+public sealed record ReasonShare(string Reason, double Seconds, double Share);
 
 /// <summary>The weeks of one cell, in time order.</summary>
-internal sealed record CellWeeks(string Site, string Cell, IReadOnlyList<WeekRow> Weeks);
+public sealed record CellWeeks(string Site, string Cell, IReadOnlyList<WeekRow> Weeks);
 
 /// <summary>
 /// The weekly query of src/docs/influxdb-schema.md, grouped by site as well as cell so that equal cell ids of
 /// different sites stay apart, and the ISO 22400 KPIs recomputed from its sums; and the weekly top reasons.
 /// </summary>
-internal static class WeeklyKpis
+public static class WeeklyKpis
 {
     /// <summary>How many reasons a week shows.</summary>
     public const int TopReasonCount = 5;
