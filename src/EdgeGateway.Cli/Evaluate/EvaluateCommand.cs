@@ -126,10 +126,10 @@ internal static class EvaluateCommand
         using var http = new HttpClient();
         http.Timeout = s_timeout;
         var client = new InfluxQueryClient(http, baseUrl, arguments.Database, arguments.Token);
-        List<Evaluation.Panel.CellDays> cells;
+        ProgrammeDays days;
         try
         {
-            cells = DayRecordsQuery.Read(client.Query(DayRecordsQuery.Query(from, to)), from, to);
+            days = ProgrammeDays.Read(client, register, from, to);
         }
         catch (InfluxUnreachableException e)
         {
@@ -141,21 +141,13 @@ internal static class EvaluateCommand
             return InputError(stderr, e.Message);
         }
 
-        var known = register.Select(e => (e.Site, e.Cell)).ToHashSet();
-        var matched = cells.Where(c => known.Contains((c.Site, c.Cell))).ToList();
-        Progress(stderr, clock, string.Create(CultureInfo.InvariantCulture, $"InfluxDB {client.BaseUrl} ({arguments.Database}): {cells.Sum(c => c.Days.Count)} day records of {cells.Count} cells, {matched.Count} of them in the register"));
-        if (matched.Count == 0)
+        Progress(stderr, clock, string.Create(CultureInfo.InvariantCulture, $"InfluxDB {client.BaseUrl} ({arguments.Database}): {days.All.Sum(c => c.Days.Count)} day records of {days.All.Count} cells, {days.Registered.Count} of them in the register"));
+        if (days.Registered.Count == 0)
         {
             return InputError(stderr, $"no day records of the register's cells in database {arguments.Database} at {client.BaseUrl} from {from:yyyy-MM-dd} to {to:yyyy-MM-dd}");
         }
 
-        var result = ProgrammeEvaluator.Evaluate(register, matched, options, new ProgressLines(stderr, clock));
-        var unknown = cells.Count - matched.Count;
-        if (unknown > 0)
-        {
-            result = result with { Notes = [.. result.Notes, $"{unknown} cells with day records are not in the register and were left out."] };
-        }
-
+        var result = days.Evaluate(register, options, new ProgressLines(stderr, clock));
         try
         {
             WriteOutputs(arguments.Output, result, arguments.Title);
