@@ -12,7 +12,8 @@ namespace EdgeGateway.Evaluation.Report;
 /// </summary>
 public static class HtmlReport
 {
-    private const string Styles = """
+    /// <summary>The page's style sheet (the dashboard serves it as a file for its evaluation page).</summary>
+    public const string Styles = """
         body { font: 15px/1.45 system-ui, "DejaVu Sans", sans-serif; color: #1d2329; margin: 0 auto; max-width: 1180px; padding: 24px; }
         h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 20px; margin: 36px 0 8px; border-bottom: 1px solid #d5dbe1; padding-bottom: 4px; }
         h3 { font-size: 15px; margin: 0 0 4px; } p.lead { color: #4a5560; margin: 0 0 12px; }
@@ -39,8 +40,15 @@ public static class HtmlReport
     /// <summary>Writes the page for <paramref name="result"/>; <paramref name="title"/> heads it.</summary>
     public static void Write(TextWriter output, EvaluationResult result, string title)
     {
-        var s = result.Settings;
         output.Write($"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{E(title)}</title>\n<style>\n{Styles}\n</style>\n</head>\n<body>\n");
+        WriteBody(output, result, title);
+        output.Write("</body>\n</html>\n");
+    }
+
+    /// <summary>The page's content without the document around it: the heading and every section.</summary>
+    public static void WriteBody(TextWriter output, EvaluationResult result, string title)
+    {
+        var s = result.Settings;
         output.Write($"<header><h1>{E(title)}</h1><p class=\"lead\">{Invariant($"{s.From:yyyy-MM-dd} to {s.To.AddDays(-1):yyyy-MM-dd}")}: {result.Programme.Sites} sites, {result.Programme.TreatedCells} cells with a voucher (in {result.Programme.Cohorts} go-live cohorts), {result.Programme.ControlCells} cells without{E(Unused(result))}; {result.Programme.Periods} periods of {s.PeriodDays} days. Effects are differences against the comparison cells (difference in differences), with {Percent(s.ConfidenceLevel)} confidence intervals.</p></header>\n");
         Summary(output, result);
         PreTrendSensitivity(output, result);
@@ -50,7 +58,6 @@ public static class HtmlReport
         Coverage(output, result);
         RegisterCells(output, result);
         Method(output, result);
-        output.Write("</body>\n</html>\n");
     }
 
     private static void Summary(TextWriter output, EvaluationResult result)
@@ -266,13 +273,24 @@ public static class HtmlReport
 
     private static void Cells(TextWriter output, EvaluationResult result)
     {
+        output.Write("<section id=\"cells\"><h2>Each cell: OEE per period</h2>\n<p class=\"lead\">Purple line: go-live, shaded: ramp-up; red: mean before go-live, green: mean after ramp-up (the cell's own before/after, not corrected for what happened to all cells).</p>\n");
+        CellCharts(output, result, result.Cells);
+        output.Write("</section>\n");
+    }
+
+    /// <summary>
+    /// The OEE per period of <paramref name="cells"/> (small multiples on one scale, theirs alone) with go-live, ramp-up and
+    /// each cell's own before/after means.
+    /// </summary>
+    public static void CellCharts(TextWriter output, EvaluationResult result, IReadOnlyList<CellSummary> cells)
+    {
         var s = result.Settings;
-        output.Write("<section id=\"cells\"><h2>Each cell: OEE per period</h2>\n<p class=\"lead\">Purple line: go-live, shaded: ramp-up; red: mean before go-live, green: mean after ramp-up (the cell's own before/after, not corrected for what happened to all cells).</p>\n<div class=\"grid\">\n");
-        var (yMin, yMax) = SvgPlot.Range(result.Cells.SelectMany(c => c.OeeByPeriod).Where(v => v.Value is not null).Select(v => v.Value!.Value * 100), withZero: false);
+        output.Write("<div class=\"grid\">\n");
+        var (yMin, yMax) = SvgPlot.Range(cells.SelectMany(c => c.OeeByPeriod).Where(v => v.Value is not null).Select(v => v.Value!.Value * 100), withZero: false);
         yMin = Math.Max(0, yMin);
         yMax = Math.Min(100, yMax);
         var periods = result.Programme.Periods;
-        foreach (var cell in result.Cells.OrderBy(c => c.Treated ? 0 : 1).ThenBy(c => c.GoLive).ThenBy(c => c.Site, StringComparer.Ordinal).ThenBy(c => c.Cell, StringComparer.Ordinal))
+        foreach (var cell in cells.OrderBy(c => c.Treated ? 0 : 1).ThenBy(c => c.GoLive).ThenBy(c => c.Site, StringComparer.Ordinal).ThenBy(c => c.Cell, StringComparer.Ordinal))
         {
             var plot = new SvgPlot(300, 170, -0.5, periods - 0.5, yMin, yMax);
             double? goLive = cell.GoLive is { } g ? (g.DayNumber - s.From.DayNumber) / (double)s.PeriodDays - 0.5 : null;
@@ -310,7 +328,7 @@ public static class HtmlReport
             output.Write($"<figure><h3>{E(cell.Site)} / {E(cell.Cell)}</h3>{plot.Render($"OEE per period of cell {cell.Cell} at site {cell.Site}")}<figcaption>{E(caption)}</figcaption></figure>\n");
         }
 
-        output.Write("</div></section>\n");
+        output.Write("</div>\n");
     }
 
     private static void Coverage(TextWriter output, EvaluationResult result)

@@ -6,18 +6,25 @@ namespace EdgeGateway.Evaluation.Report;
 
 /// <summary>
 /// One chart as inline SVG (no script, no fonts to fetch: the report opens offline): a data rectangle with axes, ticks
-/// and labels, onto which bands, lines, markers and reference lines are drawn in data coordinates.
+/// and labels, onto which bands, lines, rectangles, markers and reference lines are drawn in data coordinates. Shared by
+/// the evaluation report and the dashboard.
 /// </summary>
-internal sealed class SvgPlot
+public sealed class SvgPlot
 {
-    private const double Left = 68, Right = 14, Top = 14, Bottom = 40;
+    private readonly double _left = 68, _right = 14, _top = 14, _bottom = 40;
 
     private readonly StringBuilder _body = new();
     private readonly double _width, _height, _xMin, _xMax, _yMin, _yMax;
 
-    public SvgPlot(double width, double height, double xMin, double xMax, double yMin, double yMax)
+    /// <summary>A chart of <paramref name="width"/> × <paramref name="height"/> over the given data ranges; <paramref name="axes"/> false leaves no room for axes (a strip).</summary>
+    public SvgPlot(double width, double height, double xMin, double xMax, double yMin, double yMax, bool axes = true)
     {
         (_width, _height) = (width, height);
+        if (!axes)
+        {
+            (_left, _right, _top, _bottom) = (0, 0, 0, 0);
+        }
+
         (_xMin, _xMax) = xMax > xMin ? (xMin, xMax) : (xMin - 1, xMin + 1);
         (_yMin, _yMax) = yMax > yMin ? (yMin, yMax) : (yMin - 1, yMin + 1);
     }
@@ -42,9 +49,13 @@ internal sealed class SvgPlot
         return (Math.Floor((min - pad) / step) * step, Math.Ceiling((max + pad) / step) * step);
     }
 
-    public double X(double x) => Left + ((x - _xMin) / (_xMax - _xMin) * (_width - Left - Right));
+    /// <summary>The horizontal position of data value <paramref name="x"/>.</summary>
+    /// <summary>The horizontal position of data value <paramref name="x"/>.</summary>
+    public double X(double x) => _left + ((x - _xMin) / (_xMax - _xMin) * (_width - _left - _right));
 
-    public double Y(double y) => _height - Bottom - ((Math.Clamp(y, _yMin, _yMax) - _yMin) / (_yMax - _yMin) * (_height - Top - Bottom));
+    /// <summary>The vertical position of data value <paramref name="y"/> (clamped to the range).</summary>
+    /// <summary>The vertical position of data value <paramref name="y"/> (clamped to the range).</summary>
+    public double Y(double y) => _height - _bottom - ((Math.Clamp(y, _yMin, _yMax) - _yMin) / (_yMax - _yMin) * (_height - _top - _bottom));
 
     /// <summary>Grid, ticks with labels on both axes, and the axis titles.</summary>
     public SvgPlot Axes(string xTitle, string yTitle, double? xStep = null)
@@ -52,20 +63,20 @@ internal sealed class SvgPlot
         var yStep = NiceStep((_yMax - _yMin) / 5);
         for (var y = FirstTick(_yMin, yStep); y <= _yMax + (yStep * 1e-9); y += yStep)
         {
-            Append($"<line class=\"grid\" x1=\"{F(Left)}\" x2=\"{F(_width - Right)}\" y1=\"{F(Y(y))}\" y2=\"{F(Y(y))}\"/>");
-            Append($"<text class=\"tick\" x=\"{F(Left - 6)}\" y=\"{F(Y(y) + 4)}\" text-anchor=\"end\">{Escape(Tick(y, yStep))}</text>");
+            Append($"<line class=\"grid\" x1=\"{F(_left)}\" x2=\"{F(_width - _right)}\" y1=\"{F(Y(y))}\" y2=\"{F(Y(y))}\"/>");
+            Append($"<text class=\"tick\" x=\"{F(_left - 6)}\" y=\"{F(Y(y) + 4)}\" text-anchor=\"end\">{Escape(Tick(y, yStep))}</text>");
         }
 
         var step = xStep ?? NiceStep((_xMax - _xMin) / 6);
         for (var x = FirstTick(_xMin, step); x <= _xMax + (step * 1e-9); x += step)
         {
-            Append($"<line class=\"tickmark\" x1=\"{F(X(x))}\" x2=\"{F(X(x))}\" y1=\"{F(_height - Bottom)}\" y2=\"{F(_height - Bottom + 4)}\"/>");
-            Append($"<text class=\"tick\" x=\"{F(X(x))}\" y=\"{F(_height - Bottom + 16)}\" text-anchor=\"middle\">{Escape(Tick(x, step))}</text>");
+            Append($"<line class=\"tickmark\" x1=\"{F(X(x))}\" x2=\"{F(X(x))}\" y1=\"{F(_height - _bottom)}\" y2=\"{F(_height - _bottom + 4)}\"/>");
+            Append($"<text class=\"tick\" x=\"{F(X(x))}\" y=\"{F(_height - _bottom + 16)}\" text-anchor=\"middle\">{Escape(Tick(x, step))}</text>");
         }
 
-        Append($"<line class=\"axis\" x1=\"{F(Left)}\" x2=\"{F(_width - Right)}\" y1=\"{F(_height - Bottom)}\" y2=\"{F(_height - Bottom)}\"/>");
-        Append($"<text class=\"title\" x=\"{F((Left + _width - Right) / 2)}\" y=\"{F(_height - 4)}\" text-anchor=\"middle\">{Escape(xTitle)}</text>");
-        Append($"<text class=\"title\" transform=\"translate(13 {F((Top + _height - Bottom) / 2)}) rotate(-90)\" text-anchor=\"middle\">{Escape(yTitle)}</text>");
+        Append($"<line class=\"axis\" x1=\"{F(_left)}\" x2=\"{F(_width - _right)}\" y1=\"{F(_height - _bottom)}\" y2=\"{F(_height - _bottom)}\"/>");
+        Append($"<text class=\"title\" x=\"{F((_left + _width - _right) / 2)}\" y=\"{F(_height - 4)}\" text-anchor=\"middle\">{Escape(xTitle)}</text>");
+        Append($"<text class=\"title\" transform=\"translate(13 {F((_top + _height - _bottom) / 2)}) rotate(-90)\" text-anchor=\"middle\">{Escape(yTitle)}</text>");
         return this;
     }
 
@@ -75,7 +86,7 @@ internal sealed class SvgPlot
         double a = X(Math.Clamp(x0, _xMin, _xMax)), b = X(Math.Clamp(x1, _xMin, _xMax));
         if (b > a)
         {
-            Append($"<rect class=\"{cssClass}\" x=\"{F(a)}\" y=\"{F(Top)}\" width=\"{F(b - a)}\" height=\"{F(_height - Top - Bottom)}\"/>");
+            Append($"<rect class=\"{cssClass}\" x=\"{F(a)}\" y=\"{F(_top)}\" width=\"{F(b - a)}\" height=\"{F(_height - _top - _bottom)}\"/>");
         }
 
         return this;
@@ -120,6 +131,25 @@ internal sealed class SvgPlot
         return this;
     }
 
+    /// <summary>
+    /// Rectangles from (x0, y0) to (x1, y1) in data coordinates, each with its class and a tooltip (a heat map's cells, a
+    /// state timeline's spans, bars).
+    /// </summary>
+    public SvgPlot Rects(IEnumerable<(double X0, double X1, double Y0, double Y1, string CssClass, string Title)> rects)
+    {
+        foreach (var (x0, x1, y0, y1, css, title) in rects)
+        {
+            double left = X(Math.Max(Math.Min(x0, x1), _xMin)), right = X(Math.Min(Math.Max(x0, x1), _xMax));
+            double top = Y(Math.Max(y0, y1)), bottom = Y(Math.Min(y0, y1));
+            if (right > left && bottom > top)
+            {
+                Append($"<rect class=\"{css}\" x=\"{F(left)}\" y=\"{F(top)}\" width=\"{F(right - left)}\" height=\"{F(bottom - top)}\"><title>{Escape(title)}</title></rect>");
+            }
+        }
+
+        return this;
+    }
+
     /// <summary>A horizontal line at <paramref name="y"/> from <paramref name="x0"/> to <paramref name="x1"/>.</summary>
     public SvgPlot Level(double y, double x0, double x1, string cssClass)
     {
@@ -132,8 +162,8 @@ internal sealed class SvgPlot
     {
         if (x >= _xMin && x <= _xMax)
         {
-            Append($"<line class=\"{cssClass}\" x1=\"{F(X(x))}\" x2=\"{F(X(x))}\" y1=\"{F(Top)}\" y2=\"{F(_height - Bottom)}\"/>");
-            Append($"<text class=\"marker-label\" x=\"{F(X(x) + 3)}\" y=\"{F(Top + 10)}\">{Escape(label)}</text>");
+            Append($"<line class=\"{cssClass}\" x1=\"{F(X(x))}\" x2=\"{F(X(x))}\" y1=\"{F(_top)}\" y2=\"{F(_height - _bottom)}\"/>");
+            Append($"<text class=\"marker-label\" x=\"{F(X(x) + 3)}\" y=\"{F(_top + 10)}\">{Escape(label)}</text>");
         }
 
         return this;
