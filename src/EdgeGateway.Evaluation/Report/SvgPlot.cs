@@ -169,9 +169,9 @@ public sealed class SvgPlot
         return this;
     }
 
-    /// <summary>The SVG element; <paramref name="description"/> is its accessible name.</summary>
-    public string Render(string description) =>
-        $"<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {F(_width)} {F(_height)}\" width=\"{F(_width)}\" height=\"{F(_height)}\" role=\"img\" aria-label=\"{Escape(description)}\">{_body}</svg>";
+    /// <summary>The SVG element; <paramref name="description"/> is its accessible name, <paramref name="cssClass"/> its class.</summary>
+    public string Render(string description, string cssClass = "chart") =>
+        $"<svg class=\"{cssClass}\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {F(_width)} {F(_height)}\" width=\"{F(_width)}\" height=\"{F(_height)}\" role=\"img\" aria-label=\"{Escape(description)}\">{_body}</svg>";
 
     /// <summary>A tick value with as many decimals as its step needs, and a typographic minus.</summary>
     private static string Tick(double value, double step)

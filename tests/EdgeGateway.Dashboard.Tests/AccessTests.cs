@@ -1,0 +1,167 @@
+using System.Net;
+
+namespace EdgeGateway.Dashboard.Tests;
+
+/// <summary>Access over HTTP: what a signed-out visitor, an SME and a forged or stale cookie get.</summary>
+[Collection(DashboardTests.Name)]
+public sealed class AccessTests(DashboardProgramme programme)
+{
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/evaluation")]
+    [InlineData("/evaluation/effects.csv")]
+    [InlineData("/users")]
+    public async Task SignedOut_IsRedirectedToSignIn(string path)
+    {
+        using var client = programme.NewClient();
+
+        var answer = await client.GetAsync(new Uri(path, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        Assert.StartsWith("/signin?ReturnUrl=", answer.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SignedOut_CellPage_IsRedirected_WithNoDataInTheBody()
+    {
+        using var client = programme.NewClient();
+        var cell = programme.SmeCell;
+
+        var answer = await client.GetAsync(new Uri($"/cells/{cell.Site}/{cell.Cell}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        Assert.DoesNotContain(cell.Cell, await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sme_AnotherSitesCell_Is404_WithNoDataInTheBody()
+    {
+        using var client = await programme.SignInAsync(DashboardProgramme.SmeName, DashboardProgramme.SmePassword);
+        var other = programme.OtherCell;
+
+        var answer = await client.GetAsync(new Uri($"/cells/{other.Site}/{other.Cell}", UriKind.Relative));
+        var body = await answer.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
+        Assert.DoesNotContain(other.Site, body, StringComparison.Ordinal);
+        Assert.DoesNotContain(other.Cell, body, StringComparison.Ordinal);
+        Assert.DoesNotContain(DashboardProgramme.OtherSiteReason, body, StringComparison.Ordinal);
+        Assert.DoesNotContain("<svg", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sme_OwnCell_IsShown()
+    {
+        using var client = await programme.SignInAsync(DashboardProgramme.SmeName, DashboardProgramme.SmePassword);
+        var own = programme.SmeCell;
+
+        var answer = await client.GetAsync(new Uri($"/cells/{own.Site}/{own.Cell}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Contains("id=\"week-table\"", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/evaluation/effects.csv")]
+    [InlineData("/evaluation/event_time.csv")]
+    [InlineData("/evaluation/evaluation.json")]
+    [InlineData("/users")]
+    public async Task Sme_ProgrammeFilesAndUsers_AreRefused_WithNoDataInTheBody(string path)
+    {
+        using var client = await programme.SignInAsync(DashboardProgramme.SmeName, DashboardProgramme.SmePassword);
+
+        var answer = await client.GetAsync(new Uri(path, UriKind.Relative));
+        var body = await answer.Content.ReadAsStringAsync();
+
+        Assert.True(answer.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden, $"{path}: {(int)answer.StatusCode}");
+        Assert.DoesNotContain(programme.OtherCell.Site, body, StringComparison.Ordinal);
+        Assert.DoesNotContain("oee", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sme_EvaluationPageAndCellsCsv_HoldOnlyItsOwnSite()
+    {
+        using var client = await programme.SignInAsync(DashboardProgramme.SmeName, DashboardProgramme.SmePassword);
+        var otherSites = programme.Programme.Register.Select(e => e.Site).Where(s => s != programme.SmeCell.Site).Distinct().ToList();
+
+        var page = await client.GetStringAsync(new Uri("/evaluation", UriKind.Relative));
+        var csv = await client.GetStringAsync(new Uri("/evaluation/cells.csv", UriKind.Relative));
+        var overview = await client.GetStringAsync(new Uri("/", UriKind.Relative));
+
+        var own = programme.Programme.Register.Count(e => e.Site == programme.SmeCell.Site);
+        Assert.Equal(1 + own, csv.TrimEnd('\n').Split('\n').Length);
+        foreach (var text in (string[])[page, csv, overview])
+        {
+            Assert.Contains(programme.SmeCell.Site, text, StringComparison.Ordinal);
+            Assert.All(otherSites, site => Assert.DoesNotContain(site + ",", text.Replace("<", ",", StringComparison.Ordinal), StringComparison.Ordinal));
+            Assert.DoesNotContain("id=\"effects\"", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task WrongPasswords_AreRateLimited_AfterFiveAttempts()
+    {
+        using var client = programme.NewClient();
+        var statuses = new List<HttpStatusCode>();
+
+        for (var i = 0; i < 7; i++)
+        {
+            statuses.Add((await programme.PostSignInAsync(client, "limited-user", "wrong-password")).StatusCode);
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 5), HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Fact]
+    public async Task ForgedCookie_IsRefused()
+    {
+        using var client = programme.NewClient();
+        client.DefaultRequestHeaders.Add("Cookie", "edgegw.auth=CfDJ8" + new string('A', 300));
+
+        var answer = await client.GetAsync(new Uri("/", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        Assert.StartsWith("/signin", answer.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StaleCookie_AfterPasswordReset_IsRefused()
+    {
+        var users = new Access.UsersFile(Path.Combine(programme.Folder, "users.json"));
+        users.Set("stale", Access.Role.Evaluator, null, "first-password");
+        using var client = await programme.SignInAsync("stale", "first-password");
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/", UriKind.Relative))).StatusCode);
+
+        users.ResetPassword("stale", "second-password");
+        var answer = await client.GetAsync(new Uri("/", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        Assert.StartsWith("/signin", answer.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FormWithoutAntiforgeryToken_IsRejected()
+    {
+        using var client = await programme.SignInAsync(DashboardProgramme.AdminName, DashboardProgramme.AdminPassword);
+
+        var answer = await client.PostAsync(new Uri("/users/add", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["name"] = "intruder", ["role"] = "admin", ["password"] = "intruder-password",
+        }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.DoesNotContain("intruder", File.ReadAllText(Path.Combine(programme.Folder, "users.json")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EveryAnswer_CarriesTheSecurityHeaders()
+    {
+        using var client = programme.NewClient();
+
+        var answer = await client.GetAsync(new Uri("/signin", UriKind.Relative));
+
+        Assert.Equal("default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'", answer.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("nosniff", answer.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("DENY", answer.Headers.GetValues("X-Frame-Options").Single());
+    }
+}
