@@ -118,6 +118,16 @@ public sealed partial class DashboardProgramme : IAsyncLifetime
         }));
     }
 
+    /// <summary>The sign-in cookie's value for <paramref name="name"/> (for the browser).</summary>
+    public async Task<string> SignInCookieAsync(string name, string password)
+    {
+        var cookies = new CookieContainer();
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies, UseCookies = true }) { BaseAddress = BaseUrl };
+        var answer = await PostSignInAsync(client, name, password);
+        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        return cookies.GetCookies(BaseUrl)["edgegw.auth"]?.Value ?? throw new InvalidOperationException("no sign-in cookie");
+    }
+
     public HttpClient NewClient() => new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer(), UseCookies = true }) { BaseAddress = BaseUrl };
 
     /// <summary>The antiforgery token of a page's first form.</summary>

@@ -185,7 +185,7 @@ internal static class CellPage
         var hours = reasons.Select(r => r.Value / 3600).ToList();
         var (_, yMax) = SvgPlot.Range(hours, withZero: true);
         var plot = new SvgPlot(560, 260, -0.5, reasons.Count - 0.5, 0, yMax).Axes("reason (rank, see table)", "stop hours", 1)
-            .Rects(reasons.Select((r, i) => (i - 0.35, i + 0.35, 0.0, r.Value / 3600, "bar", $"{r.Name}: {r.Value / 3600:0.0} h")))
+            .Rects(reasons.Select((r, i) => (i - 0.35, i + 0.35, 0.0, r.Value / 3600, "pareto", $"{r.Name}: {r.Value / 3600:0.0} h")))
             .Line(Cumulative(reasons).Select((c, i) => ((double)i, (double?)(c * yMax))), "effect", markers: true);
         html.Append(CultureInfo.InvariantCulture, $"<div class=\"grid-wide\"><figure>{plot.Render("stop hours per reason, most first, with the cumulative share")}<figcaption>Stop hours per reason, most first; the line is the cumulative share (top = 100 %).</figcaption></figure>");
         html.Append("<table id=\"reason-table\"><tr><th>#</th><th>Reason</th><th>Hours</th><th>Share</th><th>Cumulative</th></tr>\n");

@@ -81,7 +81,7 @@ internal static class OverviewPage
 
             var rejected = PreTrendVerdict.Rejected(effect);
             var reading = rejected ? PreTrendVerdict.NotCredible : e.Lower > 0 || e.Upper < 0 ? ((e.Value > 0) == OutcomeText.HigherIsBetter(o) ? "improved" : "worsened") : "no effect detectable";
-            html.Append(CultureInfo.InvariantCulture, $"<tr data-outcome=\"{OutcomeText.Key(o)}\" data-estimate=\"{e.Value.ToString("R", CultureInfo.InvariantCulture)}\"><td>{E(OutcomeText.Name(o))}</td><td class=\"num\">{E(OutcomeText.Effect(o, e.Value))}</td>");
+            html.Append(CultureInfo.InvariantCulture, $"<tr data-outcome=\"{OutcomeText.Key(o)}\" data-estimate=\"{e.Value.ToString("R", CultureInfo.InvariantCulture)}\" data-lower=\"{e.Lower.ToString("R", CultureInfo.InvariantCulture)}\" data-upper=\"{e.Upper.ToString("R", CultureInfo.InvariantCulture)}\"><td>{E(OutcomeText.Name(o))}</td><td class=\"num\">{E(OutcomeText.Effect(o, e.Value))}</td>");
             html.Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{E(OutcomeText.Number(o, OutcomeText.Display(o, e.Lower)))} to {E(OutcomeText.Number(o, OutcomeText.Display(o, e.Upper)))} {E(OutcomeText.EffectUnit(o))}</td><td class=\"{(rejected ? "warn" : "none")}\">{E(reading)}</td></tr>\n");
         }
 

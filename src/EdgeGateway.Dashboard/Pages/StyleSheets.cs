@@ -30,7 +30,7 @@ internal static class StyleSheets
         .error { color: #b3261e; font-weight: 600; } .ok { color: #137333; font-weight: 600; }
         svg.strip { display: block; } svg .cov0 { fill: #e6e9ed; } svg .cov1 { fill: #f4c7c3; } svg .cov2 { fill: #f7dc9c; } svg .cov3 { fill: #b7dfb9; } svg .cov4 { fill: #34a853; }
         svg .st-run { fill: #34a853; } svg .st-down { fill: #d93025; } svg .st-setup { fill: #f9ab00; } svg .st-idle { fill: #9aa0a6; } svg .st-planned_stop, svg .st-planned { fill: #4285f4; } svg .st-unknown, svg .st-other { fill: #dadce0; }
-        svg .bar { fill: #1c64b4; } svg .oee { fill: none; stroke: #1d2329; stroke-width: 2.2; } svg .availability { fill: none; stroke: #1c64b4; stroke-width: 1.5; }
+        svg .pareto { fill: #1c64b4; } svg .oee { fill: none; stroke: #1d2329; stroke-width: 2.2; } svg .availability { fill: none; stroke: #1c64b4; stroke-width: 1.5; }
         svg .effectiveness { fill: none; stroke: #f9ab00; stroke-width: 1.5; } svg .quality { fill: none; stroke: #137333; stroke-width: 1.5; }
         .legend span { display: inline-block; margin-right: 12px; font-size: 13px; } .legend i { display: inline-block; width: 12px; height: 12px; vertical-align: -1px; margin-right: 4px; border-radius: 2px; }
         .legend .l-run { background: #34a853; } .legend .l-down { background: #d93025; } .legend .l-setup { background: #f9ab00; } .legend .l-idle { background: #9aa0a6; } .legend .l-planned_stop { background: #4285f4; } .legend .l-unknown { background: #dadce0; }
