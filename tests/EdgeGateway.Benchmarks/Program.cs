@@ -15,6 +15,7 @@ namespace EdgeGateway.Benchmarks;
 /// <c>... -- drain [RECORDS] [ROUNDS]</c> runs <see cref="DrainBenchmark"/> (the agent's publisher against a bare MQTTnet one, real Mosquitto);
 /// <c>... -- coverage [--simulator | --scenarios | --pre-trends] [--programmes N] [--replications B] [--seed S]</c> runs <see cref="CoverageStudyCommand"/> (the evaluation's coverage study; <c>--scenarios</c>: few treated sites, heterogeneous cohort effects; <c>--pre-trends</c>: the pre-trend and shutdown scenarios);
 /// <c>... -- evaluate [CELLS] [DAYS]</c> runs <see cref="EvaluateBenchmark"/> (<c>edgegw evaluate</c> over 200 cells × 2 years in a real InfluxDB);
+/// <c>... -- dashboard [CELLS] [DAYS] [REQUESTS]</c> runs <see cref="DashboardBenchmark"/> (warm overview and cell pages of <c>edgegw-dashboard</c> over 200 cells × 2 years);
 /// <c>... -- wire [DAYS]</c> runs <see cref="WireBytes"/> (bytes on the wire per cell and day);
 /// <c>sudo ... -- outbox-open [MIB] [ROUNDS]</c> runs <see cref="OutboxOpenBenchmark"/> (opening a full outbox from a cold page cache);
 /// <c>... -- agent-start [ROUNDS] [--cold]</c> runs <see cref="AgentStartBenchmark"/> (the agent's start to its first record at a subscriber, real Mosquitto);
@@ -47,6 +48,11 @@ public static class Program
         if (args is ["evaluate", .. var evaluateArgs])
         {
             return EvaluateBenchmark.Run(evaluateArgs);
+        }
+
+        if (args is ["dashboard", .. var dashboardArgs])
+        {
+            return DashboardBenchmark.RunAsync(dashboardArgs).GetAwaiter().GetResult();
         }
 
         if (args is ["wire", .. var wireArgs])
