@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the tests use: tzdata (IANA time zones for the shift calendar), influxdb (a real influxd: tests/EdgeGateway.TestSupport/Services/InfluxDb.cs),
 # mosquitto with mosquitto-clients (mosquitto_passwd) and openssl (test certificates): a real broker, tests/EdgeGateway.TestSupport/Services/MosquittoBroker.cs.
-# chromium: the evaluation report rendered headless (tests/EdgeGateway.Cli.Tests/EvaluateCommandTests.cs).
+# chromium: the evaluation report and the dashboard rendered headless (tests/EdgeGateway.Cli.Tests/EvaluateCommandTests.cs,
+# tests/EdgeGateway.Dashboard.Tests/PageRenderingTests.cs).
 # qemu-user-static and the arm64 libraries: the Raspberry Pi build's smoke test (deploy/arm64/smoke.sh, below).
 # lintian, python3 and adduser: the Debian package's test (deploy/debian/test.sh, below).
 # clang, llvm, zlib1g-dev and for linux-arm64 binutils-aarch64-linux-gnu with the arm64 C runtime and zlib: the agent's Native

@@ -7,7 +7,8 @@
 # get an investment with go-live dates staggered from 23 March to 27 April, six are controls
 # (deploy/sample/demo/register.csv). The records go agent -> outbox -> MQTT -> ingest -> InfluxDB; at the end the demo
 # reads the weekly KPIs per cell back from InfluxDB and writes the programme's evaluation (edgegw evaluate: report.html,
-# JSON, CSV) into DIR/evaluation. The stack stays up for queries; `deploy/dev/stack.sh down DIR` stops it.
+# JSON, CSV) into DIR/evaluation. Last it starts the programme dashboard (edgegw-dashboard, config and demo users in
+# DIR/dashboard) and prints its URL and logins. The stack and the dashboard stay up; `deploy/dev/stack.sh down DIR` stops them.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -67,8 +68,8 @@ deploy/dev/stack.sh up "$dir" >"$dir/stack-up.log" || { cat "$dir/stack-up.log";
 . "$dir/stack.env"
 say "Mosquitto on 127.0.0.1:$MQTT_PORT, InfluxDB on $INFLUX_URL (database $INFLUX_DATABASE), folder $dir"
 
-say "building the agent, the ingest and the CLI (Release)"
-for project in src/EdgeGateway.Cli src/EdgeGateway.Ingest; do
+say "building the agent, the ingest, the CLI and the dashboard (Release)"
+for project in src/EdgeGateway.Cli src/EdgeGateway.Ingest src/EdgeGateway.Dashboard; do
   dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly >"$dir/build.log" 2>&1 || { tail -n 30 "$dir/build.log"; fail "the build of $project failed"; }
 done
 edgegw=(dotnet "src/EdgeGateway.Cli/$bin/edgegw.dll")
@@ -201,17 +202,58 @@ say "evaluating the programme ($register) from InfluxDB"
   --influx-url "$INFLUX_URL" --database "$INFLUX_DATABASE" \
   --title "Demo voucher programme 2026 (simulated): 6 sites, 12 cells" || fail "edgegw evaluate failed"
 
+# The programme dashboard on a free loopback port, with a demo evaluator and a demo SME of site sme-0117; it stays up with
+# the stack (its pid in DIR/dashboard/dashboard.pid, which `deploy/dev/stack.sh down DIR` stops).
+mkdir -p "$dir/dashboard"
+dashboard_port=""
+for _ in $(seq 1 100); do
+  candidate=$((20000 + RANDOM % 40000))
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then dashboard_port=$candidate; break; fi
+done
+[ -n "$dashboard_port" ] || fail "no free loopback port for the dashboard"
+cat >"$dir/dashboard/dashboard.json" <<EOF
+{
+  "Dashboard": {
+    "Urls": "http://127.0.0.1:$dashboard_port",
+    "InfluxUrl": "$INFLUX_URL",
+    "Database": "$INFLUX_DATABASE",
+    "Register": "$PWD/$register",
+    "Users": "users.json",
+    "KeysDirectory": "keys",
+    "From": "${from%%T*}",
+    "To": "${to%%T*}",
+    "Title": "Demo voucher programme 2026 (simulated)"
+  }
+}
+EOF
+dashboard=(dotnet "src/EdgeGateway.Dashboard/$bin/edgegw-dashboard.dll" --config "$dir/dashboard/dashboard.json")
+rm -f "$dir/dashboard/users.json"
+echo "demo-evaluator" | "${dashboard[@]}" user add evaluator --role evaluator >/dev/null || fail "could not create the demo evaluator"
+echo "demo-sme-0117" | "${dashboard[@]}" user add sme-0117 --role sme --site sme-0117 >/dev/null || fail "could not create the demo SME user"
+nohup "${dashboard[@]}" >"$dir/dashboard/dashboard.log" 2>&1 &
+echo $! >"$dir/dashboard/dashboard.pid"
+deadline=$((SECONDS + 60))
+until grep -q "ready on" "$dir/dashboard/dashboard.log"; do
+  kill -0 "$(cat "$dir/dashboard/dashboard.pid")" 2>/dev/null || { tail -n 20 "$dir/dashboard/dashboard.log"; fail "the dashboard exited (log $dir/dashboard/dashboard.log)"; }
+  [ $SECONDS -lt $deadline ] || fail "the dashboard did not say 'ready on' within 60 s (log $dir/dashboard/dashboard.log)"
+  sleep 0.2
+done
+
 cat <<EOF
 
 The register ($register) says which cells got a voucher: one cell per site, going live on 23 March, 6, 13
 (two sites), 20 and 27 April 2026 with 14 days of ramp-up (the three lathes among them also run unattended at night from then on);
 the other six cells are the controls. Demo took $((SECONDS - started)) s.
 
+Open the dashboard: http://127.0.0.1:$dashboard_port/   (stays up; log $dir/dashboard/dashboard.log)
+  evaluator (the whole programme):  user evaluator  password demo-evaluator
+  SME (site sme-0117 only):         user sme-0117   password demo-sme-0117
+  more users: echo PASSWORD | ${dashboard[*]} user add NAME --role evaluator|sme|admin [--site SITE]
 Open the report:    $dir/evaluation/report.html   (self-contained: any browser, e.g. xdg-open or file:// URL)
 The same numbers:   $dir/evaluation/{evaluation.json,effects.csv,event_time.csv,cells.csv}
 Query the data (InfluxQL over HTTP; the schema is in src/docs/influxdb-schema.md):
   curl -sG $INFLUX_URL/query --data-urlencode db=$INFLUX_DATABASE --data-urlencode "q=SELECT sum(\"good\") FROM \"kpi\" WHERE \"window\" = 'day' GROUP BY time(1w, 4d), \"site\", \"cell\""
   dotnet src/EdgeGateway.Cli/$bin/edgegw.dll report --influx-url $INFLUX_URL --site sme-0117 --from ${from%%T*}
 Watch the broker:   mosquitto_sub -p $MQTT_PORT -t 'edgegw/v1/#' -v
-Stop everything:    deploy/dev/stack.sh down $dir      (then rm -rf $dir)
+Stop everything:    deploy/dev/stack.sh down $dir      (the dashboard too; then rm -rf $dir)
 EOF

@@ -3,7 +3,7 @@
 #
 #   deploy/dev/stack.sh up [DIR] [--mqtt-port N] [--influx-port N]   install when missing, configure, start, wait
 #   deploy/dev/stack.sh status [DIR]                                   what runs where
-#   deploy/dev/stack.sh down [DIR]                                     stop (SIGTERM, SIGKILL after 10 s); data stays
+#   deploy/dev/stack.sh down [DIR]                                     stop (SIGTERM, SIGKILL after 10 s), the demo's dashboard too; data stays
 #
 # DIR holds configs, data, logs and stack.env (pids and ports). Without DIR, `up` makes a temporary folder and
 # remembers it, so that `status` and `down` find it again. Ports are free ones unless given.
@@ -267,6 +267,11 @@ cmd_down() {
   local dir
   dir="$(resolve_dir "${1:-}" no)"
   load_env "$dir"
+  # The demo's dashboard (deploy/dev/demo.sh) runs with the stack and stops with it.
+  if [ -f "$dir/dashboard/dashboard.pid" ]; then
+    stop_process "$(cat "$dir/dashboard/dashboard.pid")" edgegw-dashboard "edgegw-dashboard"
+    rm -f "$dir/dashboard/dashboard.pid"
+  fi
   stop_process "$MOSQUITTO_PID" mosquitto "mosquitto"
   stop_process "$INFLUX_PID" influxd "influxd"
   say "down; data kept in $dir (delete it with: rm -rf $dir)"
