@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Text;
 using System.Text.RegularExpressions;
 using EdgeGateway.Dashboard.Access;
 
@@ -26,28 +25,14 @@ public static partial class DashboardBenchmark
             return 2;
         }
 
-        var settings = new ProgrammeSettings(
-            Sites: Math.Max(2, cellCount / 2), Cells: cellCount, TreatedCells: cellCount * 13 / 20, Days: days,
-            FirstGoLiveDay: days / 6, LastGoLiveDay: days * 5 / 6);
+        var settings = BenchmarkProgramme.Settings(cellCount, days);
         var programme = ProgrammeSimulation.Generate(settings, seed: 1);
         using var influx = InfluxDb.Launch();
-        var points = 0;
-        foreach (var batch in DayRecordLines.Lines(programme.Data).Chunk(5000))
-        {
-            influx.Write(string.Join('\n', batch));
-            points += batch.Length;
-        }
-
+        var points = BenchmarkProgramme.Load(influx, programme);
         var folder = Directory.CreateTempSubdirectory("edgegw-dashboard-bench-").FullName;
         try
         {
-            var csv = new StringBuilder("site,cell,treated,go_live,ramp_up_days\n");
-            foreach (var e in programme.Register)
-            {
-                csv.Append(CultureInfo.InvariantCulture, $"{e.Site},{e.Cell},{e.Treated},{e.GoLive:yyyy-MM-dd},{e.RampUpDays}\n");
-            }
-
-            File.WriteAllText(Path.Combine(folder, "register.csv"), csv.ToString());
+            File.WriteAllText(Path.Combine(folder, "register.csv"), BenchmarkProgramme.RegisterCsv(programme));
             new UsersFile(Path.Combine(folder, "users.json")).Set("bench", Role.Evaluator, null, "bench-password");
             var port = Loopback.FreePort();
             var config = Path.Combine(folder, "dashboard.json");

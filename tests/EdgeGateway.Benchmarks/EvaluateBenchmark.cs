@@ -22,31 +22,17 @@ public static class EvaluateBenchmark
             return 2;
         }
 
-        var settings = new ProgrammeSettings(
-            Sites: Math.Max(2, cells / 2), Cells: cells, TreatedCells: cells * 13 / 20, Days: days,
-            FirstGoLiveDay: days / 6, LastGoLiveDay: days * 5 / 6);
+        var settings = BenchmarkProgramme.Settings(cells, days);
         var programme = ProgrammeSimulation.Generate(settings, seed: 1);
         using var influx = InfluxDb.Launch();
         var load = Stopwatch.StartNew();
-        var points = 0;
-        foreach (var batch in DayRecordLines.Lines(programme.Data).Chunk(5000))
-        {
-            influx.Write(string.Join('\n', batch));
-            points += batch.Length;
-        }
-
+        var points = BenchmarkProgramme.Load(influx, programme);
         load.Stop();
         var folder = Directory.CreateTempSubdirectory("edgegw-evaluate-bench-").FullName;
         try
         {
             var register = Path.Combine(folder, "register.csv");
-            var csv = new StringBuilder("site,cell,treated,go_live,ramp_up_days\n");
-            foreach (var e in programme.Register)
-            {
-                csv.Append(CultureInfo.InvariantCulture, $"{e.Site},{e.Cell},{e.Treated},{e.GoLive:yyyy-MM-dd},{e.RampUpDays}\n");
-            }
-
-            File.WriteAllText(register, csv.ToString());
+            File.WriteAllText(register, BenchmarkProgramme.RegisterCsv(programme));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"evaluate: {cells} cells in {settings.Sites} sites ({settings.TreatedCells} with a voucher), {days} days: {points} day records loaded into InfluxDB {influx.Url} in {load.Elapsed.TotalSeconds:0.0} s"));
 
