@@ -164,4 +164,62 @@ public sealed class AccessTests(DashboardProgramme programme)
         Assert.Equal("nosniff", answer.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Equal("DENY", answer.Headers.GetValues("X-Frame-Options").Single());
     }
+
+    [Fact]
+    public async Task Admin_AddsAnSmeUser_WhoCanSignIn_AndSeesOnlyItsSite()
+    {
+        using var admin = await programme.SignInAsync(DashboardProgramme.AdminName, DashboardProgramme.AdminPassword);
+        var token = DashboardProgramme.Token(await admin.GetStringAsync(new Uri("/users", UriKind.Relative)));
+
+        var added = await admin.PostAsync(new Uri("/users/add", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["name"] = "new-sme", ["role"] = "sme", ["site"] = programme.OtherCell.Site, ["password"] = "new-sme-password",
+        }));
+
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        Assert.Contains("id=\"users-ok\"", await added.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var sme = await programme.SignInAsync("new-sme", "new-sme-password");
+        Assert.Equal(HttpStatusCode.OK, (await sme.GetAsync(new Uri($"/cells/{programme.OtherCell.Site}/{programme.OtherCell.Cell}", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await sme.GetAsync(new Uri($"/cells/{programme.SmeCell.Site}/{programme.SmeCell.Cell}", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Evaluator_UsersPage_Is403()
+    {
+        using var client = await programme.SignInAsync(DashboardProgramme.EvaluatorName, DashboardProgramme.EvaluatorPassword);
+
+        var answer = await client.GetAsync(new Uri("/users", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Forbidden, answer.StatusCode);
+        Assert.DoesNotContain(DashboardProgramme.AdminName, await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BehindAnHttpsProxy_TheCookieIsSecure_AndHstsIsSent()
+    {
+        // Cookies by hand: a cookie container would not send Secure cookies over the test's plain http.
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = programme.BaseUrl };
+        client.DefaultRequestHeaders.Host = "dashboard.example";
+        client.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
+        var form = await client.GetAsync(new Uri("/signin", UriKind.Relative));
+        var antiforgery = form.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("edgegw.af=", StringComparison.Ordinal));
+        using var post = new HttpRequestMessage(HttpMethod.Post, new Uri("/signin", UriKind.Relative))
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = DashboardProgramme.Token(await form.Content.ReadAsStringAsync()), ["name"] = DashboardProgramme.EvaluatorName, ["password"] = DashboardProgramme.EvaluatorPassword,
+            }),
+        };
+        post.Headers.Add("Cookie", antiforgery.Split(';')[0]);
+
+        var answer = await client.SendAsync(post);
+
+        Assert.Contains("; secure", antiforgery, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        var cookie = answer.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("edgegw.auth=", StringComparison.Ordinal));
+        Assert.Contains("; secure", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("; httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("; samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith("max-age=", answer.Headers.GetValues("Strict-Transport-Security").Single(), StringComparison.Ordinal);
+    }
 }

@@ -45,6 +45,9 @@ public sealed partial class DashboardProgramme : IAsyncLifetime
     /// <summary>A cell of another site.</summary>
     public RegisterEntry OtherCell => Programme.Register.First(e => e.Site != SmeCell.Site);
 
+    /// <summary>A register cell of <see cref="OtherCell"/>'s site without any record.</summary>
+    public const string SilentCell = "cell-silent";
+
     /// <summary>The day of the live points (state changes) of <see cref="SmeCell"/>: the window's last.</summary>
     public DateOnly LiveDay => Settings.To.AddDays(-1);
 
@@ -57,7 +60,8 @@ public sealed partial class DashboardProgramme : IAsyncLifetime
         }
 
         Influx.Write(string.Join('\n', LiveLines()));
-        File.WriteAllText(RegisterFile, RegisterCsv(Programme.Register));
+        // A register cell whose gateway never sent anything: it drops out of the evaluation, and the overview says so.
+        File.WriteAllText(RegisterFile, RegisterCsv(Programme.Register) + $"{OtherCell.Site},{SilentCell},no,,,,\n");
         var users = new UsersFile(Path.Combine(Folder, "users.json"));
         users.Set(EvaluatorName, Role.Evaluator, null, EvaluatorPassword);
         users.Set(SmeName, Role.Sme, SmeCell.Site, SmePassword);

@@ -33,7 +33,7 @@ public sealed partial class SameNumbersTests(DashboardProgramme programme)
     }
 
     [Fact]
-    public async Task Overview_Headline_EqualsEdgegwEvaluate()
+    public async Task Overview_HeadlineWarningsAndCellFates_EqualEdgegwEvaluate()
     {
         using var client = await programme.SignInAsync(DashboardProgramme.EvaluatorName, DashboardProgramme.EvaluatorPassword);
         var page = await client.GetStringAsync(new Uri("/", UriKind.Relative));
@@ -58,6 +58,13 @@ public sealed partial class SameNumbersTests(DashboardProgramme programme)
 
         var warnings = json.RootElement.GetProperty("warnings").EnumerateArray().Select(w => w.GetProperty("code").GetString()!).ToList();
         Assert.Equal(warnings, WarningCode().Matches(page[..page.IndexOf("id=\"effects\"", StringComparison.Ordinal)]).Select(m => m.Groups[1].Value).ToList());
+
+        // Every register cell's fate, in register order, the silent one left out for having no data.
+        var fates = json.RootElement.GetProperty("cells").EnumerateArray().ToDictionary(c => (c.GetProperty("site").GetString()!, c.GetProperty("cell").GetString()!), c => c.GetProperty("fate").GetProperty("code").GetString()!);
+        var shownFates = FateRow().Matches(page).Select(m => ((m.Groups[1].Value, m.Groups[2].Value), m.Groups[3].Value)).ToList();
+        Assert.Equal(programme.Programme.Register.Count + 1, shownFates.Count);
+        Assert.All(shownFates, f => Assert.Equal(fates[f.Item1], f.Item2));
+        Assert.Equal("no_data", fates[(programme.OtherCell.Site, DashboardProgramme.SilentCell)]);
     }
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -78,6 +85,9 @@ public sealed partial class SameNumbersTests(DashboardProgramme programme)
 
     [GeneratedRegex("data-outcome=\"([a-z_]+)\" data-estimate=\"([^\"]+)\" data-lower=\"([^\"]+)\" data-upper=\"([^\"]+)\"")]
     private static partial Regex Estimate();
+
+    [GeneratedRegex("<tr><td>([^<]+)</td><td><a href=\"[^\"]+\">([^<]+)</a></td>.*?data-fate=\"([a-z_]+)\"")]
+    private static partial Regex FateRow();
 
     [GeneratedRegex("<li data-code=\"([a-z_]+)\">")]
     private static partial Regex WarningCode();

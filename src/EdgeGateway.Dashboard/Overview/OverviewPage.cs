@@ -32,7 +32,9 @@ internal static class OverviewPage
         html.Append(Form(context, "/refresh", "<button type=\"submit\">Refresh data</button>", "row"));
         html.Append(Headline(snapshot, scope));
         html.Append(Gateways(gateways, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()));
-        html.Append(snapshot.Rendered.GetOrAdd("cells|" + scope.CacheKey, _ => CellTable(snapshot, cells)));
+        // Each cell's fate in the evaluation once it is done: which register cells drop out, and why.
+        var fates = snapshot.Evaluation.IsCompletedSuccessfully ? snapshot.Evaluation.Result.Cells.Where(c => c.Fate is not null).ToDictionary(c => (c.Site, c.Cell), c => c.Fate!) : null;
+        html.Append(snapshot.Rendered.GetOrAdd($"cells|{scope.CacheKey}|{fates is not null}", _ => CellTable(snapshot, cells, fates)));
         return Page(context, "Overview", html.ToString(), scope);
     }
 
@@ -127,7 +129,7 @@ internal static class OverviewPage
     }
 
     /// <summary>Every cell with its coverage per week as a strip (runs of equal coverage class merged into one rectangle).</summary>
-    private static string CellTable(ProgrammeSnapshot snapshot, List<ProgrammeCell> cells)
+    private static string CellTable(ProgrammeSnapshot snapshot, List<ProgrammeCell> cells, Dictionary<(string Site, string Cell), CellFate>? fates)
     {
         var weeks = snapshot.Weeks;
         var html = new StringBuilder("<section id=\"cells\"><h2>Cells and data completeness</h2>\n");
@@ -137,7 +139,7 @@ internal static class OverviewPage
             html.Append(CultureInfo.InvariantCulture, $"<span><i class=\"l-cov{c}\"></i>{s_coverageText[c]}</span>");
         }
 
-        html.Append("</p>\n<table id=\"cell-table\"><tr><th>Site</th><th>Cell</th><th>Voucher</th><th>Coverage per week</th><th>Days with data</th><th>OEE, last week</th></tr>\n");
+        html.Append("</p>\n<table id=\"cell-table\"><tr><th>Site</th><th>Cell</th><th>Voucher</th><th>Coverage per week</th><th>Days with data</th><th>OEE, last week</th><th>In the evaluation</th></tr>\n");
         var width = Math.Clamp(weeks * 8, 240, 624);
         foreach (var cell in cells)
         {
@@ -145,10 +147,24 @@ internal static class OverviewPage
             var last = cell.Weeks?.Weeks.LastOrDefault(w => w.HasData);
             var days = snapshot.To.DayNumber - snapshot.From.DayNumber;
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(cell.Site)}</td><td><a href=\"/cells/{Url(cell.Site)}/{Url(cell.Cell)}\">{E(cell.Cell)}</a></td><td>{(cell.Entry.Treated ? $"go-live {cell.Entry.GoLive:yyyy-MM-dd}" : "none")}</td>");
-            html.Append(CultureInfo.InvariantCulture, $"<td>{strip}</td><td class=\"num\">{cell.DaysWithData} of {days}</td><td class=\"num\">{Percent(last?.Oee)}</td></tr>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<td>{strip}</td><td class=\"num\">{cell.DaysWithData} of {days}</td><td class=\"num\">{Percent(last?.Oee)}</td>{Fate(fates, cell)}</tr>\n");
         }
 
         return html.Append("</table></section>\n").ToString();
+    }
+
+    private static string Fate(Dictionary<(string Site, string Cell), CellFate>? fates, ProgrammeCell cell)
+    {
+        if (fates is null)
+        {
+            return "<td class=\"none\">evaluation running</td>";
+        }
+
+        return fates.TryGetValue((cell.Site, cell.Cell), out var fate)
+            ? fate.Used
+                ? $"<td data-fate=\"{E(fate.Code)}\">used ({E(fate.Role)})</td>"
+                : $"<td class=\"warn\" data-fate=\"{E(fate.Code)}\">left out: {E(fate.Text)}</td>"
+            : "<td class=\"none\">–</td>";
     }
 
     private static IEnumerable<(double, double, double, double, string, string)> Runs(IReadOnlyList<double> coverage, DateOnly from)

@@ -292,6 +292,13 @@ public static class HtmlReport
         var periods = result.Programme.Periods;
         foreach (var cell in cells.OrderBy(c => c.Treated ? 0 : 1).ThenBy(c => c.GoLive).ThenBy(c => c.Site, StringComparer.Ordinal).ThenBy(c => c.Cell, StringComparer.Ordinal))
         {
+            if (!cell.OeeByPeriod.Any(v => v.Value is not null))
+            {
+                // No chart without a point to draw: a cell without data in the window says so.
+                output.Write($"<figure><h3>{E(cell.Site)} / {E(cell.Cell)}</h3><p class=\"lead\">No OEE in the window ({E(cell.Fate?.Text ?? "no data")}).</p></figure>\n");
+                continue;
+            }
+
             var plot = new SvgPlot(300, 170, -0.5, periods - 0.5, yMin, yMax);
             double? goLive = cell.GoLive is { } g ? (g.DayNumber - s.From.DayNumber) / (double)s.PeriodDays - 0.5 : null;
             double rampEnd = goLive is { } gl ? gl + (cell.RampUpDays / (double)s.PeriodDays) : 0;
