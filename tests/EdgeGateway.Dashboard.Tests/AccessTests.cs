@@ -222,4 +222,30 @@ public sealed class AccessTests(DashboardProgramme programme)
         Assert.Contains("; samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.StartsWith("max-age=", answer.Headers.GetValues("Strict-Transport-Security").Single(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task NewDayRecord_AfterRefresh_IsANewDataVersion_EvaluatedAgain()
+    {
+        using var client = await programme.SignInAsync(DashboardProgramme.EvaluatorName, DashboardProgramme.EvaluatorPassword);
+        var before = DataVersion(await client.GetStringAsync(new Uri("/", UriKind.Relative)));
+        // After the window: the data version counts it, the window's numbers stay the same for the other tests.
+        var after = new DateTimeOffset(DashboardProgramme.Settings.To.AddDays(3).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
+        programme.Influx.Write($"kpi,cell={DashboardProgramme.SilentCell},site={programme.OtherCell.Site},window=day run_s=100,setup_s=0,down_s=0,idle_s=0,window_s=86400,produced=1i,good=1i {after}");
+        var overview = await client.GetStringAsync(new Uri("/", UriKind.Relative));
+        var token = DashboardProgramme.Token(overview);
+
+        var refreshed = await client.PostAsync(new Uri("/refresh", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+
+        Assert.Equal(HttpStatusCode.Redirect, refreshed.StatusCode);
+        var now = DataVersion(await client.GetStringAsync(new Uri("/", UriKind.Relative)));
+        Assert.NotEqual(before, now);
+        Assert.Equal(before.Split('/')[0], now.Split('/')[0]);
+        await Poll.Until(() => client.GetStringAsync(new Uri("/", UriKind.Relative)).GetAwaiter().GetResult().Contains("id=\"effects\"", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the evaluation of the new version", () => "");
+    }
+
+    private static string DataVersion(string overview)
+    {
+        var start = overview.IndexOf("Data version <code>", StringComparison.Ordinal) + 19;
+        return overview[start..overview.IndexOf("</code>", start, StringComparison.Ordinal)];
+    }
 }

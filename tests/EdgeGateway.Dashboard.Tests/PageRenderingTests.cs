@@ -70,7 +70,7 @@ public sealed class PageRenderingTests(DashboardProgramme programme, BrowserFixt
         Assert.True(r.GetProperty("withoutData").GetInt32() == 0, $"{page} at {width} px: {r.GetProperty("withoutData").GetInt32()} charts without a drawn mark");
         Assert.True(r.GetProperty("minFontPx").GetDouble() >= 10, $"{page} at {width} px: text under 10 px: {r.GetProperty("smallText")}");
         Assert.True(r.GetProperty("overflowPx").GetInt32() <= 0, $"{page} at {width} px: {r.GetProperty("overflowPx").GetInt32()} px wider than the window");
-        Assert.Empty(browser.Browser.Errors);
+        Assert.True(browser.Browser.Errors.Count == 0, $"{page} at {width} px: " + string.Join("; ", browser.Browser.Errors));
     }
 
     /// <summary>Writes each page's screenshot (1280 px wide) to $EDGEGW_DASHBOARD_SCREENSHOTS when set (the README's), else a temporary folder.</summary>

@@ -96,6 +96,7 @@ internal static class CellPage
             .Line(weeks.Select(w => (X(w), w.Oee * 100)), "oee", markers: true);
         var energy = weeks.Where(w => w.KwhPerGoodPart is not null).Select(w => w.KwhPerGoodPart!.Value).ToList();
         var (eMin, eMax) = SvgPlot.Range(energy, withZero: true);
+        eMin = Math.Max(0, eMin);
         var energyPlot = new SvgPlot(560, 260, -0.5, xMax + 0.5, eMin, eMax).Axes($"weeks from {origin.UtcDateTime:yyyy-MM-dd}", "kWh per good part")
             .Line(weeks.Select(w => (X(w), w.KwhPerGoodPart)), "series", markers: true);
         html.Append("<p class=\"legend\"><span><i class=\"l-oee\"></i>OEE</span><span><i class=\"l-availability\"></i>availability</span><span><i class=\"l-effectiveness\"></i>performance</span><span><i class=\"l-quality\"></i>quality</span></p>\n<div class=\"grid-wide\">");
@@ -156,7 +157,7 @@ internal static class CellPage
         }
 
         var start = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var plot = new SvgPlot(1100, 120, 0, 24, 0, 1).Axes("hour of the day (UTC)", "", 2)
+        var plot = new SvgPlot(1100, 100, 0, 24, 0, 1).Axes("hour of the day (UTC)", "", 2, yTicks: false)
             .Rects(spans.Select(s => ((s.From - start).TotalHours, (s.To - start).TotalHours, 0.0, 1.0, "st-" + StateClass(s.State), $"{s.State} {s.From.UtcDateTime:HH:mm}–{s.To.UtcDateTime:HH:mm}")));
         html.Append("<p class=\"legend\">");
         foreach (var state in s_states)

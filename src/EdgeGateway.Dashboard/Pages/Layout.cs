@@ -17,7 +17,7 @@ internal static class Layout
     {
         var html = new StringBuilder(body.Length + 2048);
         html.Append(CultureInfo.InvariantCulture, $"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{E(title)} · edgegw-dashboard</title>\n");
-        html.Append("<link rel=\"stylesheet\" href=\"/static/report.css\">\n<link rel=\"stylesheet\" href=\"/static/dashboard.css\">\n</head>\n<body>\n");
+        html.Append("<link rel=\"icon\" href=\"data:,\">\n<link rel=\"stylesheet\" href=\"/static/report.css\">\n<link rel=\"stylesheet\" href=\"/static/dashboard.css\">\n</head>\n<body>\n");
         if (scope is not null)
         {
             html.Append("<nav class=\"top\"><a href=\"/\">Overview</a><a href=\"/evaluation\">Evaluation</a>");

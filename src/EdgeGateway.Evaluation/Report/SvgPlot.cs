@@ -57,11 +57,11 @@ public sealed class SvgPlot
     /// <summary>The vertical position of data value <paramref name="y"/> (clamped to the range).</summary>
     public double Y(double y) => _height - _bottom - ((Math.Clamp(y, _yMin, _yMax) - _yMin) / (_yMax - _yMin) * (_height - _top - _bottom));
 
-    /// <summary>Grid, ticks with labels on both axes, and the axis titles.</summary>
-    public SvgPlot Axes(string xTitle, string yTitle, double? xStep = null)
+    /// <summary>Grid, ticks with labels on both axes (on the y axis only with <paramref name="yTicks"/>), and the axis titles.</summary>
+    public SvgPlot Axes(string xTitle, string yTitle, double? xStep = null, bool yTicks = true)
     {
         var yStep = NiceStep((_yMax - _yMin) / 5);
-        for (var y = FirstTick(_yMin, yStep); y <= _yMax + (yStep * 1e-9); y += yStep)
+        for (var y = FirstTick(_yMin, yStep); yTicks && y <= _yMax + (yStep * 1e-9); y += yStep)
         {
             Append($"<line class=\"grid\" x1=\"{F(_left)}\" x2=\"{F(_width - _right)}\" y1=\"{F(Y(y))}\" y2=\"{F(Y(y))}\"/>");
             Append($"<text class=\"tick\" x=\"{F(_left - 6)}\" y=\"{F(Y(y) + 4)}\" text-anchor=\"end\">{Escape(Tick(y, yStep))}</text>");
