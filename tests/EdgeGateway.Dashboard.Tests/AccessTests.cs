@@ -125,6 +125,18 @@ public sealed class AccessTests(DashboardProgramme programme)
     }
 
     [Fact]
+    public async Task SignInCookie_SurvivesARestart_WithThePersistedKeyRing()
+    {
+        using var client = await programme.SignInAsync(DashboardProgramme.EvaluatorName, DashboardProgramme.EvaluatorPassword);
+
+        await programme.RestartAsync();
+        var answer = await client.GetAsync(new Uri("/", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Single(Directory.GetFiles(Path.Combine(programme.Folder, "keys"), "key-*.xml"));
+    }
+
+    [Fact]
     public async Task StaleCookie_AfterPasswordReset_IsRefused()
     {
         var users = new Access.UsersFile(Path.Combine(programme.Folder, "users.json"));

@@ -84,6 +84,19 @@ public sealed partial class DashboardProgramme : IAsyncLifetime
               }
             }
             """);
+        await StartDashboardAsync();
+    }
+
+    /// <summary>Stops the dashboard and starts it again on the same config (and key ring).</summary>
+    public async Task RestartAsync()
+    {
+        await Dashboard.StopAsync();
+        Dashboard.Dispose();
+        await StartDashboardAsync();
+    }
+
+    private async Task StartDashboardAsync()
+    {
         Dashboard = ServiceProcess.Start("edgegw-dashboard", ["--config", ConfigFile]);
         await Poll.Until(() => Dashboard.FindLine("ready on") is not null || Dashboard.HasExited, TimeSpan.FromSeconds(30), "the dashboard's ready line", () => Dashboard.Tail());
         Assert.False(Dashboard.HasExited, Dashboard.Tail());

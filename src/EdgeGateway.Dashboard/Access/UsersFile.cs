@@ -225,7 +225,18 @@ public sealed class UsersFile(string path)
 
         buffer.WriteByte((byte)'\n');
         var temporary = $"{path}.{Environment.ProcessId}.tmp";
-        File.WriteAllBytes(temporary, buffer.ToArray());
+        // The hashes are the service's and its admins' business only.
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var file = new FileStream(temporary, options))
+        {
+            file.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
+        }
+
         File.Move(temporary, path, overwrite: true);
         _cached = null;
     }

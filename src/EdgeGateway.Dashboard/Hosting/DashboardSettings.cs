@@ -102,6 +102,19 @@ public sealed record DashboardSettings(
         var register = Required("Register", options.Register);
         var users = Required("Users", options.Users);
         var keys = Required("KeysDirectory", options.KeysDirectory);
+        if (keys.Length > 0 && !OperatingSystem.IsWindows() && !Directory.Exists(keys) && !File.Exists(keys))
+        {
+            // The key ring lies unencrypted in its folder (ASP.NET Core says so at start): readable by the service's user only.
+            try
+            {
+                Directory.CreateDirectory(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Said below, with the folder's problem.
+            }
+        }
+
         if (keys.Length > 0 && StorageErrors.DirectoryProblem(keys, create: true) is { } keysProblem)
         {
             Problem("KeysDirectory", $"'{keys}' cannot hold the key ring: {keysProblem}");
