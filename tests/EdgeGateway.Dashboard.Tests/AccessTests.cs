@@ -17,8 +17,7 @@ public sealed class AccessTests(DashboardProgramme programme)
 
         var answer = await client.GetAsync(new Uri(path, UriKind.Relative));
 
-        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
-        Assert.StartsWith("/signin?ReturnUrl=", answer.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        AssertSentToSignIn(answer);
     }
 
     [Fact]
@@ -120,8 +119,7 @@ public sealed class AccessTests(DashboardProgramme programme)
 
         var answer = await client.GetAsync(new Uri("/", UriKind.Relative));
 
-        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
-        Assert.StartsWith("/signin", answer.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        AssertSentToSignIn(answer);
     }
 
     [Fact]
@@ -147,8 +145,7 @@ public sealed class AccessTests(DashboardProgramme programme)
         users.ResetPassword("stale", "second-password");
         var answer = await client.GetAsync(new Uri("/", UriKind.Relative));
 
-        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
-        Assert.StartsWith("/signin", answer.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        AssertSentToSignIn(answer);
     }
 
     [Fact]
@@ -259,5 +256,12 @@ public sealed class AccessTests(DashboardProgramme programme)
     {
         var start = overview.IndexOf("Data version <code>", StringComparison.Ordinal) + 19;
         return overview[start..overview.IndexOf("</code>", start, StringComparison.Ordinal)];
+    }
+
+    /// <summary>A 302 to the sign-in page with where to return.</summary>
+    private static void AssertSentToSignIn(HttpResponseMessage answer)
+    {
+        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        Assert.StartsWith("/signin?ReturnUrl=", answer.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
     }
 }
