@@ -21,7 +21,7 @@ internal static class EvaluationPage
     {
         var scope = SiteScope.Of(context.User);
         var snapshot = await cache.CurrentAsync(context.RequestAborted);
-        if (await Result(snapshot) is not { } result)
+        if (Result(snapshot) is not { } result)
         {
             return Running(context, scope, snapshot);
         }
@@ -55,7 +55,7 @@ internal static class EvaluationPage
         }
 
         var snapshot = await cache.CurrentAsync(context.RequestAborted);
-        if (await Result(snapshot) is not { } result)
+        if (Result(snapshot) is not { } result)
         {
             return Results.Problem("The evaluation of this data version is still running; try again in a few seconds.", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
@@ -74,22 +74,9 @@ internal static class EvaluationPage
         return Results.File(Encoding.UTF8.GetBytes(text.ToString()), "text/csv; charset=utf-8", file);
     }
 
-    private static async Task<EvaluationResult?> Result(ProgrammeSnapshot snapshot)
-    {
-        if (!snapshot.Evaluation.IsCompleted)
-        {
-            return null;
-        }
-
-        try
-        {
-            return await snapshot.Evaluation;
-        }
-        catch (DataUnavailableException)
-        {
-            return null;
-        }
-    }
+    /// <summary>The evaluation when it is done and succeeded; null while it runs or when it failed (the page says which).</summary>
+    private static EvaluationResult? Result(ProgrammeSnapshot snapshot) =>
+        snapshot.Evaluation.IsCompletedSuccessfully ? snapshot.Evaluation.Result : null;
 
     private static IResult Running(HttpContext context, SiteScope scope, ProgrammeSnapshot snapshot) =>
         snapshot.Evaluation.IsFaulted
