@@ -94,7 +94,8 @@ internal static class CoverageStudyCommand
 
     /// <summary>
     /// The scenarios of issue 16 (<c>--scenarios</c>), <paramref name="programmes"/> programmes each: the default
-    /// programme; 2, 3, 5 and 10 treated sites among 30 sites of one cell each (few treated clusters); and the default
+    /// programme; 2, 3, 5 and 10 treated sites among 30 sites of one cell each (few treated clusters); 2 and 3 treated
+    /// cells of the default 60 in 30 sites (few treated sites, each with a control cell beside); and the default
     /// programme with cohort effects from −1 pp (first go-live) to +13 pp (last go-live). One table row per scenario.
     /// </summary>
     private static int RunScenarios(int programmes, int replications, long seed)
@@ -104,6 +105,12 @@ internal static class CoverageStudyCommand
         foreach (var treatedSites in new[] { 2, 3, 5, 10 })
         {
             scenarios.Add((string.Create(inv, $"{treatedSites} treated sites of 30 (1 cell each)"), new ProgrammeSettings(Sites: 30, Cells: 30, TreatedCells: treatedSites)));
+        }
+
+        foreach (var treatedCells in new[] { 2, 3 })
+        {
+            // Two cells a site: a treated site's other cell is a control, and the site is no placebo site.
+            scenarios.Add((string.Create(inv, $"{treatedCells} treated cells of 60 in 30 sites"), new ProgrammeSettings(TreatedCells: treatedCells)));
         }
 
         scenarios.Add(("cohort effects −1 … +13 pp, 40 of 60 cells", new ProgrammeSettings(OeeEffect: -0.01, OeeEffectAtLastGoLive: 0.13)));
