@@ -164,7 +164,7 @@ internal static class CoverageStudyCommand
 
     /// <summary>
     /// The pre-trend and shutdown scenarios of issue 16 (<c>--pre-trends</c>), one row each on the default programme:
-    /// no pre-trend (size of both pre-trend tests), treated cells drifting 0.1, 0.2 and 0.3 pp per week from 20
+    /// no pre-trend (size of both pre-trend tests), treated cells drifting 0.05, 0.1, 0.15, 0.2 and 0.3 pp per week from 20
     /// weeks before go-live on (power; bias of the headline and of the trend-adjusted effect), and a two-week
     /// shutdown before go-live (bias with the base-period fallback); last the null programme with 12 sites (few clusters).
     /// </summary>
@@ -174,7 +174,9 @@ internal static class CoverageStudyCommand
         var scenarios = new (string Name, ProgrammeSettings Settings)[]
         {
             ("no pre-trend", new ProgrammeSettings()),
+            ("drift 0.05 pp/week", new ProgrammeSettings { PreTrendPerWeek = 0.0005 }),
             ("drift 0.1 pp/week", new ProgrammeSettings { PreTrendPerWeek = 0.001 }),
+            ("drift 0.15 pp/week", new ProgrammeSettings { PreTrendPerWeek = 0.0015 }),
             ("drift 0.2 pp/week", new ProgrammeSettings { PreTrendPerWeek = 0.002 }),
             ("drift 0.3 pp/week", new ProgrammeSettings { PreTrendPerWeek = 0.003 }),
             ("14-day shutdown before go-live", new ProgrammeSettings { ShutdownDaysBeforeGoLive = 14 }),
