@@ -94,7 +94,8 @@ internal static class CoverageStudyCommand
 
     /// <summary>
     /// The scenarios of issue 16 (<c>--scenarios</c>), <paramref name="programmes"/> programmes each: the default
-    /// programme; 2, 3, 5 and 10 treated sites among 30 sites of one cell each (few treated clusters); and the default
+    /// programme; 2, 3, 5 and 10 treated sites among 30 sites of one cell each (few treated clusters); 2 and 3 treated
+    /// cells of the default 60 in 30 sites (few treated sites, each with a control cell beside); and the default
     /// programme with cohort effects from −1 pp (first go-live) to +13 pp (last go-live). One table row per scenario.
     /// </summary>
     private static int RunScenarios(int programmes, int replications, long seed)
@@ -104,6 +105,12 @@ internal static class CoverageStudyCommand
         foreach (var treatedSites in new[] { 2, 3, 5, 10 })
         {
             scenarios.Add((string.Create(inv, $"{treatedSites} treated sites of 30 (1 cell each)"), new ProgrammeSettings(Sites: 30, Cells: 30, TreatedCells: treatedSites)));
+        }
+
+        foreach (var treatedCells in new[] { 2, 3 })
+        {
+            // Two cells a site: a treated site's other cell is a control, and the site is no placebo site.
+            scenarios.Add((string.Create(inv, $"{treatedCells} treated cells of 60 in 30 sites"), new ProgrammeSettings(TreatedCells: treatedCells)));
         }
 
         scenarios.Add(("cohort effects −1 … +13 pp, 40 of 60 cells", new ProgrammeSettings(OeeEffect: -0.01, OeeEffectAtLastGoLive: 0.13)));
@@ -157,7 +164,7 @@ internal static class CoverageStudyCommand
 
     /// <summary>
     /// The pre-trend and shutdown scenarios of issue 16 (<c>--pre-trends</c>), one row each on the default programme:
-    /// no pre-trend (size of both pre-trend tests), treated cells drifting 0.1, 0.2 and 0.3 pp per week from 20
+    /// no pre-trend (size of both pre-trend tests), treated cells drifting 0.05, 0.1, 0.15, 0.2 and 0.3 pp per week from 20
     /// weeks before go-live on (power; bias of the headline and of the trend-adjusted effect), and a two-week
     /// shutdown before go-live (bias with the base-period fallback); last the null programme with 12 sites (few clusters).
     /// </summary>
@@ -167,7 +174,9 @@ internal static class CoverageStudyCommand
         var scenarios = new (string Name, ProgrammeSettings Settings)[]
         {
             ("no pre-trend", new ProgrammeSettings()),
+            ("drift 0.05 pp/week", new ProgrammeSettings { PreTrendPerWeek = 0.0005 }),
             ("drift 0.1 pp/week", new ProgrammeSettings { PreTrendPerWeek = 0.001 }),
+            ("drift 0.15 pp/week", new ProgrammeSettings { PreTrendPerWeek = 0.0015 }),
             ("drift 0.2 pp/week", new ProgrammeSettings { PreTrendPerWeek = 0.002 }),
             ("drift 0.3 pp/week", new ProgrammeSettings { PreTrendPerWeek = 0.003 }),
             ("14-day shutdown before go-live", new ProgrammeSettings { ShutdownDaysBeforeGoLive = 14 }),

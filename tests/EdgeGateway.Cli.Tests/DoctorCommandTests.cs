@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -224,6 +225,37 @@ public sealed class DoctorCommandTests : IClassFixture<DoctorCommandTests.TlsBro
         var checks = await RunAsync(Config("""{ "Role": "StateRun" }""", "\"Mqtt\": { \"Port\": 1 }"), path, new FakeTimeProvider(now));
 
         Assert.Equal(string.Format(CultureInfo.InvariantCulture, expected, last.UtcDateTime, since.UtcDateTime), checks.Single(c => c.Name == "last record").ToString());
+    }
+
+    [Fact]
+    public async Task The_running_agents_control_socket_is_ok_when_it_listens_a_warning_when_not_and_said_off_when_empty()
+    {
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var status = WriteStatus(now, now, new OutboxStatus(0, 0, 1, 1, null, 0, 0));
+        var socket = Path.Combine(_dir, "control.sock");
+        string ConfigWith(string path) => Config("""{ "Role": "StateRun" }""", $$"""
+            "Mqtt": { "Port": 1 }, "ControlSocket": "{{path}}"
+            """);
+
+        var missing = (await RunAsync(ConfigWith(socket), status, new FakeTimeProvider(now))).Single(c => c.Name == "control socket").ToString();
+        Assert.StartsWith($"warn control socket: no agent listens on {socket}: ", missing, StringComparison.Ordinal);
+        Assert.EndsWith("— fix: edgegw reason, article and calendar cannot reach it; journalctl -u edgegw says why (Agent.ControlSocket)", missing, StringComparison.Ordinal);
+
+        using (var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        {
+            listener.Bind(new UnixDomainSocketEndPoint(socket));
+            listener.Listen();
+            Assert.Equal(
+                $"ok   control socket: {socket} takes edgegw reason, article and calendar",
+                (await RunAsync(ConfigWith(socket), status, new FakeTimeProvider(now))).Single(c => c.Name == "control socket").ToString());
+        }
+
+        Assert.Equal(
+            "ok   control socket: off (Agent.ControlSocket is empty): edgegw reason, article and calendar cannot reach the agent; MQTT commands can",
+            (await RunAsync(ConfigWith(""), status, new FakeTimeProvider(now))).Single(c => c.Name == "control socket").ToString());
+
+        // Without a running agent there is nothing to ask: the agent line says so.
+        Assert.DoesNotContain(await RunAsync(ConfigWith(socket)), c => c.Name == "control socket");
     }
 
     [Fact]

@@ -108,7 +108,7 @@ public sealed class EvaluateCommandTests(EvaluatedProgramme evaluated) : IClassF
     {
         using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(evaluated.Output, "evaluation.json")));
         var effects = File.ReadAllLines(Path.Combine(evaluated.Output, "effects.csv"));
-        Assert.Equal("outcome,dimension,group,sites,treated_cells,estimate,standard_error,lower,upper,minimum_detectable_effect,pre_trend_chi_square,pre_trend_df,pre_trend_p_value,naive_before_after,note", effects[0]);
+        Assert.Equal("outcome,dimension,group,sites,treated_cells,estimate,standard_error,lower,upper,minimum_detectable_effect,pre_trend_chi_square,pre_trend_df,pre_trend_p_value,naive_before_after,note,placebo_sites", effects[0]);
         var oee = effects.Single(l => l.StartsWith("oee,all,all,", StringComparison.Ordinal)).Split(',');
         var overall = json.RootElement.GetProperty("effects")[0].GetProperty("overall");
         Assert.Equal(overall.GetProperty("estimate").GetDouble(), double.Parse(oee[5], CultureInfo.InvariantCulture));
@@ -117,6 +117,16 @@ public sealed class EvaluateCommandTests(EvaluatedProgramme evaluated) : IClassF
         var cells = File.ReadAllLines(Path.Combine(evaluated.Output, "cells.csv"));
         Assert.Equal(41, cells.Length);
         Assert.StartsWith("site,cell,treated,go_live,ramp_up_days,days_expected,days_with_data,mean_known_share,oee_before,oee_after,oee_change,", cells[0], StringComparison.Ordinal);
+        Assert.EndsWith(",fate_used,fate_role,fate_code,fate_base_period", cells[0], StringComparison.Ordinal);
+        var jsonCells = json.RootElement.GetProperty("cells").EnumerateArray().ToList();
+        for (var i = 1; i < cells.Length; i++)
+        {
+            var fate = jsonCells[i - 1].GetProperty("fate");
+            var expected = string.Join(',', fate.GetProperty("used").GetBoolean() ? "true" : "false", fate.GetProperty("role").GetString(), fate.GetProperty("code").GetString(),
+                fate.GetProperty("base_period").ValueKind == JsonValueKind.Null ? "" : fate.GetProperty("base_period").GetInt32().ToString(CultureInfo.InvariantCulture));
+            Assert.EndsWith("," + expected, cells[i], StringComparison.Ordinal);
+        }
+
         var eventTime = File.ReadAllLines(Path.Combine(evaluated.Output, "event_time.csv"));
         Assert.Equal("outcome,period,treated_cells,estimate,standard_error,lower,upper", eventTime[0]);
         Assert.Equal(

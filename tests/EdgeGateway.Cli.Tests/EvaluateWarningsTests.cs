@@ -77,6 +77,7 @@ public sealed class EvaluateWarningsTests(DriftingProgramme drifting) : IClassFi
         Assert.Equal("single_control_site", root.GetProperty("warnings")[0].GetProperty("code").GetString());
         var oee = root.GetProperty("effects")[0];
         Assert.True(oee.GetProperty("pre_trend_rejected").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, oee.GetProperty("overall_placebo_sites").ValueKind); // 26 treated cells in many sites
         Assert.True(oee.GetProperty("pre_trend_linear").GetProperty("slope_per_period").GetProperty("estimate").GetDouble() > 0);
         var adjusted = oee.GetProperty("trend_sensitivity").GetProperty("effect_if_trend_continued");
         Assert.True(adjusted.GetProperty("estimate").GetDouble() < oee.GetProperty("overall").GetProperty("estimate").GetDouble());
@@ -115,6 +116,31 @@ public sealed class EvaluateWarningsTests(DriftingProgramme drifting) : IClassFi
         Assert.Contains("single site", check.RootElement.GetProperty("warnings").GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Contains("not credible: treated cells were already drifting", check.RootElement.GetProperty("pre-trends").GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Contains("not credible: treated cells were already drifting", check.RootElement.GetProperty("summary").GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The warning, the reading and the pre-trend and sensitivity section as a reader sees them (the other sections
+    /// hidden): a PNG from headless Chromium. With <c>EDGEGW_SCREENSHOTS</c> set to a folder the PNG is kept there as
+    /// <c>evaluation-warnings.png</c> (how src/docs/evaluation-warnings.png was made).
+    /// </summary>
+    [Fact]
+    public void Report_Screenshot_ShowsTheWarningTheVerdictAndTheSensitivity()
+    {
+        var copy = Path.Combine(drifting.Folder, "sections.html");
+        var html = File.ReadAllText(Path.Combine(drifting.Output, "report.html"));
+        const string only = "<style>section:not(#warnings):not(#summary):not(#pre-trends) { display: none; }</style>";
+        File.WriteAllText(copy, html.Replace("</head>", only + "</head>", StringComparison.Ordinal));
+        var png = Path.Combine(drifting.Folder, "evaluation-warnings.png");
+
+        EvaluateCommandTests.Chromium("--window-size=1280,1500", "--hide-scrollbars", $"--screenshot={png}", new Uri(copy).AbsoluteUri);
+
+        var bytes = File.ReadAllBytes(png);
+        Assert.True(bytes.Length > 20_000, $"the screenshot has only {bytes.Length} bytes");
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], bytes[..4]);
+        if (Environment.GetEnvironmentVariable("EDGEGW_SCREENSHOTS") is { Length: > 0 } keep)
+        {
+            File.Copy(png, Path.Combine(keep, "evaluation-warnings.png"), overwrite: true);
+        }
     }
 
     private const string MeasureScript = """

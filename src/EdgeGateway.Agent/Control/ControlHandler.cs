@@ -13,18 +13,58 @@ internal sealed partial class ControlHandler(GatewayConfig config, ControlQueue 
     /// <summary>How long a command waits for the engine before the reply says it did not come to it.</summary>
     public static readonly TimeSpan EngineTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly ControlCommandReader _reader = new(config);
+    /// <summary>How many recent commands with an id are remembered, so that a repeat is answered without being applied again.</summary>
+    public const int RememberedCommands = 64;
 
-    /// <summary>Handles one request from <paramref name="channel"/> (for the log: <c>socket</c>, <c>mqtt</c>); returns the reply.</summary>
-    public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> request, string channel, CancellationToken cancellationToken)
+    private readonly ControlCommandReader _reader = new(config);
+    private readonly Lock _recentLock = new();
+    private readonly Dictionary<string, Task<byte[]>> _recent = [];
+    private readonly Queue<string> _recentOrder = new();
+
+    /// <summary>
+    /// Handles one request from <paramref name="channel"/> (for the log: <c>socket</c>, <c>mqtt</c>); returns the reply.
+    /// A request with an id that repeats one of the last <see cref="RememberedCommands"/> byte for byte — an MQTT
+    /// redelivery after a reconnect, a tablet retrying after a lost reply — gets the first one's reply and is not
+    /// applied again: a second closure or extra shift would otherwise be refused as overlapping the first.
+    /// </summary>
+    public Task<byte[]> HandleAsync(ReadOnlyMemory<byte> request, string channel, CancellationToken cancellationToken)
     {
         var command = _reader.Read(request.Span, time.GetUtcNow().ToUnixTimeMilliseconds(), out var id, out var error);
         if (command is null)
         {
             Log.NotUnderstood(logger, channel, error!);
-            return ControlReply.Error(id, error!);
+            return Task.FromResult(ControlReply.Error(id, error!));
         }
 
+        if (id is null)
+        {
+            return ApplyAsync(command, id, channel, cancellationToken);
+        }
+
+        var key = System.Text.Encoding.UTF8.GetString(request.Span);
+        lock (_recentLock)
+        {
+            if (_recent.TryGetValue(key, out var first))
+            {
+                Log.Repeated(logger, channel, command.Text, id);
+                return first;
+            }
+
+            var reply = ApplyAsync(command, id, channel, cancellationToken);
+            _recent[key] = reply;
+            _recentOrder.Enqueue(key);
+            if (_recentOrder.Count > RememberedCommands)
+            {
+                _recent.Remove(_recentOrder.Dequeue());
+            }
+
+            return reply;
+        }
+    }
+
+    private async Task<byte[]> ApplyAsync(ControlCommand command, string? id, string channel, CancellationToken cancellationToken)
+    {
+        string error;
         ContextOutcome outcome;
         try
         {
@@ -53,5 +93,8 @@ internal sealed partial class ControlHandler(GatewayConfig config, ControlQueue 
 
         [LoggerMessage(EventId = 702, Level = LogLevel.Warning, Message = "Command ({Channel}) {Command}: {Error}")]
         public static partial void NotTaken(ILogger logger, string channel, string command, string error);
+
+        [LoggerMessage(EventId = 703, Level = LogLevel.Information, Message = "Command ({Channel}) {Command}: a repeat of id {Id}, answered as the first time, not applied again")]
+        public static partial void Repeated(ILogger logger, string channel, string command, string id);
     }
 }

@@ -5,17 +5,17 @@ using EdgeGateway.Core.Kpi;
 namespace EdgeGateway.Agent.Control;
 
 /// <summary>
-/// The reply to a command, one JSON object: <c>{"id":…,"ok":true,"outcome":"done|replaced","message":"…"}</c> or
+/// The reply to a command, one JSON object: <c>{"id":…,"ok":true,"outcome":"done|replaced|not_saved","message":"…"}</c> or
 /// <c>{"id":…,"ok":false,"error":"…"}</c>; <c>id</c> is the request's, or null.
 /// </summary>
 internal static class ControlReply
 {
-    /// <summary>The engine's outcome: ok with <c>done</c> or <c>replaced</c>, or its refusal as the error.</summary>
+    /// <summary>The engine's outcome: ok with <c>done</c>, <c>replaced</c> or <c>not_saved</c>, or its refusal as the error.</summary>
     public static byte[] Of(string? id, ContextOutcome outcome) => outcome.Succeeded()
         ? Write(id, writer =>
         {
             writer.WriteBoolean("ok", true);
-            writer.WriteString("outcome", outcome == ContextOutcome.Replaced ? "replaced" : "done");
+            writer.WriteString("outcome", outcome switch { ContextOutcome.Replaced => "replaced", ContextOutcome.NotSaved => "not_saved", _ => "done" });
             writer.WriteString("message", outcome.Describe());
         })
         : Error(id, outcome.Describe());

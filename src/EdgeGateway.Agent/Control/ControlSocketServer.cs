@@ -96,6 +96,12 @@ internal sealed partial class ControlSocketServer(IOptions<AgentOptions> options
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 timeout.CancelAfter(s_requestTimeout);
                 var request = await ReadLineAsync(connection, timeout.Token).ConfigureAwait(false);
+                if (request is { Length: 0 })
+                {
+                    // Connected and closed without a word: a probe (edgegw doctor) that the agent listens; nothing to answer or log.
+                    return;
+                }
+
                 var reply = request is null
                     ? ControlReply.Error(null, $"the request is longer than {ControlCommandReader.MaxBytes} bytes or has no line end")
                     : await handler.HandleAsync(request, Sender(connection), stoppingToken).ConfigureAwait(false);

@@ -193,7 +193,11 @@ internal sealed partial class EngineWorker(
             {
                 entries.RemoveAll(entry => entry.ToMs <= last);
                 entries.Add(new CalendarEntry(command.Kind, command.FromMs, command.ToMs));
-                calendar.Write(entries);
+                if (calendar.Write(entries) is not null)
+                {
+                    // The engine has taken it and cannot take it back; the person who gave it must know it would not survive a restart.
+                    outcome = ContextOutcome.NotSaved;
+                }
             }
 
             pending.Outcome.TrySetResult(outcome);

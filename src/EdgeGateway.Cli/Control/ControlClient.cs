@@ -53,6 +53,12 @@ internal static class ControlClient
         {
             using var document = JsonDocument.Parse(reply);
             var root = document.RootElement;
+            if (root.GetProperty("ok").GetBoolean() && root.TryGetProperty("outcome", out var outcome) && outcome.ValueEquals("not_saved"))
+            {
+                stderr.WriteLine($"edgegw {name}: {root.GetProperty("message").GetString()}");
+                return Refused;
+            }
+
             if (root.GetProperty("ok").GetBoolean())
             {
                 stdout.Write(Encoding.UTF8.GetBytes(root.GetProperty("message").GetString() + "\n"));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using EdgeGateway.Agent.Hosting;
 using EdgeGateway.Agent.Pipeline;
@@ -17,7 +18,7 @@ namespace EdgeGateway.Cli.Doctor;
 /// The checks of <c>edgegw doctor</c> (src/docs/cli.md): the config as the agent checks it, the gateway id, the
 /// configured sensors present and answering, the service user's groups, the outbox's disk (<see cref="DiskCheck"/>), the
 /// broker (<see cref="BrokerChecks"/>: name, TCP, TLS against the pinned CA, credentials, the gateway's subscription and
-/// publish allowed), the client certificate's expiry, the clock and its offset, and the running agent with its last
+/// publish allowed), the client certificate's expiry, the running agent's control socket, the clock and its offset, and the running agent with its last
 /// record's age (<see cref="AgentChecks"/>). Each check is one <see cref="DoctorCheck"/>; a check that needs a valid
 /// config is skipped without one.
 /// </summary>
@@ -50,6 +51,11 @@ internal sealed class DoctorChecks(string configPath, string statusPath, string 
             var agentConnected = status.Kind == AgentStatusKind.Running && status.BrokerConnected;
             await BrokerChecks.RunAsync(gateway, options.Mqtt, options.GatewayId, agentConnected, checks, cancellationToken).ConfigureAwait(false);
             Certificates(options.Mqtt, checks);
+            if (status.Kind == AgentStatusKind.Running)
+            {
+                checks.Add(ControlSocket(options.ControlSocket));
+            }
+
             everyMinute = options.EffectiveWindows.Contains("1m");
         }
 
@@ -167,6 +173,34 @@ internal sealed class DoctorChecks(string configPath, string statusPath, string 
         }
 
         return groups;
+    }
+
+    /// <summary>
+    /// The running agent takes <c>edgegw reason</c>, <c>article</c> and <c>calendar</c> on its control socket, and this
+    /// user may use it: a connection closed without a request (the agent takes it for a probe and logs nothing).
+    /// </summary>
+    internal static DoctorCheck ControlSocket(string path)
+    {
+        const string Name = "control socket";
+        if (string.IsNullOrEmpty(path))
+        {
+            return DoctorCheck.Ok(Name, "off (Agent.ControlSocket is empty): edgegw reason, article and calendar cannot reach the agent; MQTT commands can");
+        }
+
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new UnixDomainSocketEndPoint(path));
+            return DoctorCheck.Ok(Name, $"{path} takes edgegw reason, article and calendar");
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AccessDenied)
+        {
+            return DoctorCheck.Warn(Name, $"{path}: user {Environment.UserName} may not use it", $"sudo usermod -aG edgegw {Environment.UserName}, then log in again (or use sudo)");
+        }
+        catch (SocketException e)
+        {
+            return DoctorCheck.Warn(Name, $"no agent listens on {path}: {e.Message}", "edgegw reason, article and calendar cannot reach it; journalctl -u edgegw says why (Agent.ControlSocket)");
+        }
     }
 
     private static void Certificates(MqttOptions mqtt, List<DoctorCheck> checks)

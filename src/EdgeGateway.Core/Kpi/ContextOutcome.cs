@@ -26,13 +26,19 @@ public enum ContextOutcome
 
     /// <summary>The extra shift overlaps a shift of some cell.</summary>
     Overlaps,
+
+    /// <summary>
+    /// A closure or extra shift taken by the engine that the agent could not save: it holds while the agent runs and
+    /// is saved with the next one that can be written, else it is lost when the agent stops.
+    /// </summary>
+    NotSaved,
 }
 
 /// <summary>Helpers on <see cref="ContextOutcome"/>.</summary>
 public static class ContextOutcomes
 {
     /// <summary>Whether the event changed something.</summary>
-    public static bool Succeeded(this ContextOutcome outcome) => outcome is ContextOutcome.Done or ContextOutcome.Replaced;
+    public static bool Succeeded(this ContextOutcome outcome) => outcome is ContextOutcome.Done or ContextOutcome.Replaced or ContextOutcome.NotSaved;
 
     /// <summary>The outcome in words, for a reply or a log line.</summary>
     public static string Describe(this ContextOutcome outcome) => outcome switch
@@ -44,6 +50,7 @@ public static class ContextOutcomes
         ContextOutcome.InTheFuture => "the time given is in the future",
         ContextOutcome.InThePast => "it ends before now: time already booked is not booked again",
         ContextOutcome.Overlaps => "it overlaps a shift",
+        ContextOutcome.NotSaved => "taken, but not saved: the agent cannot write calendar.json in its outbox folder (its log says why); it holds until the agent stops unless a later closure or extra shift can be saved",
         _ => "nothing to do",
     };
 }

@@ -6,7 +6,7 @@ namespace EdgeGateway.Evaluation.Estimation;
 /// Post periods (t ≥ g) compare with the base g − 1 (long difference), pre periods with t − 1 (varying base).
 /// Controls: cells whose cohort is later than both periods (never treated and not yet treated), observed in both.
 /// </summary>
-internal sealed class GroupTimeEffects
+internal sealed partial class GroupTimeEffects
 {
     private readonly StaggeredDesign _design;
     private readonly List<Block> _blocks = [];

@@ -6,7 +6,7 @@ namespace EdgeGateway.Evaluation.Report;
 /// <summary>
 /// The evaluation as three CSV tables (src/docs/evaluation.md): <c>effects.csv</c> (one row per outcome and per
 /// shown breakdown), <c>event_time.csv</c> (outcome × period since go-live) and <c>cells.csv</c> (one row per cell with
-/// coverage and before/after per outcome). Numbers in the outcomes' own units (ratios as fractions), invariant
+/// coverage, before/after per outcome and its fate). Numbers in the outcomes' own units (ratios as fractions), invariant
 /// culture, empty when missing.
 /// </summary>
 public static class CsvReport
@@ -35,17 +35,18 @@ public static class CsvReport
 
     private static void Effects(TextWriter output, EvaluationResult result)
     {
-        output.WriteLine("outcome,dimension,group,sites,treated_cells,estimate,standard_error,lower,upper,minimum_detectable_effect,pre_trend_chi_square,pre_trend_df,pre_trend_p_value,naive_before_after,note");
+        output.WriteLine("outcome,dimension,group,sites,treated_cells,estimate,standard_error,lower,upper,minimum_detectable_effect,pre_trend_chi_square,pre_trend_df,pre_trend_p_value,naive_before_after,note,placebo_sites");
         foreach (var e in result.Effects)
         {
             var key = OutcomeText.Key(e.Outcome);
             var pre = e.PreTrend;
             output.WriteLine(Row(key, "all", "all", N(result.Programme.Sites), N(result.Programme.TreatedCells),
                 N(e.Overall?.Value), N(e.Overall?.StandardError), N(e.Overall?.Lower), N(e.Overall?.Upper), N(e.MinimumDetectableEffect),
-                N(pre?.ChiSquare), pre is null ? "" : N(pre.DegreesOfFreedom), N(pre?.PValue), N(e.NaiveBeforeAfter?.Value), string.Join("; ", e.Suppressed)));
+                N(pre?.ChiSquare), pre is null ? "" : N(pre.DegreesOfFreedom), N(pre?.PValue), N(e.NaiveBeforeAfter?.Value), string.Join("; ", e.Suppressed),
+                e.OverallPlaceboSites is { } placebo ? N(placebo) : ""));
             foreach (var b in e.Breakdowns)
             {
-                output.WriteLine(Row(key, b.Dimension, b.Group, N(b.Sites), N(b.TreatedCells), N(b.Effect.Value), N(b.Effect.StandardError), N(b.Effect.Lower), N(b.Effect.Upper), "", "", "", "", "", ""));
+                output.WriteLine(Row(key, b.Dimension, b.Group, N(b.Sites), N(b.TreatedCells), N(b.Effect.Value), N(b.Effect.StandardError), N(b.Effect.Lower), N(b.Effect.Upper), "", "", "", "", "", "", ""));
             }
         }
     }
@@ -67,6 +68,7 @@ public static class CsvReport
         var outcomes = result.Effects.Select(e => e.Outcome).ToList();
         var header = new List<string> { "site", "cell", "treated", "go_live", "ramp_up_days", "days_expected", "days_with_data", "mean_known_share" };
         header.AddRange(outcomes.SelectMany(o => new[] { $"{OutcomeText.Key(o)}_before", $"{OutcomeText.Key(o)}_after", $"{OutcomeText.Key(o)}_change" }));
+        header.AddRange(["fate_used", "fate_role", "fate_code", "fate_base_period"]);
         output.WriteLine(string.Join(',', header));
         foreach (var c in result.Cells)
         {
@@ -80,6 +82,10 @@ public static class CsvReport
                 var ba = c.BeforeAfter.GetValueOrDefault(o);
                 fields.AddRange([N(ba?.Before), N(ba?.After), N(ba?.Change)]);
             }
+
+            fields.AddRange(c.Fate is { } fate
+                ? [fate.Used ? "true" : "false", fate.Role, fate.Code, fate.BasePeriod is { } b ? N(b) : ""]
+                : ["", "", "", ""]);
 
             output.WriteLine(Row([.. fields]));
         }

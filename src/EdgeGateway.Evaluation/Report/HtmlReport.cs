@@ -49,7 +49,7 @@ public static class HtmlReport
     public static void WriteBody(TextWriter output, EvaluationResult result, string title)
     {
         var s = result.Settings;
-        output.Write($"<header><h1>{E(title)}</h1><p class=\"lead\">{Invariant($"{s.From:yyyy-MM-dd} to {s.To.AddDays(-1):yyyy-MM-dd}")}: {result.Programme.Sites} sites, {result.Programme.TreatedCells} cells with a voucher (in {result.Programme.Cohorts} go-live cohorts), {result.Programme.ControlCells} cells without{E(Unused(result))}; {result.Programme.Periods} periods of {s.PeriodDays} days. Effects are differences against the comparison cells (difference in differences), with {Percent(s.ConfidenceLevel)} confidence intervals.</p></header>\n");
+        output.Write($"<header><h1>{E(title)}</h1><p class=\"lead\">{Invariant($"{s.From:yyyy-MM-dd} to {s.To.AddDays(-1):yyyy-MM-dd}")}: {Counted(result.Programme.Sites, "site")}, {Counted(result.Programme.TreatedCells, "cell")} with a voucher (in {Counted(result.Programme.Cohorts, "go-live cohort")}), {Counted(result.Programme.ControlCells, "cell")} without{E(Unused(result))}; {result.Programme.Periods} periods of {s.PeriodDays} days. Effects are differences against the comparison cells (difference in differences), with {Percent(s.ConfidenceLevel)} confidence intervals.</p></header>\n");
         Summary(output, result);
         PreTrendSensitivity(output, result);
         EventTime(output, result);
@@ -352,6 +352,9 @@ public static class HtmlReport
         output.Write("</table></section>\n");
     }
 
+    /// <summary>"1 site", "2 sites".</summary>
+    private static string Counted(int count, string noun) => string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? "" : "s")}");
+
     private static void Method(TextWriter output, EvaluationResult result)
     {
         var s = result.Settings;
@@ -359,6 +362,11 @@ public static class HtmlReport
         output.Write($"<li>Outcomes per cell and period of {s.PeriodDays} days, recomputed from the day records' time buckets and counts (ISO 22400; ratios of sums, never averages of ratios).</li>\n");
         output.Write($"<li>Staggered difference in differences after Callaway &amp; Sant'Anna (2021): an effect for every go-live cohort and period against the change of the comparison cells ({E(s.ControlGroup)}) since the period before go-live, averaged by period since go-live and, for the headline, over the periods after each cell's ramp-up.</li>\n");
         output.Write($"<li>Confidence intervals ({Percent(s.ConfidenceLevel)}): multiplier bootstrap clustered by site on Callaway &amp; Sant'Anna's influence functions, each treated cell centred on its own cohort-and-period effect so that effects differing between cohorts do not widen the intervals ({s.BootstrapReplications} replications, Webb six-point weights, seed {s.Seed}), standard error scaled by √(S/(S−1)) ({result.Programme.Sites} sites); Student-t critical value with G₁−1 degrees of freedom, G₁ the treated sites an estimate rests on, valid with few treated sites (Conley &amp; Taber 2011; Imbens &amp; Kolesár 2016); pre-trends: joint Wald test that all effects before go-live against the period before go-live are zero (pooled into at most (S−1)/5 and 4 groups of periods; Hotelling F reference), and a t test (G₁−1 degrees of freedom) of their slope on the period since go-live; smallest detectable effect: (z<sub>0.975</sub> + z<sub>0.80</sub>) × standard error.</li>\n");
+        if (result.Effects.Select(e => e.OverallPlaceboSites).Where(p => p is not null).Min() is { } placeboSites)
+        {
+            output.Write($"<li>Fewer than 5 treated sites: the headline's treated noise is estimated from placebo sites instead (Conley &amp; Taber 2011): each never-treated site in turn takes a treated site's place, and the spread of these placebo effects is that site's noise, assuming the treated sites vary like the never-treated ones (at least {placeboSites} placebo sites per treated site; Student-t critical value with their number − 1 degrees of freedom).</li>\n");
+        }
+
         output.Write($"<li>Privacy: ids are pseudonymous; no breakdown over fewer than {s.MinimumSitesPerBreakdown} sites is shown.</li>\n");
         foreach (var note in result.Notes)
         {

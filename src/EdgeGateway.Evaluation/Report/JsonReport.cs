@@ -56,6 +56,7 @@ public static class JsonReport
             json.WriteString("outcome", OutcomeText.Key(effect.Outcome));
             json.WritePropertyName("overall");
             Estimate(json, effect.Overall);
+            Number(json, "overall_placebo_sites", effect.OverallPlaceboSites);
             Number(json, "minimum_detectable_effect", effect.MinimumDetectableEffect);
             json.WritePropertyName("naive_before_after");
             Estimate(json, effect.NaiveBeforeAfter);

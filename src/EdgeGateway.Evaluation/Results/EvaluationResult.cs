@@ -61,6 +61,12 @@ public sealed record OutcomeEffect(
 
     /// <summary>The headline if the linear pre-trend had continued after go-live; null without slope or headline.</summary>
     public TrendSensitivity? TrendSensitivity { get; init; }
+
+    /// <summary>
+    /// Set when the headline rests on fewer than 5 treated sites and its treated noise was estimated from placebo
+    /// sites (Conley &amp; Taber): the fewest placebo sites a treated site had. Null: the clustered bootstrap's t(G₁ − 1).
+    /// </summary>
+    public int? OverallPlaceboSites { get; init; }
 }
 
 /// <summary>The effect <see cref="Period"/> periods after go-live (0 = the period containing go-live).</summary>

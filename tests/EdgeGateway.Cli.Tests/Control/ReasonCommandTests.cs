@@ -147,4 +147,29 @@ public sealed class ReasonCommandTests
         Assert.All(open, r => Assert.Equal(0, Seconds(r, "planned_stop")));
         Assert.Equal(0, await agent.StopAsync());
     }
+
+    [Fact]
+    public async Task A_closure_the_agent_cannot_save_is_taken_but_said_not_saved_and_saved_with_the_next()
+    {
+        using var broker = MosquittoBroker.Launch();
+        using var run = new AgentRun("gw-unsaved", broker.Port, speedFactor: 60);
+        var agent = run.Start();
+        await Poll.Until(() => agent.FindLine("Taking commands on") is not null, s_timeout, "the control socket", () => agent.Tail());
+
+        // A folder where the temporary file goes: the write fails whoever runs the test (root included).
+        var blocker = Directory.CreateDirectory(Path.Combine(run.OutboxDirectory, "calendar.json.tmp"));
+        var (exit, stdout, stderr) = PkiRun.Edgegw("calendar", "close", "--from", "2026-03-24T09:00", "--to", "2026-03-24T11:00", "--socket", run.ControlSocket);
+        Assert.Equal((1, ""), (exit, stdout));
+        Assert.StartsWith("edgegw calendar close: taken, but not saved: the agent cannot write calendar.json", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(run.OutboxDirectory, "calendar.json")));
+        await Poll.Until(() => agent.FindLine("Cannot save the closures and extra shifts set by command") is not null, s_timeout, "the log line", () => agent.Tail());
+
+        // Once the folder can be written again, the next closure saves both.
+        blocker.Delete();
+        Assert.Equal((0, "done\n", ""), PkiRun.Edgegw("calendar", "close", "--from", "2026-03-25T09:00", "--to", "2026-03-25T11:00", "--socket", run.ControlSocket));
+        var kept = await File.ReadAllTextAsync(Path.Combine(run.OutboxDirectory, "calendar.json"));
+        Assert.Contains("\"from\": \"2026-03-24T08:00:00.000Z\"", kept, StringComparison.Ordinal);
+        Assert.Contains("\"from\": \"2026-03-25T08:00:00.000Z\"", kept, StringComparison.Ordinal);
+        Assert.Equal(0, await agent.StopAsync());
+    }
 }

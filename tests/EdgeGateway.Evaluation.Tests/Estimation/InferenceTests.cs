@@ -1,4 +1,6 @@
 using EdgeGateway.Evaluation.Estimation;
+using EdgeGateway.Evaluation.Panel;
+using MathNet.Numerics.Distributions;
 
 namespace EdgeGateway.Evaluation.Tests.Estimation;
 
@@ -192,4 +194,64 @@ public sealed class InferenceTests
     [InlineData(40, 30, 29)]
     public void DegreesOfFreedom_AreTreatedSitesMinusOne_AtMostSitesMinusOne_AtLeastOne(int treatedSites, int sites, int expected) =>
         Assert.Equal(expected, ProgrammeEvaluator.DegreesOfFreedom(treatedSites, sites));
+
+    /// <summary>
+    /// One treated cell (site 0, cohort 2) and four never-treated cells in sites 1–4, three periods. The overall
+    /// effect's one block (t = 2, base 1): control changes 1, 2, 3, 6 (mean 3, deviations −2, −1, 0, 3, Σ² = 14).
+    /// Each placebo site's draw: its deviation × √(4/3) / 1 (one treated cell-period), so the treated part's variance
+    /// is the mean of the squares, 14/4 × 4/3 = 14/3 (the controls' sample variance). The controls' part:
+    /// C = −(1/4) × deviation per site, Σ C² = 14/16, × S/(S−1) = 5/4: 70/64. Variance 14/3 + 70/64.
+    /// </summary>
+    [Fact]
+    public void Placebo_OneTreatedCell_TreatedVarianceIsTheControlsSampleVariance()
+    {
+        var design = new StaggeredDesign(3, [2, Never, Never, Never, Never], [0, 0, 0, 0, 0], [0, 1, 2, 3, 4], 5);
+        double[][] values = [[0, 0, 10], [0, 0, 1], [0, 0, 2], [0, 0, 3], [0, 0, 6]];
+
+        var placebo = new GroupTimeEffects(design, values).Placebo(0, int.MaxValue, (_, _) => true, minimumPlaceboSites: 4)!;
+
+        Assert.Equal((14.0 / 3) + (70.0 / 64), placebo.Variance, 12);
+        Assert.Equal(4, placebo.PlaceboSites);
+    }
+
+    /// <summary>
+    /// A treated site of two cells (0 and 1, cohort 2) and three candidate placebo sites: site 1 with one cell (2), used
+    /// for both treated cells; site 2 with cells 3 and 4, one each; site 3 whose cell 5 has no value in period 2, so it
+    /// cannot stand in. Block t = 2 (base 1): controls 2, 3, 4 with changes 1, 2, 6 (mean 3, deviations −2, −1, 3,
+    /// × √(3/2)), two treated cell-periods. Draws: site 1 (−2 − 2)√1.5/2 = −2√1.5 (square 6); site 2 (−1 + 3)√1.5/2 = √1.5
+    /// (square 1.5): treated variance 3.75 from 2 placebo sites. Controls: (2/2)/3 × deviation, C = 2/3 (site 1), −2/3
+    /// (site 2), Σ C² = 8/9, × 4/3 (4 sites): 32/27.
+    /// </summary>
+    [Fact]
+    public void Placebo_TwoCellSite_CellsStandInInTurn_AndASiteWithoutTheBlockIsSkipped()
+    {
+        var design = new StaggeredDesign(3, [2, 2, Never, Never, Never, Never], [0, 0, 0, 0, 0, 0], [0, 0, 1, 2, 2, 3], 4);
+        double[][] values = [[0, 0, 10], [0, 0, 12], [0, 0, 1], [0, 0, 2], [0, 0, 6], [0, 0, double.NaN]];
+        var effects = new GroupTimeEffects(design, values);
+
+        var placebo = effects.Placebo(0, int.MaxValue, (_, _) => true, minimumPlaceboSites: 2)!;
+
+        Assert.Equal(3.75 + (32.0 / 27), placebo.Variance, 12);
+        Assert.Equal(2, placebo.PlaceboSites);
+        Assert.Null(effects.Placebo(0, int.MaxValue, (_, _) => true, minimumPlaceboSites: 3));
+    }
+
+    [Theory]
+    [InlineData(2, 28)]
+    [InlineData(4, 26)]
+    [InlineData(5, null)]
+    public void OverallEffect_FewerThanFiveTreatedSites_RestsOnPlaceboSites(int treatedSites, int? placeboSites)
+    {
+        var settings = new ProgrammeSettings(Sites: 30, Cells: 30, TreatedCells: treatedSites);
+        var programme = ProgrammeSimulation.Generate(settings, seed: 3);
+        var options = new EvaluationOptions(settings.From, settings.To, settings.PeriodDays, 199, Seed: 1, Outcomes: [Outcome.Oee]);
+
+        var effect = ProgrammeEvaluator.Evaluate(programme.Register, programme.Data, options).Effects[0];
+
+        Assert.Equal(placeboSites, effect.OverallPlaceboSites);
+        var overall = effect.Overall!.Value;
+        var critical = (overall.Upper - overall.Value) / overall.StandardError;
+        var df = placeboSites is { } p ? p - 1 : treatedSites - 1;
+        Assert.Equal(StudentT.InvCDF(0, 1, df, 0.975), critical, 9);
+    }
 }
