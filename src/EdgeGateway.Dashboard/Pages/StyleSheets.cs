@@ -13,7 +13,7 @@ internal static class StyleSheets
     /// screen rather than shrink their text or widen the page, the heat map's and the state timeline's colours.
     /// </summary>
     public const string Dashboard = """
-        body { max-width: 1240px; padding: 0 16px 24px; }
+        body { max-width: 1240px; padding: 0 16px 24px; } main { padding-top: 12px; }
         nav.top { display: flex; flex-wrap: wrap; gap: 4px 16px; align-items: center; padding: 10px 0; border-bottom: 1px solid #d5dbe1; margin-bottom: 12px; }
         nav.top a { color: #1c64b4; font-weight: 600; text-decoration: none; } nav.top .who { margin-left: auto; color: #4a5560; font-size: 14px; }
         form.inline { display: inline; } button.link { background: none; border: none; color: #1c64b4; font: inherit; cursor: pointer; padding: 0; }
@@ -25,7 +25,7 @@ internal static class StyleSheets
         .card b { display: block; font-size: 22px; } .card span { color: #4a5560; font-size: 13px; }
         .online { color: #137333; font-weight: 600; } .offline { color: #b3261e; font-weight: 600; }
         form.stack label { display: block; margin: 8px 0 2px; } form.stack input, form.stack select { font: inherit; padding: 4px 6px; max-width: 100%; box-sizing: border-box; }
-        form.stack button, form.row button { margin-top: 10px; font: inherit; padding: 4px 12px; } form.row { display: flex; flex-wrap: wrap; gap: 6px; align-items: end; }
+        form.stack button { display: block; } form.stack button, form.row button { margin-top: 10px; font: inherit; padding: 4px 12px; } form.row { display: flex; flex-wrap: wrap; gap: 6px; align-items: end; }
         form.row input, form.row select { font: inherit; padding: 3px 5px; max-width: 10em; }
         .error { color: #b3261e; font-weight: 600; } .ok { color: #137333; font-weight: 600; }
         svg.strip { display: block; } svg .cov0 { fill: #e6e9ed; } svg .cov1 { fill: #f4c7c3; } svg .cov2 { fill: #f7dc9c; } svg .cov3 { fill: #b7dfb9; } svg .cov4 { fill: #34a853; }
