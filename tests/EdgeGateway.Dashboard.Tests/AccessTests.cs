@@ -172,6 +172,7 @@ public sealed class AccessTests(DashboardProgramme programme)
         Assert.Equal("default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'", answer.Headers.GetValues("Content-Security-Policy").Single());
         Assert.Equal("nosniff", answer.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Equal("DENY", answer.Headers.GetValues("X-Frame-Options").Single());
+        Assert.True(answer.Headers.CacheControl?.NoStore, "Cache-Control: no-store");
     }
 
     [Fact]

@@ -121,7 +121,16 @@ internal static class DashboardApp
         headers["Referrer-Policy"] = "no-referrer";
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
-        headers.CacheControl = "no-store";
+        // Set last, when not set: antiforgery sets its own on pages with forms (and warns when it finds one set).
+        context.Response.OnStarting(() =>
+        {
+            if (string.IsNullOrEmpty(context.Response.Headers.CacheControl))
+            {
+                context.Response.Headers.CacheControl = "no-store";
+            }
+
+            return Task.CompletedTask;
+        });
         return next(context);
     }
 
