@@ -129,7 +129,7 @@ internal static class EvaluateCommand
         List<Evaluation.Panel.CellDays> cells;
         try
         {
-            cells = DayRecordsQuery.Read(client.Query(DayRecordsQuery.Query(from, to)), from, to);
+            cells = DayRecordsQuery.Read(client, from, to);
         }
         catch (InfluxUnreachableException e)
         {
