@@ -64,15 +64,21 @@ internal sealed class GroupTimeEffects
     {
         bool Included(int k, Block block) => include is null || include(_cells[k], block.Event);
 
+        // Sites and cells are counted with flags in arrays, not with a set per block: an aggregate visits every block,
+        // and a national programme has thousands. siteMark[s] = b + 1 once site s has been counted for block b.
+        var siteMark = new int[_design.Sites];
+
         // Pass 1: per block its included treated cells, their sites and mean effect; the pool of one-site blocks.
         var blocks = new List<(Block Block, int Included, int Sites, double Effect)>();
         var total = 0;
         var sum = 0.0;
         var poolSum = 0.0;
         var poolCount = 0;
-        var poolSites = new HashSet<int>();
-        foreach (var block in _blocks)
+        var inPool = new bool[_design.Sites];
+        var poolSites = 0;
+        for (var b = 0; b < _blocks.Count; b++)
         {
+            var block = _blocks[b];
             if (block.Event < minEvent || block.Event > maxEvent)
             {
                 continue;
@@ -80,14 +86,20 @@ internal sealed class GroupTimeEffects
 
             var included = 0;
             var blockSum = 0.0;
-            var blockSites = new HashSet<int>();
+            var blockSites = 0;
+            var someSite = -1;
             for (var k = block.TreatedStart; k < block.TreatedStart + block.TreatedCount; k++)
             {
                 if (Included(k, block))
                 {
                     included++;
                     blockSum += _changes[k] - block.ControlMean;
-                    blockSites.Add(_design.Site[_cells[k]]);
+                    someSite = _design.Site[_cells[k]];
+                    if (siteMark[someSite] != b + 1)
+                    {
+                        siteMark[someSite] = b + 1;
+                        blockSites++;
+                    }
                 }
             }
 
@@ -96,14 +108,18 @@ internal sealed class GroupTimeEffects
                 continue;
             }
 
-            blocks.Add((block, included, blockSites.Count, blockSum / included));
+            blocks.Add((block, included, blockSites, blockSum / included));
             total += included;
             sum += blockSum;
-            if (blockSites.Count == 1)
+            if (blockSites == 1)
             {
                 poolSum += blockSum;
                 poolCount += included;
-                poolSites.UnionWith(blockSites);
+                if (!inPool[someSite])
+                {
+                    inPool[someSite] = true;
+                    poolSites++;
+                }
             }
         }
 
@@ -113,14 +129,15 @@ internal sealed class GroupTimeEffects
         }
 
         var value = sum / total;
-        var (poolCenter, poolScale) = poolSites.Count >= 2
-            ? (poolSum / poolCount, Math.Sqrt(poolSites.Count / (poolSites.Count - 1.0)))
+        var (poolCenter, poolScale) = poolSites >= 2
+            ? (poolSum / poolCount, Math.Sqrt(poolSites / (poolSites - 1.0)))
             : (value, 1.0);
 
         // Pass 2: the influence.
         var influence = new double[_design.Sites];
-        var treatedCells = new HashSet<int>();
-        var treatedSites = new HashSet<int>();
+        var isTreatedCell = new bool[_design.Cells];
+        var isTreatedSite = new bool[_design.Sites];
+        int treatedCells = 0, treatedSites = 0;
         foreach (var (block, included, sites, effect) in blocks)
         {
             var (center, scale) = sites >= 2 ? (effect, Math.Sqrt(sites / (sites - 1.0))) : (poolCenter, poolScale);
@@ -129,9 +146,12 @@ internal sealed class GroupTimeEffects
                 if (Included(k, block))
                 {
                     var cell = _cells[k];
-                    influence[_design.Site[cell]] += scale * (_changes[k] - block.ControlMean - center) / total;
-                    treatedCells.Add(cell);
-                    treatedSites.Add(_design.Site[cell]);
+                    var site = _design.Site[cell];
+                    influence[site] += scale * (_changes[k] - block.ControlMean - center) / total;
+                    treatedCells += isTreatedCell[cell] ? 0 : 1;
+                    isTreatedCell[cell] = true;
+                    treatedSites += isTreatedSite[site] ? 0 : 1;
+                    isTreatedSite[site] = true;
                 }
             }
 
@@ -142,7 +162,7 @@ internal sealed class GroupTimeEffects
             }
         }
 
-        return new Aggregate(value, influence, treatedCells.Count, treatedSites.Count);
+        return new Aggregate(value, influence, treatedCells, treatedSites);
     }
 
     /// <summary>
