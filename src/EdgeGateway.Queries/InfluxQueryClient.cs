@@ -39,10 +39,13 @@ public sealed class InfluxQueryException(string message) : Exception(message);
 /// <summary>
 /// Runs InfluxQL through the 1.x HTTP API (<c>GET /query?db=…&amp;q=…</c>) and reads its JSON answer; InfluxDB 2
 /// answers the same on its v1 compatibility API (with a <paramref name="token"/>: <c>Authorization: Token …</c>).
-/// Synchronous: a command runs one query at a time.
+/// Synchronous; <see cref="QueryRows"/> may run on several threads at once, to read one large answer in slices.
 /// </summary>
 public sealed class InfluxQueryClient(HttpClient http, Uri baseUrl, string database, string? token = null)
 {
+    /// <summary>Rows per chunk of a streamed answer: InfluxDB's default, stated so the request shows it.</summary>
+    private const int ChunkRows = 10_000;
+
     // A base "http://host:8086/influx" must keep its path when "query" is appended.
     private readonly Uri _base = baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
 
@@ -92,7 +95,7 @@ public sealed class InfluxQueryClient(HttpClient http, Uri baseUrl, string datab
         try
         {
             using var body = response.Content.ReadAsStream();
-            if (ChunkedAnswer.Read(body, new ChunkedAnswer(this, status, rows)) == 0)
+            if (new ChunkedAnswer(this, status, rows).Read(body) == 0)
             {
                 throw NotAQueryAnswer(status);
             }
@@ -106,9 +109,6 @@ public sealed class InfluxQueryClient(HttpClient http, Uri baseUrl, string datab
             throw NotAQueryAnswer(status, e);
         }
     }
-
-    /// <summary>Rows per chunk of a streamed answer: InfluxDB's default, stated so the request shows it.</summary>
-    private const int ChunkRows = 10_000;
 
     private HttpResponseMessage Send(string influxQl, string parameters, HttpCompletionOption completion)
     {
@@ -224,8 +224,8 @@ public sealed class InfluxQueryClient(HttpClient http, Uri baseUrl, string datab
     {
         private const int FirstBufferBytes = 1 << 20;
 
-        /// <summary>Reads the chunks of <paramref name="body"/> into <paramref name="answer"/>; how many there were.</summary>
-        public static int Read(Stream body, ChunkedAnswer answer)
+        /// <summary>Reads the chunks of <paramref name="body"/> into the row reader; how many there were.</summary>
+        public int Read(Stream body)
         {
             var buffer = ArrayPool<byte>.Shared.Rent(FirstBufferBytes);
             try
@@ -237,7 +237,7 @@ public sealed class InfluxQueryClient(HttpClient http, Uri baseUrl, string datab
                     var newline = buffer.AsSpan(scanned, end - scanned).IndexOf((byte)'\n');
                     if (newline >= 0)
                     {
-                        chunks += answer.Chunk(buffer.AsSpan(start, scanned + newline - start));
+                        chunks += Chunk(buffer.AsSpan(start, scanned + newline - start));
                         start = scanned = scanned + newline + 1;
                         continue;
                     }
@@ -245,8 +245,9 @@ public sealed class InfluxQueryClient(HttpClient http, Uri baseUrl, string datab
                     scanned = end;
                     if (end == buffer.Length)
                     {
-                        // Make room: move the unfinished chunk to the front, or grow when it fills the whole buffer.
-                        var target = start == 0 ? ArrayPool<byte>.Shared.Rent(buffer.Length * 2) : buffer;
+                        // Make room: move the unfinished chunk to the front, or grow when it fills most of the buffer
+                        // (moving it again and again for a few bytes each would cost more than the reading).
+                        var target = start < buffer.Length / 2 ? ArrayPool<byte>.Shared.Rent(buffer.Length * 2) : buffer;
                         buffer.AsSpan(start, end - start).CopyTo(target);
                         if (target != buffer)
                         {
@@ -261,7 +262,7 @@ public sealed class InfluxQueryClient(HttpClient http, Uri baseUrl, string datab
                     if (read == 0)
                     {
                         // The last chunk need not end with a newline.
-                        return chunks + answer.Chunk(buffer.AsSpan(start, end - start));
+                        return chunks + Chunk(buffer.AsSpan(start, end - start));
                     }
 
                     end += read;

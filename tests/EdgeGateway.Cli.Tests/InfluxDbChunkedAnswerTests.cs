@@ -40,6 +40,20 @@ public sealed class InfluxDbChunkedAnswerTests
     }
 
     [Fact]
+    public void Read_ChunkLargerThanTheReadBuffer_AndRecordsOfOneDate_KeepsTheLatest()
+    {
+        // 30 000 records of 2 March (about 1.4 MB, more than the first buffer), a second apart: a re-sent record
+        // replaces the earlier one, so the last is kept; 3 March's record comes after them in the same chunk.
+        var sameDay = Enumerable.Range(0, 30_000).Select(i => Row(2, i, "null", secondsAfterMidnight: i));
+        var answers = new FakeInfluxDb(sliceStart => sliceStart < new DateOnly(2026, 3, 4) ? Chunk([.. sameDay, Row(3, 7, "null")]) + "}]}]}\n" : """{"results":[{"statement_id":0}]}""");
+
+        var cell = Assert.Single(DayRecordsQuery.Read(answers.Client(), s_from, s_to));
+
+        Assert.Equal([new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 3)], cell.Days.Select(d => d.Day));
+        Assert.Equal([29_999.0, 7], cell.Days.Select(d => d.RunSeconds));
+    }
+
+    [Fact]
     public void Read_ErrorInsideAChunk_IsAQueryErrorWithInfluxDbsMessage()
     {
         var answers = new FakeInfluxDb(_ => Chunk(Row(2, 200, "null")) + ",\"partial\":true}]}]}\n" +
@@ -85,10 +99,10 @@ public sealed class InfluxDbChunkedAnswerTests
     private static string Chunk(params string[] rows) =>
         $$"""{"results":[{"statement_id":0,"series":[{"name":"kpi","tags":{"cell":"lathe-1","site":"sme-1"},"columns":{{Columns}},"values":[{{string.Join(",", rows)}}]""";
 
-    /// <summary>A day record starting at midnight UTC of March <paramref name="day"/>, good = run / 10.</summary>
-    private static string Row(int day, double run, string ideal)
+    /// <summary>A day record starting at midnight UTC of March <paramref name="day"/> (or seconds after it), good = run / 10.</summary>
+    private static string Row(int day, double run, string ideal, int secondsAfterMidnight = 0)
     {
-        var nanoseconds = new DateTimeOffset(2026, 3, day, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds() * 1_000_000;
+        var nanoseconds = new DateTimeOffset(2026, 3, day, 0, 0, 0, TimeSpan.Zero).AddSeconds(secondsAfterMidnight).ToUnixTimeMilliseconds() * 1_000_000;
         return string.Create(CultureInfo.InvariantCulture, $"[{nanoseconds},{run},86400,{run / 10},{ideal}]");
     }
 
