@@ -14,9 +14,10 @@ namespace EdgeGateway.Queries;
 public static class DayRecordsQuery
 {
     /// <summary>
-    /// The window is read as this many consecutive time slices, queried at once: influxd runs one query on one core,
-    /// so two keep both cores of a gateway-sized server busy while the answers are read (measured: 2 000 cells × 2
-    /// years, deploy/README.md).
+    /// The window is read as this many consecutive time slices, queried at once: influxd spends most of its work on one
+    /// core per query, so two keep both cores of a small server busy while the answers are read. Measured on 2 cores
+    /// with 2 000 cells × 2 years (December 2026, 6 alternating runs each, a loaded machine): the read took 8.1–23.0 s,
+    /// median 11.8 s, in two slices against 11.8–17.8 s, median 15.9 s, in one.
     /// </summary>
     private const int Slices = 2;
 
