@@ -22,6 +22,28 @@ internal sealed class GroupTimeEffects
     public GroupTimeEffects(StaggeredDesign design, double[][] values, bool universalBase = false)
     {
         _design = design;
+
+        // The outcome by period in the order controls are scanned (latest cohort first): the blocks read two periods of
+        // every control cell, thousands of blocks at a national programme's size, and a row per period keeps those
+        // reads in sequence instead of jumping between the cells' arrays.
+        var order = design.ByCohortDescending;
+        var controlCohorts = new int[order.Length];
+        var byPeriod = new double[design.Periods][];
+        for (var p = 0; p < design.Periods; p++)
+        {
+            byPeriod[p] = new double[order.Length];
+        }
+
+        for (var i = 0; i < order.Length; i++)
+        {
+            controlCohorts[i] = design.Cohort[order[i]];
+            for (var p = 0; p < design.Periods; p++)
+            {
+                byPeriod[p][i] = values[order[i]][p];
+            }
+        }
+
+        var controls = new Controls(order, controlCohorts, byPeriod);
         var treated = new List<int>();
         foreach (var g in design.Cohorts)
         {
@@ -39,7 +61,7 @@ internal sealed class GroupTimeEffects
                 var b = t < g && !universalBase ? t - 1 : g - 1;
                 if (t != b)
                 {
-                    AddBlock(values, g, t, b, treated);
+                    AddBlock(values, controls, g, t, b, treated);
                 }
             }
         }
@@ -192,7 +214,7 @@ internal sealed class GroupTimeEffects
     /// <summary>Event times that have at least one block.</summary>
     public SortedSet<int> EventTimes() => [.. _blocks.Select(b => b.Event)];
 
-    private void AddBlock(double[][] values, int g, int t, int b, List<int> treated)
+    private void AddBlock(double[][] values, Controls controls, int g, int t, int b, List<int> treated)
     {
         var treatedStart = _cells.Count;
         foreach (var c in treated)
@@ -209,18 +231,19 @@ internal sealed class GroupTimeEffects
         var controlStart = _cells.Count;
         var controlSum = 0.0;
         var latest = Math.Max(t, b);
-        foreach (var c in _design.ByCohortDescending)
+        var (now, before) = (controls.ByPeriod[t], controls.ByPeriod[b]);
+        for (var i = 0; i < controls.Cells.Length; i++)
         {
-            var cohort = _design.Cohort[c];
+            var cohort = controls.Cohorts[i];
             if (cohort <= latest)
             {
                 break;
             }
 
-            var change = values[c][t] - values[c][b];
+            var change = now[i] - before[i];
             if (cohort != g && !double.IsNaN(change))
             {
-                _cells.Add(c);
+                _cells.Add(controls.Cells[i]);
                 _changes.Add(change);
                 controlSum += change;
             }
@@ -236,6 +259,9 @@ internal sealed class GroupTimeEffects
 
         _blocks.Add(new Block(t - g, treatedStart, treatedCount, controlStart, controlCount, controlSum / controlCount));
     }
+
+    /// <summary>The cells latest cohort first (<see cref="StaggeredDesign.ByCohortDescending"/>), their cohorts and the outcome by period in that order.</summary>
+    private sealed record Controls(int[] Cells, int[] Cohorts, double[][] ByPeriod);
 
     private readonly record struct Block(int Event, int TreatedStart, int TreatedCount, int ControlStart, int ControlCount, double ControlMean);
 }
