@@ -14,12 +14,12 @@ public sealed record ProgrammeDays(IReadOnlyList<CellDays> All, IReadOnlyList<Ce
     /// <summary>How many cells with day records the register does not list.</summary>
     public int Unregistered => All.Count - Registered.Count;
 
-    /// <summary>The day records of [<paramref name="from"/>, <paramref name="to"/>) through one query, split by the register.</summary>
+    /// <summary>The day records of [<paramref name="from"/>, <paramref name="to"/>) (<see cref="DayRecordsQuery"/>), split by the register.</summary>
     /// <exception cref="InfluxUnreachableException">No answer.</exception>
     /// <exception cref="InfluxQueryException">InfluxDB rejected the query, or its answer is not day records.</exception>
     public static ProgrammeDays Read(InfluxQueryClient client, IReadOnlyList<RegisterEntry> register, DateOnly from, DateOnly to)
     {
-        var cells = DayRecordsQuery.Read(client.Query(DayRecordsQuery.Query(from, to)), from, to);
+        var cells = DayRecordsQuery.Read(client, from, to);
         var known = register.Select(e => (e.Site, e.Cell)).ToHashSet();
         return new ProgrammeDays(cells, [.. cells.Where(c => known.Contains((c.Site, c.Cell)))]);
     }

@@ -109,7 +109,7 @@ public sealed class PayloadToQueryTests : IDisposable
     /// <summary><c>edgegw evaluate</c>'s query and reading give back the day record's fields.</summary>
     private static void AssertEvaluateReads(InfluxQueryClient client, ContractSample sample, Dictionary<string, JsonElement> day)
     {
-        var cells = DayRecordsQuery.Read(client.Query(DayRecordsQuery.Query(sample.Day, sample.Day.AddDays(1))), sample.Day, sample.Day.AddDays(1));
+        var cells = DayRecordsQuery.Read(client, sample.Day, sample.Day.AddDays(1));
         var cell = Assert.Single(cells);
         Assert.Equal((ContractSample.Site, sample.Cell.Id), (cell.Site, cell.Cell));
         var expected = new DayRecord(

@@ -22,6 +22,28 @@ internal sealed partial class GroupTimeEffects
     public GroupTimeEffects(StaggeredDesign design, double[][] values, bool universalBase = false)
     {
         _design = design;
+
+        // The outcome by period in the order controls are scanned (latest cohort first): the blocks read two periods of
+        // every control cell, thousands of blocks at a national programme's size, and a row per period keeps those
+        // reads in sequence instead of jumping between the cells' arrays.
+        var order = design.ByCohortDescending;
+        var controlCohorts = new int[order.Length];
+        var byPeriod = new double[design.Periods][];
+        for (var p = 0; p < design.Periods; p++)
+        {
+            byPeriod[p] = new double[order.Length];
+        }
+
+        for (var i = 0; i < order.Length; i++)
+        {
+            controlCohorts[i] = design.Cohort[order[i]];
+            for (var p = 0; p < design.Periods; p++)
+            {
+                byPeriod[p][i] = values[order[i]][p];
+            }
+        }
+
+        var controls = new Controls(order, controlCohorts, byPeriod);
         var treated = new List<int>();
         foreach (var g in design.Cohorts)
         {
@@ -39,7 +61,7 @@ internal sealed partial class GroupTimeEffects
                 var b = t < g && !universalBase ? t - 1 : g - 1;
                 if (t != b)
                 {
-                    AddBlock(values, g, t, b, treated);
+                    AddBlock(values, controls, g, t, b, treated);
                 }
             }
         }
@@ -64,15 +86,21 @@ internal sealed partial class GroupTimeEffects
     {
         bool Included(int k, Block block) => include is null || include(_cells[k], block.Event);
 
+        // Sites and cells are counted with flags in arrays, not with a set per block: an aggregate visits every block,
+        // and a national programme has thousands. siteMark[s] = b + 1 once site s has been counted for block b.
+        var siteMark = new int[_design.Sites];
+
         // Pass 1: per block its included treated cells, their sites and mean effect; the pool of one-site blocks.
         var blocks = new List<(Block Block, int Included, int Sites, double Effect)>();
         var total = 0;
         var sum = 0.0;
         var poolSum = 0.0;
         var poolCount = 0;
-        var poolSites = new HashSet<int>();
-        foreach (var block in _blocks)
+        var inPool = new bool[_design.Sites];
+        var poolSites = 0;
+        for (var b = 0; b < _blocks.Count; b++)
         {
+            var block = _blocks[b];
             if (block.Event < minEvent || block.Event > maxEvent)
             {
                 continue;
@@ -80,14 +108,20 @@ internal sealed partial class GroupTimeEffects
 
             var included = 0;
             var blockSum = 0.0;
-            var blockSites = new HashSet<int>();
+            var blockSites = 0;
+            var someSite = -1;
             for (var k = block.TreatedStart; k < block.TreatedStart + block.TreatedCount; k++)
             {
                 if (Included(k, block))
                 {
                     included++;
                     blockSum += _changes[k] - block.ControlMean;
-                    blockSites.Add(_design.Site[_cells[k]]);
+                    someSite = _design.Site[_cells[k]];
+                    if (siteMark[someSite] != b + 1)
+                    {
+                        siteMark[someSite] = b + 1;
+                        blockSites++;
+                    }
                 }
             }
 
@@ -96,14 +130,18 @@ internal sealed partial class GroupTimeEffects
                 continue;
             }
 
-            blocks.Add((block, included, blockSites.Count, blockSum / included));
+            blocks.Add((block, included, blockSites, blockSum / included));
             total += included;
             sum += blockSum;
-            if (blockSites.Count == 1)
+            if (blockSites == 1)
             {
                 poolSum += blockSum;
                 poolCount += included;
-                poolSites.UnionWith(blockSites);
+                if (!inPool[someSite])
+                {
+                    inPool[someSite] = true;
+                    poolSites++;
+                }
             }
         }
 
@@ -113,14 +151,15 @@ internal sealed partial class GroupTimeEffects
         }
 
         var value = sum / total;
-        var (poolCenter, poolScale) = poolSites.Count >= 2
-            ? (poolSum / poolCount, Math.Sqrt(poolSites.Count / (poolSites.Count - 1.0)))
+        var (poolCenter, poolScale) = poolSites >= 2
+            ? (poolSum / poolCount, Math.Sqrt(poolSites / (poolSites - 1.0)))
             : (value, 1.0);
 
         // Pass 2: the influence.
         var influence = new double[_design.Sites];
-        var treatedCells = new HashSet<int>();
-        var treatedSites = new HashSet<int>();
+        var isTreatedCell = new bool[_design.Cells];
+        var isTreatedSite = new bool[_design.Sites];
+        int treatedCells = 0, treatedSites = 0;
         foreach (var (block, included, sites, effect) in blocks)
         {
             var (center, scale) = sites >= 2 ? (effect, Math.Sqrt(sites / (sites - 1.0))) : (poolCenter, poolScale);
@@ -129,9 +168,12 @@ internal sealed partial class GroupTimeEffects
                 if (Included(k, block))
                 {
                     var cell = _cells[k];
-                    influence[_design.Site[cell]] += scale * (_changes[k] - block.ControlMean - center) / total;
-                    treatedCells.Add(cell);
-                    treatedSites.Add(_design.Site[cell]);
+                    var site = _design.Site[cell];
+                    influence[site] += scale * (_changes[k] - block.ControlMean - center) / total;
+                    treatedCells += isTreatedCell[cell] ? 0 : 1;
+                    isTreatedCell[cell] = true;
+                    treatedSites += isTreatedSite[site] ? 0 : 1;
+                    isTreatedSite[site] = true;
                 }
             }
 
@@ -142,7 +184,7 @@ internal sealed partial class GroupTimeEffects
             }
         }
 
-        return new Aggregate(value, influence, treatedCells.Count, treatedSites.Count);
+        return new Aggregate(value, influence, treatedCells, treatedSites);
     }
 
     /// <summary>
@@ -172,7 +214,7 @@ internal sealed partial class GroupTimeEffects
     /// <summary>Event times that have at least one block.</summary>
     public SortedSet<int> EventTimes() => [.. _blocks.Select(b => b.Event)];
 
-    private void AddBlock(double[][] values, int g, int t, int b, List<int> treated)
+    private void AddBlock(double[][] values, Controls controls, int g, int t, int b, List<int> treated)
     {
         var treatedStart = _cells.Count;
         foreach (var c in treated)
@@ -189,18 +231,19 @@ internal sealed partial class GroupTimeEffects
         var controlStart = _cells.Count;
         var controlSum = 0.0;
         var latest = Math.Max(t, b);
-        foreach (var c in _design.ByCohortDescending)
+        var (now, before) = (controls.ByPeriod[t], controls.ByPeriod[b]);
+        for (var i = 0; i < controls.Cells.Length; i++)
         {
-            var cohort = _design.Cohort[c];
+            var cohort = controls.Cohorts[i];
             if (cohort <= latest)
             {
                 break;
             }
 
-            var change = values[c][t] - values[c][b];
+            var change = now[i] - before[i];
             if (cohort != g && !double.IsNaN(change))
             {
-                _cells.Add(c);
+                _cells.Add(controls.Cells[i]);
                 _changes.Add(change);
                 controlSum += change;
             }
@@ -216,6 +259,9 @@ internal sealed partial class GroupTimeEffects
 
         _blocks.Add(new Block(t - g, treatedStart, treatedCount, controlStart, controlCount, controlSum / controlCount));
     }
+
+    /// <summary>The cells latest cohort first (<see cref="StaggeredDesign.ByCohortDescending"/>), their cohorts and the outcome by period in that order.</summary>
+    private sealed record Controls(int[] Cells, int[] Cohorts, double[][] ByPeriod);
 
     private readonly record struct Block(int Event, int TreatedStart, int TreatedCount, int ControlStart, int ControlCount, double ControlMean);
 }
