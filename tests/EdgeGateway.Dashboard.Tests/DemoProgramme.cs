@@ -21,6 +21,9 @@ public sealed class DemoProgramme : DashboardServer
     /// <summary>The demo's simulation span (demo.sh: from, to).</summary>
     public static readonly DateTimeOffset From = new(2026, 3, 2, 0, 0, 0, TimeSpan.Zero), To = new(2026, 5, 25, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The demo's last working day (a Friday; the window ends with a weekend, when the cells stand idle).</summary>
+    public static readonly DateOnly LastWorkingDay = new(2026, 5, 22);
+
     /// <summary>The window kinds the demo's agents publish (demo.sh: <c>Agent:Windows</c>).</summary>
     private static readonly string[] s_windows = ["shift", "day"];
 

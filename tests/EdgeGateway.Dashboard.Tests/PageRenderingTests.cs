@@ -111,8 +111,8 @@ public sealed class PageRenderingTests(DemoProgramme programme, BrowserFixture b
         {
             "overview" => (new Uri(programme.BaseUrl, "/"), cells),
             "sme-overview" => (new Uri(programme.BaseUrl, "/"), own),
-            // Weeks, energy per part, shifts, the day's states, the Pareto.
-            "cell" => (new Uri(programme.BaseUrl, $"/cells/{cell.Site}/{cell.Cell}"), 5),
+            // Weeks, energy per part, shifts, the day's states, the Pareto; on a working day, whose states vary.
+            "cell" => (new Uri(programme.BaseUrl, $"/cells/{cell.Site}/{cell.Cell}?day={DemoProgramme.LastWorkingDay:yyyy-MM-dd}"), 5),
             // An event-time chart per outcome (9) and a small multiple per cell.
             "evaluation" => (new Uri(programme.BaseUrl, "/evaluation"), 9 + cells),
             "sme-evaluation" => (new Uri(programme.BaseUrl, "/evaluation"), own),

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace EdgeGateway.Dashboard.Tests;
+
+/// <summary>
+/// The demo programme's data reaches the pages the rendering tests draw: every site's gateway in the overview (one
+/// offline), and on the treated lathe of sme-0117 the working day's states, the stop reasons and articles its config
+/// names, the articles adding up to the weeks' good parts.
+/// </summary>
+[Collection(DemoTests.Name)]
+public sealed partial class DemoDataTests(DemoProgramme programme)
+{
+    [Fact]
+    public async Task Overview_ShowsEverySitesGateway_FiveOnline_TheOfflineSiteOffline()
+    {
+        using var client = await programme.SignInAsync(DashboardServer.EvaluatorName, DashboardServer.EvaluatorPassword);
+
+        var page = await client.GetStringAsync(new Uri("/", UriKind.Relative));
+
+        var shown = GatewayRow().Matches(page).ToDictionary(m => m.Groups[1].Value, m => (m.Groups[2].Value, m.Groups[3].Value));
+        var sites = DemoProgramme.SiteConfigs.Select(Path.GetFileNameWithoutExtension).ToList();
+        Assert.Equal(6, sites.Count);
+        Assert.Equal(sites.Order(StringComparer.Ordinal), shown.Keys.Order(StringComparer.Ordinal));
+        Assert.All(shown, g => Assert.Equal(DemoProgramme.Gateway, g.Value.Item1));
+        Assert.Equal([DemoProgramme.OfflineSite], shown.Where(g => g.Value.Item2 == "offline").Select(g => g.Key));
+        Assert.Equal(5, shown.Count(g => g.Value.Item2 == "online"));
+    }
+
+    [Fact]
+    public async Task CellPage_DemoLathe_WorkingDayHasRunDownAndSetup_ReasonsAndArticlesOfItsConfig_ArticlesAddUpToTheWeeks()
+    {
+        var cell = programme.SmeCell;
+        using var client = await programme.SignInAsync(DashboardServer.EvaluatorName, DashboardServer.EvaluatorPassword);
+
+        var page = await client.GetStringAsync(new Uri($"/cells/{cell.Site}/{cell.Cell}?day={DemoProgramme.LastWorkingDay:yyyy-MM-dd}", UriKind.Relative));
+
+        var timeline = Section(page, "timeline");
+        var states = StateRect().Matches(timeline).Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.Superset(new HashSet<string> { "run", "down", "setup", "idle" }, states);
+        // sme-0117.json's stop reason codes and lathe-1's articles.
+        var reasons = Column(Section(page, "pareto"), 1);
+        Assert.Subset(new HashSet<string> { "breakdown", "jam", "waiting_material", "no_operator", "planned_maintenance", "adjustment" }, reasons.ToHashSet());
+        Assert.NotEmpty(reasons);
+        var articles = Rows(Section(page, "articles")).ToDictionary(r => r[0], r => long.Parse(r[1], CultureInfo.InvariantCulture));
+        Assert.Equal(["L1-100", "L1-200"], articles.Keys.Order(StringComparer.Ordinal));
+        var weeksGood = Rows(Section(page, "weeks")).Sum(r => long.Parse(r[7], CultureInfo.InvariantCulture));
+        Assert.Equal(12, Rows(Section(page, "weeks")).Count);
+        Assert.Equal(weeksGood, articles.Values.Sum());
+    }
+
+    private static string Section(string page, string id)
+    {
+        var start = page.IndexOf($"<section id=\"{id}\">", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"no section {id}");
+        return page[start..page.IndexOf("</section>", start, StringComparison.Ordinal)];
+    }
+
+    private static List<string[]> Rows(string html) =>
+        [.. Row().Matches(html).Select(m => Cell().Matches(m.Groups[1].Value).Select(c => c.Groups[1].Value).ToArray()).Where(cells => cells.Length > 0)];
+
+    private static List<string> Column(string html, int column) => [.. Rows(html).Select(r => r[column])];
+
+    [GeneratedRegex("<tr><td>([^<]+)</td><td>([^<]+)</td><td class=\"(?:online|offline)\">(online|offline)</td>")]
+    private static partial Regex GatewayRow();
+
+    [GeneratedRegex("<rect class=\"st-([a-z_]+)\"")]
+    private static partial Regex StateRect();
+
+    [GeneratedRegex("<tr[^>]*>(.*?)</tr>")]
+    private static partial Regex Row();
+
+    [GeneratedRegex("<td[^>]*>([^<]*)</td>")]
+    private static partial Regex Cell();
+}
