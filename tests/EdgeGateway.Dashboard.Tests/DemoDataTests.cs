@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using static EdgeGateway.Dashboard.Tests.PageTables;
 
 namespace EdgeGateway.Dashboard.Tests;
 
@@ -39,7 +40,7 @@ public sealed partial class DemoDataTests(DemoProgramme programme)
         var states = StateRect().Matches(timeline).Select(m => m.Groups[1].Value).ToHashSet();
         Assert.Superset(new HashSet<string> { "run", "down", "setup", "idle" }, states);
         // sme-0117.json's stop reason codes and lathe-1's articles.
-        var reasons = Column(Section(page, "pareto"), 1);
+        var reasons = Rows(Section(page, "pareto")).Select(r => r[1]).ToList();
         Assert.Subset(new HashSet<string> { "breakdown", "jam", "waiting_material", "no_operator", "planned_maintenance", "adjustment" }, reasons.ToHashSet());
         Assert.NotEmpty(reasons);
         var articles = Rows(Section(page, "articles")).ToDictionary(r => r[0], r => long.Parse(r[1], CultureInfo.InvariantCulture));
@@ -49,27 +50,9 @@ public sealed partial class DemoDataTests(DemoProgramme programme)
         Assert.Equal(weeksGood, articles.Values.Sum());
     }
 
-    private static string Section(string page, string id)
-    {
-        var start = page.IndexOf($"<section id=\"{id}\">", StringComparison.Ordinal);
-        Assert.True(start >= 0, $"no section {id}");
-        return page[start..page.IndexOf("</section>", start, StringComparison.Ordinal)];
-    }
-
-    private static List<string[]> Rows(string html) =>
-        [.. Row().Matches(html).Select(m => Cell().Matches(m.Groups[1].Value).Select(c => c.Groups[1].Value).ToArray()).Where(cells => cells.Length > 0)];
-
-    private static List<string> Column(string html, int column) => [.. Rows(html).Select(r => r[column])];
-
     [GeneratedRegex("<tr><td>([^<]+)</td><td>([^<]+)</td><td class=\"(?:online|offline)\">(online|offline)</td>")]
     private static partial Regex GatewayRow();
 
     [GeneratedRegex("<rect class=\"st-([a-z_]+)\"")]
     private static partial Regex StateRect();
-
-    [GeneratedRegex("<tr[^>]*>(.*?)</tr>")]
-    private static partial Regex Row();
-
-    [GeneratedRegex("<td[^>]*>([^<]*)</td>")]
-    private static partial Regex Cell();
 }

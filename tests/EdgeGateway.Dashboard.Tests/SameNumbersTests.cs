@@ -28,7 +28,7 @@ public abstract partial class SameNumbersTests(DashboardServer programme, int we
         var block = report[(report.IndexOf($"{cell.Site} / {cell.Cell}\n", StringComparison.Ordinal) + 1)..];
         var reportRows = block.Split('\n').Skip(2).TakeWhile(l => l.Length > 0).Where(l => !l.Contains("no records", StringComparison.Ordinal) && char.IsDigit(l[0]))
             .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToDictionary(f => f[0], f => (string[])[f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[9]]);
-        var pageRows = WeekRow().Matches(page).ToDictionary(m => m.Groups[1].Value, m => Cell().Matches(m.Groups[2].Value).Skip(1).Select(c => c.Groups[1].Value).ToArray());
+        var pageRows = WeekRow().Matches(page).ToDictionary(m => m.Groups[1].Value, m => PageTables.Cells(m.Groups[2].Value)[1..]);
 
         Assert.Equal(weeks, pageRows.Count);
         Assert.Equal(reportRows.Keys.Order(), pageRows.Keys.Order());
@@ -88,9 +88,6 @@ public abstract partial class SameNumbersTests(DashboardServer programme, int we
 
     [GeneratedRegex("<tr data-week=\"([0-9-]+)\">(.*?)</tr>")]
     private static partial Regex WeekRow();
-
-    [GeneratedRegex("<td[^>]*>([^<]*)</td>")]
-    private static partial Regex Cell();
 
     [GeneratedRegex("data-outcome=\"([a-z_]+)\" data-estimate=\"([^\"]+)\" data-lower=\"([^\"]+)\" data-upper=\"([^\"]+)\"")]
     private static partial Regex Estimate();
