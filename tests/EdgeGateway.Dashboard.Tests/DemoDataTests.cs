@@ -12,6 +12,19 @@ namespace EdgeGateway.Dashboard.Tests;
 [Collection(DemoTests.Name)]
 public sealed partial class DemoDataTests(DemoProgramme programme)
 {
+    /// <summary>deploy/README.md's numbers of a demo run: 2 018 window records; sme-0117 168 day records and 318 reason points.</summary>
+    [Fact]
+    public void Database_HoldsWhatTheDemoStores_2018WindowRecords_Sme0117With168DayRecordsAnd318ReasonPoints()
+    {
+        var influx = programme.Influx;
+
+        Assert.Equal(2018, influx.Scalar("""SELECT count("run_s") FROM "kpi" """));
+        Assert.Equal(168, influx.Scalar("""SELECT count("run_s") FROM "kpi" WHERE "site" = 'sme-0117' AND "window" = 'day' """));
+        Assert.Equal(318, influx.Scalar("""SELECT count("seconds") FROM "kpi_reason" WHERE "site" = 'sme-0117' AND "window" = 'day' """));
+        Assert.Equal(programme.Stored.State, influx.Scalar("""SELECT count("state") FROM "state" """));
+        Assert.True(programme.Stored.State > 0, "no state changes stored");
+    }
+
     [Fact]
     public async Task Overview_ShowsEverySitesGateway_FiveOnline_TheOfflineSiteOffline()
     {
