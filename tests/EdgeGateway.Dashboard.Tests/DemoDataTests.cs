@@ -21,8 +21,8 @@ public sealed partial class DemoDataTests(DemoProgramme programme)
         Assert.Equal(2018, influx.Scalar("""SELECT count("run_s") FROM "kpi" """));
         Assert.Equal(168, influx.Scalar("""SELECT count("run_s") FROM "kpi" WHERE "site" = 'sme-0117' AND "window" = 'day' """));
         Assert.Equal(318, influx.Scalar("""SELECT count("seconds") FROM "kpi_reason" WHERE "site" = 'sme-0117' AND "window" = 'day' """));
-        Assert.Equal(programme.Stored.State, influx.Scalar("""SELECT count("state") FROM "state" """));
-        Assert.True(programme.Stored.State > 0, "no state changes stored");
+        Assert.Equal(programme.StateChanges, influx.Scalar("""SELECT count("state") FROM "state" """));
+        Assert.True(programme.StateChanges > 0, "no state changes stored");
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public sealed partial class DemoDataTests(DemoProgramme programme)
     }
 
     [Fact]
-    public async Task CellPage_DemoLathe_WorkingDayHasRunDownAndSetup_ReasonsAndArticlesOfItsConfig_ArticlesAddUpToTheWeeks()
+    public async Task CellPage_DemoLathe_WorkingDayHasRunDownSetupAndIdle_ReasonsAndArticlesOfItsConfig_ArticlesAddUpToTheWeeks()
     {
         var cell = programme.SmeCell;
         using var client = await programme.SignInAsync(DashboardServer.EvaluatorName, DashboardServer.EvaluatorPassword);

@@ -47,8 +47,8 @@ public sealed class DemoProgramme : DashboardServer
     /// <summary>The site configs, in name order as demo.sh starts their agents.</summary>
     public static IReadOnlyList<string> SiteConfigs { get; } = [.. Directory.GetFiles(s_folder, "*.json").Order(StringComparer.Ordinal)];
 
-    /// <summary>How many kpi points (of both window kinds) and state points the fixture stored.</summary>
-    public (int Kpi, int State) Stored { get; private set; }
+    /// <summary>How many state changes the agents' replays made (each one a state point).</summary>
+    public int StateChanges { get; private set; }
 
     private protected override void Fill(InfluxDb influx)
     {
@@ -73,7 +73,7 @@ public sealed class DemoProgramme : DashboardServer
             influx.Write(string.Join('\n', batch));
         }
 
-        Stored = (replays.Sum(r => r.Records.Count), replays.Sum(r => r.Messages.Count - r.Records.Count));
+        StateChanges = replays.Sum(r => r.Messages.Count - r.Records.Count);
     }
 
     /// <summary>The seed demo.sh gives a site's agent: the site's number (sme-0117: 117).</summary>
