@@ -1,25 +1,19 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
-using System.Text.RegularExpressions;
-using EdgeGateway.Dashboard.Access;
 using EdgeGateway.Evaluation.Register;
 
 namespace EdgeGateway.Dashboard.Tests;
 
 /// <summary>
-/// A simulated programme (10 sites, 20 cells, 12 with a voucher, 26 weeks of day records) in a real InfluxDB 1.x in the
-/// ingest's schema, with one cell of the SME's site carrying what the gateways add live (state changes, shift records,
-/// stop reasons, articles), gateway status points, and another site's cell with a reason only its site may see; its
-/// register, a users file (evaluator, SME, admin) and one <c>edgegw-dashboard</c> process on a free loopback port.
-/// Shared by every test class of this project (one influxd, one dashboard).
+/// A synthetic programme for access and numbers (10 sites, 20 cells, 12 with a voucher, 26 weeks of day records from
+/// <see cref="ProgrammeSimulation"/>) in a real InfluxDB 1.x in the ingest's schema, with the special cases the demo
+/// programme lacks: one cell of the SME's site carrying hand-written live points (state changes, shift records, stop
+/// reasons, articles), another site's cell with a reason only its site may see, and a register cell that never sent
+/// anything. Shared by the access, input-error and same-numbers tests (one influxd, one dashboard); the pages are
+/// rendered on <see cref="DemoProgramme"/>.
 /// </summary>
-public sealed partial class DashboardProgramme : IAsyncLifetime
+public sealed class DashboardProgramme : DashboardServer
 {
-    public const string EvaluatorName = "eva", EvaluatorPassword = "evaluator-pass-1";
-    public const string SmeName = "sam", SmePassword = "sme-pass-00001";
-    public const string AdminName = "ada", AdminPassword = "admin-pass-0001";
-
     /// <summary>A stop reason of another site's cell: no SME page or file may ever carry it.</summary>
     public const string OtherSiteReason = "other-site-secret-reason";
 
@@ -27,20 +21,12 @@ public sealed partial class DashboardProgramme : IAsyncLifetime
 
     internal SimulatedProgramme Programme { get; } = ProgrammeSimulation.Generate(Settings, seed: 7);
 
-    internal InfluxDb Influx { get; private set; } = null!;
-
-    public string Folder { get; } = Directory.CreateTempSubdirectory("edgegw-dashboard-").FullName;
-
-    public string RegisterFile => Path.Combine(Folder, "register.csv");
-
-    public string ConfigFile => Path.Combine(Folder, "dashboard.json");
-
-    internal ServiceProcess Dashboard { get; private set; } = null!;
-
-    public Uri BaseUrl { get; private set; } = null!;
-
     /// <summary>The SME's site and its cell that carries live data.</summary>
-    public RegisterEntry SmeCell => Programme.Register[0];
+    public override RegisterEntry SmeCell => Programme.Register[0];
+
+    public override IReadOnlyList<RegisterEntry> Register => Programme.Register;
+
+    public override (DateOnly From, DateOnly To) Window => (Settings.From, Settings.To);
 
     /// <summary>A cell of another site.</summary>
     public RegisterEntry OtherCell => Programme.Register.First(e => e.Site != SmeCell.Site);
@@ -51,107 +37,17 @@ public sealed partial class DashboardProgramme : IAsyncLifetime
     /// <summary>The day of the live points (state changes) of <see cref="SmeCell"/>: the window's last.</summary>
     public DateOnly LiveDay => Settings.To.AddDays(-1);
 
-    public async Task InitializeAsync()
+    private protected override void Fill(InfluxDb influx)
     {
-        Influx = InfluxDb.Launch();
         foreach (var batch in DayRecordLines.Lines(Programme.Data).Chunk(5000))
         {
-            Influx.Write(string.Join('\n', batch));
+            influx.Write(string.Join('\n', batch));
         }
 
-        Influx.Write(string.Join('\n', LiveLines()));
+        influx.Write(string.Join('\n', LiveLines()));
         // A register cell whose gateway never sent anything: it drops out of the evaluation, and the overview says so.
         File.WriteAllText(RegisterFile, RegisterCsv(Programme.Register) + $"{OtherCell.Site},{SilentCell},no,,,,\n");
-        var users = new UsersFile(Path.Combine(Folder, "users.json"));
-        users.Set(EvaluatorName, Role.Evaluator, null, EvaluatorPassword);
-        users.Set(SmeName, Role.Sme, SmeCell.Site, SmePassword);
-        users.Set(AdminName, Role.Admin, null, AdminPassword);
-        var port = Loopback.FreePort();
-        BaseUrl = new Uri($"http://127.0.0.1:{port}/");
-        File.WriteAllText(ConfigFile, $$"""
-            {
-              "Dashboard": {
-                "Urls": "http://127.0.0.1:{{port}}",
-                "InfluxUrl": "{{Influx.Url}}",
-                "Register": "register.csv",
-                "Users": "users.json",
-                "KeysDirectory": "keys",
-                "From": "{{Settings.From:yyyy-MM-dd}}",
-                "To": "{{Settings.To:yyyy-MM-dd}}",
-                "Title": "Test programme",
-                "Bootstrap": 199,
-                "SignInAttemptsPerMinute": 5
-              }
-            }
-            """);
-        await StartDashboardAsync();
     }
-
-    /// <summary>Stops the dashboard and starts it again on the same config (and key ring).</summary>
-    public async Task RestartAsync()
-    {
-        await Dashboard.StopAsync();
-        Dashboard.Dispose();
-        await StartDashboardAsync();
-    }
-
-    private async Task StartDashboardAsync()
-    {
-        Dashboard = ServiceProcess.Start("edgegw-dashboard", ["--config", ConfigFile]);
-        await Poll.Until(() => Dashboard.FindLine("ready on") is not null || Dashboard.HasExited, TimeSpan.FromSeconds(30), "the dashboard's ready line", () => Dashboard.Tail());
-        Assert.False(Dashboard.HasExited, Dashboard.Tail());
-        // The evaluation runs in the background after the first read: wait until the overview shows it.
-        using var client = await SignInAsync(EvaluatorName, EvaluatorPassword);
-        await Poll.Until(() => client.GetStringAsync(new Uri(BaseUrl, "/")).GetAwaiter().GetResult().Contains("id=\"effects\"", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the evaluation headline on the overview", () => Dashboard.Tail());
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Dashboard.StopAsync();
-        Dashboard.Dispose();
-        Influx.Dispose();
-        Directory.Delete(Folder, recursive: true);
-    }
-
-    /// <summary>A client without redirects and with its own cookies, signed in as <paramref name="name"/>.</summary>
-    public async Task<HttpClient> SignInAsync(string name, string password)
-    {
-        var client = NewClient();
-        var answer = await PostSignInAsync(client, name, password);
-        Assert.True(answer.StatusCode == HttpStatusCode.Redirect, $"sign-in as {name}: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
-        return client;
-    }
-
-    /// <summary>GET /signin for its antiforgery token, then POST the form.</summary>
-    public async Task<HttpResponseMessage> PostSignInAsync(HttpClient client, string name, string password)
-    {
-        var token = Token(await client.GetStringAsync(new Uri(BaseUrl, "/signin")));
-        return await client.PostAsync(new Uri(BaseUrl, "/signin"), new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = token,
-            ["name"] = name,
-            ["password"] = password,
-            ["returnUrl"] = "/",
-        }));
-    }
-
-    /// <summary>The sign-in cookie's value for <paramref name="name"/> (for the browser).</summary>
-    public async Task<string> SignInCookieAsync(string name, string password)
-    {
-        var cookies = new CookieContainer();
-        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies, UseCookies = true }) { BaseAddress = BaseUrl };
-        var answer = await PostSignInAsync(client, name, password);
-        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
-        return cookies.GetCookies(BaseUrl)["edgegw.auth"]?.Value ?? throw new InvalidOperationException("no sign-in cookie");
-    }
-
-    public HttpClient NewClient() => new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer(), UseCookies = true }) { BaseAddress = BaseUrl };
-
-    /// <summary>The antiforgery token of a page's first form.</summary>
-    public static string Token(string html) => TokenField().Match(html) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value) : throw new InvalidOperationException("no antiforgery token in the page");
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenField();
 
     public static string RegisterCsv(IEnumerable<RegisterEntry> register)
     {

@@ -13,11 +13,11 @@ public sealed class BrowserFixture : IAsyncLifetime
 }
 
 /// <summary>
-/// Every page in headless Chromium against the real InfluxDB: charts drawn with data, no text under 10 px, no horizontal
+/// Every page in headless Chromium against the real InfluxDB filled with the demo programme's data (<see cref="DemoProgramme"/>): charts drawn with data, no text under 10 px, no horizontal
 /// overflow at 1280 and 390 px, no console errors (a CSP violation or a failed load is one); and a screenshot of each.
 /// </summary>
-[Collection(DashboardTests.Name)]
-public sealed class PageRenderingTests(DashboardProgramme programme, BrowserFixture browser) : IClassFixture<BrowserFixture>
+[Collection(DemoTests.Name)]
+public sealed class PageRenderingTests(DemoProgramme programme, BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     /// <summary>Counts charts (and the charts without a drawn mark), the smallest text on screen after SVG scaling, and the page's overflow.</summary>
     private const string MeasureScript = """
@@ -98,21 +98,21 @@ public sealed class PageRenderingTests(DashboardProgramme programme, BrowserFixt
     {
         var (user, password) = page switch
         {
-            "users" => (DashboardProgramme.AdminName, DashboardProgramme.AdminPassword),
-            "sme-overview" or "sme-evaluation" => (DashboardProgramme.SmeName, DashboardProgramme.SmePassword),
-            _ => (DashboardProgramme.EvaluatorName, DashboardProgramme.EvaluatorPassword),
+            "users" => (DashboardServer.AdminName, DashboardServer.AdminPassword),
+            "sme-overview" or "sme-evaluation" => (DashboardServer.SmeName, DashboardServer.SmePassword),
+            _ => (DashboardServer.EvaluatorName, DashboardServer.EvaluatorPassword),
         };
         var cookie = page == "signin" ? "" : await programme.SignInCookieAsync(user, password);
         await browser.Browser.SetCookieAsync(programme.BaseUrl, "edgegw.auth", cookie);
         var cell = programme.SmeCell;
-        var cells = programme.Programme.Register.Count;
-        var own = programme.Programme.Register.Count(e => e.Site == cell.Site);
+        var cells = programme.Register.Count;
+        var own = programme.Register.Count(e => e.Site == cell.Site);
         return page switch
         {
             "overview" => (new Uri(programme.BaseUrl, "/"), cells),
             "sme-overview" => (new Uri(programme.BaseUrl, "/"), own),
-            // Weeks, energy per part, shifts, the day's states, the Pareto.
-            "cell" => (new Uri(programme.BaseUrl, $"/cells/{cell.Site}/{cell.Cell}"), 5),
+            // Weeks, energy per part, shifts, the day's states, the Pareto; on a working day, whose states vary.
+            "cell" => (new Uri(programme.BaseUrl, $"/cells/{cell.Site}/{cell.Cell}?day={DemoProgramme.LastWorkingDay:yyyy-MM-dd}"), 5),
             // An event-time chart per outcome (9) and a small multiple per cell.
             "evaluation" => (new Uri(programme.BaseUrl, "/evaluation"), 9 + cells),
             "sme-evaluation" => (new Uri(programme.BaseUrl, "/evaluation"), own),

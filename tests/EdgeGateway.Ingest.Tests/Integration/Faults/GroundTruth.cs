@@ -1,17 +1,13 @@
 using System.Text.Json;
-using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Kpi;
-using EdgeGateway.Core.Payload;
 using EdgeGateway.Core.Traces;
-using EdgeGateway.Sensors.Simulation;
 
 namespace EdgeGateway.Ingest.Tests.Integration.Faults;
 
 /// <summary>
-/// What a simulating agent must deliver, computed without the agent, MQTT, the ingest or InfluxDB: the simulator
-/// writes the trace of the agent's config, seed and span (<c>edgegw simulate --trace</c>), the KPI engine replays it
-/// (<c>edgegw replay</c>, window kinds as the agent publishes them), and its records and state changes become the points
-/// the database must hold.
+/// What a simulating agent must deliver, computed without the agent, MQTT, the ingest or InfluxDB: the agent's payloads
+/// as <see cref="AgentReplay"/> computes them (the simulator's trace replayed through the KPI engine), as the points the
+/// database must hold.
 /// </summary>
 /// <remarks>
 /// Why this oracle: the live simulator source emits exactly the trace's events (src/docs/simulation.md, "Live source") into
@@ -30,28 +26,9 @@ internal static class GroundTruth
     /// </summary>
     public static Dictionary<(string, string, string, long), StoredPoint> Points(string configFile, int seed, DateTimeOffset from, DateTimeOffset to, string gateway, IReadOnlyList<string> windows)
     {
-        var config = ConfigReader.Read(File.ReadAllBytes(configFile), configFile, "Agent", "Logging");
-        var kinds = windows.Select(w => WindowKinds.TryParse(w, out var kind) ? kind : throw new ArgumentException($"unknown window '{w}'", nameof(windows))).ToArray();
-        using var trace = new MemoryStream();
-        using var truth = new MemoryStream();
-        Simulator.Write(config, SimulationOptions.ReadAll(config), seed, from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds(), kinds, trace, truth, live: true);
-
-        // As the agent does: a live start at the simulation's start (src/docs/kpi-model.md, "Live starts and restarts").
-        var sink = new PayloadSink(config.Site, gateway);
-        var engine = new GatewayEngine(config, kinds, sink);
-        engine.StartLive(null, from.ToUnixTimeMilliseconds());
-        trace.Position = 0;
-        using (var reader = new TraceReader(trace, "simulated.csv", engine.Signals))
-        {
-            while (reader.TryRead(out var e))
-            {
-                engine.Process(e);
-            }
-        }
-
-        engine.Finish();
-        AgreeWithTruth(sink.Records, truth.ToArray());
-        return StoredRecords.Expected(sink.Payloads);
+        var replay = AgentReplay.Run(configFile, seed, from, to, gateway, windows);
+        AgreeWithTruth(replay.Records, replay.Truth);
+        return StoredRecords.Expected(replay.Payloads);
     }
 
     /// <summary>The engine's records have the simulator truth's windows, and its counts, exactly.</summary>
@@ -71,34 +48,5 @@ internal static class GroundTruth
         var differ = expected.Where(t => !replayed.TryGetValue(t.Key, out var e) || e != t.Value).Select(t => $"{t.Key}: truth {t.Value}, engine {replayed.GetValueOrDefault(t.Key, "none")}").ToList();
         differ.AddRange(replayed.Keys.Where(k => !expected.ContainsKey(k)).Select(k => $"{k}: only in the engine"));
         Assert.True(differ.Count == 0, $"the oracle is off: the engine's replay of the simulated trace and the simulator's truth differ in {differ.Count} windows, e.g.\n{string.Join('\n', differ.Take(5))}");
-    }
-
-    /// <summary>The engine's records and state changes as the agent's payloads (sequence 0).</summary>
-    private sealed class PayloadSink(string site, string gateway) : IWindowRecordSink, IStateChangeSink
-    {
-        private static readonly string[] s_states = ["unknown", "idle", "run", "down", "setup"];
-
-        public List<WindowRecord> Records { get; } = [];
-
-        public List<byte[]> Payloads { get; } = [];
-
-        public void OnRecord(in WindowRecord record)
-        {
-            Records.Add(record);
-            using var buffer = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(buffer))
-            {
-                WindowRecordJson.Write(writer, record, new PublishStamp(gateway, 0, ClockSynced: false));
-            }
-
-            Payloads.Add(buffer.ToArray());
-        }
-
-        public void OnStateChange(CellConfig cell, long atMs, MachineState state) =>
-            Payloads.Add(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-            {
-                ["v"] = 1, ["site"] = site, ["cell"] = cell.Id, ["gateway"] = gateway, ["seq"] = 0,
-                ["at"] = TraceTimestamp.Format(atMs), ["state"] = s_states[(int)state],
-            }));
     }
 }
