@@ -112,6 +112,29 @@ public sealed class AccessTests(DashboardProgramme programme)
     }
 
     [Fact]
+    public async Task WrongPasswordsForManyNamesFromOneAddress_AreRateLimited_AfterFourTimesTheAllowance()
+    {
+        // The address as a reverse proxy on loopback (always believed) forwards it, so that the other tests' loopback
+        // sign-ins keep their own allowance.
+        using var client = programme.NewClient();
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.7");
+        var statuses = new List<HttpStatusCode>();
+
+        for (var i = 0; i < 21; i++)
+        {
+            // A new name each time: each name stays within its own allowance of 5.
+            statuses.Add((await programme.PostSignInAsync(client, $"sprayed-{i}", "wrong-password")).StatusCode);
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 20), HttpStatusCode.TooManyRequests], statuses);
+
+        // Another address is not held back.
+        using var other = programme.NewClient();
+        other.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.8");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await programme.PostSignInAsync(other, "sprayed-0", "wrong-password")).StatusCode);
+    }
+
+    [Fact]
     public async Task ForgedCookie_IsRefused()
     {
         using var client = programme.NewClient();

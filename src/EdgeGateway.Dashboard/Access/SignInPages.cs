@@ -9,12 +9,19 @@ namespace EdgeGateway.Dashboard.Access;
 
 /// <summary>
 /// Sign-in (<c>GET/POST /signin</c>) and sign-out (<c>POST /signout</c>). Failed attempts are limited per user name and
-/// client address (a fixed window of a minute): once used up, attempts are answered 429 without checking the password.
+/// client address, and per client address over all names (4 times as many: one address trying many names, password
+/// spraying), each in a fixed window of a minute: once used up, attempts are answered 429 without checking the password.
 /// </summary>
 internal sealed partial class SignInPages(UsersFile users, DashboardSettings settings, ILogger<SignInPages> logger) : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(
-        key, _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.Options.SignInAttemptsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+    /// <summary>How many times the per-name allowance one address has over all names.</summary>
+    public const int AddressAllowanceFactor = 4;
+
+    private readonly PartitionedRateLimiter<string> _limiter = PerMinute(settings.Options.SignInAttemptsPerMinute);
+    private readonly PartitionedRateLimiter<string> _addressLimiter = PerMinute(settings.Options.SignInAttemptsPerMinute * AddressAllowanceFactor);
+
+    private static PartitionedRateLimiter<string> PerMinute(int permits) => PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(
+        key, _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
 
     public static IResult Show(HttpContext context) => SignInForm(context, context.Request.Query["ReturnUrl"].ToString(), null, StatusCodes.Status200OK);
 
@@ -27,7 +34,7 @@ internal sealed partial class SignInPages(UsersFile users, DashboardSettings set
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "-";
         var key = $"{address}|{name.ToLowerInvariant()}";
         // Only failed attempts use up the minute's allowance; once it is used up, no password is checked.
-        if (_limiter.GetStatistics(key) is { CurrentAvailablePermits: 0 })
+        if (_limiter.GetStatistics(key) is { CurrentAvailablePermits: 0 } || _addressLimiter.GetStatistics(address) is { CurrentAvailablePermits: 0 })
         {
             Log.Limited(logger, name, address);
             context.Response.Headers.RetryAfter = "60";
@@ -38,6 +45,7 @@ internal sealed partial class SignInPages(UsersFile users, DashboardSettings set
         if (user is null)
         {
             _limiter.AttemptAcquire(key).Dispose();
+            _addressLimiter.AttemptAcquire(address).Dispose();
             Log.Failed(logger, name, address);
             return SignInForm(context, returnUrl, "Wrong user name or password.", StatusCodes.Status401Unauthorized);
         }
@@ -54,7 +62,11 @@ internal sealed partial class SignInPages(UsersFile users, DashboardSettings set
         return Results.Redirect("/signin");
     }
 
-    public void Dispose() => _limiter.Dispose();
+    public void Dispose()
+    {
+        _limiter.Dispose();
+        _addressLimiter.Dispose();
+    }
 
     private static IResult SignInForm(HttpContext context, string returnUrl, string? error, int status)
     {

@@ -48,7 +48,7 @@ public sealed class DashboardOptions
     /// <summary>At most how often the data version is asked of InfluxDB (seconds); the Refresh button asks at once.</summary>
     public int DataCheckSeconds { get; set; } = 30;
 
-    /// <summary>Failed sign-in attempts per minute for one user name from one address; then attempts are answered 429.</summary>
+    /// <summary>Failed sign-in attempts per minute for one user name from one address (4 times as many for one address over all names); then attempts are answered 429.</summary>
     public int SignInAttemptsPerMinute { get; set; } = 5;
 
     /// <summary>How long a sign-in lasts without use (minutes).</summary>
