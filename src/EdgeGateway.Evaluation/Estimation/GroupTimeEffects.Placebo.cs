@@ -6,7 +6,8 @@ internal sealed partial class GroupTimeEffects
     /// <summary>
     /// The variance of <see cref="Aggregate"/>'s value over the same blocks, with the treated sites' part estimated
     /// from placebo sites instead of from the treated sites' own spread; null when a treated site has fewer than
-    /// <paramref name="minimumPlaceboSites"/> placebo sites with data in all of its blocks.
+    /// <paramref name="minimumPlaceboSites"/> placebo sites with data in all of its blocks. <paramref name="clusters"/>:
+    /// the sites with data (S), as the bootstrap scales its variance.
     /// </summary>
     /// <remarks>
     /// An aggregate's error is its treated cells' noise plus its controls' noise. With G₁ treated sites the clustered
@@ -21,7 +22,7 @@ internal sealed partial class GroupTimeEffects
     /// control influence, as in the bootstrap. The cross term of a site that is treated in some blocks and a control
     /// in others is left out.
     /// </remarks>
-    public PlaceboVariance? Placebo(int minEvent, int maxEvent, Func<int, int, bool> include, int minimumPlaceboSites)
+    public PlaceboVariance? Placebo(int minEvent, int maxEvent, Func<int, int, bool> include, int minimumPlaceboSites, int clusters)
     {
         var placeboCells = PlaceboSiteCells();
 
@@ -114,7 +115,7 @@ internal sealed partial class GroupTimeEffects
             fewestPlaceboSites = Math.Min(fewestPlaceboSites, usable);
         }
 
-        var controlVariance = controlPart.Sum(c => c * c) * _design.Sites / (_design.Sites - 1.0);
+        var controlVariance = controlPart.Sum(c => c * c) * clusters / (clusters - 1.0);
         return new PlaceboVariance(treatedVariance + controlVariance, fewestPlaceboSites);
     }
 

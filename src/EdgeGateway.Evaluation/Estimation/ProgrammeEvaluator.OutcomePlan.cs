@@ -117,7 +117,7 @@ public static partial class ProgrammeEvaluator
                 plan._overall = (overall, Register(overall));
                 if (overall.TreatedSites < FewTreatedSites)
                 {
-                    plan._overallPlacebo = effects.Placebo(0, int.MaxValue, PostRamp, MinimumPlaceboSites);
+                    plan._overallPlacebo = effects.Placebo(0, int.MaxValue, PostRamp, MinimumPlaceboSites, setup.ClusterCount);
                 }
             }
             else

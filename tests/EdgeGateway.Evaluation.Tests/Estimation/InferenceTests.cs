@@ -208,7 +208,7 @@ public sealed class InferenceTests
         var design = new StaggeredDesign(3, [2, Never, Never, Never, Never], [0, 0, 0, 0, 0], [0, 1, 2, 3, 4], 5);
         double[][] values = [[0, 0, 10], [0, 0, 1], [0, 0, 2], [0, 0, 3], [0, 0, 6]];
 
-        var placebo = new GroupTimeEffects(design, values).Placebo(0, int.MaxValue, (_, _) => true, minimumPlaceboSites: 4)!;
+        var placebo = new GroupTimeEffects(design, values).Placebo(0, int.MaxValue, (_, _) => true, minimumPlaceboSites: 4, clusters: 5)!;
 
         Assert.Equal((14.0 / 3) + (70.0 / 64), placebo.Variance, 12);
         Assert.Equal(4, placebo.PlaceboSites);
@@ -229,11 +229,11 @@ public sealed class InferenceTests
         double[][] values = [[0, 0, 10], [0, 0, 12], [0, 0, 1], [0, 0, 2], [0, 0, 6], [0, 0, double.NaN]];
         var effects = new GroupTimeEffects(design, values);
 
-        var placebo = effects.Placebo(0, int.MaxValue, (_, _) => true, minimumPlaceboSites: 2)!;
+        var placebo = effects.Placebo(0, int.MaxValue, (_, _) => true, minimumPlaceboSites: 2, clusters: 4)!;
 
         Assert.Equal(3.75 + (32.0 / 27), placebo.Variance, 12);
         Assert.Equal(2, placebo.PlaceboSites);
-        Assert.Null(effects.Placebo(0, int.MaxValue, (_, _) => true, minimumPlaceboSites: 3));
+        Assert.Null(effects.Placebo(0, int.MaxValue, (_, _) => true, minimumPlaceboSites: 3, clusters: 4));
     }
 
     [Theory]
