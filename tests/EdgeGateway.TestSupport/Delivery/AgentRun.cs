@@ -19,7 +19,8 @@ internal sealed record AgentStatus(int Pid, DateTimeOffset At, bool Connected, s
 internal sealed record LeftOutbox(long NextSequence, IReadOnlyList<long> Held, long Dropped, long Corrupt);
 
 /// <summary>
-/// One gateway under test: a folder with a copy of deploy/sample/simulation.json, its outbox and status file, the
+/// One gateway under test: a folder with a copy of a sample config (deploy/sample/simulation.json unless another is
+/// named, e.g. <see cref="ContextConfig"/>), its outbox and status file, the
 /// agent's command-line settings, and the agent processes started from them one after the other (same outbox).
 /// </summary>
 internal sealed class AgentRun : IDisposable
@@ -36,15 +37,25 @@ internal sealed class AgentRun : IDisposable
     /// </summary>
     public const string ConfirmTimeout = "00:00:03";
 
+    /// <summary>The sample config an agent under test simulates by default: one cell, no stop reasons, no articles.</summary>
+    public const string SampleConfig = "simulation.json";
+
+    /// <summary>The sample config with context (issue 15): stop reasons with held stops, articles, a plant calendar.</summary>
+    public const string ContextConfig = "simulation-context.json";
+
     private readonly string _folder;
     private readonly List<ServiceProcess> _processes = [];
 
-    public AgentRun(string gatewayId, int brokerPort, double speedFactor)
+    /// <param name="gatewayId">The agent's <c>Agent:GatewayId</c>.</param>
+    /// <param name="brokerPort">The broker's port on <see cref="MosquittoBroker.Host"/>.</param>
+    /// <param name="speedFactor">Simulated seconds per real second.</param>
+    /// <param name="sampleConfig">The file of deploy/sample/ the run's config is copied from.</param>
+    public AgentRun(string gatewayId, int brokerPort, double speedFactor, string sampleConfig = SampleConfig)
     {
         GatewayId = gatewayId;
         _folder = Directory.CreateTempSubdirectory($"edgegw-{gatewayId}-").FullName;
-        ConfigFile = Path.Combine(_folder, "simulation.json");
-        File.Copy(RepoPaths.Sample("simulation.json"), ConfigFile);
+        ConfigFile = Path.Combine(_folder, sampleConfig);
+        File.Copy(RepoPaths.Sample(sampleConfig), ConfigFile);
         OutboxDirectory = Path.Combine(_folder, "outbox");
         StatusFile = Path.Combine(_folder, "status.json");
         ControlSocket = Path.Combine(_folder, "control.sock");

@@ -25,20 +25,22 @@ internal sealed class FaultScenario : IDisposable
     /// <param name="simulated">How much simulated time the agent publishes (about 1 550 records a simulated day).</param>
     /// <param name="speedFactor">Simulated seconds per real second: the simulation lasts <paramref name="simulated"/> / this.</param>
     /// <param name="output">Where the scenario's numbers are printed.</param>
-    public FaultScenario(string name, TimeSpan simulated, double speedFactor, ITestOutputHelper output)
+    /// <param name="sampleConfig">The sample config the agent simulates (<see cref="AgentRun.SampleConfig"/> or <see cref="AgentRun.ContextConfig"/>).</param>
+    public FaultScenario(string name, TimeSpan simulated, double speedFactor, ITestOutputHelper output, string sampleConfig = AgentRun.SampleConfig)
     {
         Name = name;
         _output = output;
         Services = new BrokerAndDatabase(new MosquittoSettings { Persistence = true });
-        Agent = new AgentRun($"gw-{name}", Services.Broker.Port, speedFactor);
+        Agent = new AgentRun($"gw-{name}", Services.Broker.Port, speedFactor, sampleConfig);
         Agent.EndSimulationAfter(simulated);
         Simulated = simulated;
     }
 
     /// <summary>A scenario with <paramref name="ingests"/> ingest instances and the agent started, once records reach the database.</summary>
-    public static async Task<FaultScenario> LaunchAsync(string name, TimeSpan simulated, double speedFactor, ITestOutputHelper output, int ingests = 1)
+    public static async Task<FaultScenario> LaunchAsync(
+        string name, TimeSpan simulated, double speedFactor, ITestOutputHelper output, int ingests = 1, string sampleConfig = AgentRun.SampleConfig)
     {
-        var scenario = new FaultScenario(name, simulated, speedFactor, output);
+        var scenario = new FaultScenario(name, simulated, speedFactor, output, sampleConfig);
         try
         {
             await scenario.StartIngestsAsync(ingests);
@@ -89,7 +91,7 @@ internal sealed class FaultScenario : IDisposable
     /// <summary>The ingest instance number <paramref name="index"/> (0: <see cref="Ingest"/>).</summary>
     public IngestProcess IngestAt(int index) => _ingests[index];
 
-    /// <summary>Waits until the database holds <paramref name="points"/> kpi and state points.</summary>
+    /// <summary>Waits until the database holds <paramref name="points"/> points (kpi, kpi_reason, kpi_article, state).</summary>
     public Task WaitForStoredAsync(long points, string why) =>
         StoredRecords.WaitForCountAsync(Influx, points, TimeSpan.FromSeconds(30), () => $"{why}; ingest: {Ingest.Status}. {Agent.Current.Tail(5)}");
 
