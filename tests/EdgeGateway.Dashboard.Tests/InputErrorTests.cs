@@ -61,6 +61,20 @@ public sealed class InputErrorTests(DashboardProgramme programme)
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void UserAdd_WritesTheUsersFileOwnerOnly_AndLeavesNoTemporaryFile()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(programme.Folder, "owner-only")).FullName;
+        var file = Path.Combine(folder, "users.json");
+
+        var exit = Program.UserCommand(["add", "first-admin", "--role", "admin"], new UsersFile(file), new StringReader("a-long-password\n"), new StringWriter(), new StringWriter());
+
+        Assert.Equal(0, exit);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        Assert.Equal([file], Directory.GetFiles(folder));
+    }
+
+    [Fact]
     public void UserAdd_StoresAHashNotThePassword_ThatVerifies()
     {
         var file = Path.Combine(programme.Folder, "cli-users.json");

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using EdgeGateway.Agent.Outbox;
 using EdgeGateway.Core.Signals;
 using EdgeGateway.Core.Traces;
 using EdgeGateway.Hosting;

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using EdgeGateway.Hosting;
 
 namespace EdgeGateway.Agent.Outbox;
@@ -100,64 +99,4 @@ internal readonly record struct OutboxCheckpoint(long Floor, long NextSequence, 
         File.Move(temp, path, overwrite: true);
         DirectorySync.Flush(directory);
     }
-}
-
-/// <summary>fsync of a folder, so a created, renamed or deleted name in it survives power loss (Linux; a no-op on Windows).</summary>
-internal static partial class DirectorySync
-{
-    // O_RDONLY | O_CLOEXEC: a folder opens read-only; both values are the same on every Linux architecture.
-    private const int ReadOnlyCloseOnExec = 0x80000;
-
-    /// <summary>
-    /// Replaces <paramref name="path"/> (in <paramref name="directory"/>) with <paramref name="data"/> so that a power cut
-    /// leaves the old file or the new one, never a part: written to <paramref name="temp"/>, synced, renamed over it, the
-    /// folder synced. Throws <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/>.
-    /// </summary>
-    public static void Replace(string directory, string temp, string path, ReadOnlySpan<byte> data)
-    {
-        using (var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.Write))
-        {
-            RandomAccess.Write(handle, data, 0);
-            RandomAccess.FlushToDisk(handle);
-        }
-
-        File.Move(temp, path, overwrite: true);
-        Flush(directory);
-    }
-
-    /// <summary>Makes the entries of <paramref name="directory"/> durable.</summary>
-    public static void Flush(string directory)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
-        var fd = Open(directory, ReadOnlyCloseOnExec);
-        if (fd < 0)
-        {
-            throw new IOException($"cannot open the folder {directory} to sync it (errno {Marshal.GetLastPInvokeError()})");
-        }
-
-        try
-        {
-            if (Fsync(fd) != 0)
-            {
-                throw new IOException($"fsync of the folder {directory} failed (errno {Marshal.GetLastPInvokeError()})");
-            }
-        }
-        finally
-        {
-            _ = Close(fd);
-        }
-    }
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    private static partial int Fsync(int fd);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using EdgeGateway.Hosting;
 
 namespace EdgeGateway.Agent.Outbox;
 

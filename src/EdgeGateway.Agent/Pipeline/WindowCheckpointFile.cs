@@ -1,5 +1,4 @@
 using System.Text.Json;
-using EdgeGateway.Agent.Outbox;
 using EdgeGateway.Core;
 using EdgeGateway.Core.Kpi;
 using EdgeGateway.Hosting;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeGateway.Core;
+using EdgeGateway.Hosting;
 using Microsoft.AspNetCore.Identity;
 
 namespace EdgeGateway.Dashboard.Access;
@@ -224,20 +225,11 @@ public sealed class UsersFile(string path)
         }
 
         buffer.WriteByte((byte)'\n');
-        var temporary = $"{path}.{Environment.ProcessId}.tmp";
-        // The hashes are the service's and its admins' business only.
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var file = new FileStream(temporary, options))
-        {
-            file.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
-        }
-
-        File.Move(temporary, path, overwrite: true);
+        var full = System.IO.Path.GetFullPath(path);
+        // Durable (a power cut leaves the old users or the new ones); the hashes are the service's and its admins' business only.
+        DirectorySync.Replace(
+            System.IO.Path.GetDirectoryName(full)!, $"{full}.{Environment.ProcessId}.tmp", full, buffer.GetBuffer().AsSpan(0, (int)buffer.Length),
+            UnixFileMode.UserRead | UnixFileMode.UserWrite);
         _cached = null;
     }
 }
