@@ -14,12 +14,13 @@ internal sealed partial class GroupTimeEffects
     private readonly List<double> _changes = [];
 
     /// <summary>
-    /// The blocks of every cohort and period. <paramref name="universalBase"/>: pre periods too compare with the base
-    /// g − 1 (long differences, Callaway &amp; Sant'Anna's "universal base"; the base period itself is left out) — what
-    /// the pre-trend tests need, where a slow drift adds up against the base instead of spreading over many small
-    /// week-to-week steps; post periods are the same either way.
+    /// The blocks of every cohort and period. <paramref name="universalBasePrePeriods"/>: only the pre periods, each
+    /// compared with the base g − 1 (long differences, Callaway &amp; Sant'Anna's "universal base"; the base period itself
+    /// is left out) — what the pre-trend tests need, where a slow drift adds up against the base instead of spreading
+    /// over many small week-to-week steps; the post periods would be those of the ordinary effects, so they are not
+    /// built twice.
     /// </summary>
-    public GroupTimeEffects(StaggeredDesign design, double[][] values, bool universalBase = false)
+    public GroupTimeEffects(StaggeredDesign design, double[][] values, bool universalBasePrePeriods = false)
     {
         _design = design;
 
@@ -56,9 +57,10 @@ internal sealed partial class GroupTimeEffects
                 }
             }
 
-            for (var t = universalBase ? 0 : 1; t < design.Periods; t++)
+            var end = universalBasePrePeriods ? Math.Min(g - 1, design.Periods) : design.Periods;
+            for (var t = universalBasePrePeriods ? 0 : 1; t < end; t++)
             {
-                var b = t < g && !universalBase ? t - 1 : g - 1;
+                var b = t < g && !universalBasePrePeriods ? t - 1 : g - 1;
                 if (t != b)
                 {
                     AddBlock(values, controls, g, t, b, treated);

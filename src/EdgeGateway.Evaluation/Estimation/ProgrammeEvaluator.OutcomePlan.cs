@@ -146,7 +146,7 @@ public static partial class ProgrammeEvaluator
                         $"event times {Ranges(few)}: fewer than {options.MinimumSitesPerBreakdown} sites"));
                 }
 
-                plan._preTrend = PreTrendPlan.Create(design, values, setup.ClusterCount, plan._overall?.Aggregate, PostRamp, influences);
+                plan._preTrend = PreTrendPlan.Create(design, values, effects, setup.ClusterCount, plan._overall?.Aggregate, PostRamp, influences);
 
                 plan.AddBreakdowns(setup, options, effects, PostRamp, Register);
 

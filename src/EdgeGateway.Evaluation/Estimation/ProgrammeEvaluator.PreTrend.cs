@@ -23,10 +23,10 @@ public static partial class ProgrammeEvaluator
         private (double Value, int Index, int TreatedSites, double MeanEventsSinceBase)? _adjusted;
 
         public static PreTrendPlan Create(
-            StaggeredDesign design, double[][] values, int clusters, Aggregate? overall, Func<int, int, bool> postRamp, List<double[]> influences)
+            StaggeredDesign design, double[][] values, GroupTimeEffects postEffects, int clusters, Aggregate? overall, Func<int, int, bool> postRamp, List<double[]> influences)
         {
             var plan = new PreTrendPlan();
-            var effects = new GroupTimeEffects(design, values, universalBase: true);
+            var effects = new GroupTimeEffects(design, values, universalBasePrePeriods: true);
             int Register(double[] influence)
             {
                 influences.Add(influence);
@@ -80,7 +80,7 @@ public static partial class ProgrammeEvaluator
             var slope = numerator / denominator;
             plan._slope = (slope, Register(slopeInfluence), mean.TreatedSites);
 
-            var meanEvents = effects.MeanPeriodsSinceBase(postRamp);
+            var meanEvents = postEffects.MeanPeriodsSinceBase(postRamp);
             if (overall is not null && double.IsFinite(meanEvents))
             {
                 // Effect minus the extrapolated trend, with the influence of that difference: its interval carries
