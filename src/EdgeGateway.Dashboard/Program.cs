@@ -120,6 +120,12 @@ public static class Program
             stderr.WriteLine($"{Name}: {e.Message}");
             return BadInput;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full disk, a missing or read-only folder: the users stay as they were (the file is replaced whole or not at all).
+            stderr.WriteLine($"{Name}: user: cannot save {users.Path}: {StorageErrors.Reason(e)}");
+            return Fatal;
+        }
     }
 
     private static string? Option(string[] options, string name)

@@ -75,6 +75,19 @@ public sealed class InputErrorTests(DashboardProgramme programme)
     }
 
     [Fact]
+    public void UserAdd_UsersFileThatCannotBeSaved_ExitsOne_WithOneLineNamingTheFile()
+    {
+        var file = Path.Combine(programme.Folder, "no-such-folder", "users.json");
+        using var stderr = new StringWriter();
+
+        var exit = Program.UserCommand(["add", "first-admin", "--role", "admin"], new UsersFile(file), new StringReader("a-long-password\n"), new StringWriter(), stderr);
+
+        Assert.Equal(1, exit);
+        var line = Assert.Single(stderr.ToString().ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"edgegw-dashboard: user: cannot save {file}: ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void UserAdd_StoresAHashNotThePassword_ThatVerifies()
     {
         var file = Path.Combine(programme.Folder, "cli-users.json");

@@ -48,6 +48,10 @@ internal static class UsersPage
         {
             return Render(context, users, null, e.Message, StatusCodes.Status400BadRequest);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Render(context, users, null, $"cannot save {users.Path}: {EdgeGateway.Hosting.StorageErrors.Reason(e)}; the users are as they were", StatusCodes.Status500InternalServerError);
+        }
     }
 
     private static IResult Render(HttpContext context, UsersFile users, string? ok, string? error, int status)
